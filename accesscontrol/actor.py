@@ -1,0 +1,33 @@
+"""Who is acting: a user, in one agreement, with the roles they hold there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object
+    agreement: object | None
+    roles: frozenset[str]
+
+    def has(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in Role.values if role in self.roles]
+
+
+def agreements_of(user):
+    """The agreements a user has any role in, oldest first."""
+    from casework.models import Agreement
+
+    return Agreement.objects.filter(memberships__user=user).distinct().order_by("starts_on", "pk")
+
+
+def actor_for(user, agreement) -> Actor:
+    roles = frozenset(Membership.objects.filter(user=user, agreement=agreement).values_list("role", flat=True))
+    return Actor(user=user, agreement=agreement if roles else None, roles=roles)

@@ -1,0 +1,110 @@
+"""Who works in Samsyn: users, their organisations and units, and their roles per agreement."""
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SOCIAL_MANAGER = "social_manager", _("Sektionschef, socialtjänsten")
+    CASEWORKER = "caseworker", _("Handläggare")
+    FIELD_WORKER = "field_worker", _("Fältassistent")
+    POLICE = "police", _("Polis, ungdomsutredare")
+    MANAGEMENT = "management", _("Förvaltningsledning")
+    SYSADMIN = "sysadmin", _("Systemförvaltare")
+    AUDITOR = "auditor", _("Logggranskare")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SOCIAL_SERVICES = "social_services", _("Socialtjänst")
+        POLICE = "police", _("Polis")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A unit of an organisation (Utredning ungdom, Öppna insatser, Fältgruppen, a police group).
+
+    Each unit has a permission group, so django-guardian can grant a whole unit access to a case."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("namn"), max_length=200)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="unit", editable=False)
+
+    class Meta:
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+        ordering = ["organisation__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unit_name_unique_in_org")]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class User(AbstractUser):
+    """A professional who signs in. Names of staff are not the youths' personal data and stay in clear."""
+
+    class ReminderChannel(models.TextChoices):
+        EMAIL = "email", _("E-post och i Samsyn")
+        IN_APP = "in_app", _("Bara i Samsyn")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    units = models.ManyToManyField(Unit, blank=True, related_name="members", verbose_name=_("enheter"))
+    title = models.CharField(_("befattning"), max_length=200, blank=True)
+    reminder_channel = models.CharField(
+        _("påminnelser"), max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
+    )
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user's role in one agreement. A user may hold several roles; each is a row."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    agreement = models.ForeignKey("casework.Agreement", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("roll i överenskommelse")
+        verbose_name_plural = _("roller i överenskommelser")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agreement", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.agreement}"
+
+
+class KeyInUse(models.Model):
+    """Key ids that sealed stored values. Start-up refuses a keyring that lacks one of them, so a
+    missing key is found before the first page, not in the middle of one."""
+
+    class Purpose(models.TextChoices):
+        ENCRYPTION = "encryption", "encryption"
+        BLIND_INDEX = "blind_index", "blind index"
+
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    key_id = models.CharField(max_length=100)
+    first_used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["purpose", "key_id"], name="key_in_use_unique")]

@@ -1,0 +1,25 @@
+"""The start page: one section per role the user holds, each with what that role works with."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+ROLE_INTRODUCTIONS = {
+    Role.SOCIAL_MANAGER: _("Du förbereder och leder samverkansmötena, identifierar ärenden och justerar protokoll."),
+    Role.CASEWORKER: _("Du registrerar erbjudna insatser och skriver uppföljningar för ärenden i din enhet."),
+    Role.FIELD_WORKER: _("Du registrerar uppsökande kontakter, orossamtal och tillsynsbesök."),
+    Role.POLICE: _("Du föreslår ungdomar och lämnar polisens bedömning vid samverkansmötena."),
+    Role.MANAGEMENT: _("Du följer överenskommelsens mål och kostnader i anonymiserad statistik."),
+    Role.SYSADMIN: _("Du administrerar användare, enheter, roller, överenskommelser, insatskatalog och taxor."),
+    Role.AUDITOR: _("Du granskar vem som har tagit del av vilka uppgifter."),
+}
+
+
+def start_page_sections(actor) -> list[dict]:
+    if actor is None:
+        return []
+    return [
+        {"role": role, "title": Role(role).label, "introduction": ROLE_INTRODUCTIONS[role]}
+        for role in Role.values
+        if role in actor.roles
+    ]

@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import second_factor
+from .actor import agreements_of
+from .forms import ChooseAgreementForm, LoginForm, TokenForm
+from .start import start_page_sections
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accesscontrol/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        # Keep where the user was going; the second factor comes first.
+        response = super().form_valid(form)
+        self.request.session["after_second_factor"] = self.get_redirect_url() or ""
+        return response
+
+    def get_success_url(self):
+        return reverse("accesscontrol:second_factor")
+
+
+def _after_login(request):
+    target = request.session.pop("after_second_factor", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("accesscontrol:start")
+
+
+@never_cache
+def second_factor_view(request):
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if request.user.is_verified():
+        return redirect("accesscontrol:start")
+    if second_factor.confirmed_totp(request.user) is None:
+        return redirect("accesscontrol:enrol")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.verify_second_factor(request, form.cleaned_data["token"]):
+            return _after_login(request)
+        form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod i appen och försök igen."))
+    return render(request, "accesscontrol/second_factor.html", {"form": form})
+
+
+@never_cache
+def enrol_view(request):
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    if request.user.is_verified() or second_factor.confirmed_totp(request.user) is not None:
+        return redirect("accesscontrol:second_factor")
+    device = second_factor.pending_totp(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = second_factor.confirm_enrolment(request, device, form.cleaned_data["token"])
+        if codes is not None:
+            return render(request, "accesscontrol/recovery_codes.html", {"codes": codes})
+        form.add_error("token", _("Koden stämmer inte. Kontrollera att appen visar Samsyn och försök igen."))
+    context = {
+        "form": form,
+        "qr_svg": second_factor.qr_svg(device),
+        "secret": second_factor.secret_base32(device),
+    }
+    return render(request, "accesscontrol/enrol.html", context)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, _("Du är utloggad."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def start_view(request):
+    return render(request, "accesscontrol/start.html", {"sections": start_page_sections(request.actor)})
+
+
+def choose_agreement_view(request):
+    agreements = list(agreements_of(request.user))
+    form = ChooseAgreementForm(request.POST or None, agreements=agreements)
+    if request.method == "POST" and form.is_valid():
+        request.session["agreement_id"] = int(form.cleaned_data["agreement"])
+        return redirect("accesscontrol:start")
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "accesscontrol/choose_agreement.html", {"form": form})

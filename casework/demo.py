@@ -1,0 +1,147 @@
+"""The demo: a deterministic, synthetic year of one agreement modelled on Landskrona's.
+
+Everything is invented. Names are made up so nobody can mistake them for real people, and personal
+numbers use the serial numbers 980–999, the range of Skatteverket's published test personal numbers
+(valid format and check digit, never assigned to a real person). Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accesscontrol import services as access_services
+from accesscontrol.models import Organisation, Role, Unit, User
+from casework.models import Agreement, Area, HotSpot
+from casework.services.agreements import create_agreement
+
+AGREEMENT_NAME = "Samverkan för ökad trygghet – Demostad"
+DEMO_PASSWORD = "demo-samsyn-2026"  # noqa: S105 - development demo only, refused in production
+
+# username, first name, last name, title, roles, organisation kind, units
+DEMO_USERS = [
+    ("chef", "Signe", "Sektionsdotter", "Sektionschef, barn och unga", [Role.SOCIAL_MANAGER], "social", []),
+    (
+        "handlaggare",
+        "Hugo",
+        "Handläggarsson",
+        "Handläggare, Utredning ungdom",
+        [Role.CASEWORKER],
+        "social",
+        ["Utredning ungdom"],
+    ),
+    (
+        "handlaggare2",
+        "Öda",
+        "Insatsberg",
+        "Handläggare, Öppna insatser",
+        [Role.CASEWORKER],
+        "social",
+        ["Öppna insatser"],
+    ),
+    ("falt", "Frida", "Fältström", "Fältassistent", [Role.FIELD_WORKER], "social", ["Fältgruppen"]),
+    ("polis", "Per", "Ungdomsutredare", "Ungdomsutredare", [Role.POLICE], "police", ["Ungdomsgruppen"]),
+    ("ledning", "Lena", "Ledningsgren", "Förvaltningschef", [Role.MANAGEMENT], "social", []),
+    ("sysadmin", "Sam", "Systemförvaltare", "Systemförvaltare", [Role.SYSADMIN], "social", []),
+    ("granskare", "Greta", "Logggranskare", "Dataskyddsombud", [Role.AUDITOR], "social", []),
+]
+
+UNITS = {
+    "social": ["Utredning ungdom", "Öppna insatser", "Fältgruppen"],
+    "police": ["Ungdomsgruppen"],
+}
+
+AREAS = ["Centrum", "Norra hamnen", "Östra Demoby", "Västra Demoby", "Landsbygden"]
+
+HOT_SPOTS = [
+    ("Demoskolan, skolgården", "school", "Östra Demoby"),
+    ("Stationsparken", "public_place", "Centrum"),
+    ("Köpcentrumet Låtsasgallerian", "public_place", "Norra hamnen"),
+    ("Fritidsgården Påhitt", "other", "Västra Demoby"),
+]
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    roles: list[str]
+    totp_secret: str
+    recovery_codes: list[str]
+
+
+def _demo_key(seed: int, username: str) -> str:
+    """A stable TOTP key per demo user and seed, so the printed secrets survive a re-run."""
+    return hashlib.sha256(f"samsyn-demo:{seed}:{username}".encode()).hexdigest()[:40]
+
+
+@transaction.atomic
+def build_demo(*, seed: int = 2026, year: int | None = None) -> tuple[Agreement, list[DemoLogin]]:
+    year = year or datetime.date.today().year - 1
+    social, _ = Organisation.objects.get_or_create(
+        name="Socialtjänsten i Demostad", defaults={"kind": Organisation.Kind.SOCIAL_SERVICES}
+    )
+    police, _ = Organisation.objects.get_or_create(
+        name="Lokalpolisområde Demostad", defaults={"kind": Organisation.Kind.POLICE}
+    )
+    agreement = Agreement.objects.filter(name=AGREEMENT_NAME).first()
+    created = agreement is None
+    if created:
+        agreement = create_agreement(
+            name=AGREEMENT_NAME, social_services=social, police=police, starts_on=datetime.date(year, 1, 1)
+        )
+        for area in AREAS:
+            Area.objects.create(agreement=agreement, name=area)
+        for name, kind, area in HOT_SPOTS:
+            HotSpot.objects.create(
+                agreement=agreement, name=name, kind=kind, area=Area.objects.get(agreement=agreement, name=area)
+            )
+    units = {}
+    for kind, names in UNITS.items():
+        organisation = social if kind == "social" else police
+        for name in names:
+            unit = Unit.objects.filter(organisation=organisation, name=name).first()
+            units[name] = unit or access_services.create_unit(organisation=organisation, name=name)
+    logins = [
+        _demo_user(seed, agreement, social if org == "social" else police, units, *spec)
+        for spec in DEMO_USERS
+        for org in [spec[5]]
+    ]
+    return agreement, logins
+
+
+def _demo_user(seed, agreement, organisation, units, username, first, last, title, roles, _org, unit_names):
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demostad.example",
+            title=title,
+            organisation=organisation,
+        )
+    for role in roles:
+        access_services.grant_role(user=user, agreement=agreement, role=role)
+    for name in unit_names:
+        access_services.add_user_to_unit(user=user, unit=units[name])
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Demo", defaults={"key": _demo_key(seed, username), "confirmed": True}
+    )
+    static, _ = StaticDevice.objects.get_or_create(user=user, name="Reservkoder", defaults={"confirmed": True})
+    codes = [f"{username}-{n}" for n in range(1, 6)]
+    for code in codes:
+        static.token_set.get_or_create(token=code)
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return DemoLogin(
+        username=username,
+        roles=[str(Role(r).label) for r in roles],
+        totp_secret=secret,
+        recovery_codes=list(static.token_set.values_list("token", flat=True)),
+    )

@@ -1,0 +1,1 @@
+"""Selectors read casework data, scoped to what the acting user may see. Modules by workflow."""

@@ -1,0 +1,43 @@
+"""/healthz: is the database reachable, is the broker reachable. 503 when the database is not."""
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "unreachable"
+    return "ok"
+
+
+def broker_status() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "in-process"
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # noqa: BLE001 - any failure to connect means the broker is down
+        return "unreachable"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    body = {"database": database_status(), "broker": broker_status()}
+    if body["database"] == "ok":
+        from audit.heartbeat import beat_status
+
+        body.update(beat_status())
+    healthy = body["database"] == "ok"
+    body["status"] = "ok" if healthy and body["broker"] != "unreachable" else ("degraded" if healthy else "down")
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,129 @@
+"""Shared fixtures: one user per role in agreement A, a second agreement B with its own people,
+clients that have passed both login steps, and the rules for tests that need real services."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from accesscontrol.models import Role
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def services_available() -> tuple[bool, str]:
+    if not settings.IS_POSTGRES:
+        return False, "DATABASE_URL does not point to PostgreSQL"
+    if not settings.REDIS_URL:
+        return False, "REDIS_URL is not set"
+    return True, ""
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("services"):
+        ok, why = services_available()
+        if not ok:
+            if IN_CI:
+                pytest.fail(f"CI needs the real services for this test: {why}")
+            pytest.skip(f"needs PostgreSQL and Redis: {why}")
+
+
+@pytest.fixture
+def agreement(db):
+    return factories.AgreementFactory(name="Överenskommelse Landskrona")
+
+
+@pytest.fixture
+def other_agreement(db):
+    return factories.AgreementFactory(name="Överenskommelse Grannkommunen")
+
+
+@pytest.fixture
+def people(agreement):
+    """One user per role in `agreement`, named so tests read like the feature."""
+    return factories.people_for(agreement)
+
+
+@pytest.fixture
+def outsider(other_agreement):
+    """A social manager of the other agreement: must never see anything of `agreement`."""
+    return factories.user_with_roles(other_agreement, Role.SOCIAL_MANAGER, username="utomstaende")
+
+
+def verified_client(client, user):
+    """A test client signed in with password and second factor."""
+    client.force_login(user)
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        return verified_client(client, user)
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_services(request):
+    """Tests run tasks in-process, except service tests, which send them to the real worker."""
+    from config.celery import app
+
+    eager = request.node.get_closest_marker("services") is None or not settings.REDIS_URL
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process on the test database and the Redis broker (service tests only)."""
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from config.celery import app
+
+    ok, why = services_available()
+    if not ok:
+        pytest.skip(f"needs PostgreSQL and Redis: {why}")
+    db = connection.settings_dict
+    url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {**os.environ, "DATABASE_URL": url}
+    worker = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--hostname=samsyn-test@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
