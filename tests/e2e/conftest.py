@@ -27,7 +27,10 @@ def browser():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop in this thread while the browser lives; the tests' ORM
+    # calls are ordinary sync code. Set only for the browser's lifetime, so no subprocess inherits it.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
@@ -46,9 +49,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are ordinary sync code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     page = context.new_page()
     yield page
