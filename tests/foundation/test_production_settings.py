@@ -21,7 +21,12 @@ COMPLETE = {
 
 
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in COMPLETE and not k.startswith("SAMSYN_")}
+    # A production process starts with none of our development variables (nor the browser tests' async flag).
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in COMPLETE and not k.startswith("SAMSYN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
