@@ -1,0 +1,77 @@
+"""Reporting periods of the agreement: quarters, tertials (Jan–Apr, May–Aug, Sep–Dec), half-years, years.
+Fixed calendar periods only; statistics never take free date ranges."""
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodKind(StrEnum):
+    QUARTER = "quarter"
+    TERTIAL = "tertial"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+
+
+_MONTHS = {PeriodKind.QUARTER: 3, PeriodKind.TERTIAL: 4, PeriodKind.HALF_YEAR: 6, PeriodKind.YEAR: 12}
+_LABELS = {
+    PeriodKind.QUARTER: _("kvartal %(n)s %(year)s"),
+    PeriodKind.TERTIAL: _("tertial %(n)s %(year)s"),
+    PeriodKind.HALF_YEAR: _("halvår %(n)s %(year)s"),
+    PeriodKind.YEAR: _("år %(year)s"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    kind: PeriodKind
+    number: int  # 1-based within the year
+
+    @property
+    def starts_on(self) -> datetime.date:
+        return datetime.date(self.year, (self.number - 1) * _MONTHS[self.kind] + 1, 1)
+
+    @property
+    def ends_on(self) -> datetime.date:
+        last_month = self.number * _MONTHS[self.kind]
+        if last_month == 12:
+            return datetime.date(self.year, 12, 31)
+        return datetime.date(self.year, last_month + 1, 1) - datetime.timedelta(days=1)
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    @property
+    def label(self) -> str:
+        return str(_LABELS[self.kind] % {"n": self.number, "year": self.year})
+
+    @property
+    def code(self) -> str:
+        """A stable identifier such as 2026-Q2, 2026-T1, 2026-H2, 2026."""
+        prefix = {PeriodKind.QUARTER: "Q", PeriodKind.TERTIAL: "T", PeriodKind.HALF_YEAR: "H"}
+        return str(self.year) if self.kind is PeriodKind.YEAR else f"{self.year}-{prefix[self.kind]}{self.number}"
+
+
+def periods_of_year(year: int, kind: PeriodKind) -> list[Period]:
+    return [Period(year, kind, n) for n in range(1, 12 // _MONTHS[kind] + 1)]
+
+
+def period_containing(day: datetime.date, kind: PeriodKind) -> Period:
+    return Period(day.year, kind, (day.month - 1) // _MONTHS[kind] + 1)
+
+
+def parse_period(code: str) -> Period:
+    """The inverse of `Period.code`; raises ValueError for anything else."""
+    year_text, _sep, rest = code.partition("-")
+    year = int(year_text)
+    if not rest:
+        return Period(year, PeriodKind.YEAR, 1)
+    kinds = {"Q": PeriodKind.QUARTER, "T": PeriodKind.TERTIAL, "H": PeriodKind.HALF_YEAR}
+    kind = kinds[rest[0]]
+    number = int(rest[1:])
+    if not 1 <= number <= 12 // _MONTHS[kind]:
+        raise ValueError(code)
+    return Period(year, kind, number)
