@@ -128,7 +128,8 @@ class EncryptedFieldMixin:
         )
 
     def get_db_prep_value(self, value, connection, prepared=False):
-        return self.get_prep_value(value)
+        # A lookup has already run get_prep_value (which refuses plaintext) when prepared is True.
+        return value if prepared else self.get_prep_value(value)
 
     def value_to_string(self, obj):
         # Serialisation (dumpdata, fixtures) never carries plaintext.

@@ -108,3 +108,15 @@ class KeyInUse(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["purpose", "key_id"], name="key_in_use_unique")]
+
+
+class RotationCheckpoint(models.Model):
+    """How far a key rotation got in one model, so an interrupted rotation resumes where it stopped."""
+
+    purpose = models.CharField(max_length=20, choices=KeyInUse.Purpose.choices)
+    model = models.CharField(max_length=100)
+    last_pk = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["purpose", "model"], name="rotation_checkpoint_unique")]

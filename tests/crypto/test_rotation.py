@@ -1,0 +1,151 @@
+"""Key rotation: re-encryption under a new primary, retiring old keys, resuming after an interruption,
+not overwriting concurrent writes, rebuilding the blind index, and refusing a keyring that lacks a key."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from accesscontrol import crypto, rotation
+from accesscontrol.keys import check_keyrings_at_startup
+from accesscontrol.models import KeyInUse, RotationCheckpoint
+from casework import personal_numbers
+from casework.blind_indexes import personal_number_candidates
+from casework.models import Person
+from tests.crypto.conftest import key_entry
+from tests.crypto.test_fields import make_person, raw
+from tests.factories import AgreementFactory
+
+pytestmark = pytest.mark.django_db
+
+K1, K2 = key_entry("k1"), key_entry("k2")
+B1, B2 = key_entry("b1"), key_entry("b2")
+
+
+def key_ids(person):
+    return {raw("casework_person", column, person.pk).split("$")[1] for column in ("first_name", "personal_number")}
+
+
+@pytest.fixture
+def people(keyrings):
+    keyrings(encryption=K1, blind=B1)
+    check_keyrings_at_startup()
+    agreement = AgreementFactory()
+    return [
+        make_person(agreement, personal_number=personal_numbers.make(datetime.date(2009, 1, n), 980 + n))
+        for n in range(1, 8)
+    ]
+
+
+def test_it_re_encrypts_everything_under_the_new_primary_and_retires_the_old_key(people, keyrings):
+    keyrings(encryption=f"{K2},{K1}")
+    check_keyrings_at_startup()
+    result = rotation.rotate_encryption(batch_size=3)
+    assert result.rewritten["casework.Person"] == 7 * 5  # five encrypted columns each
+    assert result.retired_keys == ["k1"]
+    assert all(key_ids(person) == {"k2"} for person in people)
+    keyrings(encryption=K2)  # the old key leaves the keyring
+    check_keyrings_at_startup()
+    assert Person.objects.get(pk=people[0].pk).first_name == "Testa"
+
+
+def test_a_keyring_without_a_key_in_use_refuses_to_start(people, keyrings):
+    keyrings(encryption=K2)
+    with pytest.raises(ImproperlyConfigured, match="'k1'"):
+        check_keyrings_at_startup()
+
+
+def test_a_second_run_rewrites_nothing(people, keyrings):
+    keyrings(encryption=f"{K2},{K1}")
+    rotation.rotate_encryption()
+    assert rotation.rotate_encryption().total == 0
+
+
+def test_an_interrupted_rotation_resumes_where_it_stopped(people, keyrings):
+    keyrings(encryption=f"{K2},{K1}")
+
+    class Interrupted(Exception):
+        pass
+
+    def crash_after_first_batch(label, done):
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        rotation.rotate_encryption(batch_size=3, progress=crash_after_first_batch)
+    done = [p for p in people if key_ids(p) == {"k2"}]
+    assert len(done) == 3
+    assert KeyInUse.objects.filter(purpose="encryption", key_id="k1").exists()  # not retired yet
+    checkpoint = RotationCheckpoint.objects.get(purpose="encryption", model="casework.Person")
+    assert checkpoint.last_pk == ""  # the crash came before the checkpoint of the first batch was saved
+
+    counted = []
+    result = rotation.rotate_encryption(batch_size=3, progress=lambda label, n: counted.append(n))
+    assert all(key_ids(p) == {"k2"} for p in people)
+    assert result.rewritten["casework.Person"] == 4 * 5  # the first three were already under k2
+    assert result.retired_keys == ["k1"]
+    assert not RotationCheckpoint.objects.exists()
+
+
+def test_a_value_written_during_rotation_is_not_overwritten(people, keyrings, monkeypatch):
+    keyrings(encryption=f"{K2},{K1}")
+    target = people[0]
+    real_open = crypto.open_sealed
+
+    def open_while_the_app_writes(token, *, aad, where, keyring=None):
+        plaintext = real_open(token, aad=aad, where=where, keyring=keyring)
+        if f"first_name (rad {target.pk})" in where:
+            live = Person.objects.get(pk=target.pk)
+            live.first_name = "Ny skrivning"
+            live.save()
+        return plaintext
+
+    monkeypatch.setattr(crypto, "open_sealed", open_while_the_app_writes)
+    rotation.rotate_encryption()
+    assert Person.objects.get(pk=target.pk).first_name == "Ny skrivning"
+
+
+def test_the_blind_index_is_rebuilt_and_lookups_work_throughout(people, keyrings):
+    number = people[0].personal_number
+    keyrings(blind=f"{B2},{B1}")
+    check_keyrings_at_startup()
+    assert Person.objects.filter(personal_number_index__in=personal_number_candidates(number)).count() == 1
+    result = rotation.rebuild_blind_indexes(batch_size=2)
+    assert result.rewritten["casework.Person"] == 7 * 2
+    assert result.retired_keys == ["b1"]
+    assert all(p.personal_number_index.startswith("b2$") for p in Person.objects.all())
+    keyrings(blind=B2)
+    check_keyrings_at_startup()
+    assert Person.objects.filter(personal_number_index__in=personal_number_candidates(number)).get().pk == people[0].pk
+
+
+def test_the_command_rotates_with_a_progress_bar(people, keyrings, capsys):
+    keyrings(encryption=f"{K2},{K1}")
+    call_command("rotate_keys", "--batch-size", "4")
+    out, err = capsys.readouterr()
+    assert "35 värden omskrivna" in out
+    assert "k1" in out
+    assert "nycklar" in err  # tqdm's bar
+
+
+def test_the_command_can_queue_the_rotation_as_a_task(people, keyrings, capsys):
+    keyrings(encryption=f"{K2},{K1}")
+    call_command("rotate_keys", "--background")
+    assert "Queued rotation task" in capsys.readouterr().out
+    assert all(key_ids(p) == {"k2"} for p in people)  # tests run tasks in-process
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (" , ", "empty"),
+        ("k1", "id:base64key"),
+        ("k1:bm90LWJhc2U2NA", "not valid base64"),
+        ("k1:" + "QUJD", "must be 32 bytes"),
+        (f"{K1},{K1}", "appears twice"),
+    ],
+)
+def test_a_malformed_keyring_is_a_start_up_error(keyrings, text, message):
+    keyrings(encryption=text)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        crypto.encryption_keyring()
