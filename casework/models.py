@@ -270,6 +270,11 @@ class Case(EncryptedModel):
         "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="identified_cases"
     )
     raised_on = models.DateField(_("aktualiseringsdatum"), null=True, blank=True)
+    # The category the meeting identified the case in: targets count identifications by it, so a later
+    # category change (an event on the timeline) does not rewrite a past quarter's figures.
+    identified_category = models.CharField(
+        _("identifierad som"), max_length=20, choices=Category.choices, blank=True, default=""
+    )
     unit = models.ForeignKey(
         "accesscontrol.Unit",
         on_delete=models.PROTECT,
@@ -342,6 +347,7 @@ class CaseEvent(EncryptedModel):
         CATEGORY_CHANGED = "category_changed", _("Kategori ändrad")
         ASSIGNED = "assigned", _("Ansvar ändrat")
         POLICE_ASSESSMENT = "police_assessment", _("Polisens bedömning")
+        SOCIAL_ASSESSMENT = "social_assessment", _("Socialtjänstens bedömning")
         INTERVENTION_OFFERED = "intervention_offered", _("Insats erbjuden")
         INTERVENTION_ANSWERED = "intervention_answered", _("Svar på insats")
         FOLLOW_UP = "follow_up", _("Uppföljning")
