@@ -228,6 +228,12 @@ class Person(EncryptedModel):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def personal_number_display(self) -> str:
+        """YYYYMMDD-NNNN, from the stored twelve digits."""
+        number = self.personal_number
+        return f"{number[:8]}-{number[8:]}"
+
 
 class CaseStatus(models.TextChoices):
     PROPOSED = "proposed", _("Föreslagen")
@@ -334,6 +340,10 @@ class Case(EncryptedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def category_label(self) -> str:
+        return self.agreement.category_label(self.category)
 
 
 class CaseEvent(EncryptedModel):
