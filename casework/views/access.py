@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accesscontrol.visibility import FieldClass
 from audit.access import log_denied, log_read
@@ -27,6 +28,20 @@ def visible_case_or_404(request, case_id, *, page: str) -> Case:
         raise Http404 from None
 
 
+def submit(request, form, perform: Callable[[dict], object], *, done: str, success_url):
+    """Run the service for a valid POSTed form. Returns the redirect after success, or None with the
+    service's refusal on the form. `success_url` may be a callable of the service's result."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = perform(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_service_error(exc)
+        return None
+    messages.success(request, done)
+    return redirect(success_url(result) if callable(success_url) else success_url)
+
+
 def case_form_page(
     request,
     case_id,
@@ -36,7 +51,7 @@ def case_form_page(
     form_class,
     perform: Callable[[Case, dict], object],
     title: str,
-    submit: str,
+    submit_label: str,
     done: str,
     form_kwargs: Callable[[Case], dict] | None = None,
     shown: tuple = (),
@@ -53,14 +68,9 @@ def case_form_page(
         raise PermissionDenied
     kwargs = form_kwargs(case) if form_kwargs else {}
     form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(case, form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, done)
-            return redirect("casework:case_detail", case_id=case.pk)
+    success_url = reverse("casework:case_detail", args=[case.pk])
+    if response := submit(request, form, lambda data: perform(case, data), done=done, success_url=success_url):
+        return response
     field_classes = {FieldClass.CASE_FRAME, *shown}
     if case_page.person:
         field_classes.add(FieldClass.IDENTITY)
@@ -70,7 +80,7 @@ def case_form_page(
         "case_page": case_page,
         "form": form,
         "title": title,
-        "submit": submit,
+        "submit": submit_label,
         "intro": intro(case_page) if intro else "",
     }
     return render(request, "casework/case_form.html", context)

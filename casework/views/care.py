@@ -25,7 +25,7 @@ def offer_intervention_view(request, case_id):
         form_kwargs=lambda case: {"case": case},
         perform=lambda case, data: interventions.offer_intervention(actor=actor, case=case, **data),
         title=_("Erbjud en insats"),
-        submit=_("Spara insatsen"),
+        submit_label=_("Spara insatsen"),
         done=_("Insatsen är registrerad."),
     )
 
@@ -51,7 +51,7 @@ def intervention_response_view(request, case_id, intervention_id):
             actor=actor, intervention=intervention_of(case), **data
         ),
         title=_("Svar och genomförande"),
-        submit=_("Spara"),
+        submit_label=_("Spara"),
         done=_("Insatsen är uppdaterad."),
         shown=(FieldClass.INTERVENTIONS,),
     )
@@ -78,7 +78,7 @@ def follow_up_view(request, case_id):
         form_class=care_forms.FollowUpForm,
         perform=lambda case, data: follow_ups.write_follow_up(actor=actor, case=case, **data),
         title=_("Uppföljning"),
-        submit=_("Spara uppföljningen"),
+        submit_label=_("Spara uppföljningen"),
         done=_("Uppföljningen är sparad."),
         intro=_window_text,
     )

@@ -1,8 +1,7 @@
 """Case pages: the list, one case, proposing a youth, and the case-level decisions."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accesscontrol.visibility import FieldClass
@@ -12,7 +11,7 @@ from casework.models import CaseStatus, Category
 from casework.selectors import cases as case_selectors
 from casework.services import cases as case_services
 
-from .access import case_form_page, visible_case_or_404
+from .access import case_form_page, submit, visible_case_or_404
 
 
 def case_list_view(request):
@@ -64,23 +63,33 @@ def propose_view(request):
     initial = {"personal_number": lookup.cleaned_data["personal_number"].display}
     form = form_class(posted, agreement=actor.agreement, initial=initial)
     existing_case = None
-    if posted is not None and form.is_valid():
+
+    def propose(data):
+        nonlocal existing_case
         try:
-            case = case_services.propose_case(
+            return case_services.propose_case(
                 actor=actor,
-                personal_number=form.cleaned_data["personal_number"].normalised,
-                category=form.cleaned_data["category"],
-                reason=form.cleaned_data["reason"],
-                proposed_on=form.cleaned_data["proposed_on"],
+                personal_number=data["personal_number"].normalised,
+                category=data["category"],
+                reason=data["reason"],
+                proposed_on=data["proposed_on"],
                 person_details=form.person_details(),
-                age_confirmed=bool(form.cleaned_data.get("age_confirmed")),
+                age_confirmed=bool(data.get("age_confirmed")),
             )
-        except ValidationError as exc:
-            form.add_service_error(exc)
-            existing_case = getattr(exc, "existing_case", None)
-        else:
-            messages.success(request, _("Förslaget är registrerat som ärende %(number)s.") % {"number": case.number})
-            return redirect("casework:case_detail", case_id=case.pk)
+        except case_services.OpenCaseExists as exc:
+            existing_case = exc.existing_case
+            raise
+
+    if posted is not None and (
+        response := submit(
+            request,
+            form,
+            propose,
+            done=_("Förslaget är registrerat."),
+            success_url=lambda case: reverse("casework:case_detail", args=[case.pk]),
+        )
+    ):
+        return response
     if match.person:
         log_read(request, page="casework:propose", persons=[match.person], field_classes=[FieldClass.IDENTITY])
     context = {"form": form, "person": match.person, "existing_case": existing_case}
@@ -98,7 +107,7 @@ def police_assessment_view(request, case_id):
         form_kwargs=lambda case: {"initial": {"assessment": case.police_assessment, "priority": case.police_priority}},
         perform=lambda case, data: case_services.record_police_assessment(actor=actor, case=case, **data),
         title=_("Polisens bedömning"),
-        submit=_("Spara bedömningen"),
+        submit_label=_("Spara bedömningen"),
         done=_("Polisens bedömning är sparad."),
         shown=(FieldClass.POLICE_ASSESSMENT,),
     )
@@ -121,7 +130,7 @@ def social_assessment_view(request, case_id):
         },
         perform=lambda case, data: case_services.record_social_assessment(actor=actor, case=case, **data),
         title=_("Socialtjänstens bedömning"),
-        submit=_("Spara bedömningen"),
+        submit_label=_("Spara bedömningen"),
         done=_("Socialtjänstens bedömning är sparad."),
         shown=(FieldClass.SOCIAL_ASSESSMENT,),
     )
@@ -138,7 +147,7 @@ def change_category_view(request, case_id):
         form_kwargs=lambda case: {"case": case},
         perform=lambda case, data: case_services.change_category(actor=actor, case=case, **data),
         title=_("Ändra kategori"),
-        submit=_("Ändra kategorin"),
+        submit_label=_("Ändra kategorin"),
         done=_("Kategorin är ändrad. Ändringen syns i ärendets historik."),
     )
 
@@ -153,7 +162,7 @@ def close_case_view(request, case_id):
         form_class=case_forms.CloseCaseForm,
         perform=lambda case, data: case_services.close_case(actor=actor, case=case, **data),
         title=_("Avsluta ärende"),
-        submit=_("Avsluta ärendet"),
+        submit_label=_("Avsluta ärendet"),
         done=_("Ärendet är avslutat."),
     )
 
@@ -168,6 +177,6 @@ def reopen_case_view(request, case_id):
         form_class=case_forms.ReopenCaseForm,
         perform=lambda case, data: case_services.reopen_case(actor=actor, case=case, **data),
         title=_("Återöppna ärende"),
-        submit=_("Återöppna ärendet"),
+        submit_label=_("Återöppna ärendet"),
         done=_("Ärendet är återöppnat. Avslutet finns kvar i historiken."),
     )
