@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import care, cases, meetings
+from .views import care, cases, fieldwork, meetings
 
 app_name = "casework"
 
@@ -41,4 +41,8 @@ urlpatterns = [
     path("moten/<uuid:meeting_id>/dagordning/", meetings.refresh_agenda_view, name="refresh_agenda"),
     path("moten/<uuid:meeting_id>/justera/", meetings.approve_minutes_view, name="approve_minutes"),
     path("moten/<uuid:meeting_id>/tillagg/", meetings.addendum_view, name="add_addendum"),
+    path("falt/", fieldwork.field_home_view, name="field_home"),
+    path("falt/kontakt/ny/", fieldwork.new_contact_view, name="new_contact"),
+    path("falt/kontakt/<uuid:contact_id>/uppfoljning/", fieldwork.concern_follow_up_view, name="concern_follow_up"),
+    path("falt/tillsyn/ny/", fieldwork.new_visit_view, name="new_visit"),
 ]

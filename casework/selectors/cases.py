@@ -194,7 +194,8 @@ def _event_summary(event: CaseEvent, agreement) -> str:
         outcome = _choice_label(FollowUp.Outcome.choices, data.get("outcome"))
         return _("%(outcome)s, skriven efter fönstret") % {"outcome": outcome} if data.get("late") else outcome
     if kind == CaseEvent.Kind.FIELD_CONTACT:
-        return _choice_label(FieldContact.Kind.choices, data.get("contact_kind"))
+        label = _choice_label(FieldContact.Kind.choices, data.get("contact_kind"))
+        return _("%(kind)s följt upp") % {"kind": label} if data.get("follow_up") else label
     return ""
 
 

@@ -61,7 +61,13 @@ def schedule_meeting_view(request):
         done=_("Mötet är planerat och dagordningen är skapad."),
         success_url=_back,
     )
-    return response or render(request, "casework/meeting_form.html", {"form": form, "title": _("Planera möte")})
+    context = {
+        "form": form,
+        "title": _("Planera möte"),
+        "back_url": reverse("casework:meeting_list"),
+        "back_label": _("Tillbaka till mötena"),
+    }
+    return response or render(request, "casework/simple_form.html", context)
 
 
 def meeting_detail_view(request, meeting_id):
@@ -177,8 +183,14 @@ def _meeting_form_page(request, meeting_id, *, page_name, may, form_class, perfo
     meeting = page.meeting
     form = form_class(request.POST or None, **(form_kwargs(meeting) if form_kwargs else {}))
     response = submit(request, form, lambda data: perform(meeting, data), done=done, success_url=_back(meeting))
-    context = {"form": form, "title": title, "meeting": meeting}
-    return response or render(request, "casework/meeting_form.html", context)
+    context = {
+        "form": form,
+        "title": title,
+        "caption": _("Samverkansmöte %(day)s") % {"day": meeting.held_on.isoformat()},
+        "back_url": _back(meeting),
+        "back_label": _("Tillbaka till mötet"),
+    }
+    return response or render(request, "casework/simple_form.html", context)
 
 
 def reasoning_view(request, meeting_id):
