@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import care, cases, fieldwork, meetings
+from .views import care, cases, fieldwork, meetings, targets
 
 app_name = "casework"
 
@@ -45,4 +45,5 @@ urlpatterns = [
     path("falt/kontakt/ny/", fieldwork.new_contact_view, name="new_contact"),
     path("falt/kontakt/<uuid:contact_id>/uppfoljning/", fieldwork.concern_follow_up_view, name="concern_follow_up"),
     path("falt/tillsyn/ny/", fieldwork.new_visit_view, name="new_visit"),
+    path("mal/", targets.target_board_view, name="target_board"),
 ]

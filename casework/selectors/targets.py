@@ -15,8 +15,9 @@ Definitions (the agreement's targets, section 7 of the source agreement):
 - follow-ups in the window: of the cases whose follow-up window closes in the period (and has closed by
   today, or whose follow-up is written), those followed up inside the window; cases closed before
   their window opened are not due;
-- orossamtal held, svansen youths reached by the field team (distinct cases with a field contact),
-  anonymous youths met in risk settings, hot-spot visits: by date of the contact or visit.
+- orossamtal held, svansen youths reached by the field team (distinct cases identified as svansen with
+  a field contact), anonymous youths met in risk settings, hot-spot visits: by date of the contact or
+  visit.
 """
 
 from __future__ import annotations
@@ -24,12 +25,24 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accesscontrol.models import Role
 from casework.follow_up import follow_up_window
-from casework.models import Case, Category, FieldContact, FollowUp, HotSpotVisit, Intervention, Meeting, Target
+from casework.models import (
+    Case,
+    CaseStatus,
+    Category,
+    FieldContact,
+    FollowUp,
+    HotSpotVisit,
+    Intervention,
+    Meeting,
+    Target,
+)
 from casework.periods import Period, PeriodKind, periods_of_year
 
 Metric = Target.Metric
@@ -185,7 +198,12 @@ def _field_work(agreement, periods):
     contacts = FieldContact.objects.filter(agreement=agreement, occurred_on__range=(start, end))
     concern_talks = _conditional_counts(contacts, "occurred_on", periods, extra=Q(kind=FieldContact.Kind.CONCERN_TALK))
     reached = _conditional_counts(
-        contacts, "occurred_on", periods, expression="case", distinct=True, extra=Q(case__category=Category.SVANSEN)
+        contacts,
+        "occurred_on",
+        periods,
+        expression="case",
+        distinct=True,
+        extra=Q(case__identified_category=Category.SVANSEN),
     )
     anonymous = contacts.aggregate(
         **{
@@ -253,3 +271,56 @@ def target_board(*, agreement, year: int) -> list[PeriodRow]:
         *periods_of_year(year, PeriodKind.YEAR),
     ]
     return _rows(agreement=agreement, periods=periods)
+
+
+@dataclass(frozen=True)
+class BoardTable:
+    """One kind of period laid out for reading: a row per measure, a cell per period."""
+
+    kind: str
+    periods: list[Period]
+    rows: list[tuple[str, list[MetricRow]]]
+
+    @classmethod
+    def of(cls, period_rows: list[PeriodRow]) -> BoardTable:
+        first = period_rows[0].metrics
+        rows = [(metric.label, [row.metrics[i] for row in period_rows]) for i, metric in enumerate(first)]
+        return cls(kind=str(period_rows[0].period.kind), periods=[row.period for row in period_rows], rows=rows)
+
+
+@dataclass
+class BoardPage:
+    """The board for one year, and for the social managers the svansen cases still without an offered
+    intervention (the gap behind the share). Management gets the counts only."""
+
+    year: int
+    quarters: list[PeriodRow]
+    tertials: list[PeriodRow]
+    whole_year: PeriodRow
+    gaps: list | None
+
+    @property
+    def tables(self) -> list[BoardTable]:
+        return [BoardTable.of(self.quarters), BoardTable.of(self.tertials), BoardTable.of([self.whole_year])]
+
+
+def svansen_without_offer(*, actor) -> list[Case]:
+    """Active svansen cases with no documented intervention offered (social managers only)."""
+    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
+        raise PermissionDenied
+    cases = (
+        Case.objects.filter(agreement=actor.agreement, status=CaseStatus.ACTIVE, category=Category.SVANSEN)
+        .exclude(Exists(Intervention.objects.filter(case=OuterRef("pk"))))
+        .select_related("person")
+        .order_by("raised_on", "number")
+    )
+    return list(cases)
+
+
+def board_page(*, actor, year: int) -> BoardPage:
+    """The target board for the social managers and management of the actor's agreement."""
+    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER, Role.MANAGEMENT):
+        raise PermissionDenied
+    rows = target_board(agreement=actor.agreement, year=year)
+    gaps = svansen_without_offer(actor=actor) if actor.has(Role.SOCIAL_MANAGER) else None
+    return BoardPage(year=year, quarters=rows[:4], tertials=rows[4:7], whole_year=rows[7], gaps=gaps)
