@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accesscontrol.visibility import FieldClass
 from audit.access import log_denied, log_read
 from casework.forms import cases as case_forms
 from casework.forms import meetings as meeting_forms
@@ -177,12 +178,25 @@ def identify_view(request, meeting_id, case_id):
     return render(request, "casework/identify.html", context)
 
 
-def _meeting_form_page(request, meeting_id, *, page_name, may, form_class, perform, title, done, form_kwargs=None):
-    """A form about one meeting: 404 outside the actor's minutes scope, 403 when they may not do this."""
+def _meeting_form_page(
+    request, meeting_id, *, page_name, may, form_class, perform, title, done, form_kwargs=None, cases=None
+):
+    """A form about one meeting: 404 outside the actor's minutes scope, 403 when they may not do this.
+    The read of the minutes (and of the cases the form names, `cases`) is logged."""
     page = _page_or_403(request, meeting_id, page=page_name, may=may)
     meeting = page.meeting
     form = form_class(request.POST or None, **(form_kwargs(meeting) if form_kwargs else {}))
     response = submit(request, form, lambda data: perform(meeting, data), done=done, success_url=_back(meeting))
+    if response:
+        return response
+    named = list(cases(meeting)) if cases else []
+    log_read(
+        request,
+        page=page_name,
+        cases=named,
+        persons=[case.person for case in named],
+        field_classes={FieldClass.MINUTES, *([FieldClass.IDENTITY] if named else [])},
+    )
     context = {
         "form": form,
         "title": title,
@@ -190,7 +204,7 @@ def _meeting_form_page(request, meeting_id, *, page_name, may, form_class, perfo
         "back_url": _back(meeting),
         "back_label": _("Tillbaka till mötet"),
     }
-    return response or render(request, "casework/simple_form.html", context)
+    return render(request, "casework/simple_form.html", context)
 
 
 def reasoning_view(request, meeting_id):
@@ -220,6 +234,7 @@ def add_decision_view(request, meeting_id):
             "meeting": meeting,
             "cases": meeting_selectors.decision_cases(meeting=meeting),
         },
+        cases=lambda meeting: meeting_selectors.decision_cases(meeting=meeting),
         perform=lambda meeting, data: meeting_services.add_decision(actor=actor, meeting=meeting, **data),
         title=_("Nytt beslut"),
         done=_("Beslutet är sparat."),
