@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accesscontrol import crypto
@@ -36,7 +37,7 @@ from casework.models import (
 )
 
 from . import meetings
-from .timeline import add_event, refuse_future, require_role, require_status, require_writable
+from .timeline import add_event, lock_writable, refuse_future, require_role, require_status
 
 PERSONAL_NUMBER_PURPOSE = "personal_number"
 NAME_PURPOSE = "name"
@@ -235,8 +236,7 @@ def identify_case(
     """Identify a proposal as a case at a meeting: category, raised-on date, responsible unit and
     caseworker. Only a proposal, only at a meeting whose minutes are not approved, never with a future
     raised-on date; an age outside the agreement's ages on that date needs confirming."""
-    require_writable(actor, case, FieldClass.CASE_FRAME)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
     require_status(case, CaseStatus.PROPOSED, message=_("Bara föreslagna ärenden kan identifieras."))
     if category not in Category.values:
@@ -277,8 +277,7 @@ def identify_case(
 @transaction.atomic
 def mark_not_identified(*, actor, case: Case, meeting: Meeting, note: str) -> Case:
     """The meeting decided not to identify the proposal; the person may be proposed again later."""
-    require_writable(actor, case, FieldClass.CASE_FRAME)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
     require_status(case, CaseStatus.PROPOSED, message=_("Bara föreslagna ärenden kan avföras."))
     if not (note or "").strip():
@@ -302,8 +301,7 @@ def mark_not_identified(*, actor, case: Case, meeting: Meeting, note: str) -> Ca
 def change_category(*, actor, case: Case, category: str, changed_on: datetime.date, note: str) -> Case:
     """A category change of an active case (e.g. svansen → lifestyle) as an event; the identified
     category stays what the meeting decided."""
-    require_writable(actor, case, FieldClass.CASE_FRAME)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan byta kategori."))
     if category not in Category.values:
         raise ValidationError({"category": [_("Välj en kategori.")]})
@@ -328,15 +326,25 @@ def change_category(*, actor, case: Case, category: str, changed_on: datetime.da
     return case
 
 
+def _check_assessed_on(case: Case, assessed_on: datetime.date | None) -> datetime.date:
+    assessed_on = assessed_on or timezone.localdate()
+    refuse_future(assessed_on, field="assessed_on")
+    if assessed_on < case.proposed_on:
+        raise ValidationError({"assessed_on": [_("Bedömningen kan inte ligga före förslagsdatumet.")]})
+    return assessed_on
+
+
 @transaction.atomic
-def record_police_assessment(*, actor, case: Case, assessment: str, priority: bool) -> Case:
-    """The police's view of a proposed or active case, and whether the police want it prioritised.
-    The previous assessment stays on the timeline."""
-    require_writable(actor, case, FieldClass.POLICE_ASSESSMENT)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+def record_police_assessment(
+    *, actor, case: Case, assessment: str, priority: bool, assessed_on: datetime.date | None = None
+) -> Case:
+    """The police's view of a proposed or active case (dated today unless given), and whether the police
+    want it prioritised. The previous assessment stays on the timeline."""
+    case = lock_writable(actor, case, FieldClass.POLICE_ASSESSMENT)
     require_status(case, *OPEN_STATUSES, message=_("Ärendet är inte öppet."))
     if not (assessment or "").strip():
         raise ValidationError({"assessment": [_("Skriv polisens bedömning.")]})
+    assessed_on = _check_assessed_on(case, assessed_on)
     case.police_assessment = assessment.strip()
     case.police_priority = priority
     case.save()
@@ -344,6 +352,7 @@ def record_police_assessment(*, actor, case: Case, assessment: str, priority: bo
         case=case,
         kind=CaseEvent.Kind.POLICE_ASSESSMENT,
         by=actor.user,
+        occurred_on=assessed_on,
         data={"priority": priority},
         note=case.police_assessment,
     )
@@ -352,17 +361,24 @@ def record_police_assessment(*, actor, case: Case, assessment: str, priority: bo
 
 @transaction.atomic
 def record_social_assessment(
-    *, actor, case: Case, assessment: str, realistic_alternative: str, records_reference: str
+    *,
+    actor,
+    case: Case,
+    assessment: str,
+    realistic_alternative: str,
+    records_reference: str,
+    assessed_on: datetime.date | None = None,
 ) -> Case:
-    """The social services' assessment, the realistic alternative to a home-based solution (for the cost
-    comparison) and the reference to the municipality's own records. Each version stays on the timeline."""
-    require_writable(actor, case, FieldClass.SOCIAL_ASSESSMENT)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    """The social services' assessment (dated today unless given), the realistic alternative to a
+    home-based solution (for the cost comparison) and the reference to the municipality's own records.
+    Each version stays on the timeline."""
+    case = lock_writable(actor, case, FieldClass.SOCIAL_ASSESSMENT)
     require_status(case, *OPEN_STATUSES, message=_("Ärendet är inte öppet."))
     if not (assessment or "").strip():
         raise ValidationError({"assessment": [_("Skriv socialtjänstens bedömning.")]})
     if realistic_alternative not in RealisticAlternative.values:
         raise ValidationError({"realistic_alternative": [_("Välj ett alternativ.")]})
+    assessed_on = _check_assessed_on(case, assessed_on)
     case.social_assessment = assessment.strip()
     case.realistic_alternative = realistic_alternative
     case.records_reference = (records_reference or "").strip()
@@ -371,6 +387,7 @@ def record_social_assessment(
         case=case,
         kind=CaseEvent.Kind.SOCIAL_ASSESSMENT,
         by=actor.user,
+        occurred_on=assessed_on,
         data={"realistic_alternative": realistic_alternative},
         note=case.social_assessment,
     )
@@ -380,8 +397,7 @@ def record_social_assessment(
 @transaction.atomic
 def close_case(*, actor, case: Case, reason: str, closed_on: datetime.date, note: str = "") -> Case:
     """Close an active case with a reason; the closing is an event and the case keeps its history."""
-    require_writable(actor, case, FieldClass.CASE_FRAME)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan avslutas."))
     if reason not in CloseReason.values:
         raise ValidationError({"reason": [_("Välj en avslutsorsak.")]})
@@ -404,8 +420,7 @@ def close_case(*, actor, case: Case, reason: str, closed_on: datetime.date, note
 def reopen_case(*, actor, case: Case, reopened_on: datetime.date, note: str) -> Case:
     """Reopen a closed case. The closing stays on the timeline; a person with another open case in
     the agreement is refused, pointing to it."""
-    require_writable(actor, case, FieldClass.CASE_FRAME)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     require_status(case, CaseStatus.CLOSED, message=_("Bara avslutade ärenden kan återöppnas."))
     if not (note or "").strip():
         raise ValidationError({"note": [_("Skriv varför ärendet återöppnas.")]})

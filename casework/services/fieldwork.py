@@ -27,7 +27,7 @@ from casework.models import (
     HotSpotVisit,
 )
 
-from .timeline import add_event, refuse_future, require_agreement, require_role, require_status, require_writable
+from .timeline import add_event, lock_writable, refuse_future, require_agreement, require_role, require_status
 
 
 def _check_place(agreement, *, hot_spot: HotSpot | None, area: Area | None) -> None:
@@ -73,8 +73,7 @@ def record_field_contact(
             {"case": [_("Välj ett ärende, eller ange hur många anonyma ungdomar kontakten gällde (inte båda).")]}
         )
     if case is not None:
-        require_writable(actor, case, FieldClass.FIELD_CONTACTS)
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = lock_writable(actor, case, FieldClass.FIELD_CONTACTS)
         require_status(
             case, CaseStatus.ACTIVE, field="case", message=_("Kontakter registreras bara på aktuella ärenden.")
         )
@@ -118,8 +117,7 @@ def record_concern_talk_follow_up(
     require_role(actor, Role.FIELD_WORKER)
     require_agreement(actor, contact)
     contact = FieldContact.objects.select_for_update().get(pk=contact.pk)
-    if contact.case is not None:
-        require_writable(actor, contact.case, FieldClass.FIELD_CONTACTS)
+    case = lock_writable(actor, contact.case, FieldClass.FIELD_CONTACTS) if contact.case_id else None
     if contact.kind != FieldContact.Kind.CONCERN_TALK:
         raise ValidationError(_("Bara orossamtal följs upp."))
     if ConcernTalkFollowUp.objects.filter(contact=contact).exists():
@@ -142,9 +140,9 @@ def record_concern_talk_follow_up(
         note=(note or "").strip(),
         recorded_by=actor.user,
     )
-    if contact.case is not None:
+    if case is not None:
         add_event(
-            case=contact.case,
+            case=case,
             kind=CaseEvent.Kind.FIELD_CONTACT,
             by=actor.user,
             occurred_on=followed_up_on,

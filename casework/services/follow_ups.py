@@ -12,7 +12,7 @@ from accesscontrol.visibility import FieldClass
 from casework.follow_up import follow_up_window
 from casework.models import Case, CaseEvent, CaseStatus, FollowUp
 
-from .timeline import add_event, refuse_future, require_writable
+from .timeline import add_event, lock_writable, refuse_future
 
 
 @transaction.atomic
@@ -33,8 +33,7 @@ def write_follow_up(
     """A follow-up of an active case with every perspective and an outcome. Refused before the window
     opens (with the date it opens), in the future, on a closed or unidentified case; after the window
     closes it is accepted and marked late."""
-    require_writable(actor, case, FieldClass.SOCIAL_ASSESSMENT)
-    case = Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
+    case = lock_writable(actor, case, FieldClass.SOCIAL_ASSESSMENT)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("Ärendet är avslutat: en uppföljning kan inte skrivas."), code="closed")
     if case.status != CaseStatus.ACTIVE:

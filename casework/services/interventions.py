@@ -11,12 +11,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accesscontrol.visibility import FieldClass
 from casework.models import Case, CaseEvent, CaseStatus, Intervention, InterventionType
 
-from .timeline import add_event, refuse_future, require_status, require_writable
+from .timeline import add_event, lock_writable, refuse_future, require_status
 
 
 def _check_course(
@@ -61,8 +62,7 @@ def offer_intervention(
 ) -> Intervention:
     """Offer an active case an intervention from the agreement's active catalogue. Refuses a future
     offer date, a start before the offer, an end before the start, dates on an offer not accepted."""
-    require_writable(actor, case, FieldClass.INTERVENTIONS)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock_writable(actor, case, FieldClass.INTERVENTIONS)
     require_status(case, CaseStatus.ACTIVE, message=_("Insatser erbjuds bara i aktuella ärenden."))
     if intervention_type.agreement_id != case.agreement_id or not intervention_type.active:
         raise ValidationError({"intervention_type": [_("Välj en insats ur överenskommelsens katalog.")]})
@@ -100,19 +100,32 @@ def record_intervention_response(
     ends_on: datetime.date | None = None,
     provider: str = "",
     occasions: int | None = None,
+    answered_on: datetime.date | None = None,
 ) -> Intervention:
     """The youth's answer and the course of the intervention (start, end, provider, occasions); each
-    update is an entry on the timeline."""
-    case = intervention.case
-    require_writable(actor, case, FieldClass.INTERVENTIONS)
-    intervention = Intervention.objects.select_for_update().select_related("intervention_type").get(pk=intervention.pk)
+    update is an entry on the timeline, dated today unless given (never in the future, never before
+    the offer)."""
+    case = lock_writable(actor, intervention.case, FieldClass.INTERVENTIONS)
+    intervention = (
+        Intervention.objects.select_for_update(of=("self",)).select_related("intervention_type").get(pk=intervention.pk)
+    )
     require_status(case, CaseStatus.ACTIVE, message=_("Insatser ändras bara i aktuella ärenden."))
     _check_course(offered_on=intervention.offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
+    answered_on = answered_on or timezone.localdate()
+    refuse_future(answered_on, field="answered_on")
+    if answered_on < intervention.offered_on:
+        raise ValidationError({"answered_on": [_("Svaret kan inte ligga före erbjudandet.")]})
     intervention.response = response
     intervention.starts_on = starts_on
     intervention.ends_on = ends_on
     intervention.provider = (provider or "").strip()
     intervention.occasions = occasions
     intervention.save()
-    add_event(case=case, kind=CaseEvent.Kind.INTERVENTION_ANSWERED, by=actor.user, data=_summary(intervention))
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.INTERVENTION_ANSWERED,
+        by=actor.user,
+        occurred_on=answered_on,
+        data=_summary(intervention),
+    )
     return intervention

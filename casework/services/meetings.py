@@ -238,7 +238,7 @@ def mark_decision_done(*, actor, decision: Decision, done_on: datetime.date) -> 
     meeting); it does not change the text of approved minutes, so it is allowed after approval."""
     require_role(actor, Role.SOCIAL_MANAGER)
     require_agreement(actor, decision.meeting)
-    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=decision.pk)
     if decision.done_on is not None:
         raise ValidationError(_("Beslutet är redan markerat som klart."))
     if done_on is None or done_on > timezone.localdate():

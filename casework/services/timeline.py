@@ -43,12 +43,15 @@ def require_role(actor, *roles: str) -> None:
         raise PermissionDenied
 
 
-def require_writable(actor, case: Case, field_class: FieldClass) -> None:
-    """The actor may write this field class of this case (visibility matrix, case scope included)."""
+def lock_writable(actor, case: Case, field_class: FieldClass) -> Case:
+    """The case as it is now, locked for the transaction, if the actor may write this field class of it
+    (visibility matrix, case scope included); checked on the fresh row, so a stale object decides nothing."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("agreement", "person").get(pk=case.pk)
     require_agreement(actor, case)
     facts = CaseFacts(category=case.category, assigned_to_user=scoping.is_assigned(case, actor))
     if field_class not in writable_classes(actor.roles, facts):
         raise PermissionDenied
+    return case
 
 
 def refuse_future(day: datetime.date | None, *, field: str) -> None:
