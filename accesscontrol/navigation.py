@@ -16,7 +16,16 @@ class NavItem:
     roles: tuple[str, ...]
 
 
-NAVIGATION = (NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),)
+_CASE_ROLES = (Role.SOCIAL_MANAGER, Role.CASEWORKER, Role.FIELD_WORKER, Role.POLICE)
+
+NAVIGATION = (
+    NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),
+    NavItem(_("Ärenden"), "casework:case_list", _CASE_ROLES),
+    NavItem(_("Föreslå ungdom"), "casework:propose", (Role.POLICE, Role.SOCIAL_MANAGER)),
+    NavItem(_("Möten"), "casework:meeting_list", _CASE_ROLES),
+    NavItem(_("Fältarbete"), "casework:field_home", (Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
+    NavItem(_("Måluppföljning"), "casework:target_board", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
+)
 
 
 def navigation_for(actor, current_path: str) -> list[dict]:

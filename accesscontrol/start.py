@@ -16,10 +16,19 @@ ROLE_INTRODUCTIONS = {
 
 
 def start_page_sections(actor) -> list[dict]:
+    """One section per role; casework roles get their content (template and items) from
+    casework.selectors.start."""
+    from casework.selectors.start import start_content
+
     if actor is None:
         return []
     return [
-        {"role": role, "title": Role(role).label, "introduction": ROLE_INTRODUCTIONS[role]}
+        {
+            "role": role,
+            "title": Role(role).label,
+            "introduction": ROLE_INTRODUCTIONS[role],
+            **start_content(actor=actor, role=role),
+        }
         for role in Role.values
         if role in actor.roles
     ]

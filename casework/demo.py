@@ -10,14 +10,17 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accesscontrol import services as access_services
 from accesscontrol.models import Organisation, Role, Unit, User
+from casework.demo_year import build_year, default_year
 from casework.models import Agreement, Area, HotSpot
 from casework.services.agreements import create_agreement
 
@@ -82,7 +85,7 @@ def _demo_key(seed: int, username: str) -> str:
 
 @transaction.atomic
 def build_demo(*, seed: int = 2026, year: int | None = None) -> tuple[Agreement, list[DemoLogin]]:
-    year = year or datetime.date.today().year - 1
+    year = year or default_year(timezone.localdate())
     social, _ = Organisation.objects.get_or_create(
         name="Socialtjänsten i Demostad", defaults={"kind": Organisation.Kind.SOCIAL_SERVICES}
     )
@@ -112,6 +115,9 @@ def build_demo(*, seed: int = 2026, year: int | None = None) -> tuple[Agreement,
         for spec in DEMO_USERS
         for org in [spec[5]]
     ]
+    if created:
+        users = {user.username: user for user in User.objects.filter(username__in=[s[0] for s in DEMO_USERS])}
+        build_year(agreement=agreement, year=year, rng=random.Random(seed), users=users)
     return agreement, logins
 
 

@@ -1,0 +1,113 @@
+"""The field team's pages: the overview, a quick contact, an orossamtal's follow-up, a hot-spot visit."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accesscontrol.visibility import FieldClass
+from audit.access import log_denied, log_read
+from casework.forms import fieldwork as field_forms
+from casework.models import FieldContact
+from casework.selectors import fieldwork as field_selectors
+from casework.services import fieldwork as field_services
+
+from .access import submit
+
+HOME = "casework:field_home"
+
+
+def _form_page(request, form, *, title, intro=""):
+    context = {
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "back_url": reverse(HOME),
+        "back_label": _("Tillbaka till fältarbetet"),
+    }
+    return render(request, "casework/simple_form.html", context)
+
+
+def field_home_view(request):
+    overview = field_selectors.field_overview(actor=request.actor)
+    log_read(
+        request,
+        page=HOME,
+        cases=overview.cases,
+        persons=overview.persons,
+        field_classes={FieldClass.FIELD_CONTACTS, FieldClass.IDENTITY, FieldClass.CASE_FRAME},
+    )
+    return render(request, "casework/field_home.html", {"overview": overview})
+
+
+def new_contact_view(request):
+    actor = request.actor
+    cases = field_selectors.contact_cases(actor=actor)
+    form = field_forms.FieldContactForm(
+        request.POST or None,
+        cases=cases,
+        hot_spots=field_selectors.hot_spots(actor=actor),
+        agreement=actor.agreement,
+    )
+    response = submit(
+        request,
+        form,
+        lambda data: field_services.record_field_contact(actor=actor, **data),
+        done=_("Kontakten är registrerad."),
+        success_url=reverse(HOME),
+    )
+    if response:
+        return response
+    shown = list(cases)
+    log_read(
+        request,
+        page="casework:new_contact",
+        cases=shown,
+        persons=[case.person for case in shown],
+        field_classes={FieldClass.IDENTITY},
+    )
+    return _form_page(request, form, title=_("Ny kontakt"))
+
+
+def concern_follow_up_view(request, contact_id):
+    actor = request.actor
+    field_selectors.require_field_worker(actor)
+    try:
+        contact = field_selectors.get_contact(actor=actor, contact_id=contact_id)
+    except FieldContact.DoesNotExist:
+        log_denied(request, page="casework:concern_follow_up")
+        raise Http404 from None
+    form = field_forms.ConcernTalkFollowUpForm(request.POST or None)
+    response = submit(
+        request,
+        form,
+        lambda data: field_services.record_concern_talk_follow_up(actor=actor, contact=contact, **data),
+        done=_("Uppföljningen av orossamtalet är sparad."),
+        success_url=reverse(HOME),
+    )
+    if response:
+        return response
+    about = contact.case.person.full_name if contact.case_id else _("anonym kontakt")
+    log_read(
+        request,
+        page="casework:concern_follow_up",
+        cases=[contact.case] if contact.case_id else [],
+        persons=[contact.case.person] if contact.case_id else [],
+        field_classes={FieldClass.FIELD_CONTACTS, FieldClass.IDENTITY},
+    )
+    intro = _("Orossamtal %(day)s, %(about)s.") % {"day": contact.occurred_on.isoformat(), "about": about}
+    return _form_page(request, form, title=_("Uppföljning av orossamtal"), intro=intro)
+
+
+def new_visit_view(request):
+    actor = request.actor
+    field_selectors.require_field_worker(actor)
+    form = field_forms.HotSpotVisitForm(request.POST or None, hot_spots=field_selectors.hot_spots(actor=actor))
+    response = submit(
+        request,
+        form,
+        lambda data: field_services.record_hot_spot_visit(actor=actor, **data),
+        done=_("Tillsynsbesöket är registrerat."),
+        success_url=reverse(HOME),
+    )
+    return response or _form_page(request, form, title=_("Tillsynsbesök"))

@@ -1,0 +1,120 @@
+"""The demo year: built through the services, invented people, deterministic for a seed, not duplicated
+by a second run, and with something to show on every casework page."""
+
+import random
+import re
+
+import pytest
+
+from accesscontrol import services as access_services
+from accesscontrol.models import Membership, User
+from casework import demo, personal_numbers
+from casework.demo_year import FIRST_NAMES, LAST_NAMES, build_year
+from casework.models import (
+    Agreement,
+    Area,
+    Case,
+    CaseEvent,
+    ConcernTalkFollowUp,
+    Decision,
+    FieldContact,
+    FollowUp,
+    HotSpot,
+    HotSpotVisit,
+    Intervention,
+    Meeting,
+)
+from casework.services.agreements import create_agreement
+from tests.casework import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PAST_YEAR = f.today().year - 1
+
+
+@pytest.fixture
+def demo_agreement():
+    agreement, _logins = demo.build_demo(seed=7, year=PAST_YEAR)
+    return agreement
+
+
+def test_four_meetings_three_approved_and_the_last_a_draft(demo_agreement):
+    meetings = list(Meeting.objects.filter(agreement=demo_agreement).order_by("held_on"))
+    assert len(meetings) == 4 and all(m.held for m in meetings)
+    assert [m.locked for m in meetings] == [True, True, True, False]
+    assert all(m.participants.filter(user=None).exists() for m in meetings)
+    assert Decision.objects.filter(meeting__agreement=demo_agreement, done_on__isnull=False).exists()
+
+
+def test_about_twelve_lifestyle_and_twenty_four_svansen_cases(demo_agreement):
+    cases = Case.objects.filter(agreement=demo_agreement)
+    assert cases.filter(identified_category="lifestyle").count() == 12
+    assert cases.filter(identified_category="svansen").count() == 24
+    assert cases.filter(status="not_identified").count() == 4
+    assert cases.filter(status="proposed").exists()  # waiting for the next meeting
+    kinds = set(CaseEvent.objects.filter(case__agreement=demo_agreement).values_list("kind", flat=True))
+    assert {"category_changed", "closed", "reopened", "police_assessment", "social_assessment"} <= kinds
+
+
+def test_interventions_follow_ups_and_field_work(demo_agreement):
+    responses = set(Intervention.objects.filter(case__agreement=demo_agreement).values_list("response", flat=True))
+    assert {"accepted", "declined"} <= responses
+    follow_ups = FollowUp.objects.filter(case__agreement=demo_agreement)
+    assert follow_ups.filter(late=False).count() > follow_ups.filter(late=True).count() > 0
+    identified = Case.objects.filter(agreement=demo_agreement).exclude(identified_category="")
+    assert identified.exclude(follow_ups__isnull=False).exists()  # a few never followed up
+    contacts = FieldContact.objects.filter(agreement=demo_agreement)
+    assert contacts.filter(case__isnull=True, anonymous_youths__gt=0).exists()
+    assert contacts.filter(kind="concern_talk", case__isnull=False).exists()
+    assert ConcernTalkFollowUp.objects.filter(contact__agreement=demo_agreement).exists()
+    assert HotSpotVisit.objects.filter(hot_spot__agreement=demo_agreement).count() >= 20
+
+
+def test_the_people_are_invented(demo_agreement):
+    for case in Case.objects.filter(agreement=demo_agreement).select_related("person"):
+        person = case.person
+        assert person.first_name in FIRST_NAMES and person.last_name in LAST_NAMES
+        assert 980 <= int(person.personal_number[8:11]) <= 999
+        personal_numbers.parse(person.personal_number)
+        for guardian in person.guardians:
+            assert re.fullmatch(r"070-174 06 \d\d", guardian["phone"])
+
+
+def test_a_second_run_adds_nothing(demo_agreement):
+    before = (Case.objects.count(), Meeting.objects.count(), FieldContact.objects.count())
+    demo.build_demo(seed=7, year=PAST_YEAR)
+    assert (Case.objects.count(), Meeting.objects.count(), FieldContact.objects.count()) == before
+
+
+def _signature(agreement):
+    cases = Case.objects.filter(agreement=agreement).select_related("person").order_by("number")
+    return [
+        (c.number, c.category, c.status, c.proposed_on, c.raised_on, c.person.full_name, c.person.birth_year)
+        for c in cases
+    ]
+
+
+def test_the_same_seed_builds_the_same_year(demo_agreement):
+    twin = create_agreement(
+        name="Tvilling",
+        social_services=demo_agreement.social_services,
+        police=demo_agreement.police,
+        starts_on=demo_agreement.starts_on,
+    )
+    for area in Area.objects.filter(agreement=demo_agreement):
+        Area.objects.create(agreement=twin, name=area.name)
+    for spot in HotSpot.objects.filter(agreement=demo_agreement).order_by("pk"):
+        HotSpot.objects.create(agreement=twin, name=spot.name, kind=spot.kind)
+    for membership in Membership.objects.filter(agreement=demo_agreement):
+        access_services.grant_role(user=membership.user, agreement=twin, role=membership.role)
+    users = {user.username: user for user in User.objects.all()}
+    build_year(agreement=twin, year=PAST_YEAR, rng=random.Random(7), users=users)
+    assert _signature(twin) == _signature(demo_agreement)
+
+
+def test_the_current_year_stops_at_today():
+    agreement, _logins = demo.build_demo(seed=3, year=f.today().year)
+    assert not Meeting.objects.filter(agreement=agreement, held_on__gt=f.today()).exists()
+    assert not Case.objects.filter(agreement=agreement, proposed_on__gt=f.today()).exists()
+    assert not FieldContact.objects.filter(agreement=agreement, occurred_on__gt=f.today()).exists()
+    assert isinstance(agreement, Agreement)

@@ -1,0 +1,202 @@
+"""The field team: contacts on svansen cases or anonymous, orossamtal and their follow-up, hot-spot
+visits; field workers see svansen cases only."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from audit.models import AccessLogEntry
+from casework.models import CaseEvent, ConcernTalkFollowUp, FieldContact, HotSpot, HotSpotVisit
+from casework.services import fieldwork
+from tests.casework import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hot_spot(people):
+    return HotSpot.objects.create(agreement=people.agreement, name="Stationsparken", kind="public_place")
+
+
+@pytest.fixture
+def svansen(people):
+    return f.identified(people, category="svansen")
+
+
+def _contact(people, **kwargs):
+    arguments = {
+        "actor": f.actor(people.field_worker, people.agreement),
+        "kind": FieldContact.Kind.OUTREACH,
+        "occurred_on": f.today(),
+    }
+    return fieldwork.record_field_contact(**{**arguments, **kwargs})
+
+
+def test_a_contact_with_a_svansen_youth_is_on_the_case_timeline(people, svansen, hot_spot):
+    contact = _contact(people, case=svansen, hot_spot=hot_spot, note="Pratade om fotbollslaget.")
+    event = svansen.events.get(kind=CaseEvent.Kind.FIELD_CONTACT)
+    assert event.data == {"contact": str(contact.pk), "contact_kind": "outreach"}
+
+
+def test_an_anonymous_contact_is_a_count_without_identity(people, hot_spot):
+    contact = _contact(people, anonymous_youths=5, hot_spot=hot_spot)
+    assert contact.case is None and contact.anonymous_youths == 5
+
+
+@pytest.mark.parametrize("anonymous", [0, 3])
+def test_it_needs_either_a_case_or_a_count_not_both(people, svansen, anonymous):
+    with pytest.raises(ValidationError) as refusal:
+        _contact(people, case=svansen if anonymous else None, anonymous_youths=anonymous)
+    assert "case" in refusal.value.message_dict
+    assert not FieldContact.objects.exists()
+
+
+def test_it_refuses_a_lifestyle_case(people):
+    lifestyle = f.identified(people, category="lifestyle")
+    with pytest.raises(PermissionDenied):
+        _contact(people, case=lifestyle)
+
+
+def test_it_refuses_a_future_date(people, svansen):
+    with pytest.raises(ValidationError) as refusal:
+        _contact(people, case=svansen, occurred_on=f.today() + datetime.timedelta(days=1))
+    assert "occurred_on" in refusal.value.message_dict
+    assert not svansen.events.filter(kind=CaseEvent.Kind.FIELD_CONTACT).exists()
+
+
+def test_a_parent_contact_is_with_the_parents(people, svansen):
+    with pytest.raises(ValidationError) as refusal:
+        _contact(people, case=svansen, kind=FieldContact.Kind.PARENT_CONTACT, with_parents=False)
+    assert "with_parents" in refusal.value.message_dict
+
+
+@pytest.mark.parametrize("who", ["manager", "caseworker", "police"])
+def test_only_field_workers_record_contacts(people, who):
+    with pytest.raises(PermissionDenied):
+        _contact(people, actor=f.actor(getattr(people, who), people.agreement), anonymous_youths=2)
+
+
+def test_an_orossamtal_is_followed_up_once_and_not_before_it(people, svansen):
+    talk = _contact(
+        people,
+        case=svansen,
+        kind=FieldContact.Kind.CONCERN_TALK,
+        with_parents=True,
+        occurred_on=f.today() - datetime.timedelta(days=14),
+    )
+    actor = f.actor(people.field_worker, people.agreement)
+    arguments = {"actor": actor, "contact": talk, "youth_reception": "positive", "parents_reception": "mixed"}
+    with pytest.raises(ValidationError) as refusal:
+        fieldwork.record_concern_talk_follow_up(**arguments, followed_up_on=talk.occurred_on - datetime.timedelta(1))
+    assert "followed_up_on" in refusal.value.message_dict
+    fieldwork.record_concern_talk_follow_up(**arguments, followed_up_on=f.today())
+    with pytest.raises(ValidationError, match="redan uppföljt"):
+        fieldwork.record_concern_talk_follow_up(**arguments, followed_up_on=f.today())
+    assert ConcernTalkFollowUp.objects.count() == 1
+
+
+def test_only_an_orossamtal_is_followed_up(people, svansen):
+    outreach = _contact(people, case=svansen)
+    with pytest.raises(ValidationError, match="Bara orossamtal"):
+        fieldwork.record_concern_talk_follow_up(
+            actor=f.actor(people.field_worker, people.agreement),
+            contact=outreach,
+            followed_up_on=f.today(),
+            youth_reception="positive",
+            parents_reception="positive",
+        )
+
+
+def test_a_hot_spot_visit_is_recorded_not_in_the_future(people, hot_spot):
+    actor = f.actor(people.field_worker, people.agreement)
+    with pytest.raises(ValidationError):
+        fieldwork.record_hot_spot_visit(
+            actor=actor, hot_spot=hot_spot, visited_on=f.today() + datetime.timedelta(days=1)
+        )
+    fieldwork.record_hot_spot_visit(actor=actor, hot_spot=hot_spot, visited_on=f.today(), youths_present=12)
+    assert HotSpotVisit.objects.get().youths_present == 12
+
+
+def test_a_hot_spot_of_another_agreement_is_refused(people, other_agreement):
+    foreign = HotSpot.objects.create(agreement=other_agreement, name="Annan plats", kind="school")
+    with pytest.raises(ValidationError):
+        fieldwork.record_hot_spot_visit(
+            actor=f.actor(people.field_worker, people.agreement), hot_spot=foreign, visited_on=f.today()
+        )
+
+
+# --- Pages ------------------------------------------------------------------------------------------------
+
+
+def test_the_quick_contact_form_offers_only_active_svansen_cases(people, login, svansen):
+    lifestyle = f.identified(people, category="lifestyle")
+    response = login(people.field_worker).get(reverse("casework:new_contact"))
+    page = response.content.decode()
+    assert svansen.number in page and lifestyle.number not in page
+    entry = AccessLogEntry.objects.get(page="casework:new_contact")
+    assert entry.case_ids == [str(svansen.pk)]
+
+
+def test_the_quick_contact_form_records_an_anonymous_contact(people, login, hot_spot):
+    response = login(people.field_worker).post(
+        reverse("casework:new_contact"),
+        {"kind": "outreach", "anonymous_youths": "4", "occurred_on": f.today().isoformat(), "with_youth": "on"},
+    )
+    assert response.status_code == 302
+    assert FieldContact.objects.get().anonymous_youths == 4
+
+
+def test_the_quick_contact_form_says_what_is_missing(people, login):
+    response = login(people.field_worker).post(
+        reverse("casework:new_contact"), {"kind": "outreach", "occurred_on": f.today().isoformat(), "with_youth": "on"}
+    )
+    assert "Välj ett ärende, eller ange hur många anonyma ungdomar" in response.content.decode()
+    assert not FieldContact.objects.exists()
+
+
+def test_the_follow_up_page_records_the_reception(people, login, svansen):
+    talk = _contact(people, case=svansen, kind=FieldContact.Kind.CONCERN_TALK)
+    url = reverse("casework:concern_follow_up", args=[talk.pk])
+    response = login(people.field_worker).post(
+        url, {"followed_up_on": f.today().isoformat(), "youth_reception": "positive", "parents_reception": "unknown"}
+    )
+    assert response.status_code == 302
+    assert ConcernTalkFollowUp.objects.get().youth_reception == "positive"
+
+
+def test_the_field_overview_lists_orossamtal_awaiting_follow_up_and_logs_the_read(people, login, svansen):
+    _contact(people, case=svansen, kind=FieldContact.Kind.CONCERN_TALK)
+    page = login(people.field_worker).get(reverse("casework:field_home")).content.decode()
+    assert "Orossamtal att följa upp" in page and svansen.number in page
+    entry = AccessLogEntry.objects.get(page="casework:field_home")
+    assert str(svansen.person_id) in entry.person_ids
+
+
+def test_the_social_manager_reads_the_overview_but_records_nothing(people, login):
+    client = login(people.manager)
+    assert client.get(reverse("casework:field_home")).status_code == 200
+    assert client.get(reverse("casework:new_contact")).status_code == 403
+    assert client.get(reverse("casework:new_visit")).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["caseworker", "police", "management"])
+def test_the_field_pages_are_forbidden_to_others(people, login, who):
+    assert login(getattr(people, who)).get(reverse("casework:field_home")).status_code == 403
+
+
+def test_the_visit_page_records_a_visit(people, login, hot_spot):
+    response = login(people.field_worker).post(
+        reverse("casework:new_visit"),
+        {"hot_spot": hot_spot.pk, "visited_on": f.today().isoformat(), "youths_present": "7", "observations": "Lugnt."},
+    )
+    assert response.status_code == 302
+    assert HotSpotVisit.objects.get().observations == "Lugnt."
+
+
+def test_the_case_page_shows_field_contacts_to_the_field_team_but_not_to_the_police(people, login, svansen):
+    _contact(people, case=svansen, note="Träffades vid skateparken.")
+    url = reverse("casework:case_detail", args=[svansen.pk])
+    assert "Träffades vid skateparken." in login(people.field_worker).get(url).content.decode()
+    assert "Träffades vid skateparken." not in login(people.police).get(url).content.decode()
