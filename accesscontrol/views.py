@@ -31,6 +31,9 @@ class LoginView(auth_views.LoginView):
     def get_success_url(self):
         return reverse("accesscontrol:second_factor")
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc_enabled": settings.OIDC_ENABLED}
+
 
 def _after_login(request):
     target = request.session.pop("after_second_factor", "")

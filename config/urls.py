@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from . import health
@@ -8,3 +9,6 @@ urlpatterns = [
     path("", include("accesscontrol.urls")),
     path("", include("casework.urls_disclosures")),
 ]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
