@@ -20,8 +20,29 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class GovukBoundField(forms.BoundField):
+    """Marks a field in error when it is rendered, not when the form is built, so that errors a view
+    adds after validation (a service's refusal) show too, and subclasses can still set querysets and
+    choices in their own __init__ before anything is validated."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            widget = widget or self.field.widget
+            css = widget.attrs.get("class", "")
+            base = css.split()[0] if css else ""
+            if base in ("govuk-input", "govuk-textarea", "govuk-select"):
+                attrs["class"] = f"{css} {base}--error"
+            described = widget.attrs.get("aria-describedby", "").split()
+            attrs["aria-describedby"] = " ".join([*described, f"{self.html_name}-error"])
+        return attrs
+
+
 class GovukFormMixin:
-    """Adds GOV.UK classes and error states to widgets; dates use the browser's date input."""
+    """Adds GOV.UK classes to widgets (error states at render, see GovukBoundField); dates use the
+    browser's date input."""
+
+    bound_field_class = GovukBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,15 +53,10 @@ class GovukFormMixin:
             css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
             if isinstance(widget, forms.SelectMultiple) and not isinstance(widget, forms.CheckboxSelectMultiple):
                 css = "govuk-select"
-            if self.is_bound and name in self.errors and css in ("govuk-input", "govuk-textarea", "govuk-select"):
-                css += f" {css}--error"
             existing = widget.attrs.get("class", "")
             widget.attrs["class"] = f"{css} {existing}".strip()
-            described = [f"{self.add_prefix(name)}-hint"] if field.help_text else []
-            if self.is_bound and name in self.errors:
-                described.append(f"{self.add_prefix(name)}-error")
-            if described:
-                widget.attrs["aria-describedby"] = " ".join(described)
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-hint"
 
 
 class Form(GovukFormMixin, forms.Form):

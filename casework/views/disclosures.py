@@ -1,8 +1,6 @@
 """Pages for consents and disclosures of one case. Views translate HTTP to the selectors and services
 in casework.selectors.disclosures / casework.services.disclosures; those decide who may do what."""
 
-import copy
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -81,13 +79,11 @@ class DisclosureForm(govuk.Form):
     decided_on = forms.DateField(label=gettext_lazy("Beslutsdatum"))
 
     def __init__(self, *args, legal_bases, consents, **kwargs):
-        # config.forms validates a bound form inside __init__, so the choices must be set before it runs.
-        self.base_fields = copy.deepcopy(type(self).base_fields)
-        self.base_fields["legal_basis"].queryset = legal_bases
-        self.base_fields["consent"].queryset = consents
-        if not consents.exists():
-            del self.base_fields["consent"]
         super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].queryset = legal_bases
+        self.fields["consent"].queryset = consents
+        if not consents.exists():
+            del self.fields["consent"]
 
 
 class WithdrawConsentForm(govuk.Form):

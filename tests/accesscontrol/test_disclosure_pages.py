@@ -119,7 +119,11 @@ def test_the_consent_form_says_what_is_wrong_and_saves_nothing(login, people, ca
     )  # fmt: skip
     assert response.status_code == 200
     assert response.context["form"].errors["expires_on"] == ["Samtycket kan inte upphöra innan det lämnades."]
-    assert "govuk-error-summary" in response.content.decode()
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    # The field in error is marked for sight and for screen readers (config.forms.GovukBoundField).
+    assert re.search(r'<input type="date" name="expires_on"[^>]*class="govuk-input govuk-input--error"', page)
+    assert 'aria-describedby="expires_on-hint expires_on-error"' in page
     assert not Consent.objects.exists()
 
 
