@@ -16,7 +16,11 @@ class NavItem:
     roles: tuple[str, ...]
 
 
-NAVIGATION = (NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),)
+NAVIGATION = (
+    NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),
+    NavItem(_("Administration"), "administration:index", (Role.SYSADMIN,)),
+    NavItem(_("Mitt konto"), "accesscontrol:account", tuple(Role.values)),
+)
 
 
 def navigation_for(actor, current_path: str) -> list[dict]:

@@ -127,6 +127,7 @@ def account_view(request):
         "form": form,
         "codes_left": second_factor.recovery_codes_left(request.user),
         "has_app": second_factor.confirmed_totp(request.user) is not None,
+        "several_agreements": agreements_of(request.user).count() > 1,
     }
     return render(request, "accesscontrol/account.html", context)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accesscontrol.urls")),
     path("", include("casework.urls_disclosures")),
+    path("", include("accesscontrol.administration.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -3,7 +3,8 @@ from types import SimpleNamespace
 import pytest
 
 from accesscontrol.actor import actor_for
-from tests.accesscontrol.factories import make_case
+from casework.models import LegalBasis, Tariff
+from tests.accesscontrol.factories import make_case, make_consent, make_disclosure
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +25,18 @@ def actors(people):
     """The acting Actor of each person of `people`, in their agreement."""
     names = ("manager", "caseworker", "other_caseworker", "field_worker", "police", "management", "sysadmin")
     return SimpleNamespace(**{name: actor_for(getattr(people, name), people.agreement) for name in names})
+
+
+@pytest.fixture
+def world(people, outsider):
+    """The records the sample URL keywords point at (SAMPLES in url_matrix.py)."""
+    case = make_case(people.agreement, proposed_by=people.police, unit=people.investigation)
+    return SimpleNamespace(
+        people=people,
+        outsider=outsider,
+        case=case,
+        consent=make_consent(case, recorded_by=people.manager),
+        disclosure=make_disclosure(case, decided_by=people.manager),
+        tariff=Tariff.objects.filter(intervention_type__agreement=people.agreement).first(),
+        legal_basis=LegalBasis.objects.get(code="under_21"),
+    )
