@@ -163,3 +163,13 @@ def test_only_the_sysadmin_may_administer(login, people, who):
     response = client.post(reverse("administration:organisations_create"), {"name": "Smyg", "kind": "police"})
     assert response.status_code == 403
     assert not Organisation.objects.filter(name="Smyg").exists()
+
+
+def test_free_text_is_escaped_on_the_administration_pages(login, people):
+    attack = "<script>alert(1)</script>"
+    client = login(people.sysadmin)
+    client.post(
+        reverse("administration:units_create"), {"organisation": people.agreement.social_services.pk, "name": attack}
+    )
+    page = client.get(reverse("administration:units_list")).content.decode()
+    assert attack not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accesscontrol import services as access
 from accesscontrol.models import Membership, Role, User
+from accesscontrol.tasks import send_set_password_link
 from tests.conftest import verified_client
 from tests.factories import people_for
 
@@ -183,3 +184,8 @@ def test_a_sysadmin_cannot_reset_their_own_login(login, people):
     assert "egen inloggning" in response.content.decode()
     people.sysadmin.refresh_from_db()
     assert people.sysadmin.has_usable_password()
+
+
+def test_no_link_is_sent_to_a_user_who_already_chose_a_password(people, mailoutbox):
+    send_set_password_link(people.caseworker.pk)
+    assert mailoutbox == []
