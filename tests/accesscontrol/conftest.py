@@ -3,8 +3,7 @@ from types import SimpleNamespace
 import pytest
 
 from accesscontrol.actor import actor_for
-from casework.models import LegalBasis, Tariff
-from tests.accesscontrol.factories import make_case, make_consent, make_disclosure
+from tests.accesscontrol.factories import build_world, make_case
 
 
 @pytest.fixture(autouse=True)
@@ -30,13 +29,4 @@ def actors(people):
 @pytest.fixture
 def world(people, outsider):
     """The records the sample URL keywords point at (SAMPLES in url_matrix.py)."""
-    case = make_case(people.agreement, proposed_by=people.police, unit=people.investigation)
-    return SimpleNamespace(
-        people=people,
-        outsider=outsider,
-        case=case,
-        consent=make_consent(case, recorded_by=people.manager),
-        disclosure=make_disclosure(case, decided_by=people.manager),
-        tariff=Tariff.objects.filter(intervention_type__agreement=people.agreement).first(),
-        legal_basis=LegalBasis.objects.get(code="under_21"),
-    )
+    return build_world(people, outsider)

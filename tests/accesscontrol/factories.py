@@ -3,10 +3,11 @@ that identify cases are built elsewhere); encrypted fields and blind indexes are
 
 import datetime
 import itertools
+from types import SimpleNamespace
 
 from accesscontrol import crypto
 from casework import personal_numbers
-from casework.models import Case, Category, Consent, Disclosure, LegalBasis, Person
+from casework.models import Case, Category, Consent, Disclosure, LegalBasis, Person, Tariff
 
 _persons = itertools.count()
 _numbers = itertools.count(1)
@@ -66,4 +67,19 @@ def make_disclosure(case, *, decided_by, field_classes=("social_assessment",), b
         assessment="Bedömning av utlämnandet",
         decided_by=decided_by,
         decided_on=datetime.date(2026, 2, 2),
+    )
+
+
+def build_world(people, outsider):
+    """A case of `people.agreement` (lifestyle, unit "Utredning ungdom") with a consent and a disclosure,
+    and the other records the URL samples point at (tests/accesscontrol/url_matrix.py)."""
+    case = make_case(people.agreement, proposed_by=people.police, unit=people.investigation)
+    return SimpleNamespace(
+        people=people,
+        outsider=outsider,
+        case=case,
+        consent=make_consent(case, recorded_by=people.manager),
+        disclosure=make_disclosure(case, decided_by=people.manager),
+        tariff=Tariff.objects.filter(intervention_type__agreement=people.agreement).first(),
+        legal_basis=LegalBasis.objects.get(code="under_21"),
     )
