@@ -127,12 +127,15 @@ def test_the_consent_form_says_what_is_wrong_and_saves_nothing(login, people, ca
     assert not Consent.objects.exists()
 
 
-def test_a_social_manager_discloses_through_the_form(login, people, case):
+def post_disclosure(client, case):
+    """The disclosure form, filled in: the interventions, under the under-21 rule, decided today."""
     basis = LegalBasis.objects.get(code="under_21")
-    response = login(people.manager).post(
-        url("disclose", case),
-        {"field_classes": ["interventions"], "legal_basis": basis.pk, "assessment": "Risk", "decided_on": TODAY()},
-    )
+    data = {"field_classes": ["interventions"], "legal_basis": basis.pk, "assessment": "Risk", "decided_on": TODAY()}
+    return client.post(url("disclose", case), data)
+
+
+def test_a_social_manager_discloses_through_the_form(login, people, case):
+    response = post_disclosure(login(people.manager), case)
     assert response.status_code == 302
     assert Disclosure.objects.get(case=case).field_classes == ["interventions"]
 
@@ -140,22 +143,14 @@ def test_a_social_manager_discloses_through_the_form(login, people, case):
 def test_the_disclosure_form_refuses_the_under_21_rule_for_a_21_year_old(login, people):
     person = make_person(people.agreement, birth_date=datetime.date(TODAY().year - 22, 1, 15))
     case = make_case(people.agreement, proposed_by=people.police, person=person)
-    basis = LegalBasis.objects.get(code="under_21")
-    response = login(people.manager).post(
-        url("disclose", case),
-        {"field_classes": ["interventions"], "legal_basis": basis.pk, "assessment": "Risk", "decided_on": TODAY()},
-    )
+    response = post_disclosure(login(people.manager), case)
     assert response.status_code == 200
     assert "fyllt 21 år" in response.context["form"].errors["legal_basis"][0]
     assert not Disclosure.objects.exists()
 
 
 def test_the_police_cannot_post_a_disclosure(login, people, case):
-    basis = LegalBasis.objects.get(code="under_21")
-    response = login(people.police).post(
-        url("disclose", case),
-        {"field_classes": ["interventions"], "legal_basis": basis.pk, "assessment": "Risk", "decided_on": TODAY()},
-    )
+    response = post_disclosure(login(people.police), case)
     assert response.status_code == 403
     assert not Disclosure.objects.exists()
 
