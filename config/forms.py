@@ -2,6 +2,7 @@
 (templates/includes/field.html, form_errors.html)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -65,3 +66,19 @@ class Form(GovukFormMixin, forms.Form):
 
 class ModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def submitted(request, form, action) -> bool:
+    """True for a POST whose form is valid and whose service call `action()` went through. The service's
+    ValidationErrors become errors on the form: on the field they name if the form has it, otherwise on
+    the form as a whole, so a refusal is always shown and never a 500."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as error:
+        by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        for name, errors in by_field.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return False
+    return True

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from config.forms import submitted
+
 from . import forms, selectors, services
 
 
@@ -213,18 +215,6 @@ def _record(request, section, pk):
     return record
 
 
-def _submitted(request, form, save) -> bool:
-    """A POST with valid data the service accepted; its refusals become errors on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    return True
-
-
 @require_http_methods(["GET"])
 def index_view(request):
     selectors.require_sysadmin(request.actor)
@@ -276,7 +266,7 @@ def form_view(section, *, editing: bool):
         selectors.require_sysadmin(request.actor)
         record = _record(request, section, kwargs[section.kwarg]) if editing else None
         form = section.form(request.POST or None, instance=record, **section.form_kwargs(request.actor))
-        if _submitted(request, form, lambda: section.save(request.actor, form)):
+        if submitted(request, form, lambda: section.save(request.actor, form)):
             messages.success(request, _("Ändringarna är sparade.") if editing else _("Posten är tillagd."))
             return redirect(f"administration:{section.name}_list")
         context = {
@@ -356,7 +346,7 @@ def agreement_view(request):
     agreement = _scoped(request, selectors.agreements).get()
     form = forms.AgreementForm(request.POST or None, instance=agreement)
     scope = selectors.agreements
-    if _submitted(request, form, lambda: services.save_record(actor=request.actor, form=form, scope=scope)):
+    if submitted(request, form, lambda: services.save_record(actor=request.actor, form=form, scope=scope)):
         messages.success(request, _("Ändringarna är sparade."))
         return redirect("administration:agreement")
     context = {"form": form, "heading": _("Överenskommelsen"), "back_url": reverse("administration:index")}
@@ -367,7 +357,7 @@ def agreement_view(request):
 def new_agreement_view(request):
     organisations = _scoped(request, selectors.organisations)
     form = forms.NewAgreementForm(request.POST or None, organisations=organisations)
-    if _submitted(request, form, lambda: services.start_agreement(actor=request.actor, **form.cleaned_data)):
+    if submitted(request, form, lambda: services.start_agreement(actor=request.actor, **form.cleaned_data)):
         messages.success(request, _("Överenskommelsen är skapad. Byt till den under Mitt konto för att arbeta i den."))
         return redirect("administration:index")
     context = {"form": form, "heading": _("Ny överenskommelse"), "back_url": reverse("administration:index")}

@@ -176,6 +176,8 @@ def _check_consent(case, consent, legal_basis, field_classes, decided_on) -> Non
         if consent is not None:
             raise ValidationError({"consent": _("Ett samtycke anges bara när grunden är samtycke.")})
         return
+    if consent is None and not case.consents.filter(withdrawn_on__isnull=True).exists():
+        raise ValidationError({"legal_basis": _("Ärendet har inget gällande samtycke. Registrera samtycket först.")})
     if consent is None or consent.case_id != case.pk:
         raise ValidationError({"consent": _("Välj det samtycke som utlämnandet vilar på.")})
     if consent.withdrawn_on is not None:

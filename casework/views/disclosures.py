@@ -3,7 +3,7 @@ in casework.selectors.disclosures / casework.services.disclosures; those decide 
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -116,18 +116,6 @@ def _back(case):
     return redirect("disclosures:index", case_id=case.pk)
 
 
-def _submitted(request, form, service, **arguments) -> bool:
-    """A POST with valid data that the service accepted; the service's refusals become field errors."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        service(actor=request.actor, **arguments, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    return True
-
-
 @require_http_methods(["GET"])
 def disclosures_view(request, case_id):
     case = _case(request, case_id)
@@ -144,7 +132,9 @@ def record_consent_view(request, case_id):
     case = _case(request, case_id)
     _as_actor(request, case, selectors.decision_context)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
-    if _submitted(request, form, services.record_consent, case=case):
+    if govuk.submitted(
+        request, form, lambda: services.record_consent(actor=request.actor, case=case, **form.cleaned_data)
+    ):
         messages.success(request, _("Samtycket är registrerat."))
         return _back(case)
     log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
@@ -157,7 +147,7 @@ def disclose_view(request, case_id):
     case = _case(request, case_id)
     context = _as_actor(request, case, selectors.decision_context)
     form = DisclosureForm(request.POST or None, initial={"decided_on": timezone.localdate()}, **context)
-    if _submitted(request, form, services.disclose, case=case):
+    if govuk.submitted(request, form, lambda: services.disclose(actor=request.actor, case=case, **form.cleaned_data)):
         messages.success(request, _("Uppgifterna är utlämnade till polisen."))
         return _back(case)
     log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
@@ -170,7 +160,9 @@ def withdraw_consent_view(request, case_id, consent_id):
     case = _case(request, case_id)
     consent = _found(request, case, selectors.consent_of, consent_id=consent_id)
     form = WithdrawConsentForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
-    if _submitted(request, form, services.withdraw_consent, consent=consent):
+    if govuk.submitted(
+        request, form, lambda: services.withdraw_consent(actor=request.actor, consent=consent, **form.cleaned_data)
+    ):
         messages.success(request, _("Samtycket är återkallat, och utlämnanden som vilade på det är återkallade."))
         return _back(case)
     log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
@@ -191,7 +183,11 @@ def withdraw_disclosure_view(request, case_id, disclosure_id):
     case = _case(request, case_id)
     disclosure = _found(request, case, selectors.disclosure_of, disclosure_id=disclosure_id)
     form = WithdrawDisclosureForm(request.POST or None)
-    if _submitted(request, form, services.withdraw_disclosure, disclosure=disclosure):
+    if govuk.submitted(
+        request,
+        form,
+        lambda: services.withdraw_disclosure(actor=request.actor, disclosure=disclosure, **form.cleaned_data),
+    ):
         messages.success(request, _("Utlämnandet är återkallat. Polisen ser inte längre uppgifterna."))
         return _back(case)
     log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])

@@ -142,14 +142,23 @@ def test_it_refuses_a_consent_that_does_not_hold(actors, people, case, consent_k
     assert not Disclosure.objects.exists()
 
 
-def test_it_refuses_the_consent_basis_without_a_consent_or_with_another_cases(actors, people, case):
+def test_it_refuses_the_consent_basis_when_the_case_has_no_consent(actors, case):
+    with pytest.raises(ValidationError) as refused:
+        disclose_now(actors.manager, case, code="samtycke")
+    assert "Registrera samtycket först" in refused.value.message_dict["legal_basis"][0]
+
+
+def test_it_refuses_the_consent_basis_without_choosing_the_cases_consent(actors, people, case):
+    make_consent(case, recorded_by=people.manager)
     with pytest.raises(ValidationError) as missing:
         disclose_now(actors.manager, case, code="samtycke")
     assert "consent" in missing.value.message_dict
     other = make_case(people.agreement, proposed_by=people.police)
     foreign = make_consent(other, recorded_by=people.manager)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as of_another_case:
         disclose_now(actors.manager, case, code="samtycke", consent=foreign)
+    assert "consent" in of_another_case.value.message_dict
+    assert not Disclosure.objects.exists()
 
 
 def test_it_refuses_a_consent_beside_a_basis_that_needs_none(actors, people, case):

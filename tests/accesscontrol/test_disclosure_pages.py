@@ -199,3 +199,12 @@ def test_free_text_is_escaped_on_output(login, people, case):
     page = login(people.manager).get(url("index", case)).content.decode()
     assert attack not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_choosing_consent_when_the_case_has_none_says_so(login, people, case):
+    basis = LegalBasis.objects.get(code="samtycke")
+    data = {"field_classes": ["interventions"], "legal_basis": basis.pk, "assessment": "Risk", "decided_on": TODAY()}
+    response = login(people.manager).post(url("disclose", case), data)
+    assert response.status_code == 200
+    assert "Registrera samtycket först" in response.context["form"].errors["legal_basis"][0]
+    assert not Disclosure.objects.exists()
