@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from config.forms import GovukFormMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -31,3 +34,7 @@ class ChooseAgreementForm(forms.Form):
     def __init__(self, *args, agreements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].choices = [(a.pk, a.name) for a in agreements]
+
+
+class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
+    """Django's set-password form (the password validators of settings) with GOV.UK classes."""

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from .actor import Actor, actor_for, agreements_of
 
-# Paths that are reachable before the second factor: the login steps themselves, static files,
-# the health check, the metrics endpoint (own token) and the API (DRF authenticates it per view).
-OPEN_PREFIXES = ("/login/", "/logout/", "/static/", "/healthz", "/i18n/", "/metrics", "/api/")
+# Paths that are reachable before the second factor: the login steps themselves (with the OpenID Connect
+# redirects), static files, the health check, the metrics endpoint (own token) and the API (DRF
+# authenticates it per view).
+OPEN_PREFIXES = ("/login/", "/logout/", "/oidc/", "/static/", "/healthz", "/i18n/", "/metrics", "/api/")
 
 
 def _is_open(path: str) -> bool:

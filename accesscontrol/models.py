@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class Role(models.TextChoices):
@@ -120,3 +122,35 @@ class RotationCheckpoint(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["purpose", "model"], name="rotation_checkpoint_unique")]
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """A permission on one case for one user (a personal assignment), with a real foreign key to the
+    case so scoping is a join, not a generic content-type lookup (django-guardian "direct foreign keys").
+
+    Rows are derived from `Case.caseworker` by `accesscontrol.case_permissions`; never edit them by hand."""
+
+    content_object = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="user_permissions")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("behörighet till ärende (person)")
+        verbose_name_plural = _("behörigheter till ärenden (personer)")
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """A permission on one case for a unit's group. Derived from `Case.unit`."""
+
+    content_object = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="group_permissions")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("behörighet till ärende (enhet)")
+        verbose_name_plural = _("behörigheter till ärenden (enheter)")
+
+
+class IdentityProviderDevice(Device):
+    """The municipality's identity provider as a second factor: a user signed in through OpenID Connect
+    whose ID token proves multi-factor authentication is verified with this device. It accepts no
+    token typed into Samsyn (django-otp's default `verify_token` refuses every token)."""
+
+    class Meta:
+        verbose_name = _("inloggning via kommunens identitetsleverantör")

@@ -25,6 +25,8 @@ NAVIGATION = (
     NavItem(_("Möten"), "casework:meeting_list", _CASE_ROLES),
     NavItem(_("Fältarbete"), "casework:field_home", (Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
     NavItem(_("Måluppföljning"), "casework:target_board", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
+    NavItem(_("Administration"), "administration:index", (Role.SYSADMIN,)),
+    NavItem(_("Mitt konto"), "accesscontrol:account", tuple(Role.values)),
 )
 
 

@@ -23,3 +23,10 @@ def add_user_to_unit(*, user: User, unit: Unit) -> None:
 def grant_role(*, user: User, agreement, role: str) -> Membership:
     membership, _ = Membership.objects.get_or_create(user=user, agreement=agreement, role=role)
     return membership
+
+
+@transaction.atomic
+def remove_user_from_unit(*, user: User, unit: Unit) -> None:
+    """The user leaves the unit and, with its group, every case the unit holds."""
+    user.units.remove(unit)
+    user.groups.remove(unit.group)

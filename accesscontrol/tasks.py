@@ -1,6 +1,14 @@
 from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from . import rotation
+from .models import User
 
 
 @shared_task(acks_late=True, ignore_result=False)
@@ -9,3 +17,37 @@ def rotate_keys_task(*, blind_index: bool = False, batch_size: int = 500) -> dic
     run = rotation.rebuild_blind_indexes if blind_index else rotation.rotate_encryption
     result = run(batch_size=batch_size)
     return {"rewritten": result.total, "retired_keys": result.retired_keys}
+
+
+def set_password_link(user) -> str:
+    """A one-time link to choose a password: Django's token covers the password hash, so it stops
+    working once a password is set, and after PASSWORD_RESET_TIMEOUT."""
+    path = reverse(
+        "accesscontrol:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{settings.SAMSYN_BASE_URL.rstrip('/')}{path}"
+
+
+@shared_task(ignore_result=True)
+def send_set_password_link(user_id: int) -> None:
+    """E-mails the user a link to choose a password. The token is made here, in the worker, so it never
+    travels in a task message."""
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None or user.has_usable_password():
+        return
+    days = settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)
+    body = _(
+        "Hej %(name)s!\n\nDu har ett konto i Samsyn med användarnamnet %(username)s. Välj ditt lösenord här "
+        "(länken fungerar en gång och i %(days)s dagar):\n\n%(link)s\n\nNär du loggar in första gången aktiverar "
+        "du tvåstegsinloggning med en autentiseringsapp.\n"
+    ) % {
+        "name": user.get_full_name() or user.username,
+        "username": user.username,
+        "days": days,
+        "link": set_password_link(user),
+    }
+    send_mail(_("Välj lösenord för Samsyn"), body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -4,15 +4,16 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import second_factor
 from .actor import agreements_of
-from .forms import ChooseAgreementForm, LoginForm, TokenForm
+from .forms import ChooseAgreementForm, LoginForm, SetPasswordForm, TokenForm
 from .start import start_page_sections
 
 
@@ -29,6 +30,9 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self):
         return reverse("accesscontrol:second_factor")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc_enabled": settings.OIDC_ENABLED}
 
 
 def _after_login(request):
@@ -48,10 +52,32 @@ def second_factor_view(request):
         return redirect("accesscontrol:enrol")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if second_factor.verify_second_factor(request, form.cleaned_data["token"]):
+        token = form.cleaned_data["token"]
+        if not _throttled(form, request.user, token) and second_factor.verify_second_factor(request, token):
             return _after_login(request)
-        form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod i appen och försök igen."))
+        _refuse_code(form)
     return render(request, "accesscontrol/second_factor.html", {"form": form})
+
+
+def _throttled(form, user, token) -> bool:
+    """django-otp refuses every code for a while after a wrong one; say how long instead of 'wrong'."""
+    wait = second_factor.retry_in_seconds(user, token)
+    if wait:
+        form.add_error(
+            "token",
+            ngettext(
+                "För många felaktiga försök. Vänta %(seconds)s sekund och försök igen.",
+                "För många felaktiga försök. Vänta %(seconds)s sekunder och försök igen.",
+                wait,
+            )
+            % {"seconds": wait},
+        )
+    return bool(wait)
+
+
+def _refuse_code(form) -> None:
+    if "token" not in form.errors:
+        form.add_error("token", _("Koden stämmer inte. Vänta på nästa kod i appen och försök igen."))
 
 
 @never_cache
@@ -63,10 +89,13 @@ def enrol_view(request):
     device = second_factor.pending_totp(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = second_factor.confirm_enrolment(request, device, form.cleaned_data["token"])
+        token = form.cleaned_data["token"]
+        codes = (
+            None if _throttled(form, request.user, token) else second_factor.confirm_enrolment(request, device, token)
+        )
         if codes is not None:
-            return render(request, "accesscontrol/recovery_codes.html", {"codes": codes})
-        form.add_error("token", _("Koden stämmer inte. Kontrollera att appen visar Samsyn och försök igen."))
+            return render(request, "accesscontrol/recovery_codes.html", {"codes": codes, "enrolled": True})
+        _refuse_code(form)
     context = {
         "form": form,
         "qr_svg": second_factor.qr_svg(device),
@@ -80,6 +109,41 @@ def logout_view(request):
     logout(request)
     messages.success(request, _("Du är utloggad."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account_view(request):
+    """The signed-in user's own security settings: how many recovery codes are left, and new ones in
+    exchange for a current code from the app (a session left open is not enough to take them)."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        if not _throttled(form, request.user, token) and second_factor.verify_current_code(request.user, token):
+            codes = second_factor.replace_recovery_codes(request.user)
+            return render(request, "accesscontrol/recovery_codes.html", {"codes": codes, "enrolled": False})
+        _refuse_code(form)
+    context = {
+        "form": form,
+        "codes_left": second_factor.recovery_codes_left(request.user),
+        "has_app": second_factor.confirmed_totp(request.user) is not None,
+        "several_agreements": agreements_of(request.user).count() > 1,
+    }
+    return render(request, "accesscontrol/account.html", context)
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link a new user (or one whose login was reset) gets by e-mail. Django's token
+    includes the password hash, so the link stops working once a password is set."""
+
+    template_name = "accesscontrol/set_password.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy(settings.LOGIN_URL)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Lösenordet är sparat. Logga in med det nya lösenordet."))
+        return response
 
 
 def start_view(request):

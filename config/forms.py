@@ -2,6 +2,7 @@
 (templates/includes/field.html, form_errors.html)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -20,11 +21,29 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class GovukFormMixin:
-    """Adds GOV.UK classes and error states to widgets; dates use the browser's date input.
+class GovukBoundField(forms.BoundField):
+    """Marks a field in error when it is rendered, not when the form is built, so that errors a view
+    adds after validation (a service's refusal) show too, and subclasses can still set querysets and
+    choices in their own __init__ before anything is validated."""
 
-    Error states are set in `add_error`, which both the form's own validation and a service's refusal go
-    through; `__init__` does not validate, so a subclass can still set querysets and choices after it."""
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            widget = widget or self.field.widget
+            css = widget.attrs.get("class", "")
+            base = css.split()[0] if css else ""
+            if base in ("govuk-input", "govuk-textarea", "govuk-select"):
+                attrs["class"] = f"{css} {base}--error"
+            described = widget.attrs.get("aria-describedby", "").split()
+            attrs["aria-describedby"] = " ".join([*described, f"{self.html_name}-error"])
+        return attrs
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes to widgets (error states at render, see GovukBoundField); dates use the
+    browser's date input."""
+
+    bound_field_class = GovukBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,28 +59,6 @@ class GovukFormMixin:
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-hint"
 
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        if field is None:
-            names = error.keys() if isinstance(error, dict) else getattr(error, "error_dict", {}).keys()
-        else:
-            names = [field]
-        for name in names:
-            if name in self.fields:
-                self._mark_error(name)
-
-    def _mark_error(self, name):
-        widget = self.fields[name].widget
-        classes = widget.attrs.get("class", "").split()
-        for base in ("govuk-input", "govuk-textarea", "govuk-select"):
-            if base in classes and f"{base}--error" not in classes:
-                classes.append(f"{base}--error")
-        widget.attrs["class"] = " ".join(classes)
-        described = widget.attrs.get("aria-describedby", "").split()
-        error_id = f"{self.add_prefix(name)}-error"
-        if error_id not in described:
-            widget.attrs["aria-describedby"] = " ".join([*described, error_id])
-
 
 class Form(GovukFormMixin, forms.Form):
     pass
@@ -69,3 +66,19 @@ class Form(GovukFormMixin, forms.Form):
 
 class ModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def submitted(request, form, action) -> bool:
+    """True for a POST whose form is valid and whose service call `action()` went through. The service's
+    ValidationErrors become errors on the form: on the field they name if the form has it, otherwise on
+    the form as a whole, so a refusal is always shown and never a 500."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as error:
+        by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        for name, errors in by_field.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return False
+    return True

@@ -124,11 +124,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the idle timeout, which tells the user why they were signed out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accesscontrol.middleware.IdleTimeoutMiddleware",
     "accesscontrol.middleware.VerifiedLoginRequiredMiddleware",
     "accesscontrol.middleware.CurrentAgreementMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -214,8 +215,15 @@ if OIDC_ENABLED:
     OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = "openid email profile"
+    OIDC_USE_PKCE = True
+    # Existing users only, matched by e-mail (accesscontrol.oidc): a login never creates a user.
+    OIDC_CREATE_USER = False
+    OIDC_CALLBACK_CLASS = "accesscontrol.oidc.SamsynOIDCCallbackView"
+    LOGIN_REDIRECT_URL_FAILURE = "/login/"
     # The identity provider's own MFA counts as the second factor only when it says so (acr/amr claims).
     OIDC_TRUST_IDP_MFA = env.bool("OIDC_TRUST_IDP_MFA", default=False)
+    OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa"])
+    OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
 
 # --- Security headers -----------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = (

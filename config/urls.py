@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from . import health
@@ -7,4 +8,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accesscontrol.urls")),
     path("", include("casework.urls")),
+    path("", include("casework.urls_disclosures")),
+    path("", include("accesscontrol.administration.urls")),
 ]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accesscontrol', '0002_initial'),
+        ('accesscontrol', '0004_backfill_case_permissions'),
     ]
 
     operations = [

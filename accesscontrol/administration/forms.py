@@ -1,0 +1,157 @@
+"""Forms of the administration pages (GOV.UK styled through config.forms)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accesscontrol.models import Membership, Organisation, Role, Unit, User
+from casework.models import Agreement, InterventionType, LegalBasis, Target, Tariff
+from config import forms as govuk
+
+CHECKBOXES = forms.CheckboxSelectMultiple
+
+
+class OrganisationForm(govuk.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind"]
+        widgets = {"kind": forms.RadioSelect}
+
+
+class UnitForm(govuk.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["organisation", "name"]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        # A unit's permission group belongs to its organisation; a unit does not move.
+        self.fields["organisation"].disabled = self.instance.pk is not None
+
+
+class UserForm(govuk.ModelForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Enheter"), queryset=Unit.objects.none(), required=False, widget=CHECKBOXES
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roller i den här överenskommelsen"), choices=Role.choices, required=False, widget=CHECKBOXES
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "title", "organisation", "is_active"]
+        labels = {"is_active": _("Kontot är aktivt")}
+
+    def __init__(self, *args, agreement, organisations, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _(
+            "Länken för att välja lösenord skickas hit. Används också vid inloggning via kommunen."
+        )
+        self.fields["organisation"].queryset = organisations
+        self.fields["units"].queryset = units
+        if self.instance.pk is None:
+            del self.fields["is_active"]
+        else:
+            self.fields["units"].initial = list(self.instance.units.filter(pk__in=units))
+            self.fields["roles"].initial = list(
+                Membership.objects.filter(user=self.instance, agreement=agreement).values_list("role", flat=True)
+            )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("En annan användare har redan den e-postadressen."))
+        return email
+
+
+class AgreementForm(govuk.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "name", "starts_on", "ends_on", "lifestyle_label", "svansen_label", "min_age", "max_age",
+            "follow_up_opens_months", "follow_up_closes_months", "minutes_need_police_approval",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("Överenskommelsen kan inte upphöra innan den börjar gälla."))
+        low, high = cleaned.get("min_age"), cleaned.get("max_age")
+        if low is not None and high is not None and low >= high:
+            self.add_error("max_age", _("Högsta ålder måste vara större än lägsta ålder."))
+        opens, closes = cleaned.get("follow_up_opens_months"), cleaned.get("follow_up_closes_months")
+        if opens is not None and closes is not None and opens >= closes:
+            self.add_error("follow_up_closes_months", _("Uppföljningsfönstret måste stänga efter att det öppnar."))
+        return cleaned
+
+
+class NewAgreementForm(govuk.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["name", "social_services", "police", "starts_on", "ends_on"]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_services"].queryset = organisations.filter(kind=Organisation.Kind.SOCIAL_SERVICES)
+        self.fields["police"].queryset = organisations.filter(kind=Organisation.Kind.POLICE)
+
+
+class InAgreementForm(govuk.ModelForm):
+    """A record of the acting agreement. The agreement is no form field, so Django skips the uniqueness
+    rules that include it; `unique_in_agreement` names the fields checked here instead."""
+
+    unique_in_agreement: tuple[str, ...] = ()
+
+    def __init__(self, *args, agreement, instance=None, **kwargs):
+        super().__init__(*args, instance=instance or self._meta.model(agreement=agreement), **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        others = type(self.instance).objects.filter(agreement=self.instance.agreement).exclude(pk=self.instance.pk)
+        for name in self.unique_in_agreement:
+            if name in cleaned and others.filter(**{name: cleaned[name]}).exists():
+                self.add_error(name, _("Överenskommelsen har redan en post med det värdet."))
+        return cleaned
+
+
+class TargetForm(InAgreementForm):
+    unique_in_agreement = ("metric",)
+
+    class Meta:
+        model = Target
+        fields = ["metric", "period", "value"]
+
+
+class InterventionTypeForm(InAgreementForm):
+    unique_in_agreement = ("code",)
+
+    class Meta:
+        model = InterventionType
+        fields = ["code", "name", "description", "setting", "active"]
+        widgets = {"setting": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class TariffForm(govuk.ModelForm):
+    class Meta:
+        model = Tariff
+        fields = ["intervention_type", "year", "price_unit", "municipal_cost", "societal_cost", "source"]
+        widgets = {"source": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, intervention_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention_type"].queryset = intervention_types
+
+
+class LegalBasisForm(govuk.ModelForm):
+    class Meta:
+        model = LegalBasis
+        fields = ["code", "label", "law_reference", "requires_consent", "age_limit", "valid_from", "valid_to"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Grunden kan inte upphöra innan den börjar gälla."))
+        return cleaned

@@ -1,0 +1,78 @@
+"""What the sysadmin of the acting agreement administers, as scoped querysets. Everything is limited to
+the acting agreement (its parties, their units and people), except the legal bases, which are national
+law and shared by all agreements."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accesscontrol.models import Membership, Organisation, Role, Unit, User
+from casework.models import Agreement, InterventionType, LegalBasis, Target, Tariff
+
+
+def require_sysadmin(actor) -> None:
+    if actor is None or actor.agreement is None or not actor.has(Role.SYSADMIN):
+        raise PermissionDenied
+
+
+def parties(actor) -> QuerySet[Organisation]:
+    agreement = actor.agreement
+    return Organisation.objects.filter(pk__in=[agreement.social_services_id, agreement.police_id])
+
+
+def organisations(*, actor) -> QuerySet[Organisation]:
+    """The parties of the agreements the actor administers, and organisations not yet in any agreement
+    (created here for a new agreement)."""
+    require_sysadmin(actor)
+    administered = Agreement.objects.filter(memberships__user=actor.user, memberships__role=Role.SYSADMIN)
+    in_any = Agreement.objects.filter(Q(social_services=OuterRef("pk")) | Q(police=OuterRef("pk")))
+    mine = Q(pk__in=administered.values("social_services")) | Q(pk__in=administered.values("police"))
+    return Organisation.objects.filter(mine | ~Exists(in_any)).order_by("name")
+
+
+def units(*, actor) -> QuerySet[Unit]:
+    require_sysadmin(actor)
+    return Unit.objects.filter(organisation__in=parties(actor)).select_related("organisation")
+
+
+def users(*, actor) -> QuerySet[User]:
+    """People of the agreement: those with a role in it or working for one of its parties."""
+    require_sysadmin(actor)
+    agreement = actor.agreement
+    return (
+        User.objects.filter(Q(memberships__agreement=agreement) | Q(organisation__in=parties(actor)))
+        .distinct()
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("memberships", Membership.objects.filter(agreement=agreement), to_attr="roles_here"),
+            "units",
+        )
+        .annotate(has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def agreements(*, actor) -> QuerySet[Agreement]:
+    """The acting agreement, the one the sysadmin edits."""
+    require_sysadmin(actor)
+    return Agreement.objects.filter(pk=actor.agreement.pk)
+
+
+def targets(*, actor) -> QuerySet[Target]:
+    require_sysadmin(actor)
+    return Target.objects.filter(agreement=actor.agreement).order_by("metric")
+
+
+def intervention_types(*, actor) -> QuerySet[InterventionType]:
+    require_sysadmin(actor)
+    return InterventionType.objects.filter(agreement=actor.agreement).order_by("name")
+
+
+def tariffs(*, actor) -> QuerySet[Tariff]:
+    require_sysadmin(actor)
+    return Tariff.objects.filter(intervention_type__agreement=actor.agreement).select_related("intervention_type")
+
+
+def legal_bases(*, actor) -> QuerySet[LegalBasis]:
+    require_sysadmin(actor)
+    return LegalBasis.objects.order_by("law_reference", "valid_from")

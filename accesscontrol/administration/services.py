@@ -1,0 +1,168 @@
+"""Changes the sysadmin makes. Each is one transaction that checks the sysadmin role in the acting
+agreement and that the record belongs to it, with django-auditlog attributing the change to the actor.
+
+A new user gets an unusable password and an e-mailed one-time link to choose one (accesscontrol.tasks):
+the sysadmin never sees or sets a credential, and the link dies when used."""
+
+from auditlog.context import set_actor
+from axes.utils import reset as reset_lockout
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accesscontrol import services as access
+from accesscontrol.models import IdentityProviderDevice, Membership, Role, Unit, User
+from accesscontrol.tasks import send_set_password_link
+from casework.models import Target
+from casework.services.agreements import create_agreement
+
+from . import selectors
+from .selectors import require_sysadmin
+
+
+def _in_scope(actor, scope, instance) -> None:
+    if instance.pk is not None and not scope(actor=actor).filter(pk=instance.pk).exists():
+        raise PermissionDenied
+
+
+def _administered_entirely(actor, user: User) -> None:
+    """The account is shared by all of a user's agreements; only someone who administers every one of
+    them changes it."""
+    administered = Membership.objects.filter(user=actor.user, role=Role.SYSADMIN).values("agreement")
+    elsewhere = Membership.objects.filter(user=user).exclude(agreement__in=administered)
+    if elsewhere.exists():
+        raise ValidationError(
+            _("Användaren har roller i en överenskommelse som du inte administrerar. Be dess systemförvaltare.")
+        )
+
+
+@transaction.atomic
+def save_record(*, actor, form, scope):
+    """Saves a validated ModelForm of an administered record: an edit only of a record inside `scope`
+    (a selector of this module's sibling), a new record only inside the acting agreement."""
+    require_sysadmin(actor)
+    instance = form.instance
+    _in_scope(actor, scope, instance)
+    if getattr(instance, "agreement_id", actor.agreement.pk) != actor.agreement.pk:
+        raise PermissionDenied
+    with set_actor(actor.user):
+        return form.save()
+
+
+@transaction.atomic
+def add_unit(*, actor, organisation, name: str) -> Unit:
+    """A unit of one of the agreement's parties, with its permission group."""
+    require_sysadmin(actor)
+    if not selectors.parties(actor).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    with set_actor(actor.user):
+        return access.create_unit(organisation=organisation, name=name)
+
+
+def _set_units(user: User, wanted, administered) -> None:
+    current = set(user.units.filter(pk__in=administered))
+    for unit in set(wanted) - current:
+        access.add_user_to_unit(user=user, unit=unit)
+    for unit in current - set(wanted):
+        access.remove_user_from_unit(user=user, unit=unit)
+
+
+def _set_roles(user: User, agreement, roles) -> None:
+    Membership.objects.filter(user=user, agreement=agreement).exclude(role__in=roles).delete()
+    for role in roles:
+        access.grant_role(user=user, agreement=agreement, role=role)
+
+
+@transaction.atomic
+def create_user(
+    *, actor, username, first_name, last_name, email, title="", organisation=None, units=(), roles=()
+) -> User:
+    """A user with roles in the acting agreement and an unusable password; once the transaction is
+    committed they are e-mailed a one-time link to choose one."""
+    require_sysadmin(actor)
+    if organisation is not None and not selectors.parties(actor).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    with set_actor(actor.user):
+        user = User(
+            username=username, first_name=first_name, last_name=last_name, email=email, title=title,
+            organisation=organisation,
+        )  # fmt: skip
+        user.set_unusable_password()
+        user.save()
+        _set_units(user, units, selectors.units(actor=actor))
+        _set_roles(user, actor.agreement, roles)
+    transaction.on_commit(lambda: send_set_password_link.delay(user.pk))
+    return user
+
+
+@transaction.atomic
+def update_user(*, actor, user: User, organisation=None, units=(), roles=(), is_active=True, **details) -> User:
+    """Details, units and roles in the acting agreement. Nobody changes their own roles or deactivates
+    themselves: a sysadmin cannot grant themselves access to case content, nor lock everyone out."""
+    require_sysadmin(actor)
+    _in_scope(actor, selectors.users, user)
+    _administered_entirely(actor, user)
+    if organisation is not None and not selectors.parties(actor).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    if user.pk == actor.user.pk:
+        current = set(Membership.objects.filter(user=user, agreement=actor.agreement).values_list("role", flat=True))
+        if set(roles) != current:
+            raise ValidationError({"roles": _("Du kan inte ändra dina egna roller. Be en annan systemförvaltare.")})
+        if not is_active:
+            raise ValidationError({"is_active": _("Du kan inte inaktivera ditt eget konto.")})
+    with set_actor(actor.user):
+        for name, value in details.items():
+            setattr(user, name, value)
+        user.organisation = organisation
+        user.is_active = is_active
+        user.save()
+        _set_units(user, units, selectors.units(actor=actor))
+        _set_roles(user, actor.agreement, roles)
+    return user
+
+
+@transaction.atomic
+def reset_login(*, actor, user: User) -> None:
+    """For a user who lost both phone and recovery codes, or whose account may be compromised: the
+    password becomes unusable, every second-factor device is removed (open sessions lose their
+    verification at the next request), a lockout is lifted, and a new set-password link is e-mailed."""
+    require_sysadmin(actor)
+    _in_scope(actor, selectors.users, user)
+    _administered_entirely(actor, user)
+    if user.pk == actor.user.pk:
+        raise ValidationError(_("Du kan inte återställa din egen inloggning. Be en annan systemförvaltare."))
+    if not user.email:
+        raise ValidationError(_("Användaren saknar e-postadress. Lägg till en först."))
+    with set_actor(actor.user):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        for device_model in (TOTPDevice, StaticDevice, IdentityProviderDevice):
+            device_model.objects.filter(user=user).delete()
+    reset_lockout(username=user.username)
+    transaction.on_commit(lambda: send_set_password_link.delay(user.pk))
+
+
+@transaction.atomic
+def start_agreement(*, actor, name, social_services, police, starts_on, ends_on=None):
+    """A new agreement with the default targets, catalogue, tariffs and retention rules; the sysadmin
+    who starts it administers it too (and switches to it through the agreement choice)."""
+    require_sysadmin(actor)
+    allowed = selectors.organisations(actor=actor)
+    if not allowed.filter(pk=social_services.pk).exists() or not allowed.filter(pk=police.pk).exists():
+        raise PermissionDenied
+    with set_actor(actor.user):
+        agreement = create_agreement(
+            name=name, social_services=social_services, police=police, starts_on=starts_on, ends_on=ends_on
+        )
+        access.grant_role(user=actor.user, agreement=agreement, role=Role.SYSADMIN)
+    return agreement
+
+
+@transaction.atomic
+def remove_target(*, actor, target: Target) -> None:
+    require_sysadmin(actor)
+    _in_scope(actor, selectors.targets, target)
+    with set_actor(actor.user):
+        target.delete()

@@ -1,0 +1,376 @@
+"""The sysadmin's pages. Every section of the administration is a list, a form to add and a form to
+change, declared once as a `Section`; the selectors and services of this package decide who may do what
+and which records exist for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from config.forms import submitted
+
+from . import forms, selectors, services
+
+
+def yes_no(value) -> str:
+    return _("Ja") if value else _("Nej")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of record the sysadmin administers: its pages are `<name>_list`, `<name>_create` and
+    `<name>_edit` (with the record's id in `<kwarg>`)."""
+
+    name: str
+    slug: str
+    kwarg: str
+    title: str
+    add_label: str
+    description: str
+    scope: Callable  # selector(actor=...) -> the records this sysadmin administers
+    form: type
+    columns: tuple[tuple[str, Callable], ...]
+    form_kwargs: Callable = field(default=lambda actor: {})
+    create: Callable | None = None  # service(actor=..., form=...) for a new record; else save_record
+    update: Callable | None = None  # service(actor=..., form=...) for a change; else save_record
+    actions: tuple[tuple[str, str], ...] = ()  # (label, url name taking the record's id) on its page
+
+    def save(self, actor, form):
+        service = self.create if form.instance.pk is None else self.update
+        if service is not None:
+            return service(actor=actor, form=form)
+        return services.save_record(actor=actor, form=form, scope=self.scope)
+
+
+def _create_user(*, actor, form):
+    return services.create_user(actor=actor, **form.cleaned_data)
+
+
+def _update_user(*, actor, form):
+    return services.update_user(actor=actor, user=form.instance, **form.cleaned_data)
+
+
+def _create_unit(*, actor, form):
+    return services.add_unit(actor=actor, **form.cleaned_data)
+
+
+def _users_form_kwargs(actor):
+    return {
+        "agreement": actor.agreement,
+        "organisations": selectors.parties(actor),
+        "units": selectors.units(actor=actor),
+    }
+
+
+def _roles_here(user) -> str:
+    return ", ".join(str(m.get_role_display()) for m in user.roles_here) or "–"
+
+
+SECTIONS = (
+    Section(
+        name="users",
+        slug="anvandare",
+        kwarg="user_id",
+        title=gettext_lazy("Användare"),
+        add_label=gettext_lazy("Lägg till användare"),
+        description=gettext_lazy("Konton, enheter och roller i överenskommelsen; återställ en förlorad inloggning."),
+        scope=selectors.users,
+        form=forms.UserForm,
+        columns=(
+            (gettext_lazy("Användarnamn"), lambda u: u.username),
+            (gettext_lazy("Namn"), lambda u: u.get_full_name()),
+            (gettext_lazy("Organisation"), lambda u: u.organisation or "–"),
+            (gettext_lazy("Roller"), _roles_here),
+            (gettext_lazy("Enheter"), lambda u: ", ".join(unit.name for unit in u.units.all()) or "–"),
+            (gettext_lazy("Tvåstegsinloggning"), lambda u: yes_no(u.has_app)),
+            (gettext_lazy("Aktiv"), lambda u: yes_no(u.is_active)),
+        ),
+        form_kwargs=_users_form_kwargs,
+        create=_create_user,
+        update=_update_user,
+        actions=((gettext_lazy("Återställ inloggning"), "administration:users_reset"),),
+    ),
+    Section(
+        name="units",
+        slug="enheter",
+        kwarg="unit_id",
+        title=gettext_lazy("Enheter"),
+        add_label=gettext_lazy("Lägg till enhet"),
+        description=gettext_lazy("Enheter hos parterna; ett ärende tilldelas en enhet."),
+        scope=selectors.units,
+        form=forms.UnitForm,
+        columns=(
+            (gettext_lazy("Enhet"), lambda unit: unit.name),
+            (gettext_lazy("Organisation"), lambda unit: unit.organisation.name),
+        ),
+        form_kwargs=lambda actor: {"organisations": selectors.parties(actor)},
+        create=_create_unit,
+    ),
+    Section(
+        name="organisations",
+        slug="organisationer",
+        kwarg="organisation_id",
+        title=gettext_lazy("Organisationer"),
+        add_label=gettext_lazy("Lägg till organisation"),
+        description=gettext_lazy("Socialtjänster och lokalpolisområden som kan vara parter i en överenskommelse."),
+        scope=selectors.organisations,
+        form=forms.OrganisationForm,
+        columns=(
+            (gettext_lazy("Namn"), lambda org: org.name),
+            (gettext_lazy("Typ"), lambda org: org.get_kind_display()),
+        ),
+    ),
+    Section(
+        name="targets",
+        slug="mal",
+        kwarg="target_id",
+        title=gettext_lazy("Mål"),
+        add_label=gettext_lazy("Lägg till mål"),
+        description=gettext_lazy("Överenskommelsens mål, som målavstämningen följer upp."),
+        scope=selectors.targets,
+        form=forms.TargetForm,
+        columns=(
+            (gettext_lazy("Mått"), lambda t: t.get_metric_display()),
+            (gettext_lazy("Målvärde"), lambda t: t.value),
+            (gettext_lazy("Period"), lambda t: t.get_period_display()),
+        ),
+        form_kwargs=lambda actor: {"agreement": actor.agreement},
+        actions=((gettext_lazy("Ta bort målet"), "administration:targets_delete"),),
+    ),
+    Section(
+        name="catalogue",
+        slug="insatser",
+        kwarg="intervention_type_id",
+        title=gettext_lazy("Insatskatalog"),
+        add_label=gettext_lazy("Lägg till insats"),
+        description=gettext_lazy("De dokumenterade insatser som kan erbjudas, hemmaplan eller institution."),
+        scope=selectors.intervention_types,
+        form=forms.InterventionTypeForm,
+        columns=(
+            (gettext_lazy("Insats"), lambda t: t.name),
+            (gettext_lazy("Kod"), lambda t: t.code),
+            (gettext_lazy("Typ"), lambda t: t.get_setting_display()),
+            (gettext_lazy("Aktiv"), lambda t: yes_no(t.active)),
+        ),
+        form_kwargs=lambda actor: {"agreement": actor.agreement},
+    ),
+    Section(
+        name="tariffs",
+        slug="taxor",
+        kwarg="tariff_id",
+        title=gettext_lazy("Taxor"),
+        add_label=gettext_lazy("Lägg till taxa"),
+        description=gettext_lazy("Priser per insats och år, med källa, för kostnadsjämförelsen."),
+        scope=selectors.tariffs,
+        form=forms.TariffForm,
+        columns=(
+            (gettext_lazy("Insats"), lambda t: t.intervention_type.name),
+            (gettext_lazy("År"), lambda t: t.year),
+            (gettext_lazy("Kommunens kostnad"), lambda t: f"{t.municipal_cost} kr {t.get_price_unit_display()}"),
+            (gettext_lazy("Samhällets kostnad"), lambda t: f"{t.societal_cost} kr {t.get_price_unit_display()}"),
+        ),
+        form_kwargs=lambda actor: {"intervention_types": selectors.intervention_types(actor=actor)},
+    ),
+    Section(
+        name="legal_bases",
+        slug="rattsliga-grunder",
+        kwarg="legal_basis_id",
+        title=gettext_lazy("Rättsliga grunder"),
+        add_label=gettext_lazy("Lägg till rättslig grund"),
+        description=gettext_lazy(
+            "Sekretessbrytande bestämmelser för utlämnanden, med giltighetstid. Gemensamma för alla överenskommelser."
+        ),
+        scope=selectors.legal_bases,
+        form=forms.LegalBasisForm,
+        columns=(
+            (gettext_lazy("Benämning"), lambda b: b.label),
+            (gettext_lazy("Lagrum"), lambda b: b.law_reference),
+            (gettext_lazy("Gäller"), lambda b: f"{b.valid_from:%Y-%m-%d} – {b.valid_to or ''}"),
+            (gettext_lazy("Åldersgräns"), lambda b: b.age_limit or "–"),
+            (gettext_lazy("Kräver samtycke"), lambda b: yes_no(b.requires_consent)),
+        ),
+    ),
+)
+SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
+
+
+def _scoped(request, selector, **kwargs):
+    """Runs a selector for the acting user; its PermissionDenied becomes a 403."""
+    return selector(actor=request.actor, **kwargs)
+
+
+def _record(request, section, pk):
+    record = _scoped(request, section.scope).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@require_http_methods(["GET"])
+def index_view(request):
+    selectors.require_sysadmin(request.actor)
+    sections = [
+        {"title": s.title, "description": s.description, "url": reverse(f"administration:{s.name}_list")}
+        for s in SECTIONS
+    ]
+    sections[3:3] = [
+        {
+            "title": _("Överenskommelsen"),
+            "description": _("Namn, giltighet, kategoriernas benämningar, åldrar och uppföljningsfönstret."),
+            "url": reverse("administration:agreement"),
+        },
+        {
+            "title": _("Ny överenskommelse"),
+            "description": _("Starta en ny överenskommelse med standardmål, insatskatalog och taxor."),
+            "url": reverse("administration:agreement_create"),
+        },
+    ]
+    context = {"sections": sections, "agreement": request.actor.agreement}
+    return render(request, "accesscontrol/administration/index.html", context)
+
+
+def list_view(section):
+    @require_http_methods(["GET"])
+    def view(request):
+        records = _scoped(request, section.scope)
+        rows = [
+            {
+                "cells": [getter(record) for _, getter in section.columns],
+                "url": reverse(f"administration:{section.name}_edit", kwargs={section.kwarg: record.pk}),
+            }
+            for record in records
+        ]
+        context = {
+            "section": section,
+            "headers": [label for label, _ in section.columns],
+            "rows": rows,
+            "create_url": reverse(f"administration:{section.name}_create"),
+        }
+        return render(request, "accesscontrol/administration/list.html", context)
+
+    return view
+
+
+def form_view(section, *, editing: bool):
+    @require_http_methods(["GET", "POST"])
+    def view(request, **kwargs):
+        selectors.require_sysadmin(request.actor)
+        record = _record(request, section, kwargs[section.kwarg]) if editing else None
+        form = section.form(request.POST or None, instance=record, **section.form_kwargs(request.actor))
+        if submitted(request, form, lambda: section.save(request.actor, form)):
+            messages.success(request, _("Ändringarna är sparade.") if editing else _("Posten är tillagd."))
+            return redirect(f"administration:{section.name}_list")
+        context = {
+            "section": section,
+            "form": form,
+            "record": record,
+            "heading": str(record) if editing else section.add_label,
+            "back_url": reverse(f"administration:{section.name}_list"),
+            "actions": [
+                {"label": label, "url": reverse(url_name, args=[record.pk])} for label, url_name in section.actions
+            ]
+            if editing
+            else [],
+        }
+        return render(request, "accesscontrol/administration/form.html", context)
+
+    return view
+
+
+def _confirm(request, *, record, section, heading, text, button, action, done):
+    if request.method == "POST":
+        try:
+            action()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        return redirect(f"administration:{section.name}_list")
+    context = {
+        "heading": heading,
+        "text": text,
+        "button": button,
+        "record": record,
+        "back_url": reverse(f"administration:{section.name}_list"),
+    }
+    return render(request, "accesscontrol/administration/confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def reset_login_view(request, user_id):
+    section = SECTIONS_BY_NAME["users"]
+    user = _record(request, section, user_id)
+    return _confirm(
+        request,
+        record=user,
+        section=section,
+        heading=_("Återställ inloggning för %(name)s") % {"name": user},
+        text=_(
+            "Lösenordet och alla engångskodsappar och reservkoder tas bort, en eventuell spärr hävs, och "
+            "användaren får en ny länk till %(email)s för att välja lösenord och aktivera tvåstegsinloggning igen."
+        )
+        % {"email": user.email or _("(ingen e-postadress)")},
+        button=_("Återställ inloggningen"),
+        action=lambda: services.reset_login(actor=request.actor, user=user),
+        done=_("Inloggningen är återställd och en ny länk är skickad."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delete_target_view(request, target_id):
+    section = SECTIONS_BY_NAME["targets"]
+    target = _record(request, section, target_id)
+    return _confirm(
+        request,
+        record=target,
+        section=section,
+        heading=_("Ta bort mål"),
+        text=str(target),
+        button=_("Ta bort"),
+        action=lambda: services.remove_target(actor=request.actor, target=target),
+        done=_("Målet är borttaget."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_view(request):
+    agreement = _scoped(request, selectors.agreements).get()
+    form = forms.AgreementForm(request.POST or None, instance=agreement)
+    scope = selectors.agreements
+    if submitted(request, form, lambda: services.save_record(actor=request.actor, form=form, scope=scope)):
+        messages.success(request, _("Ändringarna är sparade."))
+        return redirect("administration:agreement")
+    context = {"form": form, "heading": _("Överenskommelsen"), "back_url": reverse("administration:index")}
+    return render(request, "accesscontrol/administration/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def new_agreement_view(request):
+    organisations = _scoped(request, selectors.organisations)
+    form = forms.NewAgreementForm(request.POST or None, organisations=organisations)
+    if submitted(request, form, lambda: services.start_agreement(actor=request.actor, **form.cleaned_data)):
+        messages.success(request, _("Överenskommelsen är skapad. Byt till den under Mitt konto för att arbeta i den."))
+        return redirect("administration:index")
+    context = {"form": form, "heading": _("Ny överenskommelse"), "back_url": reverse("administration:index")}
+    return render(request, "accesscontrol/administration/form.html", context)
+
+
+def section_urls() -> list:
+    patterns = []
+    for section in SECTIONS:
+        prefix = f"administration/{section.slug}/"
+        patterns += [
+            path(prefix, list_view(section), name=f"{section.name}_list"),
+            path(f"{prefix}ny/", form_view(section, editing=False), name=f"{section.name}_create"),
+            path(f"{prefix}<int:{section.kwarg}>/", form_view(section, editing=True), name=f"{section.name}_edit"),
+        ]
+    return patterns

@@ -1,0 +1,32 @@
+from types import SimpleNamespace
+
+import pytest
+
+from accesscontrol.actor import actor_for
+from tests.accesscontrol.factories import build_world, make_case
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 at production strength costs 0.3 s per user and every test creates nine; the hasher is
+    not what these tests are about (the login tests still check passwords through it)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def case(people):
+    """A lifestyle case of the investigation unit, the youth born 2009 (under 21 for years to come)."""
+    return make_case(people.agreement, proposed_by=people.police, unit=people.investigation)
+
+
+@pytest.fixture
+def actors(people):
+    """The acting Actor of each person of `people`, in their agreement."""
+    names = ("manager", "caseworker", "other_caseworker", "field_worker", "police", "management", "sysadmin")
+    return SimpleNamespace(**{name: actor_for(getattr(people, name), people.agreement) for name in names})
+
+
+@pytest.fixture
+def world(people, outsider):
+    """The records the sample URL keywords point at (SAMPLES in url_matrix.py)."""
+    return build_world(people, outsider)

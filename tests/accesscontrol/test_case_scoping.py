@@ -1,0 +1,144 @@
+"""Which cases each role sees: agreements are sealed off from each other, caseworkers see their unit's
+cases and their own assignments through django-guardian object permissions that follow the case."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accesscontrol import services
+from accesscontrol.actor import actor_for
+from accesscontrol.models import CaseGroupObjectPermission, CaseUserObjectPermission
+from accesscontrol.scoping import is_assigned, scope_cases
+from casework.models import Case, Category
+from tests.accesscontrol.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def visible(user, agreement):
+    return set(scope_cases(Case.objects.all(), actor_for(user, agreement)))
+
+
+@pytest.fixture
+def cases(people):
+    a = people.agreement
+    return {
+        "investigation": make_case(a, proposed_by=people.manager, unit=people.investigation),
+        "open_care": make_case(a, proposed_by=people.manager, unit=people.open_care),
+        "personal": make_case(a, proposed_by=people.manager, unit=people.open_care, caseworker=people.caseworker),
+        "svansen": make_case(a, proposed_by=people.police, category=Category.SVANSEN),
+    }
+
+
+def test_it_shows_a_social_manager_and_the_police_every_case_of_their_agreement(people, cases):
+    assert visible(people.manager, people.agreement) == set(cases.values())
+    assert visible(people.police, people.agreement) == set(cases.values())
+
+
+def test_it_never_shows_a_case_to_a_user_of_another_agreement(people, cases, outsider, other_agreement):
+    make_case(other_agreement, proposed_by=outsider)
+    assert visible(outsider, other_agreement).isdisjoint(cases.values())
+    assert visible(outsider, people.agreement) == set()
+    assert set(cases.values()).isdisjoint(visible(people.manager, other_agreement))
+
+
+def test_a_caseworker_sees_the_cases_of_their_unit_and_those_assigned_to_them(people, cases):
+    assert visible(people.caseworker, people.agreement) == {cases["investigation"], cases["personal"]}
+    assert visible(people.other_caseworker, people.agreement) == {cases["open_care"], cases["personal"]}
+
+
+def test_a_field_worker_sees_only_svansen_cases(people, cases):
+    assert visible(people.field_worker, people.agreement) == {cases["svansen"]}
+
+
+@pytest.mark.parametrize("role", ["management", "sysadmin", "auditor"])
+def test_roles_without_case_access_see_no_case(people, cases, role):
+    assert visible(getattr(people, role), people.agreement) == set()
+
+
+def test_the_grants_are_django_guardian_object_permissions(people, cases):
+    assert people.caseworker.has_perm("casework.view_case", cases["investigation"])
+    assert people.caseworker.has_perm("casework.view_case", cases["personal"])
+    assert not people.caseworker.has_perm("casework.view_case", cases["open_care"])
+    assert CaseGroupObjectPermission.objects.filter(
+        content_object=cases["investigation"], group=people.investigation.group
+    ).exists()
+    assert CaseUserObjectPermission.objects.filter(content_object=cases["personal"], user=people.caseworker).exists()
+
+
+def test_reassigning_a_case_to_another_unit_revokes_the_old_units_access(people, cases):
+    case = cases["investigation"]
+    case.unit = people.open_care
+    case.save()
+    assert case not in visible(people.caseworker, people.agreement)
+    assert case in visible(people.other_caseworker, people.agreement)
+    assert list(CaseGroupObjectPermission.objects.filter(content_object=case).values_list("group", flat=True)) == [
+        people.open_care.group_id
+    ]
+
+
+def test_reassigning_the_caseworker_revokes_the_personal_access(people, cases):
+    case = cases["personal"]
+    case.caseworker = people.other_caseworker
+    case.save(update_fields=["caseworker"])
+    assert case not in visible(people.caseworker, people.agreement)
+    assert list(CaseUserObjectPermission.objects.filter(content_object=case).values_list("user", flat=True)) == [
+        people.other_caseworker.pk
+    ]
+
+
+def test_removing_unit_and_caseworker_leaves_no_grant(people, cases):
+    case = cases["personal"]
+    case.unit = None
+    case.caseworker = None
+    case.save()
+    assert not CaseGroupObjectPermission.objects.filter(content_object=case).exists()
+    assert not CaseUserObjectPermission.objects.filter(content_object=case).exists()
+    assert case not in visible(people.other_caseworker, people.agreement)
+
+
+def test_saving_other_fields_keeps_the_grants(people, cases):
+    case = cases["investigation"]
+    case.police_priority = True
+    case.save(update_fields=["police_priority"])
+    assert case in visible(people.caseworker, people.agreement)
+
+
+def test_a_caseworker_who_leaves_the_unit_loses_its_cases(people, cases):
+    services.remove_user_from_unit(user=people.caseworker, unit=people.investigation)
+    assert visible(people.caseworker, people.agreement) == {cases["personal"]}
+
+
+def test_is_assigned_follows_the_same_permissions(people, cases):
+    actor = actor_for(people.caseworker, people.agreement)
+    assert is_assigned(cases["investigation"], actor)
+    assert is_assigned(cases["personal"], actor)
+    assert not is_assigned(cases["open_care"], actor)
+
+
+def test_a_caseworker_who_is_also_a_field_worker_sees_both_sets(people, cases):
+    services.grant_role(user=people.caseworker, agreement=people.agreement, role="field_worker")
+    assert visible(people.caseworker, people.agreement) == {cases["investigation"], cases["personal"], cases["svansen"]}
+
+
+@pytest.mark.parametrize("role", ["caseworker", "field_worker", "manager", "police"])
+def test_scoping_costs_the_same_number_of_queries_for_3_and_30_cases(people, role):
+    user = getattr(people, role)
+    actor = actor_for(user, people.agreement)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            list(scope_cases(Case.objects.all(), actor))
+        return len(queries)
+
+    for _ in range(3):
+        make_case(people.agreement, proposed_by=people.manager, unit=people.investigation)
+    with_3 = count_queries()
+    for n in range(27):
+        make_case(
+            people.agreement,
+            proposed_by=people.manager,
+            unit=people.investigation,
+            category=Category.SVANSEN if n % 2 else Category.LIFESTYLE,
+        )
+    assert count_queries() == with_3 == 1

@@ -1,0 +1,170 @@
+"""Signing in: password, then a TOTP code (enrolled on first login) or a single-use recovery code;
+wrong codes refused and throttled; lockout after repeated password failures; idle timeout."""
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accesscontrol import second_factor
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "ett-langt-testlosenord"
+
+
+def code_of(device, offset_steps=0):
+    device.refresh_from_db()
+    value = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + offset_steps
+    )
+    return f"{value:0{device.digits}d}"
+
+
+def sign_in_with_password(client, user, password=PASSWORD):
+    return client.post(reverse("accesscontrol:login"), {"username": user.username, "password": password})
+
+
+def verified(client) -> bool:
+    return DEVICE_ID_SESSION_KEY in client.session
+
+
+@pytest.fixture
+def enrolled(db):
+    """A user with a confirmed authenticator app and recovery codes."""
+    user = UserFactory(username="enrolled")
+    device = TOTPDevice.objects.create(user=user, name="Autentiseringsapp", confirmed=True)
+    codes = second_factor.replace_recovery_codes(user)
+    return user, device, codes
+
+
+def test_first_login_enrols_the_app_and_shows_recovery_codes_once(client):
+    user = UserFactory(username="newcomer")
+    response = sign_in_with_password(client, user)
+    assert response.url == reverse("accesscontrol:second_factor")
+    assert client.get(response.url).url == reverse("accesscontrol:enrol")
+    page = client.get(reverse("accesscontrol:enrol"))
+    assert "<svg" in page.content.decode() and page.context["secret"]
+    assert not verified(client)
+    assert client.get(reverse("accesscontrol:start")).url == reverse("accesscontrol:second_factor")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post(reverse("accesscontrol:enrol"), {"token": code_of(device)})
+    assert response.status_code == 200
+    codes = response.context["codes"]
+    assert len(codes) == second_factor.RECOVERY_CODES
+    assert TOTPDevice.objects.get(user=user).confirmed
+    assert verified(client)
+    assert client.get(reverse("accesscontrol:start")).status_code == 200
+    assert client.get(reverse("accesscontrol:enrol")).url == reverse("accesscontrol:second_factor")
+
+
+def test_enrolment_refuses_a_wrong_code(client):
+    user = UserFactory(username="newcomer")
+    sign_in_with_password(client, user)
+    client.get(reverse("accesscontrol:enrol"))
+    response = client.post(reverse("accesscontrol:enrol"), {"token": "000000"})
+    assert response.context["form"].errors["token"]
+    assert not TOTPDevice.objects.get(user=user).confirmed
+    assert not verified(client)
+
+
+def test_a_current_code_completes_the_login(client, enrolled):
+    user, device, _ = enrolled
+    sign_in_with_password(client, user)
+    response = client.post(reverse("accesscontrol:second_factor"), {"token": code_of(device)})
+    assert response.url == reverse("accesscontrol:start")
+    assert verified(client)
+
+
+def test_it_refuses_a_wrong_code_and_then_throttles(client, enrolled, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # a minute after the first failure, so the test cannot outrun it
+    user, device, _ = enrolled
+    sign_in_with_password(client, user)
+    wrong = client.post(reverse("accesscontrol:second_factor"), {"token": code_of(device, offset_steps=-20)})
+    assert wrong.context["form"].errors["token"] == ["Koden stämmer inte. Vänta på nästa kod i appen och försök igen."]
+    assert not verified(client)
+    # django-otp now refuses even the right code for a while (factor × 1, 2, 4 … seconds).
+    throttled = client.post(reverse("accesscontrol:second_factor"), {"token": code_of(device)})
+    assert "För många felaktiga försök. Vänta" in throttled.context["form"].errors["token"][0]
+    assert not verified(client)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timezone.timedelta(seconds=61)
+    )
+    assert client.post(reverse("accesscontrol:second_factor"), {"token": code_of(device)}).status_code == 302
+    assert verified(client)
+
+
+def test_a_recovery_code_works_once(enrolled):
+    user, _, codes = enrolled
+    first = Client()
+    sign_in_with_password(first, user)
+    assert first.post(reverse("accesscontrol:second_factor"), {"token": codes[0]}).status_code == 302
+    assert verified(first)
+    assert not StaticToken.objects.filter(token=codes[0]).exists()
+    second = Client()
+    sign_in_with_password(second, user)
+    response = second.post(reverse("accesscontrol:second_factor"), {"token": codes[0]})
+    assert response.status_code == 200 and not verified(second)
+
+
+def test_a_recovery_code_attempt_does_not_throttle_the_app(client, enrolled):
+    user, device, _ = enrolled
+    sign_in_with_password(client, user)
+    client.post(reverse("accesscontrol:second_factor"), {"token": "not-a-code"})
+    assert client.post(reverse("accesscontrol:second_factor"), {"token": code_of(device)}).status_code == 302
+
+
+def test_lockout_after_repeated_password_failures(client, enrolled, settings):
+    user, _, _ = enrolled
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = sign_in_with_password(client, user, password="fel-losenord")
+        assert response.status_code == 200
+        assert "Fel användarnamn eller lösenord" in response.content.decode()
+    locked = sign_in_with_password(client, user, password="fel-losenord")
+    assert locked.status_code == 429
+    assert "Kontot är tillfälligt spärrat" in locked.content.decode()
+    # Now even the right password is refused, from another address too (the username is locked).
+    elsewhere = Client(REMOTE_ADDR="10.9.8.7")
+    refused = sign_in_with_password(elsewhere, user)
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in elsewhere.session
+
+
+def test_an_address_trying_many_usernames_is_locked_out(client, settings, db):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accesscontrol:login"), {"username": f"gissning{n}", "password": "x"})
+    user = UserFactory(username="innocent")
+    assert sign_in_with_password(client, user).status_code == 429
+
+
+def test_idle_timeout_signs_the_user_out(login, people, settings):
+    settings.SAMSYN_IDLE_TIMEOUT_MINUTES = 30
+    client = login(people.manager)
+    assert client.get(reverse("accesscontrol:start")).status_code == 200
+    session = client.session
+    session["last_seen"] = time.time() - 29 * 60
+    session.save()
+    assert client.get(reverse("accesscontrol:start")).status_code == 200
+    session = client.session
+    session["last_seen"] = time.time() - 31 * 60
+    session.save()
+    response = client.get(reverse("accesscontrol:start"), follow=True)
+    assert response.redirect_chain[0][0] == reverse("accesscontrol:login")
+    assert "utan aktivitet" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_idle_timeout_is_configurable(login, people, settings):
+    settings.SAMSYN_IDLE_TIMEOUT_MINUTES = 5
+    client = login(people.manager)
+    client.get(reverse("accesscontrol:start"))
+    session = client.session
+    session["last_seen"] = time.time() - 6 * 60
+    session.save()
+    assert client.get(reverse("accesscontrol:start")).url == reverse("accesscontrol:login")

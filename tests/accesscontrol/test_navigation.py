@@ -1,0 +1,30 @@
+"""The navigation shows each role the pages it may use, and every entry leads to an existing page."""
+
+import pytest
+from django.urls import reverse
+
+from accesscontrol.actor import actor_for
+from accesscontrol.navigation import NAVIGATION, navigation_for
+
+pytestmark = pytest.mark.django_db
+
+
+def labels(user, agreement):
+    return [item["label"] for item in navigation_for(actor_for(user, agreement), "/")]
+
+
+def test_every_entry_names_an_existing_page():
+    for item in NAVIGATION:
+        assert reverse(item.url_name)
+
+
+def test_the_sysadmin_gets_the_administration_and_others_do_not(people):
+    assert "Administration" in labels(people.sysadmin, people.agreement)
+    for user in (people.manager, people.caseworker, people.police, people.auditor, people.management):
+        assert "Administration" not in labels(user, people.agreement)
+        assert "Mitt konto" in labels(user, people.agreement)
+
+
+def test_the_administration_link_is_on_the_sysadmins_pages(login, people):
+    page = login(people.sysadmin).get(reverse("accesscontrol:start")).content.decode()
+    assert f'href="{reverse("administration:index")}"' in page
