@@ -16,7 +16,12 @@ class NavItem:
     roles: tuple[str, ...]
 
 
-NAVIGATION = (NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),)
+NAVIGATION = (
+    NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),
+    NavItem(_("Åtkomstlogg"), "audit:access_log", (Role.AUDITOR,)),
+    NavItem(_("Ändringslogg"), "audit:change_log", (Role.AUDITOR,)),
+    NavItem(_("Loggkontroll"), "audit:verifications", (Role.AUDITOR,)),
+)
 
 
 def navigation_for(actor, current_path: str) -> list[dict]:
