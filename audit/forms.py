@@ -11,17 +11,23 @@ class ReviewFilterForm(Form):
     """Who, about whom, when. The person arrives as a pseudonymous id from the personnummer search,
     never as a personnummer in the address."""
 
-    user = forms.TypedChoiceField(label=_("Användare"), required=False, coerce=int, empty_value=None)
     case_number = forms.CharField(label=_("Ärendenummer"), required=False, max_length=20)
     since = forms.DateField(label=_("Från och med"), required=False)
     until = forms.DateField(label=_("Till och med"), required=False)
     person = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, users, **kwargs):
+        # The user field is built before the form, because GovukFormMixin validates during __init__.
+        user = forms.TypedChoiceField(
+            label=_("Användare"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", _("Alla användare"))]
+            + [(user.pk, f"{user.get_full_name() or user.username} ({user.username})") for user in users],
+        )
+        self.base_fields = {"user": user, **type(self).base_fields}
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", _("Alla användare"))] + [
-            (user.pk, f"{user.get_full_name() or user.username} ({user.username})") for user in users
-        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -1,10 +1,14 @@
+from unittest import mock
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from accesscontrol.actor import actor_for
+from audit import access
 
 from .factories import CaseFactory
+from .helpers import TUESDAY, at
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +42,17 @@ def request_as(agreement):
         return request
 
     return _request
+
+
+@pytest.fixture
+def read(request_as):
+    """Log a read by `user` at a given local time (default: Tuesday 10:00), or a denied attempt."""
+
+    def _read(user, *, when=None, cases=(), persons=(), page="casework:case", denied=False):
+        with mock.patch("audit.access.timezone.now", return_value=when or at(TUESDAY, 10)):
+            request = request_as(user)
+            if denied:
+                return access.log_denied(request, page=page, cases=cases)
+            return access.log_read(request, page=page, cases=cases, persons=persons)
+
+    return _read

@@ -1,6 +1,8 @@
 """Assertions shared by every test of a page that shows personal data."""
 
+import datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from audit.models import AccessLogEntry
 
@@ -26,3 +28,13 @@ def assert_one_access_entry(client, url, case_ids, *, person_ids=None, export=No
     if export is not None:
         assert entry.export is export
     return entry
+
+
+# Moments for the review tests: a Tuesday in March 2026, local time.
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+TUESDAY = datetime.date(2026, 3, 10)
+PERIOD = {"since": "2026-03-01", "until": "2026-03-31"}
+
+
+def at(day, hour, minute=0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=STOCKHOLM)
