@@ -1,10 +1,12 @@
 """The auditor's review pages (/granskning/). Every page and export is itself logged as a read of the
 log (field class "logs"), with the cases and persons it refers to; a refused visit is logged as denied."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,43 +49,68 @@ def _person_search(request, target: str):
     return form, None
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("sida", None)
-    return query.urlencode()
+@dataclass
+class _Review:
+    """A review page's request, read: the filter form, the person search, the filters in force."""
+
+    request: HttpRequest
+    page_name: str
+    form: ReviewFilterForm
+    person_form: PersonSearchForm
+    filters: selectors.ReviewFilters
+
+    def log(self, cases, persons, *, export=False) -> None:
+        """The review is itself a read of the log, naming the cases and persons it refers to."""
+        searched = {self.filters.person_id} if self.filters.person_id else set()
+        log_read(
+            self.request,
+            page=self.page_name,
+            cases=cases,
+            persons=set(persons) | searched,
+            field_classes=[FieldClass.LOGS],
+            export=export,
+        )
+
+    def context(self, page) -> dict:
+        query = self.request.GET.copy()
+        query.pop("sida", None)
+        since, until = self.filters.period()
+        return {
+            "form": self.form,
+            "person_form": self.person_form,
+            "person_reference": selectors.person_reference(self.filters.person_id) if self.filters.person_id else "",
+            "page": page,
+            "since": since,
+            "until": until,
+            "query": query.urlencode(),
+        }
 
 
-@require_http_methods(["GET", "POST"])
-def access_log_view(request):
-    page_name = "audit:access_log"
+def _review(request, page_name: str, form_class, default_filters) -> _Review | HttpResponse:
+    """Refuse (and log) anyone but an auditor; run the person search (a redirect on a match); read the
+    filters, falling back to the defaults when they are invalid (the form shows why)."""
     users = _users_or_refuse(request, page_name)
     person_form, found = _person_search(request, page_name)
     if found:
         return found
-    form = AccessLogFilterForm(request.GET or None, users=users)
-    filters = form.filters() if form.is_bound and form.is_valid() else selectors.AccessFilters()
-    entries, busy = selectors.review_access_log(actor=request.actor, filters=filters)
+    form = form_class(request.GET or None, users=users)
+    filters = form.filters() if form.is_bound and form.is_valid() else default_filters
+    return _Review(request, page_name, form, person_form, filters)
+
+
+@require_http_methods(["GET", "POST"])
+def access_log_view(request):
+    review = _review(request, "audit:access_log", AccessLogFilterForm, selectors.AccessFilters())
+    if isinstance(review, HttpResponse):
+        return review
+    entries, busy = selectors.review_access_log(actor=request.actor, filters=review.filters)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("sida"))
     shown = list(page.object_list)
-    cases, persons = selectors.referenced_ids(shown)
-    log_read(
-        request,
-        page=page_name,
-        cases=cases,
-        persons=persons | ({filters.person_id} if filters.person_id else set()),
-        field_classes=[FieldClass.LOGS],
-    )
-    since, until = filters.period()
+    review.log(*selectors.referenced_ids(shown))
     context = {
-        "form": form,
-        "person_form": person_form,
-        "person_reference": selectors.person_reference(filters.person_id) if filters.person_id else "",
+        **review.context(page),
         "rows": selectors.review_rows(shown, busy),
         "busy_days": busy,
-        "page": page,
-        "since": since,
-        "until": until,
-        "query": _query_without_page(request),
         "many_persons_limit": settings.SAMSYN_MANY_PERSONS_PER_DAY,
         "office_hours": settings.SAMSYN_OFFICE_HOURS,
     }
@@ -93,22 +120,13 @@ def access_log_view(request):
 @require_GET
 def access_log_export_view(request):
     page_name = "audit:access_log_export"
-    users = _users_or_refuse(request, page_name)
-    form = AccessLogFilterForm(request.GET, users=users)
+    form = AccessLogFilterForm(request.GET, users=_users_or_refuse(request, page_name))
     if not form.is_valid():
         return redirect(f"{reverse('audit:access_log')}?{request.GET.urlencode()}")
-    filters = form.filters()
-    entries, busy = selectors.review_access_log(actor=request.actor, filters=filters)
+    review = _Review(request, page_name, form, PersonSearchForm(), form.filters())
+    entries, busy = selectors.review_access_log(actor=request.actor, filters=review.filters)
     shown = list(entries)
-    cases, persons = selectors.referenced_ids(shown)
-    log_read(
-        request,
-        page=page_name,
-        cases=cases,
-        persons=persons | ({filters.person_id} if filters.person_id else set()),
-        field_classes=[FieldClass.LOGS],
-        export=True,
-    )
+    review.log(*selectors.referenced_ids(shown), export=True)
     response = HttpResponse(access_log_csv(selectors.review_rows(shown, busy)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="atkomstlogg-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
@@ -116,36 +134,14 @@ def access_log_export_view(request):
 
 @require_http_methods(["GET", "POST"])
 def change_log_view(request):
-    page_name = "audit:change_log"
-    users = _users_or_refuse(request, page_name)
-    person_form, found = _person_search(request, page_name)
-    if found:
-        return found
-    form = ReviewFilterForm(request.GET or None, users=users)
-    filters = form.filters() if form.is_bound and form.is_valid() else selectors.ReviewFilters()
-    entries = selectors.review_change_log(actor=request.actor, filters=filters)
+    review = _review(request, "audit:change_log", ReviewFilterForm, selectors.ReviewFilters())
+    if isinstance(review, HttpResponse):
+        return review
+    entries = selectors.review_change_log(actor=request.actor, filters=review.filters)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("sida"))
     shown = list(page.object_list)
-    cases, persons = selectors.changed_objects(shown)
-    log_read(
-        request,
-        page=page_name,
-        cases=cases,
-        persons=persons | ({filters.person_id} if filters.person_id else set()),
-        field_classes=[FieldClass.LOGS],
-    )
-    since, until = filters.period()
-    context = {
-        "form": form,
-        "person_form": person_form,
-        "person_reference": selectors.person_reference(filters.person_id) if filters.person_id else "",
-        "rows": selectors.change_rows(shown),
-        "page": page,
-        "since": since,
-        "until": until,
-        "query": _query_without_page(request),
-    }
-    return render(request, "audit/change_log.html", context)
+    review.log(*selectors.changed_objects(shown))
+    return render(request, "audit/change_log.html", {**review.context(page), "rows": selectors.change_rows(shown)})
 
 
 @require_GET
