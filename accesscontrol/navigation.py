@@ -27,6 +27,9 @@ NAVIGATION = (
     NavItem(_("Måluppföljning"), "casework:target_board", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
     NavItem(_("Administration"), "administration:index", (Role.SYSADMIN,)),
     NavItem(_("Mitt konto"), "accesscontrol:account", tuple(Role.values)),
+    NavItem(_("Åtkomstlogg"), "audit:access_log", (Role.AUDITOR,)),
+    NavItem(_("Ändringslogg"), "audit:change_log", (Role.AUDITOR,)),
+    NavItem(_("Loggkontroll"), "audit:verifications", (Role.AUDITOR,)),
 )
 
 

@@ -2,13 +2,20 @@
 
 Views call `log_read` before returning such a response. It writes synchronously (never through a queue,
 so a broker outage cannot drop a read); if the write fails the exception propagates and the response
-is not sent.
+is not sent. Entries are appended to a hash chain (`audit.chain`).
 """
 
 import hashlib
+import ipaddress
+import uuid
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from accesscontrol.scoping import scope_cases
+from casework.models import Case
+
+from .chain import append_access_entry
 from .middleware import current_request_id
 from .models import AccessLogEntry
 
@@ -22,40 +29,84 @@ def _session_hash(request) -> str:
     return hashlib.sha256(key.encode()).hexdigest() if key else ""
 
 
-def _common(request) -> dict:
+def _address(request) -> str:
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return ""
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _case_references(actor, case_ids: list[str]) -> tuple[list[str], list[str]]:
+    """The cases' numbers, and which of them were outside the actor's case scope, in one query.
+    An id that names no case (a guessed URL) counts as outside the scope."""
+    cases = Case.objects.filter(pk__in=[case_id for case_id in case_ids if _is_uuid(case_id)])
+    if actor is not None and actor.agreement is not None:
+        in_scope = Exists(scope_cases(Case.objects.filter(pk=OuterRef("pk")), actor))
+        rows = cases.annotate(in_scope=in_scope).values_list("pk", "number", "in_scope")
+    else:
+        rows = [(pk, number, False) for pk, number in cases.values_list("pk", "number")]
+    inside = {str(pk) for pk, _number, visible in rows if visible}
+    return sorted(number for _pk, number, _visible in rows), [i for i in case_ids if i not in inside]
+
+
+def _record(request, *, page: str, outcome: str, cases, persons, field_classes, export: bool) -> AccessLogEntry:
     actor = getattr(request, "actor", None)
     user = getattr(request, "user", None)
     authenticated = bool(user and user.is_authenticated)
-    return {
-        "at": timezone.now(),
-        "user_id": user.pk if authenticated else None,
-        "username": user.get_username() if authenticated else "",
-        "roles": sorted(actor.roles) if actor else [],
-        "agreement_id": actor.agreement.pk if actor and actor.agreement else None,
-        "path": request.path[:500],
-        "session_key_hash": _session_hash(request),
-        "address": request.META.get("REMOTE_ADDR") or None,
-        "request_id": current_request_id(),
-    }
+    case_ids = _ids(cases)
+    case_numbers, outside_scope = _case_references(actor, case_ids) if case_ids else ([], [])
+    return append_access_entry(
+        {
+            "at": timezone.now(),
+            "user_id": user.pk if authenticated else None,
+            "username": user.get_username() if authenticated else "",
+            "roles": sorted(actor.roles) if actor else [],
+            "agreement_id": actor.agreement.pk if actor and actor.agreement else None,
+            "outcome": outcome,
+            "page": page[:200],
+            "path": request.path[:500],
+            "export": export,
+            "case_ids": case_ids,
+            "case_numbers": case_numbers,
+            "outside_scope_case_ids": outside_scope,
+            "person_ids": _ids(persons),
+            "field_classes": sorted({str(c) for c in field_classes}),
+            "session_key_hash": _session_hash(request),
+            "address": _address(request),
+            "request_id": current_request_id()[:64],
+        }
+    )
 
 
 def log_read(request, *, page: str, cases=(), persons=(), field_classes=(), export: bool = False) -> AccessLogEntry:
     """Record that this response shows the given cases and persons (internal ids, no content)."""
-    return AccessLogEntry.objects.create(
-        **_common(request),
+    return _record(
+        request,
         page=page,
+        outcome=AccessLogEntry.Outcome.SHOWN,
+        cases=cases,
+        persons=persons,
+        field_classes=field_classes,
         export=export,
-        case_ids=_ids(cases),
-        person_ids=_ids(persons),
-        field_classes=sorted({str(c) for c in field_classes}),
     )
 
 
 def log_denied(request, *, page: str, cases=()) -> AccessLogEntry:
     """Record a refused attempt (a guessed URL, a page outside the role)."""
-    return AccessLogEntry.objects.create(
-        **_common(request),
+    return _record(
+        request,
         page=page,
         outcome=AccessLogEntry.Outcome.DENIED,
-        case_ids=_ids(cases),
+        cases=cases,
+        persons=(),
+        field_classes=(),
+        export=False,
     )

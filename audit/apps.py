@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("Loggar")
+
+    def ready(self):
+        from . import registry
+
+        registry.install()

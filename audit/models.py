@@ -1,6 +1,56 @@
-"""Audit and operations records."""
+"""Audit and operations records.
 
+The access log and the change log are append-only hash chains (see `audit.chain`): each entry stores
+its position `seq`, the previous entry's hash and its own hash over a canonical serialisation. On
+PostgreSQL a trigger refuses UPDATE and DELETE on these tables (migration 0004).
+"""
+
+import json
+
+from auditlog.models import LogEntry
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def string_list_text(values) -> str:
+    """The stored form of a StringListField: compact JSON of the strings, sorted and without repeats."""
+    return json.dumps(sorted({str(value) for value in values}), ensure_ascii=False, separators=(",", ":"))
+
+
+class StringListField(models.TextField):
+    """A set of strings (ids, roles, field classes), stored as compact JSON *text*, not jsonb.
+
+    The database then keeps exactly the text that was written, and the hash chain covers that text:
+    jsonb would re-render it, and the verifier would have to parse every list to compare. A plain
+    string as a lookup value is passed through, for `contains` lookups on the text."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        if isinstance(value, list | tuple | set | frozenset):
+            return string_list_text(value)
+        return value
+
+
+def naming_case(case_id) -> models.Q:
+    """Entries whose case list holds `case_id` (a text match on the stored JSON string)."""
+    return models.Q(case_ids__contains=json.dumps(str(case_id)))
+
+
+def naming_person(person_id) -> models.Q:
+    return models.Q(person_ids__contains=json.dumps(str(person_id)))
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def about_case(self, case_id):
+        return self.filter(naming_case(case_id))
+
+    def about_person(self, person_id):
+        return self.filter(naming_person(person_id))
 
 
 class Heartbeat(models.Model):
@@ -13,29 +63,125 @@ class Heartbeat(models.Model):
         return self.name
 
 
-class AccessLogEntry(models.Model):
+class ChainLinkFields(models.Model):
+    """The chain columns: the gap-free position, the previous entry's hash, this entry's hash."""
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AccessLogEntry(ChainLinkFields):
     """One read of personal data (or a denied attempt): who, in which role, which persons and cases
-    (internal ids only), which field classes, which page or export, when, from where."""
+    (internal ids only), which field classes, which page or export, when, from where.
+
+    `case_numbers` keeps the cases' references readable after the cases are purged;
+    `outside_scope_case_ids` are the cases that were outside the actor's case scope
+    (`accesscontrol.scoping.scope_cases`) at the moment of the read, so the flag shows the
+    assignments as they were then, not as they are when the auditor looks."""
 
     class Outcome(models.TextChoices):
-        SHOWN = "shown", "shown"
-        DENIED = "denied", "denied"
+        SHOWN = "shown", _("Visad")
+        DENIED = "denied", _("Nekad")
 
     at = models.DateTimeField(db_index=True)
     user_id = models.BigIntegerField(null=True, db_index=True)
     username = models.CharField(max_length=150, blank=True)
-    roles = models.JSONField(default=list)
+    roles = StringListField(default=list)
     agreement_id = models.BigIntegerField(null=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SHOWN)
     page = models.CharField(max_length=200)
     path = models.CharField(max_length=500)
     export = models.BooleanField(default=False)
-    case_ids = models.JSONField(default=list)
-    person_ids = models.JSONField(default=list)
-    field_classes = models.JSONField(default=list)
+    case_ids = StringListField(default=list)
+    case_numbers = StringListField(default=list)
+    outside_scope_case_ids = StringListField(default=list)
+    person_ids = StringListField(default=list)
+    field_classes = StringListField(default=list)
     session_key_hash = models.CharField(max_length=64, blank=True)
-    address = models.GenericIPAddressField(null=True)
+    # Text, not an inet column: the chain hashes the value exactly as written and as read back.
+    address = models.CharField(max_length=45, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
-        ordering = ["at", "pk"]
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["agreement_id", "at"])]
+
+    def __str__(self):
+        return f"Åtkomstlogg {self.seq}"
+
+
+class ChangeLogSeal(ChainLinkFields):
+    """The chain link of one django-auditlog LogEntry, written in the same transaction as the entry.
+
+    The hash covers the LogEntry row as stored, so a changed, deleted or swapped change-log entry
+    breaks the chain at its seal. No database foreign key: a deleted LogEntry must show up as a
+    broken link for `verify_audit`, not be prevented or cascaded by a constraint."""
+
+    log_entry = models.OneToOneField(
+        LogEntry, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="chain_seal"
+    )
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"Ändringslogg {self.seq}"
+
+
+class Chain(models.TextChoices):
+    ACCESS = "access", _("Åtkomstloggen")
+    CHANGE = "change", _("Ändringsloggen")
+
+
+class ChainVerification(models.Model):
+    """One run of `verify_audit` on one chain. A successful run is also a checkpoint: the next run
+    checks that the entry it ended on still exists with the same hash, which finds a removed tail."""
+
+    class Reason(models.TextChoices):
+        CHANGED = "changed", _("posten har ändrats")
+        LINK = "link", _("kedjan är bruten (posten har flyttats, bytts ut eller lagts in i efterhand)")
+        MISSING = "missing", _("poster saknas (raderade)")
+        DELETED = "deleted", _("ändringsloggposten har raderats")
+        UNSEALED = "unsealed", _("ändringsloggpost utan kedjelänk (inlagd utanför tjänsten)")
+        TRUNCATED = "truncated", _("poster efter senaste kontrollpunkt saknas (raderade i slutet)")
+        REWRITTEN = "rewritten", _("kedjan har räknats om sedan en tidigare kontroll (en tidigare post har ändrats)")
+
+    chain = models.CharField(max_length=10, choices=Chain.choices)
+    ran_at = models.DateTimeField(db_index=True)
+    checked = models.PositiveBigIntegerField()
+    seconds = models.FloatField()
+    ok = models.BooleanField()
+    head_seq = models.PositiveBigIntegerField(null=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+    broken_seq = models.PositiveBigIntegerField(null=True)
+    broken_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-ran_at", "chain"]
+
+    def __str__(self):
+        return f"{self.get_chain_display()} {self.ran_at:%Y-%m-%d %H:%M}"
+
+
+class ChainPurge(models.Model):
+    """Where a purge (gallring) of old log entries cut the chain: the last removed position and its
+    hash. Verification starts from the latest purge boundary instead of the genesis hash."""
+
+    chain = models.CharField(max_length=10, choices=Chain.choices)
+    up_to_seq = models.PositiveBigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    removed = models.PositiveBigIntegerField()
+    purged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["chain", "up_to_seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "up_to_seq"], name="chain_purge_unique_boundary")]
+
+    def __str__(self):
+        return f"{self.get_chain_display()} ≤ {self.up_to_seq}"

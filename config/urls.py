@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("", include("casework.urls_disclosures")),
     path("", include("accesscontrol.administration.urls")),
+    path("", include("audit.urls")),
 ]
 
 if settings.OIDC_ENABLED:

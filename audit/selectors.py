@@ -1,0 +1,426 @@
+"""Reading the audit records: the auditor's review of the access and change logs, and the
+"who has seen this" register of a case for its social manager.
+
+The auditor sees references only: usernames, case numbers, pseudonymous person references, field
+classes and page names. Never a name, a personnummer or any case content.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accesscontrol.crypto import blind_index_candidates
+from accesscontrol.models import Role, User
+from accesscontrol.visibility import FIELD_CLASS_LABELS
+from casework import personal_numbers
+from casework.models import Case, Person
+
+from .models import AccessLogEntry, Chain, ChainVerification, naming_case, naming_person
+
+DEFAULT_PERIOD_DAYS = 30
+
+
+def _local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def person_reference(person_id) -> str:
+    """The pseudonymous reference the auditor sees; the same as Person.__str__, so the access log and
+    the change log's object references agree."""
+    return f"Person {str(person_id)[:8]}"
+
+
+def role_labels(roles) -> list[str]:
+    return [str(Role(role).label) if role in Role.values else role for role in roles]
+
+
+def _require_auditor(actor) -> None:
+    if actor is None or actor.agreement is None or not actor.has(Role.AUDITOR):
+        raise PermissionDenied
+
+
+# --- office hours --------------------------------------------------------------------------------------
+
+
+def office_hours() -> tuple[int, int]:
+    """SAMSYN_OFFICE_HOURS ("07:00-18:00") as minutes after midnight, start inclusive, end exclusive."""
+    start, _, end = settings.SAMSYN_OFFICE_HOURS.partition("-")
+
+    def minutes(text: str) -> int:
+        hours, _, mins = text.strip().partition(":")
+        return int(hours) * 60 + int(mins or 0)
+
+    return minutes(start), minutes(end)
+
+
+def outside_office_hours(moment: datetime.datetime) -> bool:
+    local = timezone.localtime(moment, _local_zone())
+    start, end = office_hours()
+    minute = local.hour * 60 + local.minute
+    return local.isoweekday() not in settings.SAMSYN_OFFICE_DAYS or not start <= minute < end
+
+
+def _outside_office_hours_q() -> Q:
+    start, end = office_hours()
+    return Q(local_minute__lt=start) | Q(local_minute__gte=end) | ~Q(local_weekday__in=settings.SAMSYN_OFFICE_DAYS)
+
+
+# --- the access log review -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """Who, about whom, and when; the period defaults to the last DEFAULT_PERIOD_DAYS days."""
+
+    user_id: int | None = None
+    person_id: str | None = None
+    case_number: str = ""
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        until = self.until or timezone.localdate()
+        return self.since or until - datetime.timedelta(days=DEFAULT_PERIOD_DAYS), until
+
+
+@dataclass(frozen=True)
+class AccessFilters(ReviewFilters):
+    outside_scope: bool = False
+    outside_office_hours: bool = False
+    many_persons: bool = False
+    denied: bool = False
+
+
+@dataclass(frozen=True)
+class BusyDay:
+    """A user who opened more persons in a day than SAMSYN_MANY_PERSONS_PER_DAY."""
+
+    user_id: int
+    username: str
+    day: datetime.date
+    persons: int
+
+
+@dataclass
+class ReviewRow:
+    seq: int
+    at: datetime.datetime
+    username: str
+    roles: list[str]
+    outcome: str
+    page: str
+    export: bool
+    case_numbers: list[str]
+    unknown_cases: int
+    person_references: list[str]
+    field_classes: list[str]
+    flags: list[str] = field(default_factory=list)
+
+
+FLAG_LABELS = {
+    "outside_scope": _("Ärende utanför användarens uppdrag"),
+    "outside_office_hours": _("Utanför kontorstid"),
+    "many_persons": _("Många personer samma dag"),
+    "denied": _("Nekad"),
+}
+
+
+def _day_bounds(since: datetime.date, until: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = _local_zone()
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return start, end
+
+
+def _agreement_entries(actor) -> QuerySet:
+    return AccessLogEntry.objects.filter(agreement_id=actor.agreement.pk)
+
+
+def busy_days(*, actor, since: datetime.date, until: datetime.date) -> list[BusyDay]:
+    """Users who opened more than SAMSYN_MANY_PERSONS_PER_DAY different persons on one day.
+
+    A person counts as opened by an entry that shows that one person alone (a person or case page, an
+    export of one case); lists name many persons at once and would flag everyone who opens one. The
+    counting is done here rather than in SQL because the person ids are a stored list per entry."""
+    _require_auditor(actor)
+    start, end = _day_bounds(since, until)
+    entries = (
+        _agreement_entries(actor)
+        .filter(outcome=AccessLogEntry.Outcome.SHOWN, at__gte=start, at__lt=end, user_id__isnull=False)
+        .exclude(person_ids=[])
+        .exclude(person_ids__contains=",")
+        .values_list("user_id", "username", "at", "person_ids")
+    )
+    zone = _local_zone()
+    opened = defaultdict(set)
+    names = {}
+    for user_id, username, at, person_ids in entries.iterator(chunk_size=5000):
+        key = (user_id, timezone.localtime(at, zone).date())
+        opened[key].add(person_ids[0])
+        names[user_id] = username
+    limit = settings.SAMSYN_MANY_PERSONS_PER_DAY
+    return sorted(
+        (
+            BusyDay(user_id=user_id, username=names[user_id], day=day, persons=len(persons))
+            for (user_id, day), persons in opened.items()
+            if len(persons) > limit
+        ),
+        key=lambda busy: (busy.day, busy.username),
+    )
+
+
+def review_access_log(*, actor, filters: AccessFilters) -> tuple[QuerySet, list[BusyDay]]:
+    """The access entries of the auditor's agreement that match the filters, newest first, and the
+    busy days of the period (for the flag). Raises PermissionDenied for anyone but an auditor."""
+    _require_auditor(actor)
+    since, until = filters.period()
+    start, end = _day_bounds(since, until)
+    zone = _local_zone()
+    entries = _agreement_entries(actor).filter(at__gte=start, at__lt=end)
+    if filters.user_id:
+        entries = entries.filter(user_id=filters.user_id)
+    if filters.person_id:
+        entries = entries.filter(naming_person(filters.person_id))
+    if filters.case_number:
+        entries = entries.filter(case_numbers__contains=json.dumps(filters.case_number))
+    if filters.outside_scope:
+        entries = entries.exclude(outside_scope_case_ids=[])
+    if filters.denied:
+        entries = entries.filter(outcome=AccessLogEntry.Outcome.DENIED)
+    if filters.outside_office_hours:
+        entries = entries.annotate(
+            local_minute=ExtractHour("at", tzinfo=zone) * 60 + ExtractMinute("at", tzinfo=zone),
+            local_weekday=ExtractIsoWeekDay("at", tzinfo=zone),
+        ).filter(_outside_office_hours_q())
+    busy = busy_days(actor=actor, since=since, until=until)
+    if filters.many_persons:
+        condition = Q(pk__in=[])
+        for day in busy:
+            day_start, day_end = _day_bounds(day.day, day.day)
+            condition |= Q(user_id=day.user_id, at__gte=day_start, at__lt=day_end)
+        entries = entries.filter(condition)
+    return entries.order_by("-seq"), busy
+
+
+def review_rows(entries, busy: list[BusyDay]) -> list[ReviewRow]:
+    """What the auditor sees of each entry: references and flags."""
+    busy_keys = {(day.user_id, day.day) for day in busy}
+    zone = _local_zone()
+    rows = []
+    for entry in entries:
+        local = timezone.localtime(entry.at, zone)
+        flags = []
+        if entry.outcome == AccessLogEntry.Outcome.DENIED:
+            flags.append("denied")
+        if entry.outside_scope_case_ids:
+            flags.append("outside_scope")
+        if outside_office_hours(entry.at):
+            flags.append("outside_office_hours")
+        if (entry.user_id, local.date()) in busy_keys:
+            flags.append("many_persons")
+        rows.append(
+            ReviewRow(
+                seq=entry.seq,
+                at=local,
+                username=entry.username,
+                roles=role_labels(entry.roles),
+                outcome=entry.get_outcome_display(),
+                page=entry.page,
+                export=entry.export,
+                case_numbers=entry.case_numbers,
+                unknown_cases=len(entry.case_ids) - len(entry.case_numbers),
+                person_references=[person_reference(person_id) for person_id in entry.person_ids],
+                field_classes=[str(FIELD_CLASS_LABELS.get(name, name)) for name in entry.field_classes],
+                flags=[str(FLAG_LABELS[flag]) for flag in flags],
+            )
+        )
+    return rows
+
+
+def referenced_ids(entries) -> tuple[set[str], set[str]]:
+    """The case and person ids that review rows refer to (for the reviewer's own access entry)."""
+    cases, persons = set(), set()
+    for entry in entries:
+        cases.update(entry.case_ids)
+        persons.update(entry.person_ids)
+    return cases, persons
+
+
+def find_person_by_personal_number(*, actor, text: str) -> Person | None:
+    """The person of the auditor's agreement with this personnummer, through the blind index (the
+    number is never compared in clear). Raises InvalidPersonalNumber for a malformed number."""
+    _require_auditor(actor)
+    normalised = personal_numbers.normalise(text)
+    candidates = blind_index_candidates(normalised, purpose="personal_number")
+    return Person.objects.filter(agreement=actor.agreement, personal_number_index__in=candidates).only("pk").first()
+
+
+def agreement_users(*, actor) -> QuerySet:
+    """The users with a role in the auditor's agreement, for the user filter."""
+    _require_auditor(actor)
+    return User.objects.filter(memberships__agreement=actor.agreement).distinct().order_by("username")
+
+
+# --- the change log review -----------------------------------------------------------------------------
+
+
+def _case_objects(case_ids) -> Q:
+    """Change-log entries about these cases: the case rows and the rows that belong to them
+    (events, interventions, follow-ups, decisions, contacts, consents, disclosures …) as they exist now."""
+    case_ids = [str(pk) for pk in case_ids]
+    condition = Q(content_type=ContentType.objects.get_for_model(Case), object_pk__in=case_ids)
+    for model in apps.get_app_config("casework").get_models():
+        case_field = next(
+            (f for f in model._meta.concrete_fields if f.name == "case" and f.related_model is Case), None
+        )
+        if case_field is not None:
+            related = [str(pk) for pk in model.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)]
+            if related:
+                condition |= Q(content_type=ContentType.objects.get_for_model(model), object_pk__in=related)
+    return condition
+
+
+def review_change_log(*, actor, filters: ReviewFilters) -> QuerySet:
+    """Change-log entries made in the auditor's agreement (or by the system, outside any signed-in
+    request), newest first. The page shows which fields changed, never the values."""
+    _require_auditor(actor)
+    since, until = filters.period()
+    start, end = _day_bounds(since, until)
+    entries = LogEntry.objects.filter(
+        Q(additional_data__agreement_id=actor.agreement.pk) | Q(actor__isnull=True),
+        timestamp__gte=start,
+        timestamp__lt=end,
+    )
+    if filters.user_id:
+        entries = entries.filter(actor_id=filters.user_id)
+    cases = Case.objects.filter(agreement=actor.agreement)
+    if filters.person_id:
+        person = Q(content_type=ContentType.objects.get_for_model(Person), object_pk=str(filters.person_id))
+        entries = entries.filter(
+            person | _case_objects(cases.filter(person_id=filters.person_id).values_list("pk", flat=True))
+        )
+    if filters.case_number:
+        entries = entries.filter(_case_objects(cases.filter(number=filters.case_number).values_list("pk", flat=True)))
+    return (
+        entries.select_related("content_type")
+        .annotate(actor_username=F("actor__username"), chain_seq=F("chain_seal__seq"))
+        .order_by("-timestamp", "-pk")
+    )
+
+
+@dataclass
+class ChangeRow:
+    seq: int | None
+    at: datetime.datetime
+    username: str
+    action: str
+    object_type: str
+    object_reference: str
+    fields: list[str]
+
+
+def change_rows(entries) -> list[ChangeRow]:
+    zone = _local_zone()
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        fields = []
+        for name in entry.changes_dict:
+            try:
+                fields.append(str(model._meta.get_field(name).verbose_name))
+            except (AttributeError, FieldDoesNotExist):
+                fields.append(name)  # a model or field since removed keeps its stored name
+        rows.append(
+            ChangeRow(
+                seq=entry.chain_seq,
+                at=timezone.localtime(entry.timestamp, zone),
+                username=entry.actor_username or "",
+                action=entry.get_action_display(),
+                object_type=str(model._meta.verbose_name) if model else entry.content_type.model,
+                object_reference=entry.object_repr,
+                fields=sorted(fields),
+            )
+        )
+    return rows
+
+
+def changed_objects(entries) -> tuple[set[str], set[str]]:
+    """The case and person ids the change rows refer to (for the reviewer's own access entry)."""
+    cases, persons = set(), set()
+    for entry in entries:
+        if entry.content_type.app_label == "casework" and entry.content_type.model == "case":
+            cases.add(entry.object_pk)
+        elif entry.content_type.app_label == "casework" and entry.content_type.model == "person":
+            persons.add(entry.object_pk)
+    return cases, persons
+
+
+# --- verification runs --------------------------------------------------------------------------------
+
+
+def verification_history(*, actor, limit: int = 60) -> tuple[list[tuple[str, ChainVerification | None]], QuerySet]:
+    """The latest run of each chain (its label and the run, or None), and the recent runs."""
+    _require_auditor(actor)
+    latest = [
+        (chain.label, ChainVerification.objects.filter(chain=chain).order_by("-ran_at").first()) for chain in Chain
+    ]
+    return latest, ChainVerification.objects.order_by("-ran_at", "chain")[:limit]
+
+
+# --- the case's register of access, for its social manager --------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    at: datetime.datetime
+    name: str
+    username: str
+    roles: list[str]
+    page: str
+    export: bool
+
+
+def case_access_history(*, case, actor) -> list[CaseAccess]:
+    """Everyone who has been shown this case or its person, oldest first: the part of a register
+    extract (GDPR article 15) that says who has seen the data. Only the social manager of the case's
+    agreement may read it; anyone else gets PermissionDenied."""
+    if actor is None or actor.agreement is None or actor.agreement.pk != case.agreement_id:
+        raise PermissionDenied
+    if not actor.has(Role.SOCIAL_MANAGER):
+        raise PermissionDenied
+    entries = list(
+        AccessLogEntry.objects.filter(naming_case(case.pk) | naming_person(case.person_id))
+        .filter(outcome=AccessLogEntry.Outcome.SHOWN)
+        .order_by("seq")
+        .values_list("at", "user_id", "username", "roles", "page", "export")
+    )
+    names = {
+        user.pk: user.get_full_name() or user.username
+        for user in User.objects.filter(pk__in={entry[1] for entry in entries})
+    }
+    zone = _local_zone()
+    return [
+        CaseAccess(
+            at=timezone.localtime(at, zone),
+            name=names.get(user_id, username),
+            username=username,
+            roles=role_labels(roles),
+            page=page,
+            export=export,
+        )
+        for at, user_id, username, roles, page, export in entries
+    ]

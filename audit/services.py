@@ -1,0 +1,128 @@
+"""Changes to the audit records: verification runs, alerts about a broken chain, and the purge
+(gallring) of old log entries."""
+
+import logging
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accesscontrol.models import Role, User
+from casework.models import Notification
+
+from .chain import Verification, lock_chain, verify_chain
+from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogSeal
+
+logger = logging.getLogger(__name__)
+
+
+class ChainBroken(Exception):
+    """A broken chain is never purged: the evidence stays until the auditors have looked at it."""
+
+
+def verify_audit_chains() -> list[Verification]:
+    """Walk every chain and keep each result (a successful one is the next run's checkpoint).
+
+    The head of each intact chain is also written to the application log, a copy outside the
+    database that a rewritten chain cannot match."""
+    results = []
+    for chain in Chain.values:
+        result = verify_chain(chain)
+        ChainVerification.objects.create(
+            chain=result.chain,
+            ran_at=timezone.now(),
+            checked=result.checked,
+            seconds=result.seconds,
+            ok=result.ok,
+            head_seq=result.head_seq,
+            head_hash=result.head_hash,
+            broken_seq=result.broken.seq if result.broken else None,
+            broken_reason=result.broken.reason if result.broken else "",
+        )
+        if result.ok:
+            logger.info(
+                "audit chain %s intact: %s entries, head %s %s",
+                chain,
+                result.checked,
+                result.head_seq,
+                result.head_hash,
+            )
+        else:
+            logger.error("audit chain %s broken: %s", chain, result.broken.describe())
+        results.append(result)
+    return results
+
+
+def _alert_text(results: list[Verification]) -> str:
+    broken = [
+        _("%(chain)s, %(entry)s") % {"chain": Chain(r.chain).label, "entry": r.broken.describe()}
+        for r in results
+        if not r.ok
+    ]
+    checked = sum(r.checked for r in results)
+    return _("Loggkontrollen hittade fel: %(broken)s. %(checked)s poster kontrollerades före felet.") % {
+        "broken": "; ".join(broken),
+        "checked": checked,
+    }
+
+
+@transaction.atomic
+def alert_auditors(results: list[Verification]) -> int:
+    """Tell every auditor that a chain is broken: a notification in Samsyn and an e-mail. The text holds
+    the chain, the entry number and the kind of fault, never a person or a case. Returns how many
+    auditors were told."""
+    text = _alert_text(results)
+    url = reverse("audit:verifications")
+    auditors = list(User.objects.filter(memberships__role=Role.AUDITOR, is_active=True).distinct())
+    Notification.objects.bulk_create(
+        Notification(user=auditor, kind="audit_chain_broken", text=text[:300], url=url) for auditor in auditors
+    )
+    recipients = [auditor.email for auditor in auditors if auditor.email]
+    if recipients:
+        body = f"{text}\n\n{settings.SAMSYN_BASE_URL}{url}"
+        # One message per auditor, so no auditor learns the others' addresses.
+        transaction.on_commit(
+            lambda: [
+                send_mail(_("Samsyn: loggkontrollen hittade fel"), body, settings.DEFAULT_FROM_EMAIL, [address])
+                for address in recipients
+            ]
+        )
+    return len(auditors)
+
+
+@transaction.atomic
+def purge_chain_prefix(*, chain: str, before) -> ChainPurge | None:
+    """Gallring: remove the chain's oldest entries, up to the first one written at or after `before`,
+    and record where the chain was cut, so verification continues from that boundary.
+
+    This is the only path that deletes log entries. It refuses a chain that does not verify. On
+    PostgreSQL it sets `samsyn.audit_purge` for this transaction, which the append-only trigger accepts
+    for DELETE (never for UPDATE); the database role running it needs DELETE on the log tables, which
+    the web and worker role does not have (README, "Audit"). Returns None when nothing is due."""
+    lock_chain(chain)
+    result = verify_chain(chain)
+    if not result.ok:
+        raise ChainBroken(result.broken.describe())
+    if chain == Chain.ACCESS:
+        entries, written_at = AccessLogEntry.objects.all(), "at"
+    else:
+        entries, written_at = ChangeLogSeal.objects.all(), "log_entry__timestamp"
+    first_kept = entries.filter(**{f"{written_at}__gte": before}).order_by("seq").values_list("seq", flat=True).first()
+    up_to_seq = first_kept - 1 if first_kept is not None else result.head_seq
+    last = entries.filter(seq__lte=up_to_seq).order_by("-seq").values_list("seq", "entry_hash").first()
+    if up_to_seq is None or last is None:
+        return None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('samsyn.audit_purge', 'on', true)")
+    due = entries.filter(seq__lte=up_to_seq)
+    if chain == Chain.CHANGE:
+        LogEntry.objects.filter(pk__in=list(due.values_list("log_entry_id", flat=True))).delete()
+    removed, _counts = due.delete()
+    return ChainPurge.objects.create(
+        chain=chain, up_to_seq=last[0], last_hash=last[1], removed=removed, purged_at=timezone.now()
+    )

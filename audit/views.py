@@ -1,0 +1,156 @@
+"""The auditor's review pages (/granskning/). Every page and export is itself logged as a read of the
+log (field class "logs"), with the cases and persons it refers to; a refused visit is logged as denied."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accesscontrol.visibility import FieldClass
+
+from . import selectors
+from .access import log_denied, log_read
+from .export import access_log_csv
+from .forms import AccessLogFilterForm, PersonSearchForm, ReviewFilterForm
+
+PER_PAGE = 50
+
+
+def _users_or_refuse(request, page: str):
+    """The agreement's users for the filter; the same call refuses (and logs) anyone but an auditor."""
+    try:
+        return selectors.agreement_users(actor=request.actor)
+    except PermissionDenied:
+        log_denied(request, page=page)
+        raise
+
+
+def _person_search(request, target: str):
+    """The personnummer search: on a match, back to the page with the person's pseudonymous id in the
+    address (POST keeps the number itself out of addresses and server logs)."""
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        person = selectors.find_person_by_personal_number(
+            actor=request.actor, text=form.cleaned_data["personal_number"]
+        )
+        if person is not None:
+            query = request.GET.copy()
+            query["person"] = str(person.pk)
+            query.pop("sida", None)
+            return form, redirect(f"{reverse(target)}?{query.urlencode()}")
+        form.add_error("personal_number", _("Ingen person med det numret finns i överenskommelsen."))
+    return form, None
+
+
+@dataclass
+class _Review:
+    """A review page's request, read: the filter form, the person search, the filters in force."""
+
+    request: HttpRequest
+    page_name: str
+    form: ReviewFilterForm
+    person_form: PersonSearchForm
+    filters: selectors.ReviewFilters
+
+    def log(self, cases, persons, *, export=False) -> None:
+        """The review is itself a read of the log, naming the cases and persons it refers to."""
+        searched = {self.filters.person_id} if self.filters.person_id else set()
+        log_read(
+            self.request,
+            page=self.page_name,
+            cases=cases,
+            persons=set(persons) | searched,
+            field_classes=[FieldClass.LOGS],
+            export=export,
+        )
+
+    def context(self, page) -> dict:
+        query = self.request.GET.copy()
+        query.pop("sida", None)
+        since, until = self.filters.period()
+        return {
+            "form": self.form,
+            "person_form": self.person_form,
+            "person_reference": selectors.person_reference(self.filters.person_id) if self.filters.person_id else "",
+            "page": page,
+            "since": since,
+            "until": until,
+            "query": query.urlencode(),
+        }
+
+
+def _review(request, page_name: str, form_class, default_filters) -> _Review | HttpResponse:
+    """Refuse (and log) anyone but an auditor; run the person search (a redirect on a match); read the
+    filters, falling back to the defaults when they are invalid (the form shows why)."""
+    users = _users_or_refuse(request, page_name)
+    person_form, found = _person_search(request, page_name)
+    if found:
+        return found
+    form = form_class(request.GET or None, users=users)
+    filters = form.filters() if form.is_bound and form.is_valid() else default_filters
+    return _Review(request, page_name, form, person_form, filters)
+
+
+@require_http_methods(["GET", "POST"])
+def access_log_view(request):
+    review = _review(request, "audit:access_log", AccessLogFilterForm, selectors.AccessFilters())
+    if isinstance(review, HttpResponse):
+        return review
+    entries, busy = selectors.review_access_log(actor=request.actor, filters=review.filters)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("sida"))
+    shown = list(page.object_list)
+    review.log(*selectors.referenced_ids(shown))
+    context = {
+        **review.context(page),
+        "rows": selectors.review_rows(shown, busy),
+        "busy_days": busy,
+        "many_persons_limit": settings.SAMSYN_MANY_PERSONS_PER_DAY,
+        "office_hours": settings.SAMSYN_OFFICE_HOURS,
+    }
+    return render(request, "audit/access_log.html", context)
+
+
+@require_GET
+def access_log_export_view(request):
+    page_name = "audit:access_log_export"
+    form = AccessLogFilterForm(request.GET, users=_users_or_refuse(request, page_name))
+    if not form.is_valid():
+        return redirect(f"{reverse('audit:access_log')}?{request.GET.urlencode()}")
+    review = _Review(request, page_name, form, PersonSearchForm(), form.filters())
+    entries, busy = selectors.review_access_log(actor=request.actor, filters=review.filters)
+    shown = list(entries)
+    review.log(*selectors.referenced_ids(shown), export=True)
+    response = HttpResponse(access_log_csv(selectors.review_rows(shown, busy)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="atkomstlogg-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def change_log_view(request):
+    review = _review(request, "audit:change_log", ReviewFilterForm, selectors.ReviewFilters())
+    if isinstance(review, HttpResponse):
+        return review
+    entries = selectors.review_change_log(actor=request.actor, filters=review.filters)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("sida"))
+    shown = list(page.object_list)
+    review.log(*selectors.changed_objects(shown))
+    return render(request, "audit/change_log.html", {**review.context(page), "rows": selectors.change_rows(shown)})
+
+
+@require_GET
+def verifications_view(request):
+    page_name = "audit:verifications"
+    try:
+        latest, runs = selectors.verification_history(actor=request.actor)
+    except PermissionDenied:
+        log_denied(request, page=page_name)
+        raise
+    log_read(request, page=page_name, field_classes=[FieldClass.LOGS])
+    return render(request, "audit/verifications.html", {"latest": latest, "runs": runs})
