@@ -6,4 +6,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accesscontrol.urls")),
+    path("", include("reports.urls")),
+    path("api/", include("reports.api_urls")),
 ]

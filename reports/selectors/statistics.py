@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +25,14 @@ def statistics_years(*, actor, today: datetime.date | None = None) -> list[int]:
     today = today or timezone.localdate()
     first = actor.agreement.starts_on.year
     return list(range(today.year, first - 1, -1))
+
+
+def default_statistics_year(*, actor, today: datetime.date | None = None) -> int:
+    """The year of the latest released quarter (last year until this year's first quarter is out)."""
+    years = statistics_years(actor=actor, today=today)
+    today = today or timezone.localdate()
+    latest = today - datetime.timedelta(days=settings.SAMSYN_STATISTICS_RELEASE_DELAY_DAYS + 92)
+    return min(max(latest.year, years[-1]), years[0])
 
 
 def statistics_year(*, actor, year: int, today: datetime.date | None = None) -> dict:
@@ -74,3 +83,11 @@ def released_tables(*, actor):
         .only("table", "period", "revision", "released_at")
         .order_by("-released_at", "table")
     )
+
+
+def api_token(*, actor):
+    """The actor's key for the statistics API, if they have one."""
+    from rest_framework.authtoken.models import Token
+
+    _require_management(actor)
+    return Token.objects.filter(user=actor.user).first()
