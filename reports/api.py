@@ -3,6 +3,7 @@ management pages, as JSON. Token or session authentication (a session only with 
 the management role of the agreement in the URL only. OpenAPI schema at /api/schema/."""
 
 from django.http import Http404
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -28,6 +29,12 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if result is None or not result[0].is_verified():
             return None
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """Describes the two-factor session to the OpenAPI schema as the ordinary session cookie."""
+
+    target_class = VerifiedSessionAuthentication
 
 
 class IsManagement(BasePermission):
@@ -94,6 +101,7 @@ class AgreementsView(StatisticsView):
     page = "api:statistics_agreements"
 
     @extend_schema(
+        operation_id="statistics_agreements",
         summary="Agreements whose statistics you may fetch",
         responses=inline_serializer(
             "StatisticsAgreement", {"id": serializers.IntegerField(), "name": serializers.CharField()}, many=True
@@ -109,6 +117,7 @@ class CatalogueView(StatisticsView):
     page = "api:statistics_catalogue"
 
     @extend_schema(
+        operation_id="statistics_catalogue",
         summary="The table catalogue and the periods of each table",
         responses=inline_serializer(
             "StatisticsCatalogue",
@@ -146,7 +155,9 @@ class CatalogueView(StatisticsView):
 class TableView(StatisticsView):
     page = "api:statistics_table"
 
-    @extend_schema(summary="One table for one period, disclosure-controlled", responses=_table)
+    @extend_schema(
+        operation_id="statistics_table", summary="One table for one period, disclosure-controlled", responses=_table
+    )
     def get(self, request, agreement, table, period):
         actor = self.actor(request, agreement)
         try:
