@@ -16,7 +16,14 @@ class NavItem:
     roles: tuple[str, ...]
 
 
-NAVIGATION = (NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),)
+NAVIGATION = (
+    NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),
+    NavItem(_("Uppföljning"), "reports:follow_up_start", (Role.SOCIAL_MANAGER,)),
+    NavItem(_("Kostnader"), "reports:costs_start", (Role.SOCIAL_MANAGER,)),
+    NavItem(_("Statistik"), "reports:statistics", (Role.MANAGEMENT,)),
+    NavItem(_("Långa rapporter"), "reports:jobs", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
+    NavItem(_("Kostnadsindex"), "reports:cost_indexes", (Role.SYSADMIN,)),
+)
 
 
 def navigation_for(actor, current_path: str) -> list[dict]:

@@ -21,12 +21,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils.translation import gettext_lazy as _
 
-from casework.follow_up import follow_up_window
 from casework.models import (
     Area,
     Case,
@@ -56,7 +54,7 @@ from .disclosure_control import (
     record_key_expression,
     year_periods,
 )
-from .targets import targets_for_period
+from .targets import follow_ups_due, targets_for_period
 
 CATALOGUE_VERSION = 1
 AGE_BANDS = (("13-15", 13, 15), ("16-17", 16, 17), ("18-20", 18, 20), ("21-25", 21, 25))
@@ -262,26 +260,12 @@ def _flow_by(code, queryset, date_field, key_path, variable, year) -> Population
 def _follow_ups_due(agreement, year) -> tuple[Population, Population]:
     due = Population("follow_ups_due", Additivity.FLOW)
     in_time = Population("follow_ups_in_time", Additivity.FLOW, subset_of=("follow_ups_due", "", ""))
-    earliest = datetime.date(year, 1, 1) - relativedelta(months=agreement.follow_up_closes_months + 1)
-    cases = list(
-        Case.objects.filter(agreement=agreement, raised_on__gte=earliest, raised_on__lte=datetime.date(year, 12, 31))
-        .values_list("pk", "raised_on", "person__statistics_key")
-        .order_by()
-    )
-    written = defaultdict(list)
-    for case_id, written_on in FollowUp.objects.filter(case__in=[c[0] for c in cases]).values_list(
-        "case_id", "written_on"
-    ):
-        written[case_id].append(written_on)
-    for case_id, raised_on, key in cases:
-        window = follow_up_window(raised_on=raised_on, agreement=agreement)
-        if window.closes_on.year != year:
-            continue
-        cell_period = _quarter_code(year, (window.closes_on.month - 1) // 3 + 1)
-        tally = Tally(1, record_key(key))
-        due.add(Cell(due.code, cell_period), tally)
-        if any(window.contains(day) for day in written[case_id]):
-            in_time.add(Cell(in_time.code, cell_period), tally)
+    for item in follow_ups_due(agreement, datetime.date(year, 1, 1), datetime.date(year, 12, 31)):
+        period = _quarter_code(year, (item.closes_on.month - 1) // 3 + 1)
+        tally = Tally(1, record_key(item.statistics_key))
+        due.add(Cell(due.code, period), tally)
+        if item.in_time:
+            in_time.add(Cell(in_time.code, period), tally)
     due.add_up_quarters(year)
     in_time.add_up_quarters(year)
     return due, in_time
@@ -530,7 +514,7 @@ def _costs(table, period: Period, comparison: costs.YearComparison) -> TableSpec
             is_total=True,
         ),
     )
-    notes = [_tariff_note(use) for use in comparison.tariffs]
+    notes = [costs.tariff_note(use) for use in comparison.tariffs]
     notes.extend(comparison.problems)
     notes.append(str(_("Ärenden med ofullständiga uppgifter ingår inte i jämförelsen.")))
     return TableSpec(
@@ -541,23 +525,4 @@ def _costs(table, period: Period, comparison: costs.YearComparison) -> TableSpec
         rows=rows,
         definition=_definition(table, [row.code for row in rows]),
         notes=tuple(notes),
-    )
-
-
-def _tariff_note(use: costs.TariffUse) -> str:
-    if use.indexed:
-        return str(
-            _("%(type)s: taxa %(year)s (%(unit)s), omräknad med %(index)s %(start)s → %(end)s.")
-            % {
-                "type": use.type_name,
-                "year": use.tariff_year,
-                "unit": use.price_unit_label,
-                "index": use.index_name,
-                "start": use.index_from,
-                "end": use.index_to,
-            }
-        )
-    return str(
-        _("%(type)s: taxa %(year)s (%(unit)s).")
-        % {"type": use.type_name, "year": use.tariff_year, "unit": use.price_unit_label}
     )

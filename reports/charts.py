@@ -9,6 +9,13 @@ styles, and a grouped bar chart is a few lines of arithmetic.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from casework.models import Target
+from casework.periods import PeriodKind, periods_of_year
+
+from . import disclosure_control
+
 WIDTH = 720
 HEIGHT = 320
 MARGIN_LEFT = 56
@@ -120,4 +127,99 @@ def bar_chart(*, chart_id: str, title: str, description: str, categories, series
         axis_y=plot_bottom,
         plot_left=plot_left,
         plot_right=plot_right,
+    )
+
+
+# --- The charts of the reports ---------------------------------------------------------------------------------
+
+TARGET_CHART_METRICS = (Target.Metric.LIFESTYLE_IDENTIFIED, Target.Metric.SVANSEN_IDENTIFIED, Target.Metric.MEETINGS)
+
+
+def targets_chart(report):
+    """Outcome per period as bars, with the period's target as a marker on each bar."""
+    rows = [row for row in report.rows if row.metric in TARGET_CHART_METRICS]
+    series = [
+        Series(
+            str(row.label),
+            tuple(figure.value for figure in row.figures),
+            tuple(figure.target.value if figure.target else None for figure in row.figures),
+        )
+        for row in rows
+    ]
+    return bar_chart(
+        chart_id="targets",
+        title=_("Utfall mot mål %(year)s") % {"year": report.year},
+        description=_(
+            "Stapeldiagram: identifierade ärenden per kategori och genomförda samverkansmöten per period. "
+            "Den streckade linjen på varje stapel är periodens mål. Samma siffror finns i tabellen."
+        ),
+        categories=[period.label for period in report.periods],
+        series=series,
+    )
+
+
+def _chart_value(value):
+    return value.number if value.number is not None else value.text
+
+
+def quarters_chart(tables, year: int, agreement):
+    """Identified cases per quarter and category, from the released quarter tables."""
+    quarters = periods_of_year(year, PeriodKind.QUARTER)
+    series = []
+    for code in ("lifestyle", "svansen"):
+        values = []
+        for quarter in quarters:
+            table = tables[("cases_by_category", quarter.code)]
+            row = next((r for r in table.rows if r.code == code), None)
+            values.append(_chart_value(row.values[0]) if row else "–")
+        series.append(Series(agreement.category_label(code), tuple(values)))
+    labels = [_("Kv %(n)s") % {"n": q.number} for q in quarters]
+    chart = bar_chart(
+        chart_id="quarters",
+        title=_("Identifierade ärenden per kvartal %(year)s") % {"year": year},
+        description=_(
+            "Stapeldiagram över identifierade ärenden per kvartal och kategori. Samma siffror finns i tabellen "
+            "bredvid. Kvartal som inte redovisas för sig visas med ett streck."
+        ),
+        categories=labels,
+        series=series,
+    )
+    rows = [(label, *[s.values[i] for s in series]) for i, label in enumerate(labels)]
+    return chart, [s.name for s in series], rows
+
+
+def table_chart(table: disclosure_control.ProtectedTable):
+    """A chart of one table: its rows (without the total) as bars, one series per column."""
+    if not table.available:
+        return None
+    rows = [row for row in table.rows if not row.is_total and len(row.values) == len(table.columns)]
+    if table.table == "targets":
+        rows = [row for row in rows if row.values[0].unit == disclosure_control.Unit.COUNT]
+    series = [
+        Series(str(column), tuple(_chart_value(row.values[i]) for row in rows))
+        for i, column in enumerate(table.columns)
+    ]
+    return bar_chart(
+        chart_id=f"chart-{table.table}",
+        title=f"{table.title}, {table.period.label}",
+        description=_("Stapeldiagram med samma siffror som tabellen. Värden som inte redovisas har ingen stapel."),
+        categories=[row.label for row in rows],
+        series=series,
+    )
+
+
+def cost_chart(comparisons):
+    """Per year: the home-based cost and the cost of the same time at the alternative (municipal cost)."""
+    return bar_chart(
+        chart_id="costs",
+        title=_("Kostnad för hemmaplansinsatser och för samma tid på placering (kommunens kostnad)"),
+        description=_(
+            "Stapeldiagram per år. Varje år har två staplar: hemmaplansinsatserna och det realistiska "
+            "alternativet, i kronor. Samma belopp finns i tabellen."
+        ),
+        categories=[str(c.year) for c in comparisons],
+        series=[
+            Series(_("Hemmaplan"), tuple(int(c.total("home_municipal")) for c in comparisons)),
+            Series(_("Placering"), tuple(int(c.total("alternative_municipal")) for c in comparisons)),
+        ],
     )

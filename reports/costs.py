@@ -73,6 +73,10 @@ class CaseCost:
         return not self.problems
 
     @property
+    def alternative_label(self) -> str:
+        return str(RealisticAlternative(self.alternative).label)
+
+    @property
     def difference_municipal(self) -> Decimal:
         return self.alternative_municipal - self.home_municipal
 
@@ -94,6 +98,11 @@ class YearComparison:
 
     def total(self, attribute: str) -> Decimal:
         return sum((getattr(case, attribute) for case in self.complete_cases), Decimal(0))
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        attributes = ("home", "alternative", "difference")
+        return {f"{a}_{payer}": self.total(f"{a}_{payer}") for a in attributes for payer in ("municipal", "societal")}
 
     def largest(self, attribute: str) -> Decimal:
         return max((abs(getattr(case, attribute)) for case in self.complete_cases), default=Decimal(0))
@@ -256,6 +265,8 @@ def compare_year(agreement, year: int, *, prices: Prices | None = None, today=No
         case.home_municipal += amounts[0]
         case.home_societal += amounts[1]
     for case in cases.values():
+        case.home_municipal = case.home_municipal.quantize(CENT, ROUND_HALF_UP)
+        case.home_societal = case.home_societal.quantize(CENT, ROUND_HALF_UP)
         case.days = _covered_days(intervals[case.case_id])
         _price_alternative(case, prices, year, days_of_year, used, problems)
     return YearComparison(
@@ -295,5 +306,23 @@ def _price_alternative(case: CaseCost, prices: Prices, year, days_of_year, used,
         return
     case.alternative_municipal = (per_day[0] * case.days).quantize(CENT, ROUND_HALF_UP)
     case.alternative_societal = (per_day[1] * case.days).quantize(CENT, ROUND_HALF_UP)
-    case.home_municipal = case.home_municipal.quantize(CENT, ROUND_HALF_UP)
-    case.home_societal = case.home_societal.quantize(CENT, ROUND_HALF_UP)
+
+
+def tariff_note(use: TariffUse) -> str:
+    """Which tariff year, and which index, priced an intervention type."""
+    if use.indexed:
+        return str(
+            _("%(type)s: taxa %(year)s (%(unit)s), omräknad med %(index)s %(start)s → %(end)s.")
+            % {
+                "type": use.type_name,
+                "year": use.tariff_year,
+                "unit": use.price_unit_label,
+                "index": use.index_name,
+                "start": use.index_from,
+                "end": use.index_to,
+            }
+        )
+    return str(
+        _("%(type)s: taxa %(year)s (%(unit)s).")
+        % {"type": use.type_name, "year": use.tariff_year, "unit": use.price_unit_label}
+    )

@@ -5,13 +5,17 @@ reported period and rounded up (2 per quarter is 8 a year, and 3 a tertial: 2 x 
 2.7 cases cannot be identified); a share (%) is the same in every period.
 """
 
+import datetime
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
+from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Target
+from casework.follow_up import follow_up_window
+from casework.models import Case, FollowUp, Target
 from casework.periods import Period, PeriodKind
 
 _MONTHS = {
@@ -58,3 +62,33 @@ TARGET_EXPLANATION = _(
     "Mål per kvartal, tertial eller år räknas om till periodens längd och avrundas uppåt; mål i procent gäller "
     "oförändrade i varje period."
 )
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    case_id: object
+    statistics_key: float
+    closes_on: datetime.date
+    in_time: bool
+
+
+def follow_ups_due(agreement, starts_on: datetime.date, ends_on: datetime.date) -> list[DueFollowUp]:
+    """Cases whose follow-up window closes between the two dates, each with whether a follow-up was written
+    inside its window (casework.follow_up.follow_up_window)."""
+    earliest = starts_on - relativedelta(months=agreement.follow_up_closes_months + 1)
+    cases = list(
+        Case.objects.filter(agreement=agreement, raised_on__gte=earliest, raised_on__lte=ends_on)
+        .values_list("pk", "raised_on", "person__statistics_key")
+        .order_by()
+    )
+    written = defaultdict(list)
+    for case_id, written_on in FollowUp.objects.filter(case__in=[case[0] for case in cases]).values_list(
+        "case_id", "written_on"
+    ):
+        written[case_id].append(written_on)
+    due = []
+    for case_id, raised_on, key in cases:
+        window = follow_up_window(raised_on=raised_on, agreement=agreement)
+        if starts_on <= window.closes_on <= ends_on:
+            due.append(DueFollowUp(case_id, key, window.closes_on, any(map(window.contains, written[case_id]))))
+    return due

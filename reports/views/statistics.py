@@ -3,14 +3,12 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.access import log_read
-from casework.periods import PeriodKind, periods_of_year
 
 from .. import catalogue, disclosure_control, exports, services
-from ..charts import Series, bar_chart
+from ..charts import quarters_chart, table_chart
 from ..selectors import statistics as selectors
 from .access import attachment, refusals_logged
 
@@ -21,10 +19,6 @@ FILE_TYPES = {
 }
 
 
-def _chart_value(value):
-    return value.number if value.number is not None else value.text
-
-
 def _year(request, years, default: int) -> int:
     try:
         year = int(request.GET.get("ar", default))
@@ -33,52 +27,6 @@ def _year(request, years, default: int) -> int:
     if year not in years:
         raise Http404
     return year
-
-
-def quarters_chart(tables, year: int, agreement):
-    """Identified cases per quarter and category, from the released quarter tables."""
-    quarters = periods_of_year(year, PeriodKind.QUARTER)
-    series = []
-    for code in ("lifestyle", "svansen"):
-        values = []
-        for quarter in quarters:
-            table = tables[("cases_by_category", quarter.code)]
-            row = next((r for r in table.rows if r.code == code), None)
-            values.append(_chart_value(row.values[0]) if row else "–")
-        series.append(Series(agreement.category_label(code), tuple(values)))
-    labels = [_("Kv %(n)s") % {"n": q.number} for q in quarters]
-    chart = bar_chart(
-        chart_id="quarters",
-        title=_("Identifierade ärenden per kvartal %(year)s") % {"year": year},
-        description=_(
-            "Stapeldiagram över identifierade ärenden per kvartal och kategori. Samma siffror finns i tabellen "
-            "bredvid. Kvartal som inte redovisas för sig visas med ett streck."
-        ),
-        categories=labels,
-        series=series,
-    )
-    rows = [(label, *[s.values[i] for s in series]) for i, label in enumerate(labels)]
-    return chart, [s.name for s in series], rows
-
-
-def table_chart(table: disclosure_control.ProtectedTable):
-    """A chart of one table: its rows (without the total) as bars, one series per column."""
-    if not table.available:
-        return None
-    rows = [row for row in table.rows if not row.is_total and len(row.values) == len(table.columns)]
-    if table.table == "targets":
-        rows = [row for row in rows if row.values[0].unit == disclosure_control.Unit.COUNT]
-    series = [
-        Series(str(column), tuple(_chart_value(row.values[i]) for row in rows))
-        for i, column in enumerate(table.columns)
-    ]
-    return bar_chart(
-        chart_id=f"chart-{table.table}",
-        title=f"{table.title}, {table.period.label}",
-        description=_("Stapeldiagram med samma siffror som tabellen. Värden som inte redovisas har ingen stapel."),
-        categories=[row.label for row in rows],
-        series=series,
-    )
 
 
 @require_GET
