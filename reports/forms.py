@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,12 +14,17 @@ class ReportRequestForm(Form):
     first_year = forms.TypedChoiceField(label=_("Från och med år"), coerce=int)
     last_year = forms.TypedChoiceField(label=_("Till och med år"), coerce=int)
 
-    def __init__(self, *args, kinds, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, ReportJob.Kind(kind).label) for kind in kinds]
-        year_choices = [(year, str(year)) for year in years]
-        self.fields["first_year"].choices = year_choices
-        self.fields["last_year"].choices = year_choices
+    @classmethod
+    def with_choices(cls, data=None, *, kinds, years, **kwargs):
+        """The form for the reports and years this user may choose. The choices are set on a copy of the
+        fields before the form is made, since the GOV.UK mixin validates a bound form as it starts."""
+        fields = copy.deepcopy(cls.base_fields)
+        fields["kind"].choices = [(kind, ReportJob.Kind(kind).label) for kind in kinds]
+        for name in ("first_year", "last_year"):
+            fields[name].choices = [(year, str(year)) for year in years]
+        form_class = type(cls.__name__, (cls,), {})
+        form_class.base_fields = fields
+        return form_class(data, **kwargs)
 
 
 class CostIndexForm(Form):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accesscontrol import crypto
-from audit.access import log_denied, log_read
+from audit.access import log_read
 
 from .. import services
 from ..forms import ReportRequestForm
@@ -30,7 +30,7 @@ def jobs(request):
     initial = {"kind": request.GET.get("rapport", kinds[0]), "file_format": ReportJob.Format.PDF}
     if request.GET.get("ar", "").isdigit():
         initial["first_year"] = initial["last_year"] = int(request.GET["ar"])
-    form = ReportRequestForm(request.POST or None, kinds=kinds, years=years, initial=initial)
+    form = ReportRequestForm.with_choices(request.POST or None, kinds=kinds, years=years, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.request_report(actor=request.actor, **form.cleaned_data)
@@ -44,32 +44,32 @@ def jobs(request):
     return render(request, "reports/jobs/list.html", context)
 
 
-def _job(request, job_id, page):
+def _job(request, job_id):
+    """The requester's own job; anyone else gets 404 (recorded by `refusals_logged`)."""
     try:
         return selectors.my_job(actor=request.actor, job_id=job_id)
     except ReportJob.DoesNotExist:
-        log_denied(request, page=page)
         raise Http404 from None
 
 
 @require_GET
 @refusals_logged("reports:job")
 def job(request, job):
-    report = _job(request, job, "reports:job")
+    report = _job(request, job)
     return render(request, "reports/jobs/detail.html", {"job": report})
 
 
 @require_GET
 @refusals_logged("reports:job_status")
 def job_status(request, job):
-    report = _job(request, job, "reports:job_status")
+    report = _job(request, job)
     return JsonResponse({"status": report.status, "progress": report.progress})
 
 
 @require_GET
 @refusals_logged("reports:job_file")
 def job_file(request, job):
-    report = _job(request, job, "reports:job_file")
+    report = _job(request, job)
     if report.status != ReportJob.Status.DONE or not report.sealed_file:
         raise Http404
     where = f"reports_reportjob.sealed_file (rad {report.pk})"
