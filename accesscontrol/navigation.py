@@ -30,6 +30,11 @@ NAVIGATION = (
     NavItem(_("Åtkomstlogg"), "audit:access_log", (Role.AUDITOR,)),
     NavItem(_("Ändringslogg"), "audit:change_log", (Role.AUDITOR,)),
     NavItem(_("Loggkontroll"), "audit:verifications", (Role.AUDITOR,)),
+    NavItem(_("Uppföljning"), "reports:follow_up_start", (Role.SOCIAL_MANAGER,)),
+    NavItem(_("Kostnader"), "reports:costs_start", (Role.SOCIAL_MANAGER,)),
+    NavItem(_("Statistik"), "reports:statistics", (Role.MANAGEMENT,)),
+    NavItem(_("Långa rapporter"), "reports:jobs", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
+    NavItem(_("Kostnadsindex"), "reports:cost_indexes", (Role.SYSADMIN,)),
 )
 
 

@@ -35,17 +35,27 @@ CATALOGUE = [
 _SIS_2020 = (
     "SiS avgifter andra halvåret 2020 efter 28 % statligt bidrag (behandling öppen 3 528, låsbar 5 400 kr/dygn), "
     "omräknade utan bidraget (÷ 0,72). https://www.stat-inst.se/press/pressmeddelanden-nyheter/2020/"
-    "kraftigt-sankt-avgift-i-sis-ungdomsvard/"
+    "kraftigt-sankt-avgift-i-sis-ungdomsvard/ Samhällets kostnad för 2020 finns inte i källorna och är satt till "
+    "samma belopp (troligen en underskattning; full kostnad finns först för 2022–2023)."
 )
-_SIS_FULL = (
-    "Full kostnad: Riksrevisionen, RiR 2024:7, dygnskostnad över 13 000 kr per person 2023 (avgiften täcker "
-    "ungefär två tredjedelar). https://www.riksrevisionen.se/rapporter/granskningsrapporter/2024/"
+_SIS_2023 = (
+    "Riksrevisionen, RiR 2024:7: dygnskostnad över 13 000 kr per person 2023 (samhällets kostnad, genomsnitt för "
+    "SiS ungdomsvård). Avgifterna stod för ungefär två tredjedelar av finansieringen; kommunens kostnad är därför "
+    "härledd som 2/3 × 13 000 ≈ 8 700 kr/dygn, samma för öppen och låsbar avdelning. "
+    "https://www.riksrevisionen.se/rapporter/granskningsrapporter/2024/"
 )
 
-# code -> list of (year, price unit, municipal cost, societal cost, source)
+# code -> list of (year, price unit, municipal cost, societal cost, source). One row per year, both amounts of
+# that year: a comparison never mixes years silently (reports.costs indexes a tariff to the comparison year).
 TARIFFS = {
-    "sis_locked": [(2020, "day", Decimal("7500"), Decimal("13000"), _SIS_2020 + " " + _SIS_FULL)],
-    "sis_open": [(2020, "day", Decimal("4900"), Decimal("13000"), _SIS_2020 + " " + _SIS_FULL)],
+    "sis_locked": [
+        (2020, "day", Decimal("7500"), Decimal("7500"), _SIS_2020),
+        (2023, "day", Decimal("8700"), Decimal("13000"), _SIS_2023),
+    ],
+    "sis_open": [
+        (2020, "day", Decimal("4900"), Decimal("4900"), _SIS_2020),
+        (2023, "day", Decimal("8700"), Decimal("13000"), _SIS_2023),
+    ],
     "hvb": [
         (
             2018,

@@ -78,6 +78,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "audit.tasks.beat_heartbeat", "schedule": 60.0},
     # Every night: walk the access and change log chains; alert the auditors if one is broken.
     "verify-audit-chains": {"task": "audit.tasks.verify_audit_chains", "schedule": crontab(hour=2, minute=30)},
+    "delete-expired-report-files": {"task": "reports.tasks.delete_expired_report_files", "schedule": 3600.0},
 }
 SAMSYN_BEAT_STALE_SECONDS = env.int("SAMSYN_BEAT_STALE_SECONDS", default=300)
 
@@ -353,6 +354,10 @@ SAMSYN_OFFICE_DAYS = env.list("SAMSYN_OFFICE_DAYS", cast=int, default=[1, 2, 3, 
 SAMSYN_MANY_PERSONS_PER_DAY = env.int("SAMSYN_MANY_PERSONS_PER_DAY", default=25)
 SAMSYN_STATISTICS_THRESHOLD = env.int("SAMSYN_STATISTICS_THRESHOLD", default=5)
 SAMSYN_SMALL_POPULATION_GUARD = env.int("SAMSYN_SMALL_POPULATION_GUARD", default=20)
+# Statistics of a period are released this many days after it ended, when late entries are in.
+SAMSYN_STATISTICS_RELEASE_DELAY_DAYS = env.int("SAMSYN_STATISTICS_RELEASE_DELAY_DAYS", default=14)
+# Long reports (built by a worker, stored encrypted) are deleted this many days after they are finished.
+SAMSYN_REPORT_FILE_DAYS = env.int("SAMSYN_REPORT_FILE_DAYS", default=7)
 SAMSYN_METRICS_TOKEN = env.str("SAMSYN_METRICS_TOKEN", default="")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("casework.urls_disclosures")),
     path("", include("accesscontrol.administration.urls")),
     path("", include("audit.urls")),
+    path("", include("reports.urls")),
+    path("api/", include("reports.api_urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -1,0 +1,528 @@
+"""The fixed catalogue of management statistics: which tables exist, what they count, and the aggregate
+queries behind them. A table and a calendar period (quarter, half-year, year) are all anyone can ask for;
+there are no ad-hoc queries and no free date ranges. Everything here goes out only through
+`disclosure_control.protect_year`.
+
+Counting rules (also on /statistik/metod/):
+- An identified case counts in the quarter of its raising date (aktualiseringsdatum), in its category.
+- Age is the age a person reaches during the period's calendar year (the year minus the birth year): only the
+  birth year is kept, and so a person has one age band in a year and all its quarters.
+- Gender and area are the person's as registered.
+- Interventions count in the quarter they were offered, follow-ups in the quarter they were written.
+- A follow-up is due in the quarter its window (3-6 months after raising, per the agreement) closes, and is in
+  time if one was written inside the window.
+- Orossamtal count as held contacts; svansen youths reached count each person once per period.
+- Meetings held with approved minutes and visits to hot spots are not about persons and are counted as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractQuarter
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import (
+    Area,
+    Case,
+    Category,
+    FieldContact,
+    FollowUp,
+    Gender,
+    HotSpotVisit,
+    Intervention,
+    InterventionType,
+    Meeting,
+    Person,
+    Target,
+)
+from casework.periods import Period, PeriodKind, periods_of_year
+
+from . import costs
+from .disclosure_control import (
+    Additivity,
+    Cell,
+    Population,
+    RowSpec,
+    TableSpec,
+    Tally,
+    anonymous_record_key,
+    record_key,
+    record_key_expression,
+    year_periods,
+)
+from .targets import follow_ups_due, targets_for_period
+
+CATALOGUE_VERSION = 1
+AGE_BANDS = (("13-15", 13, 15), ("16-17", 16, 17), ("18-20", 18, 20), ("21-25", 21, 25))
+OTHER_AGE = "other"
+NO_AREA = "none"
+# The category a case counts in. (Where cases record the category they were identified in, count by that.)
+CASE_CATEGORY_FIELD = "category"
+
+
+def age_band(year: int, birth_year: int) -> str:
+    age = year - birth_year
+    return next((code for code, low, high in AGE_BANDS if low <= age <= high), OTHER_AGE)
+
+
+@dataclass(frozen=True)
+class CatalogueTable:
+    code: str
+    title: str
+    description: str
+    kinds: tuple[PeriodKind, ...]
+
+
+ALL_KINDS = (PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
+TABLES = (
+    CatalogueTable(
+        "targets",
+        _("Måluppfyllelse"),
+        _("Överenskommelsens mål och utfallet under perioden."),
+        ALL_KINDS,
+    ),
+    CatalogueTable(
+        "cases_by_category",
+        _("Identifierade ärenden efter kategori"),
+        _("Ärenden som aktualiserades under perioden, efter kategori."),
+        ALL_KINDS,
+    ),
+    CatalogueTable(
+        "cases_by_age",
+        _("Identifierade ärenden efter åldersgrupp"),
+        _("Ärenden som aktualiserades under perioden, efter den ålder personen fyller under året."),
+        ALL_KINDS,
+    ),
+    CatalogueTable(
+        "cases_by_gender",
+        _("Identifierade ärenden efter kön"),
+        _("Ärenden som aktualiserades under perioden, efter kön."),
+        ALL_KINDS,
+    ),
+    CatalogueTable(
+        "cases_by_area",
+        _("Identifierade ärenden efter område"),
+        _("Ärenden som aktualiserades under perioden, efter personens område."),
+        ALL_KINDS,
+    ),
+    CatalogueTable(
+        "interventions_by_type",
+        _("Erbjudna insatser efter insatstyp"),
+        _("Insatser som erbjöds under perioden, efter typ."),
+        ALL_KINDS,
+    ),
+    CatalogueTable(
+        "follow_ups_by_outcome",
+        _("Uppföljningar efter utfall"),
+        _("Uppföljningar som skrevs under perioden, efter bedömt utfall."),
+        ALL_KINDS,
+    ),
+    CatalogueTable(
+        "costs",
+        _("Kostnader: hemmaplan jämfört med placering"),
+        _(
+            "Ärenden i kategorin livsstil: vad hemmaplansinsatserna kostade och vad samma tid på det realistiska "
+            "alternativet (HVB eller SiS) hade kostat."
+        ),
+        (PeriodKind.YEAR,),
+    ),
+)
+TABLES_BY_CODE = {table.code: table for table in TABLES}
+
+_GENDER_LABELS = dict(Gender.choices)
+_AGE_LABELS = {code: f"{low}–{high} år" for code, low, high in AGE_BANDS} | {OTHER_AGE: _("Annan ålder")}
+
+
+def _quarter_code(year: int, quarter: int) -> str:
+    return f"{year}-Q{quarter}"
+
+
+# --- The records of a year, as tallies per cell ---------------------------------------------------------------
+
+
+def year_populations(agreement, year: int, comparison: costs.YearComparison) -> list[Population]:
+    """Every population the catalogue counts in `year`, from aggregate queries (and the year's cost
+    comparison, whose complete cases are the population of the cost table)."""
+    areas = [str(pk) for pk in Area.objects.filter(agreement=agreement).values_list("pk", flat=True)]
+    type_codes = tuple(
+        InterventionType.objects.filter(agreement=agreement).order_by("name").values_list("code", flat=True)
+    )
+    return [
+        _cases(agreement, year, areas),
+        _svansen_offered(agreement, year),
+        _flow_by(
+            "interventions",
+            Intervention.objects.filter(case__agreement=agreement, offered_on__year=year),
+            "offered_on",
+            "case__person__statistics_key",
+            ("type", "intervention_type__code", type_codes),
+            year,
+        ),
+        _flow_by(
+            "follow_ups",
+            FollowUp.objects.filter(case__agreement=agreement, written_on__year=year),
+            "written_on",
+            "case__person__statistics_key",
+            ("outcome", "outcome", tuple(FollowUp.Outcome.values)),
+            year,
+        ),
+        *_follow_ups_due(agreement, year),
+        _concern_talks(agreement, year),
+        _svansen_reached(agreement, year),
+        _not_personal(
+            "meetings",
+            Meeting.objects.filter(
+                agreement=agreement, held=True, minutes_status=Meeting.MinutesStatus.APPROVED, held_on__year=year
+            ),
+            "held_on",
+            year,
+        ),
+        _not_personal(
+            "hot_spot_visits",
+            HotSpotVisit.objects.filter(hot_spot__agreement=agreement, visited_on__year=year),
+            "visited_on",
+            year,
+        ),
+        _cost_cases(comparison, year),
+    ]
+
+
+def _cases(agreement, year, areas) -> Population:
+    population = Population(
+        "cases",
+        Additivity.FLOW,
+        {
+            "category": tuple(Category.values),
+            "age": tuple(code for code, _low, _high in AGE_BANDS) + (OTHER_AGE,),
+            "gender": tuple(Gender.values),
+            "area": (*areas, NO_AREA),
+        },
+    )
+    rows = (
+        Case.objects.filter(agreement=agreement, raised_on__year=year)
+        .annotate(quarter=ExtractQuarter("raised_on"))
+        .values("quarter", CASE_CATEGORY_FIELD, "person__birth_year", "person__gender", "person__area_id")
+        .annotate(n=Count("id"), k=Sum(record_key_expression("person__statistics_key")))
+        .order_by()
+    )
+    for row in rows:
+        period = _quarter_code(year, row["quarter"])
+        tally = Tally(row["n"], row["k"])
+        population.add(Cell("cases", period), tally)
+        population.add(Cell("cases", period, "category", row[CASE_CATEGORY_FIELD]), tally)
+        population.add(Cell("cases", period, "age", age_band(year, row["person__birth_year"])), tally)
+        population.add(Cell("cases", period, "gender", row["person__gender"]), tally)
+        area = str(row["person__area_id"]) if row["person__area_id"] else NO_AREA
+        population.add(Cell("cases", period, "area", area), tally)
+    population.add_up_quarters(year)
+    return population
+
+
+def _svansen_offered(agreement, year) -> Population:
+    population = Population("svansen_offered", Additivity.FLOW, subset_of=("cases", "category", Category.SVANSEN))
+    offered = Intervention.objects.filter(case=OuterRef("pk"))
+    rows = (
+        Case.objects.filter(agreement=agreement, raised_on__year=year, **{CASE_CATEGORY_FIELD: Category.SVANSEN})
+        .filter(Exists(offered))
+        .annotate(quarter=ExtractQuarter("raised_on"))
+        .values("quarter")
+        .annotate(n=Count("id"), k=Sum(record_key_expression("person__statistics_key")))
+        .order_by()
+    )
+    for row in rows:
+        population.add(Cell(population.code, _quarter_code(year, row["quarter"])), Tally(row["n"], row["k"]))
+    population.add_up_quarters(year)
+    return population
+
+
+def _flow_by(code, queryset, date_field, key_path, variable, year) -> Population:
+    name, field, values = variable
+    population = Population(code, Additivity.FLOW, {name: values})
+    rows = (
+        queryset.annotate(quarter=ExtractQuarter(date_field))
+        .values("quarter", field)
+        .annotate(n=Count("id"), k=Sum(record_key_expression(key_path)))
+        .order_by()
+    )
+    for row in rows:
+        period = _quarter_code(year, row["quarter"])
+        tally = Tally(row["n"], row["k"])
+        population.add(Cell(code, period), tally)
+        population.add(Cell(code, period, name, row[field]), tally)
+    population.add_up_quarters(year)
+    return population
+
+
+def _follow_ups_due(agreement, year) -> tuple[Population, Population]:
+    due = Population("follow_ups_due", Additivity.FLOW)
+    in_time = Population("follow_ups_in_time", Additivity.FLOW, subset_of=("follow_ups_due", "", ""))
+    for item in follow_ups_due(agreement, datetime.date(year, 1, 1), datetime.date(year, 12, 31)):
+        period = _quarter_code(year, (item.closes_on.month - 1) // 3 + 1)
+        tally = Tally(1, record_key(item.statistics_key))
+        due.add(Cell(due.code, period), tally)
+        if item.in_time:
+            in_time.add(Cell(in_time.code, period), tally)
+    due.add_up_quarters(year)
+    in_time.add_up_quarters(year)
+    return due, in_time
+
+
+def _concern_talks(agreement, year) -> Population:
+    population = Population("concern_talks", Additivity.FLOW)
+    talks = FieldContact.objects.filter(
+        agreement=agreement, kind=FieldContact.Kind.CONCERN_TALK, occurred_on__year=year
+    ).annotate(quarter=ExtractQuarter("occurred_on"))
+    for row in (
+        talks.filter(case__isnull=False)
+        .values("quarter")
+        .annotate(n=Count("id"), k=Sum(record_key_expression("case__person__statistics_key")))
+        .order_by()
+    ):
+        population.add(Cell(population.code, _quarter_code(year, row["quarter"])), Tally(row["n"], row["k"]))
+    # Talks without a person: each has its own fixed key from its random id.
+    for quarter, contact_id in talks.filter(case__isnull=True).values_list("quarter", "pk").order_by():
+        population.add(Cell(population.code, _quarter_code(year, quarter)), Tally(1, anonymous_record_key(contact_id)))
+    population.add_up_quarters(year)
+    return population
+
+
+def _svansen_reached(agreement, year) -> Population:
+    population = Population("svansen_reached", Additivity.PERSONS)
+    persons_by_quarter = defaultdict(dict)
+    rows = (
+        FieldContact.objects.filter(
+            agreement=agreement, occurred_on__year=year, **{f"case__{CASE_CATEGORY_FIELD}": Category.SVANSEN}
+        )
+        .annotate(quarter=ExtractQuarter("occurred_on"))
+        .values_list("quarter", "case__person_id", "case__person__statistics_key")
+        .distinct()
+        .order_by()
+    )
+    for quarter, person_id, key in rows:
+        persons_by_quarter[quarter][person_id] = record_key(key)
+    for period in year_periods(year):
+        persons = {}
+        for quarter in range(1, 5):
+            if period.contains(datetime.date(year, quarter * 3, 1)):
+                persons.update(persons_by_quarter[quarter])
+        population.tallies[Cell(population.code, period.code)] = Tally(len(persons), sum(persons.values()))
+    return population
+
+
+def _not_personal(code, queryset, date_field, year) -> Population:
+    population = Population(code, Additivity.FLOW, personal=False)
+    for row in (
+        queryset.annotate(quarter=ExtractQuarter(date_field)).values("quarter").annotate(n=Count("pk")).order_by()
+    ):
+        population.add(Cell(code, _quarter_code(year, row["quarter"])), Tally(row["n"], 0))
+    population.add_up_quarters(year)
+    return population
+
+
+def _cost_cases(comparison: costs.YearComparison, year) -> Population:
+    population = Population("cost_cases", Additivity.YEAR_ONLY)
+    tally = Tally()
+    for case in comparison.complete_cases:
+        tally += Tally(1, record_key(case.statistics_key))
+    population.tallies[Cell(population.code, str(year))] = tally
+    return population
+
+
+def population_sizes(agreement, year: int) -> dict[str, int]:
+    """Persons with a case open at some time in each period (for the small-population guard)."""
+    aggregates = {}
+    for period in year_periods(year):
+        open_during = Q(
+            cases__agreement=agreement,
+            cases__raised_on__lte=period.ends_on,
+        ) & (Q(cases__closed_on__isnull=True) | Q(cases__closed_on__gte=period.starts_on))
+        aggregates[period.code] = Count("pk", distinct=True, filter=open_during)
+    return Person.objects.filter(agreement=agreement).aggregate(**aggregates)
+
+
+# --- The tables, as rows of cells -----------------------------------------------------------------------------
+
+
+def table_specs(
+    agreement, year: int, populations: list[Population], comparison: costs.YearComparison
+) -> list[TableSpec]:
+    """Every catalogue table for every period of `year` it is published for."""
+    by_code = {p.code: p for p in populations}
+    area_labels = {str(a.pk): a.name for a in Area.objects.filter(agreement=agreement)}
+    type_labels = dict(InterventionType.objects.filter(agreement=agreement).values_list("code", "name"))
+    labels = {
+        "category": {value: agreement.category_label(value) for value in Category.values},
+        "age": _AGE_LABELS,
+        "gender": _GENDER_LABELS,
+        "area": area_labels | {NO_AREA: _("Område saknas")},
+        "type": type_labels,
+        "outcome": dict(FollowUp.Outcome.choices),
+    }
+    breakdowns = {
+        "cases_by_category": ("cases", "category"),
+        "cases_by_age": ("cases", "age"),
+        "cases_by_gender": ("cases", "gender"),
+        "cases_by_area": ("cases", "area"),
+        "interventions_by_type": ("interventions", "type"),
+        "follow_ups_by_outcome": ("follow_ups", "outcome"),
+    }
+    specs = []
+    for table in TABLES:
+        for kind in table.kinds:
+            for period in periods_of_year(year, kind):
+                if table.code in breakdowns:
+                    population, variable = breakdowns[table.code]
+                    specs.append(_breakdown(table, period, by_code[population], variable, labels[variable]))
+                elif table.code == "targets":
+                    specs.append(_targets(table, agreement, period))
+                else:
+                    specs.append(_costs(table, period, comparison))
+    return specs
+
+
+def _definition(table: CatalogueTable, categories) -> dict:
+    return {"version": CATALOGUE_VERSION, "table": table.code, "categories": list(categories)}
+
+
+def _breakdown(table, period: Period, population: Population, variable: str, labels) -> TableSpec:
+    values = population.variables[variable]
+    rows = [
+        RowSpec(value, str(labels.get(value, value)), cells=(Cell(population.code, period.code, variable, value),))
+        for value in values
+    ]
+    rows.append(RowSpec("total", str(_("Totalt")), cells=(Cell(population.code, period.code),), is_total=True))
+    return TableSpec(
+        code=table.code,
+        title=table.title,
+        period=period,
+        columns=(_("Antal"),),
+        rows=tuple(rows),
+        definition=_definition(table, values),
+    )
+
+
+def _targets(table, agreement, period: Period) -> TableSpec:
+    targets = targets_for_period(agreement, period)
+
+    def target(metric):
+        return targets[metric].text if metric in targets else ""
+
+    def cell(population, variable="", value=""):
+        return Cell(population, period.code, variable, value)
+
+    svansen = cell("cases", "category", Category.SVANSEN)
+    rows = (
+        RowSpec(
+            "meetings",
+            str(_("Samverkansmöten med justerat protokoll")),
+            cells=(cell("meetings"),),
+            target=target(Target.Metric.MEETINGS),
+        ),
+        RowSpec(
+            "lifestyle_identified",
+            str(_("Identifierade ärenden, %(label)s") % {"label": agreement.lifestyle_label}),
+            cells=(cell("cases", "category", Category.LIFESTYLE),),
+            target=target(Target.Metric.LIFESTYLE_IDENTIFIED),
+        ),
+        RowSpec(
+            "svansen_identified",
+            str(_("Identifierade ärenden, %(label)s") % {"label": agreement.svansen_label}),
+            cells=(svansen,),
+            target=target(Target.Metric.SVANSEN_IDENTIFIED),
+        ),
+        RowSpec("svansen_offered", str(_("Av dem: erbjudna en dokumenterad insats")), cells=(cell("svansen_offered"),)),
+        RowSpec(
+            "svansen_offered_share",
+            str(_("Andel som erbjudits insats (%)")),
+            share_of=(cell("svansen_offered"), svansen),
+            target=target(Target.Metric.SVANSEN_OFFERED_SHARE),
+        ),
+        RowSpec(
+            "follow_ups_due",
+            str(_("Uppföljningar vars fönster stängde under perioden")),
+            cells=(cell("follow_ups_due"),),
+        ),
+        RowSpec(
+            "follow_ups_in_time", str(_("Av dem: uppföljda inom 3–6 månader")), cells=(cell("follow_ups_in_time"),)
+        ),
+        RowSpec(
+            "follow_ups_in_time_share",
+            str(_("Andel uppföljda i tid (%)")),
+            share_of=(cell("follow_ups_in_time"), cell("follow_ups_due")),
+            target=target(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE),
+        ),
+        RowSpec(
+            "concern_talks",
+            str(_("Genomförda orossamtal")),
+            cells=(cell("concern_talks"),),
+            target=target(Target.Metric.CONCERN_TALKS),
+        ),
+        RowSpec(
+            "svansen_reached",
+            str(_("Svansenungdomar som fältgruppen nått")),
+            cells=(cell("svansen_reached"),),
+            target=target(Target.Metric.SVANSEN_REACHED),
+        ),
+        RowSpec(
+            "hot_spot_visits",
+            str(_("Tillsynsbesök på hot spots")),
+            cells=(cell("hot_spot_visits"),),
+            target=target(Target.Metric.HOT_SPOT_VISITS),
+        ),
+    )
+    return TableSpec(
+        code=table.code,
+        title=table.title,
+        period=period,
+        columns=(_("Utfall"),),
+        rows=rows,
+        definition=_definition(table, [row.code for row in rows]),
+    )
+
+
+def _costs(table, period: Period, comparison: costs.YearComparison) -> TableSpec:
+    count_cell = Cell("cost_cases", period.code)
+
+    def amounts(home, alternative):
+        return tuple(
+            (int(comparison.total(attribute)), int(comparison.largest(attribute))) for attribute in (home, alternative)
+        )
+
+    rows = (
+        RowSpec("cases", str(_("Ärenden i jämförelsen")), cells=(count_cell,)),
+        RowSpec(
+            "home_based",
+            str(_("Hemmaplansinsatser")),
+            amounts_cell=count_cell,
+            amounts=amounts("home_municipal", "home_societal"),
+        ),
+        RowSpec(
+            "alternative",
+            str(_("Samma tid på realistiskt alternativ (HVB/SiS)")),
+            amounts_cell=count_cell,
+            amounts=amounts("alternative_municipal", "alternative_societal"),
+        ),
+        RowSpec(
+            "difference",
+            str(_("Skillnad (alternativ minus hemmaplan)")),
+            amounts_cell=count_cell,
+            amounts=amounts("difference_municipal", "difference_societal"),
+            is_total=True,
+        ),
+    )
+    notes = [costs.tariff_note(use) for use in comparison.tariffs]
+    notes.extend(comparison.problems)
+    notes.append(str(_("Ärenden med ofullständiga uppgifter ingår inte i jämförelsen.")))
+    return TableSpec(
+        code=table.code,
+        title=table.title,
+        period=period,
+        columns=(_("Kommunens kostnad"), _("Samhällets kostnad")),
+        rows=rows,
+        definition=_definition(table, [row.code for row in rows]),
+        notes=tuple(notes),
+    )

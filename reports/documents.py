@@ -1,0 +1,235 @@
+"""The files of the long reports (a year or more), built by a worker: the follow-up for the board, the cost
+comparison, and the anonymised statistics catalogue. Each builder checks the requester's role again (it may
+have changed since the request), reports progress, and returns the file and the cases whose data it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from accesscontrol.actor import actor_for
+from casework.periods import PeriodKind
+
+from . import charts, costs, exports
+from .models import ReportJob
+from .selectors import costs as cost_selectors
+from .selectors import follow_up as follow_up_selectors
+from .selectors import statistics as statistics_selectors
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    case_ids: tuple
+
+
+def build(job: ReportJob, progress: Progress) -> Document:
+    actor = actor_for(job.requested_by, job.agreement)
+    years = list(range(job.first_year, job.last_year + 1))
+    builder = {
+        ReportJob.Kind.FOLLOW_UP: _follow_up,
+        ReportJob.Kind.COSTS: _costs,
+        ReportJob.Kind.STATISTICS: _statistics,
+    }[job.kind]
+    return builder(actor, years, job.file_format, progress)
+
+
+def _step(progress: Progress, done: int, total: int) -> None:
+    progress(int(95 * done / max(total, 1)))
+
+
+# --- The follow-up of the agreement ---------------------------------------------------------------------------
+
+
+def _follow_up(actor, years, file_format, progress) -> Document:
+    sections, case_ids = [], set()
+    kinds = (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.YEAR)
+    total = len(years) * (len(kinds) + 1)
+    for index, year in enumerate(years):
+        reports = []
+        for offset, kind in enumerate(kinds):
+            reports.append(follow_up_selectors.follow_up_report(actor=actor, year=year, kind=kind))
+            _step(progress, index * (len(kinds) + 1) + offset + 1, total)
+        year_period = reports[-1].periods[0]
+        part = follow_up_selectors.qualitative_for(actor=actor, period=year_period)
+        case_ids |= part.case_ids
+        sections.append(
+            {"year": year, "reports": reports, "qualitative": part, "chart": charts.targets_chart(reports[0])}
+        )
+        _step(progress, (index + 1) * (len(kinds) + 1), total)
+    if file_format == ReportJob.Format.PDF:
+        content = exports.pdf_bytes(
+            "reports/print/follow_up.html", {"agreement": actor.agreement, "sections": sections}
+        )
+    else:
+        content = exports.xlsx_bytes(_follow_up_sheets(sections))
+    return Document(content, tuple(sorted(case_ids, key=str)))
+
+
+def _follow_up_sheets(sections) -> list[exports.Sheet]:
+    sheets = []
+    for section in sections:
+        for report in section["reports"]:
+            header = (_("Mått"), *[p.label for p in report.periods])
+            rows = [(str(row.label), *[figure.text for figure in row.figures]) for row in report.rows]
+            rows.append(())
+            rows.append((_("Mål"), *["" for _p in report.periods]))
+            rows.extend(
+                (str(row.label), *[figure.target.text if figure.target else "" for figure in row.figures])
+                for row in report.rows
+            )
+            rows.append(())
+            rows.append((_("Utlämnanden: beslut / återkallade"),))
+            rows.extend(
+                (f"{row.label} ({row.law_reference})", *[f"{d.count} / {w.count}" for d, w in row.cells])
+                for row in report.disclosures
+            )
+            rows.append(
+                (_("Samtycken lämnade / återkallade"), *[f"{g.count} / {w.count}" for g, w in report.consent_cells])
+            )
+            sheets.append(exports.Sheet(f"{section['year']} {report.kind}", header, tuple(rows)))
+        part = section["qualitative"]
+        follow_ups = tuple(
+            (
+                f.case.number,
+                f.written_on.isoformat(),
+                f.get_outcome_display(),
+                f.youth_view,
+                f.social_view,
+                f.police_view,
+                f.partners_view,
+                f.helped,
+                f.hindered,
+                f.collaboration,
+            )
+            for f in part.follow_ups
+        )
+        sheets.append(
+            exports.Sheet(
+                f"{section['year']} uppföljningar",
+                (
+                    _("Ärende"),
+                    _("Datum"),
+                    _("Utfall"),
+                    _("Ungdomens bild"),
+                    _("Socialtjänstens bild"),
+                    _("Polisens bild"),
+                    _("Partners bild"),
+                    _("Vad hjälpte"),
+                    _("Vad hindrade"),
+                    _("Samverkan"),
+                ),
+                follow_ups,
+            )
+        )
+        receptions = tuple(
+            (
+                r.followed_up_on.isoformat(),
+                r.contact.case.number if r.contact.case_id else _("Anonym kontakt"),
+                r.get_youth_reception_display(),
+                r.get_parents_reception_display(),
+                r.note,
+            )
+            for r in part.receptions
+        )
+        sheets.append(
+            exports.Sheet(
+                f"{section['year']} orossamtal",
+                (_("Datum"), _("Ärende"), _("Ungdomen"), _("Föräldrarna"), _("Anteckning")),
+                receptions,
+            )
+        )
+    return sheets
+
+
+# --- The cost comparison ------------------------------------------------------------------------------------------
+
+
+def _costs(actor, years, file_format, progress) -> Document:
+    comparisons = []
+    for index, year in enumerate(years):
+        comparisons.append(cost_selectors.cost_comparison(actor=actor, year=year))
+        _step(progress, index + 1, len(years))
+    case_ids = tuple(sorted({case.case_id for c in comparisons for case in c.cases}, key=str))
+    if file_format == ReportJob.Format.PDF:
+        content = exports.pdf_bytes(
+            "reports/print/costs.html",
+            {"agreement": actor.agreement, "comparisons": comparisons, "chart": charts.cost_chart(comparisons)},
+        )
+    else:
+        content = exports.xlsx_bytes([cost_sheet(c) for c in comparisons])
+    return Document(content, case_ids)
+
+
+def cost_sheet(comparison) -> exports.Sheet:
+    header = (
+        _("Ärende"),
+        _("Alternativ"),
+        _("Dagar"),
+        _("Hemmaplan, kommunen"),
+        _("Alternativ, kommunen"),
+        _("Hemmaplan, samhället"),
+        _("Alternativ, samhället"),
+        _("Anmärkning"),
+    )
+    rows = [
+        (
+            case.case_number,
+            case.alternative,
+            case.days,
+            float(case.home_municipal),
+            float(case.alternative_municipal),
+            float(case.home_societal),
+            float(case.alternative_societal),
+            " ".join(case.problems),
+        )
+        for case in comparison.cases
+    ]
+    rows.append(
+        (
+            _("Summa (fullständiga ärenden)"),
+            "",
+            "",
+            float(comparison.total("home_municipal")),
+            float(comparison.total("alternative_municipal")),
+            float(comparison.total("home_societal")),
+            float(comparison.total("alternative_societal")),
+            "",
+        )
+    )
+    rows.append(())
+    rows.extend((costs.tariff_note(use),) for use in comparison.tariffs)
+    rows.extend((problem,) for problem in comparison.problems)
+    return exports.Sheet(str(comparison.year), header, tuple(rows))
+
+
+# --- The anonymised statistics ------------------------------------------------------------------------------------
+
+
+def _statistics(actor, years, file_format, progress) -> Document:
+    tables = []
+    for index, year in enumerate(years):
+        released = statistics_selectors.statistics_year(actor=actor, year=year)
+        tables.extend(table for key, table in sorted(released.items(), key=_table_order))
+        _step(progress, index + 1, len(years))
+    if file_format == ReportJob.Format.PDF:
+        content = exports.pdf_bytes(
+            "reports/print/statistics.html",
+            {"agreement": actor.agreement, "tables": [(t, charts.table_chart(t)) for t in tables]},
+        )
+    else:
+        content = exports.xlsx_bytes([exports.protected_sheet(t) for t in tables])
+    # Statistics hold no case data: nothing to name in the access log but the export itself.
+    return Document(content, ())
+
+
+def _table_order(item):
+    (table, period), _t = item
+    from .catalogue import TABLES
+
+    codes = [entry.code for entry in TABLES]
+    return (codes.index(table), len(period), period)

@@ -1,0 +1,122 @@
+"""What the reports keep: the cost index, the register of released statistics tables, and the long
+reports built in the background (stored encrypted until they expire)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CostIndex(models.Model):
+    """An index value for a year (e.g. SCB's KPI or SKR's PKV), used to bring a tariff of one year to
+    the prices of another. An agreement's own series wins over the global one (agreement empty)."""
+
+    agreement = models.ForeignKey(
+        "casework.Agreement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cost_indexes",
+        verbose_name=_("överenskommelse"),
+        help_text=_("Tom: gäller alla överenskommelser som inte har en egen indexserie."),
+    )
+    name = models.CharField(_("index"), max_length=100, help_text=_("t.ex. KPI, årsmedeltal (1980=100)"))
+    year = models.PositiveSmallIntegerField(_("år"))
+    value = models.DecimalField(_("indexvärde"), max_digits=10, decimal_places=2)
+    source = models.TextField(_("källa"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kostnadsindex")
+        verbose_name_plural = _("kostnadsindex")
+        ordering = ["agreement_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="cost_index_unique_year"),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(agreement__isnull=True), name="cost_index_unique_global_year"
+            ),
+            models.CheckConstraint(condition=models.Q(value__gt=0), name="cost_index_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.year}: {self.value}"
+
+
+class ReleasedTable(models.Model):
+    """The register of released statistics: one row per revision of a catalogue table for a period.
+
+    `cells` and `rows` hold the protected values exactly as management saw them; the digests fingerprint the
+    records behind them, so a change in the data gives a new revision (computed by the same deterministic
+    cell-key noise, never a fresh random draw) and an unchanged table is served from here as it was."""
+
+    agreement = models.ForeignKey("casework.Agreement", on_delete=models.CASCADE, related_name="released_tables")
+    table = models.CharField(max_length=60)
+    definition = models.JSONField(help_text="Catalogue version and the categories of the table.")
+    period = models.CharField(max_length=10)
+    revision = models.PositiveIntegerField()
+    cells = models.JSONField(help_text="Per cell: published status and value, and a digest of its records.")
+    rows = models.JSONField(help_text="The published rows, as management saw them.")
+    basis_digest = models.CharField(max_length=64)
+    released_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement_id", "table", "period", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "table", "period", "revision"], name="released_table_revision")
+        ]
+        indexes = [models.Index(fields=["agreement", "period"])]
+
+    def __str__(self):
+        return f"{self.table} {self.period} rev. {self.revision}"
+
+
+class ReportJob(models.Model):
+    """A long report built by a worker. The finished file is sealed (AES-GCM, bound to this row) and
+    deleted when it expires; the row stays as the record that the report was made."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("Uppföljning av överenskommelsen")
+        COSTS = "costs", _("Kostnadsjämförelse")
+        STATISTICS = "statistics", _("Statistikkatalog (anonymiserad)")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+        EXPIRED = "expired", _("Borttagen (för gammal)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    agreement = models.ForeignKey("casework.Agreement", on_delete=models.CASCADE, related_name="report_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="report_jobs")
+    kind = models.CharField(_("rapport"), max_length=20, choices=Kind.choices)
+    file_format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    first_year = models.PositiveSmallIntegerField(_("från och med år"))
+    last_year = models.PositiveSmallIntegerField(_("till och med år"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # The sealed file (accesscontrol.crypto token) and the cases whose data it holds (ids, for the access log).
+    sealed_file = models.TextField(blank=True, default="", editable=False)
+    case_ids = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        verbose_name = _("lång rapport")
+        verbose_name_plural = _("långa rapporter")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.first_year}–{self.last_year}"
+
+    @property
+    def filename(self) -> str:
+        years = str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}-{self.last_year}"
+        return f"samsyn-{self.kind}-{years}.{self.file_format}"

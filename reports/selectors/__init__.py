@@ -1,0 +1,1 @@
+"""Selectors read report data for an actor, checking the actor's role once, here."""

@@ -1,0 +1,33 @@
+"""The cost comparison for the social manager (per case, exact), and the cost index for the sysadmin."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from accesscontrol.models import Role
+
+from .. import costs
+from ..models import CostIndex
+
+
+def cost_years(*, actor) -> list[int]:
+    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
+        raise PermissionDenied
+    return list(range(actor.agreement.starts_on.year, timezone.localdate().year + 1))
+
+
+def cost_comparison(*, actor, year: int) -> costs.YearComparison:
+    """Each lifestyle case's home-based cost against its realistic alternative in `year` (social manager)."""
+    if year not in cost_years(actor=actor):
+        raise Http404
+    return costs.compare_year(actor.agreement, year)
+
+
+def cost_indexes(*, actor):
+    """The index series the sysadmin keeps: the agreement's own and the global one."""
+    if actor is None or actor.agreement is None or not actor.has(Role.SYSADMIN):
+        raise PermissionDenied
+    return CostIndex.objects.filter(Q(agreement=actor.agreement) | Q(agreement__isnull=True)).order_by(
+        "agreement_id", "year"
+    )

@@ -1,0 +1,28 @@
+"""Long reports: a user sees only the jobs they asked for, in the agreement they work in, and only while they
+still hold the role for the kind."""
+
+from django.core.exceptions import PermissionDenied
+
+from ..models import ReportJob
+from ..services import REPORT_ROLES, report_kinds_for
+
+
+def report_kinds(*, actor) -> list[str]:
+    kinds = report_kinds_for(actor)
+    if not kinds:
+        raise PermissionDenied
+    return kinds
+
+
+def my_jobs(*, actor):
+    return ReportJob.objects.filter(
+        agreement=actor.agreement, requested_by=actor.user, kind__in=report_kinds(actor=actor)
+    ).defer("sealed_file")
+
+
+def my_job(*, actor, job_id) -> ReportJob:
+    """Raises ReportJob.DoesNotExist for a job of someone else (or of a role the actor no longer holds)."""
+    job = my_jobs(actor=actor).filter(pk=job_id).first()
+    if job is None or not actor.has(REPORT_ROLES[job.kind]):
+        raise ReportJob.DoesNotExist
+    return ReportJob.objects.get(pk=job.pk)

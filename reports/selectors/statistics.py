@@ -1,0 +1,93 @@
+"""Management statistics: the catalogue tables as released through disclosure control, and nothing else."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from accesscontrol.models import Role
+from casework.periods import parse_period
+
+from .. import catalogue, costs, disclosure_control
+from ..models import ReleasedTable
+
+
+def _require_management(actor) -> None:
+    if actor is None or actor.agreement is None or not actor.has(Role.MANAGEMENT):
+        raise PermissionDenied
+
+
+def statistics_years(*, actor, today: datetime.date | None = None) -> list[int]:
+    """The years the catalogue covers: from the agreement's start to this year, newest first."""
+    _require_management(actor)
+    today = today or timezone.localdate()
+    first = actor.agreement.starts_on.year
+    return list(range(today.year, first - 1, -1))
+
+
+def default_statistics_year(*, actor, today: datetime.date | None = None) -> int:
+    """The year of the latest released quarter (last year until this year's first quarter is out)."""
+    years = statistics_years(actor=actor, today=today)
+    today = today or timezone.localdate()
+    latest = today - datetime.timedelta(days=settings.SAMSYN_STATISTICS_RELEASE_DELAY_DAYS + 92)
+    return min(max(latest.year, years[-1]), years[0])
+
+
+def statistics_year(*, actor, year: int, today: datetime.date | None = None) -> dict:
+    """Every catalogue table of `year` as management may see it, keyed by (table, period code)."""
+    _require_management(actor)
+    today = today or timezone.localdate()
+    if year not in statistics_years(actor=actor, today=today):
+        raise Http404
+    agreement = actor.agreement
+    comparison = costs.compare_year(agreement, year, today=today)
+    populations = catalogue.year_populations(agreement, year, comparison)
+    specs = catalogue.table_specs(agreement, year, populations, comparison)
+    sizes = catalogue.population_sizes(agreement, year)
+    availability = {
+        period.code: disclosure_control.releasable(period, today=today, population_size=sizes[period.code])
+        for period in disclosure_control.year_periods(year)
+    }
+    return disclosure_control.protect_year(
+        agreement=agreement, year=year, populations=populations, specs=specs, availability=availability
+    )
+
+
+def statistics_table(*, actor, table: str, period_code: str, today=None) -> disclosure_control.ProtectedTable:
+    """One catalogue table for one calendar period; 404 for anything outside the catalogue."""
+    _require_management(actor)
+    try:
+        period = parse_period(period_code)
+    except (ValueError, KeyError):
+        raise Http404 from None
+    entry = catalogue.TABLES_BY_CODE.get(table)
+    if entry is None or period.kind not in entry.kinds or period.code != period_code:
+        raise Http404
+    return statistics_year(actor=actor, year=period.year, today=today)[(table, period.code)]
+
+
+def statistics_periods(*, actor, year: int, table: str) -> list:
+    """The periods a table is published for in `year`: quarters, half-years and the year, as it allows."""
+    _require_management(actor)
+    kinds = catalogue.TABLES_BY_CODE[table].kinds
+    return [p for p in disclosure_control.year_periods(year) if p.kind in kinds]
+
+
+def released_tables(*, actor):
+    """The register of released tables of the actor's agreement (what, which period, which revision, when)."""
+    _require_management(actor)
+    return (
+        ReleasedTable.objects.filter(agreement=actor.agreement)
+        .only("table", "period", "revision", "released_at")
+        .order_by("-released_at", "table")
+    )
+
+
+def api_token(*, actor):
+    """The actor's key for the statistics API, if they have one."""
+    from rest_framework.authtoken.models import Token
+
+    _require_management(actor)
+    return Token.objects.filter(user=actor.user).first()

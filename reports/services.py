@@ -1,0 +1,105 @@
+"""Changes the reports make: API keys of management users, cost index values, long report requests."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from accesscontrol.models import Role
+
+from .models import CostIndex, ReportJob
+
+# Who may order which long report: the follow-up and the costs hold case data; the statistics do not.
+REPORT_ROLES = {
+    ReportJob.Kind.FOLLOW_UP: Role.SOCIAL_MANAGER,
+    ReportJob.Kind.COSTS: Role.SOCIAL_MANAGER,
+    ReportJob.Kind.STATISTICS: Role.MANAGEMENT,
+}
+MAX_REPORT_YEARS = 10
+
+
+def _require(actor, *roles) -> None:
+    if actor is None or actor.agreement is None or not actor.has(*roles):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_api_token(*, actor) -> str:
+    """A new key for the statistics API, replacing any earlier one (which stops working at once).
+    Only management users get one; the key is returned to be shown once."""
+    _require(actor, Role.MANAGEMENT)
+    Token.objects.filter(user=actor.user).delete()
+    return Token.objects.create(user=actor.user).key
+
+
+@transaction.atomic
+def revoke_api_token(*, actor) -> None:
+    _require(actor, Role.MANAGEMENT)
+    Token.objects.filter(user=actor.user).delete()
+
+
+@transaction.atomic
+def set_cost_index(*, actor, year: int, value, name: str, source: str, for_agreement: bool) -> CostIndex:
+    """Record (or correct) an index value for a year, for the actor's agreement or for all agreements.
+    Sysadmin only; the value must be positive and the source stated."""
+    _require(actor, Role.SYSADMIN)
+    if value is None or value <= 0:
+        raise ValidationError({"value": _("Indexvärdet måste vara större än noll.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Ange varifrån indexvärdet kommer.")})
+    agreement = actor.agreement if for_agreement else None
+    index, _created = CostIndex.objects.update_or_create(
+        agreement=agreement, year=year, defaults={"value": value, "name": name.strip(), "source": source.strip()}
+    )
+    return index
+
+
+@transaction.atomic
+def delete_cost_index(*, actor, index_id: int) -> None:
+    _require(actor, Role.SYSADMIN)
+    CostIndex.objects.filter(Q(agreement=actor.agreement) | Q(agreement__isnull=True), pk=index_id).delete()
+
+
+def report_kinds_for(actor) -> list[str]:
+    return [kind for kind, role in REPORT_ROLES.items() if actor is not None and actor.has(role)]
+
+
+@transaction.atomic
+def request_report(*, actor, kind: str, file_format: str, first_year: int, last_year: int) -> ReportJob:
+    """A long report queued for a worker (which gets only the job's id). The requester must hold the role
+    for the kind; the years must lie within the agreement, in order, at most MAX_REPORT_YEARS."""
+    from .tasks import build_report
+
+    if kind not in REPORT_ROLES:
+        raise ValidationError({"kind": _("Välj en rapport.")})
+    _require(actor, REPORT_ROLES[kind])
+    if file_format not in ReportJob.Format.values:
+        raise ValidationError({"file_format": _("Välj PDF eller Excel.")})
+    first_allowed, last_allowed = actor.agreement.starts_on.year, timezone.localdate().year
+    if not (first_allowed <= first_year <= last_allowed and first_allowed <= last_year <= last_allowed):
+        raise ValidationError(
+            {"first_year": _("Välj år mellan %(first)s och %(last)s.") % {"first": first_allowed, "last": last_allowed}}
+        )
+    if last_year < first_year:
+        raise ValidationError({"last_year": _("Slutåret kan inte vara före startåret.")})
+    if last_year - first_year + 1 > MAX_REPORT_YEARS:
+        raise ValidationError({"last_year": _("Högst %(n)s år i en rapport.") % {"n": MAX_REPORT_YEARS}})
+    job = ReportJob.objects.create(
+        agreement=actor.agreement,
+        requested_by=actor.user,
+        kind=kind,
+        file_format=file_format,
+        first_year=first_year,
+        last_year=last_year,
+    )
+    transaction.on_commit(lambda: build_report.delay(str(job.pk)))
+    return job
+
+
+def report_file_expiry(finished_at: datetime.datetime) -> datetime.datetime:
+    return finished_at + datetime.timedelta(days=settings.SAMSYN_REPORT_FILE_DAYS)

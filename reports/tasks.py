@@ -1,0 +1,65 @@
+"""Long reports in the background. Task arguments are ids only; both tasks are safe to run again."""
+
+import logging
+
+from celery import shared_task
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accesscontrol import crypto
+
+from . import documents, services
+from .models import ReportJob
+
+logger = logging.getLogger(__name__)
+
+
+def file_aad(job: ReportJob) -> bytes:
+    """Binds the sealed file to its job row (and its kind and format), so it cannot be moved to another."""
+    return crypto.associated_data("reports_reportjob", f"sealed_file:{job.kind}:{job.file_format}", job.pk)
+
+
+@shared_task(ignore_result=True)
+def build_report(job_id: str) -> None:
+    """Build a queued report, seal the file to its row, and note when it expires. A job that is already
+    done, failed or expired is left as it is; one interrupted while running is built again."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status not in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING):
+            return
+        job.status, job.progress = ReportJob.Status.RUNNING, 0
+        job.save(update_fields=["status", "progress"])
+
+    def progress(percent: int) -> None:
+        ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(progress=percent)
+
+    try:
+        document = documents.build(job, progress)
+    except PermissionDenied:
+        # The requester lost the role after asking: nothing is built.
+        logger.warning("report %s refused: the requester no longer holds the role", job.pk)
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED)
+        return
+    except Exception:
+        # The page shows the failure; the log names the job only (messages here carry no personal data).
+        logger.exception("report %s failed", job.pk)
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED)
+        return
+    finished = timezone.now()
+    ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+        sealed_file=crypto.seal(document.content, aad=file_aad(job)),
+        case_ids=[str(case_id) for case_id in document.case_ids],
+        status=ReportJob.Status.DONE,
+        progress=100,
+        finished_at=finished,
+        expires_at=services.report_file_expiry(finished),
+    )
+
+
+@shared_task(ignore_result=True)
+def delete_expired_report_files() -> int:
+    """Scheduled hourly (CELERY_BEAT_SCHEDULE): expired files are deleted; the row stays as the record."""
+    return ReportJob.objects.filter(status=ReportJob.Status.DONE, expires_at__lte=timezone.now()).update(
+        sealed_file="", status=ReportJob.Status.EXPIRED
+    )

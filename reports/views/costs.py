@@ -1,0 +1,63 @@
+"""The cost comparison (social manager) and the cost index (sysadmin)."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accesscontrol.visibility import FieldClass
+from audit.access import log_read
+
+from .. import charts, costs, services
+from ..forms import CostIndexForm
+from ..selectors import costs as selectors
+from .access import refusals_logged
+
+
+@require_GET
+@refusals_logged("reports:costs")
+def costs_start(request):
+    years = selectors.cost_years(actor=request.actor)
+    return redirect("reports:costs", year=years[-1])
+
+
+@require_GET
+@refusals_logged("reports:costs")
+def cost_comparison(request, year):
+    comparison = selectors.cost_comparison(actor=request.actor, year=year)
+    log_read(
+        request,
+        page="reports:costs",
+        cases=[case.case_id for case in comparison.cases],
+        field_classes=[FieldClass.CASE_FRAME, FieldClass.INTERVENTIONS],
+    )
+    context = {
+        "comparison": comparison,
+        "years": selectors.cost_years(actor=request.actor),
+        "chart": charts.cost_chart([comparison]),
+        "notes": [costs.tariff_note(use) for use in comparison.tariffs],
+    }
+    return render(request, "reports/costs/comparison.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@refusals_logged("reports:cost_indexes")
+def cost_indexes(request):
+    indexes = selectors.cost_indexes(actor=request.actor)
+    form = CostIndexForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_cost_index(actor=request.actor, **form.cleaned_data)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field, message)
+        else:
+            return redirect("reports:cost_indexes")
+    return render(request, "reports/costs/indexes.html", {"indexes": indexes, "form": form})
+
+
+@require_POST
+@refusals_logged("reports:cost_index_delete")
+def cost_index_delete(request, index):
+    services.delete_cost_index(actor=request.actor, index_id=index)
+    return redirect("reports:cost_indexes")

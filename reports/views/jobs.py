@@ -1,0 +1,78 @@
+"""Long reports: order one, follow its progress, download the finished file (the requester only)."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accesscontrol import crypto
+from audit.access import log_read
+
+from .. import services
+from ..forms import ReportRequestForm
+from ..models import ReportJob
+from ..selectors import jobs as selectors
+from ..tasks import file_aad
+from .access import attachment, refusals_logged
+
+CONTENT_TYPES = {
+    ReportJob.Format.PDF: "application/pdf",
+    ReportJob.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@refusals_logged("reports:jobs")
+def jobs(request):
+    kinds = selectors.report_kinds(actor=request.actor)
+    years = list(range(timezone.localdate().year, request.actor.agreement.starts_on.year - 1, -1))
+    initial = {"kind": request.GET.get("rapport", kinds[0]), "file_format": ReportJob.Format.PDF}
+    if request.GET.get("ar", "").isdigit():
+        initial["first_year"] = initial["last_year"] = int(request.GET["ar"])
+    form = ReportRequestForm.with_choices(request.POST or None, kinds=kinds, years=years, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.request_report(actor=request.actor, **form.cleaned_data)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            return redirect("reports:job", job=job.pk)
+    context = {"form": form, "jobs": selectors.my_jobs(actor=request.actor)}
+    return render(request, "reports/jobs/list.html", context)
+
+
+def _job(request, job_id):
+    """The requester's own job; anyone else gets 404 (recorded by `refusals_logged`)."""
+    try:
+        return selectors.my_job(actor=request.actor, job_id=job_id)
+    except ReportJob.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@refusals_logged("reports:job")
+def job(request, job):
+    report = _job(request, job)
+    return render(request, "reports/jobs/detail.html", {"job": report})
+
+
+@require_GET
+@refusals_logged("reports:job_status")
+def job_status(request, job):
+    report = _job(request, job)
+    return JsonResponse({"status": report.status, "progress": report.progress})
+
+
+@require_GET
+@refusals_logged("reports:job_file")
+def job_file(request, job):
+    report = _job(request, job)
+    if report.status != ReportJob.Status.DONE or not report.sealed_file:
+        raise Http404
+    where = f"reports_reportjob.sealed_file (rad {report.pk})"
+    content = crypto.open_sealed(report.sealed_file, aad=file_aad(report), where=where)
+    log_read(request, page="reports:job_file", cases=report.case_ids, export=True)
+    return attachment(HttpResponse(content, content_type=CONTENT_TYPES[report.file_format]), report.filename)

@@ -1,0 +1,105 @@
+"""The statistics API: management only, by token or by a two-factor session; the schema at /api/schema/."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accesscontrol.actor import actor_for
+from audit.models import AccessLogEntry
+from reports import services
+
+YEAR = 2025
+
+
+@pytest.fixture
+def token(people):
+    return services.create_api_token(actor=actor_for(people.management, people.agreement))
+
+
+def token_client(key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_a_token_fetches_a_table_as_the_page_shows_it(login, people, year_of_cases, token):
+    url = f"/api/statistik/{people.agreement.pk}/cases_by_category/{YEAR}/"
+    body = token_client(token).get(url).json()
+    page = login(people.management).get(f"/statistik/cases_by_category/{YEAR}/").context["table"]
+    assert body == page.as_json()
+    assert {row["code"] for row in body["rows"]} == {"lifestyle", "svansen", "total"}
+    assert AccessLogEntry.objects.filter(page="api:statistics_table", export=True, roles=["management"]).exists()
+
+
+def test_it_lists_the_agreements_and_the_catalogue(people, year_of_cases, token):
+    client = token_client(token)
+    assert client.get("/api/statistik/").json() == [{"id": people.agreement.pk, "name": people.agreement.name}]
+    catalogue = client.get(f"/api/statistik/{people.agreement.pk}/").json()
+    assert YEAR in catalogue["years"]
+    assert "cases_by_age" in {table["code"] for table in catalogue["tables"]}
+
+
+def test_a_two_factor_session_may_use_the_api(login, people, year_of_cases):
+    response = login(people.management).get(f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/")
+    assert response.status_code == 200
+
+
+def test_a_session_without_the_second_factor_may_not(client, people, year_of_cases):
+    client.force_login(people.management)
+    response = client.get(f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/")
+    assert response.status_code in (401, 403)
+
+
+def test_without_credentials_or_with_a_wrong_token_it_refuses(people, year_of_cases):
+    url = f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/"
+    assert APIClient().get(url).status_code in (401, 403)
+    assert token_client("0" * 40).get(url).status_code in (401, 403)
+
+
+@pytest.mark.parametrize("role", ["manager", "caseworker", "field_worker", "police", "sysadmin", "auditor"])
+def test_other_roles_are_refused(login, people, year_of_cases, role):
+    user = getattr(people, role)
+    key = Token.objects.create(user=user).key
+    for client in (token_client(key), login(user)):
+        assert client.get(f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/").status_code == 403
+        assert client.get("/api/schema/").status_code == 403
+    assert AccessLogEntry.objects.filter(outcome="denied", username=user.username).exists()
+
+
+def test_management_of_one_agreement_cannot_read_another(people, other_agreement, token):
+    assert token_client(token).get(f"/api/statistik/{other_agreement.pk}/targets/{YEAR}/").status_code == 403
+
+
+def test_it_refuses_what_the_catalogue_does_not_have(people, year_of_cases, token):
+    client = token_client(token)
+    assert client.get(f"/api/statistik/{people.agreement.pk}/persons/{YEAR}/").status_code == 404
+    assert client.get(f"/api/statistik/{people.agreement.pk}/targets/{YEAR}-05/").status_code == 404
+
+
+def test_a_new_token_replaces_the_old_and_revoking_stops_it(people, year_of_cases, token):
+    actor = actor_for(people.management, people.agreement)
+    newer = services.create_api_token(actor=actor)
+    url = f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/"
+    assert token_client(token).get(url).status_code in (401, 403)
+    assert token_client(newer).get(url).status_code == 200
+    services.revoke_api_token(actor=actor)
+    assert token_client(newer).get(url).status_code in (401, 403)
+
+
+def test_the_schema_describes_the_statistics_endpoints(people, token):
+    response = token_client(token).get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json() if response["Content-Type"].startswith("application/json") else None
+    text = response.content.decode()
+    assert "/api/statistik/{agreement}/{table}/{period}/" in text
+    assert schema is None or schema["info"]["title"] == "Samsyn statistik-API"
+
+
+def test_the_api_key_page_makes_and_revokes_a_key(login, people):
+    client = login(people.management)
+    page = client.post("/statistik/api-nyckel/", {"action": "create"})
+    key = Token.objects.get(user=people.management).key
+    assert key in page.content.decode()
+    assert key not in client.get("/statistik/api-nyckel/").content.decode()
+    client.post("/statistik/api-nyckel/", {"action": "revoke"})
+    assert not Token.objects.filter(user=people.management).exists()
