@@ -14,7 +14,9 @@ import traceback
 
 from pythonjsonlogger.json import JsonFormatter
 
-FIELDS = ("asctime", "levelname", "name", "message", "request_id")
+# The time in UTC (ISO 8601), whatever the process's time zone: Django sets TIME_ZONE for its processes,
+# gunicorn's master keeps the system's, and lines of both must sort together.
+FIELDS = ("timestamp", "levelname", "name", "message", "request_id")
 # Extras some libraries add that never hold personal data (Django's request logger: status_code).
 SAFE_EXTRAS = ("status_code", "exc_info", "stack_info")
 SAFE_EXCEPTION_MESSAGES = (
@@ -57,7 +59,8 @@ def _format_without_messages(exc: traceback.TracebackException) -> list[str]:
 
 class SamsynJsonFormatter(JsonFormatter):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("fmt", list(FIELDS))
+        kwargs.setdefault("fmt", [field for field in FIELDS if field != "timestamp"])
+        kwargs.setdefault("timestamp", True)
         super().__init__(*args, **kwargs)
 
     def process_log_record(self, log_data):

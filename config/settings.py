@@ -5,6 +5,7 @@ off and refuses to start until every secret and service is given (see `productio
 The settings reference in README.md lists each variable.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -346,6 +347,10 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+if PRODUCTION:
+    # Python warnings (from libraries, at start-up) become log records too: every line stays JSON.
+    logging.captureWarnings(True)
 
 # --- Samsyn domain settings -----------------------------------------------------------------------------
 SAMSYN_OFFICE_HOURS = env.str("SAMSYN_OFFICE_HOURS", default="07:00-18:00")

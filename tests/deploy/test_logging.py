@@ -46,13 +46,14 @@ def test_a_production_log_line_is_json_with_the_request_id():
     lines = [json.loads(line) for line in result.stderr.splitlines() if "samsyn.rehearsal" in line]
     assert lines == [
         {
-            "asctime": lines[0]["asctime"],
+            "timestamp": lines[0]["timestamp"],
             "levelname": "WARNING",
             "name": "samsyn.rehearsal",
             "message": "handled /x",
             "request_id": "req-0123456789abcdef",
         }
     ]
+    assert lines[0]["timestamp"].endswith("+00:00")
 
 
 @pytest.fixture
