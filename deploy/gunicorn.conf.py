@@ -13,6 +13,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On SIGTERM a worker finishes the request it is serving (up to this long) before it exits.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
+# No control socket (gunicorn 25+ creates one under $HOME): containers are managed by signals, and the
+# home directory does not exist in the image.
+control_socket_disable = True
 # Recycle workers now and then, so a slow leak never grows without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = 100

@@ -79,6 +79,11 @@ done
 say "the visit: sign in over HTTPS, start page, beat heartbeat in /healthz, /metrics"
 "$PYTHON" -m deploy.rehearsal visit "$base" "$work/credentials.json" "$work/tls.crt"
 
+say "the worker's liveness probe (as in compose.yaml and the manifests): celery inspect ping"
+.venv/bin/celery -A config inspect ping --destination "rehearsal@$(hostname)" --timeout 10 >"$work/ping.log" 2>&1 \
+  || fail "the worker did not answer celery inspect ping: $(tail -n 2 "$work/ping.log")"
+say "  $(grep -v '^{' "$work/ping.log" | tr -s ' \n' ' ')"
+
 say "stop: SIGTERM to gunicorn, worker and beat; each must exit 0"
 for pid in "${pids[@]}"; do kill -TERM "$pid"; done
 for i in "${!pids[@]}"; do
