@@ -5,6 +5,7 @@ off and refuses to start until every secret and service is given (see `productio
 The settings reference in README.md lists each variable.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -37,8 +38,19 @@ def _development_secret(name: str) -> str:
     return path.read_text().strip()
 
 
+def _secret(name: str) -> str:
+    """A secret from NAME, or from the file named by NAME_FILE (Docker and Kubernetes secrets are files)."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE points to {path}, which cannot be read: {exc.strerror}.") from None
+    return env.str(name, default="")
+
+
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
-SECRET_KEY = env.str("SECRET_KEY", default="") or ("" if PRODUCTION else _development_secret("secret_key"))
+SECRET_KEY = _secret("SECRET_KEY") or ("" if PRODUCTION else _development_secret("secret_key"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -46,6 +58,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+    # The password may come from a secret file instead of the URL, so the URL itself is not a secret.
+    if database_password := _secret("DATABASE_PASSWORD"):
+        DATABASES["default"]["PASSWORD"] = database_password
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "samsyn.sqlite3")}}
@@ -72,10 +87,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Keep LOGGING below (JSON in production) for the worker and beat instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_TIMEZONE = "Europe/Stockholm"
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "audit.tasks.beat_heartbeat", "schedule": 60.0},
+    "heartbeat": {
+        "task": "audit.tasks.beat_heartbeat",
+        "schedule": env.float("SAMSYN_BEAT_HEARTBEAT_SECONDS", default=60.0),
+    },
     # Every night: walk the access and change log chains; alert the auditors if one is broken.
     "verify-audit-chains": {"task": "audit.tasks.verify_audit_chains", "schedule": crontab(hour=2, minute=30)},
     "delete-expired-report-files": {"task": "reports.tasks.delete_expired_report_files", "schedule": 3600.0},
@@ -326,10 +346,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "audit.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-        },
+        # Only named fields, exception messages withheld unless known safe: see config/log_format.py.
+        "json": {"()": "config.log_format.SamsynJsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
@@ -347,6 +365,10 @@ LOGGING = {
     },
 }
 
+if PRODUCTION:
+    # Python warnings (from libraries, at start-up) become log records too: every line stays JSON.
+    logging.captureWarnings(True)
+
 # --- Samsyn domain settings -----------------------------------------------------------------------------
 SAMSYN_OFFICE_HOURS = env.str("SAMSYN_OFFICE_HOURS", default="07:00-18:00")
 # ISO weekdays (1 = Monday) that count as office days for the access-log review.
@@ -358,15 +380,15 @@ SAMSYN_SMALL_POPULATION_GUARD = env.int("SAMSYN_SMALL_POPULATION_GUARD", default
 SAMSYN_STATISTICS_RELEASE_DELAY_DAYS = env.int("SAMSYN_STATISTICS_RELEASE_DELAY_DAYS", default=14)
 # Long reports (built by a worker, stored encrypted) are deleted this many days after they are finished.
 SAMSYN_REPORT_FILE_DAYS = env.int("SAMSYN_REPORT_FILE_DAYS", default=7)
-SAMSYN_METRICS_TOKEN = env.str("SAMSYN_METRICS_TOKEN", default="")
+SAMSYN_METRICS_TOKEN = _secret("SAMSYN_METRICS_TOKEN")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
 
 def production_problems() -> list[str]:
     """What production settings lack or get wrong, in words an operator can act on."""
     problems = []
-    if not env.str("SECRET_KEY", default=""):
-        problems.append("SECRET_KEY is not set")
+    if not SECRET_KEY:
+        problems.append("SECRET_KEY (or SECRET_KEY_FILE) is not set")
     if not DATABASE_URL or not IS_POSTGRES:
         problems.append("DATABASE_URL must point to PostgreSQL (postgres://…)")
     if not CELERY_BROKER_URL:
