@@ -16,7 +16,10 @@ class NavItem:
     roles: tuple[str, ...]
 
 
-NAVIGATION = (NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),)
+NAVIGATION = (
+    NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),
+    NavItem(_("Påminnelser"), "reminders:list", tuple(Role.values)),
+)
 
 
 def navigation_for(actor, current_path: str) -> list[dict]:

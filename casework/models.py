@@ -694,24 +694,22 @@ class Disclosure(EncryptedModel):
 
 
 class Notification(models.Model):
-    """An in-app reminder. Its text holds counts and a link, never personal data."""
+    """A reminder to one user, in the app and (if the user wants it) by e-mail. Its text holds counts and
+    a link, never personal data. The unique key makes a re-run of the reminder job harmless."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40)
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    email_wanted = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-
-
-class ReminderSent(models.Model):
-    """What was reminded, so a re-run of the reminder job sends nothing twice."""
-
-    key = models.CharField(max_length=200, unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["email_wanted", "emailed_at"])]
 
 
 # --- Retention (gallring) ---------------------------------------------------------------------------

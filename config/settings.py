@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,8 +71,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_TIMEZONE = "Europe/Stockholm"
+# Static schedule: every job derives its work from the database, so a missed tick loses nothing.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "audit.tasks.beat_heartbeat", "schedule": 60.0},
+    "reminders": {"task": "casework.tasks.send_reminders", "schedule": crontab(minute=15, hour="6-18")},
+    "purge": {"task": "casework.tasks.purge_expired", "schedule": crontab(minute=30, hour=2)},
 }
 SAMSYN_BEAT_STALE_SECONDS = env.int("SAMSYN_BEAT_STALE_SECONDS", default=300)
 
