@@ -740,15 +740,18 @@ class RetentionRule(models.Model):
 
 
 class PurgeRecord(models.Model):
-    """What a purge removed, in counts only."""
+    """What the purges of one day removed under one rule, in counts only. Each purged case adds to it in
+    its own transaction, so even a purge interrupted halfway has every purged case on record."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="purges")
     rule = models.ForeignKey(RetentionRule, on_delete=models.PROTECT, related_name="purges")
-    purged_at = models.DateTimeField(auto_now_add=True)
+    run_on = models.DateField()
+    purged_at = models.DateTimeField(auto_now=True)
     counts = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["-purged_at"]
+        ordering = ["-run_on"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "rule", "run_on"], name="purge_record_per_day")]
 
 
 class HistoricCount(models.Model):

@@ -117,9 +117,10 @@ def _keep_anonymous_counts(case: Case) -> Counter:
 
 
 @transaction.atomic
-def purge_case(case_id) -> Counter:
-    """Purge one case (and its person, if no other case remains). Idempotent: a case already gone,
-    put under a legal hold or reopened meanwhile is left alone."""
+def purge_case(case_id, *, record_id) -> Counter:
+    """Purge one case (and its person, if no other case remains) and add its counts to the purge record,
+    in one transaction. Idempotent: a case already gone, put under a legal hold or reopened meanwhile is
+    left alone."""
     case = (
         Case.objects.select_for_update()
         .select_related("agreement")
@@ -136,18 +137,24 @@ def purge_case(case_id) -> Counter:
     if not Case.objects.filter(person_id=person_id).exists():
         Person.objects.filter(pk=person_id).delete()
         counted["persons"] += 1
+    record = PurgeRecord.objects.select_for_update().get(pk=record_id)
+    record.counts = dict(Counter(record.counts) + counted)
+    record.save(update_fields=["counts", "purged_at"])
     return counted
 
 
 def run_purge(today: datetime.date | None = None) -> list[PurgeRecord]:
-    """The nightly job: purge every due case and write one purge record per agreement, with counts."""
+    """The nightly job: purge every due case; the day's purge record per agreement and rule holds the counts."""
+    today = today or timezone.localdate()
     records = []
     for plan in plan_purge(today):
         if not plan.cases:
             continue
-        totals = Counter()
+        record, _ = PurgeRecord.objects.get_or_create(agreement=plan.agreement, rule=plan.rule, run_on=today)
         for case in plan.cases:
-            totals += purge_case(case.pk)
-        totals["held_back"] = plan.held_back
-        records.append(PurgeRecord.objects.create(agreement=plan.agreement, rule=plan.rule, counts=dict(totals)))
+            purge_case(case.pk, record_id=record.pk)
+        record.refresh_from_db()
+        record.counts["held_back"] = plan.held_back
+        record.save(update_fields=["counts", "purged_at"])
+        records.append(record)
     return records
