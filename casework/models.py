@@ -228,6 +228,12 @@ class Person(EncryptedModel):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def personal_number_display(self) -> str:
+        """YYYYMMDD-NNNN, from the stored twelve digits."""
+        number = self.personal_number
+        return f"{number[:8]}-{number[8:]}"
+
 
 class CaseStatus(models.TextChoices):
     PROPOSED = "proposed", _("Föreslagen")
@@ -270,6 +276,11 @@ class Case(EncryptedModel):
         "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="identified_cases"
     )
     raised_on = models.DateField(_("aktualiseringsdatum"), null=True, blank=True)
+    # The category the meeting identified the case in: targets count identifications by it, so a later
+    # category change (an event on the timeline) does not rewrite a past quarter's figures.
+    identified_category = models.CharField(
+        _("identifierad som"), max_length=20, choices=Category.choices, blank=True, default=""
+    )
     unit = models.ForeignKey(
         "accesscontrol.Unit",
         on_delete=models.PROTECT,
@@ -330,6 +341,10 @@ class Case(EncryptedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def category_label(self) -> str:
+        return self.agreement.category_label(self.category)
+
 
 class CaseEvent(EncryptedModel):
     """An entry of the case's timeline. Category changes, closings and reopenings are events,
@@ -342,6 +357,7 @@ class CaseEvent(EncryptedModel):
         CATEGORY_CHANGED = "category_changed", _("Kategori ändrad")
         ASSIGNED = "assigned", _("Ansvar ändrat")
         POLICE_ASSESSMENT = "police_assessment", _("Polisens bedömning")
+        SOCIAL_ASSESSMENT = "social_assessment", _("Socialtjänstens bedömning")
         INTERVENTION_OFFERED = "intervention_offered", _("Insats erbjuden")
         INTERVENTION_ANSWERED = "intervention_answered", _("Svar på insats")
         FOLLOW_UP = "follow_up", _("Uppföljning")

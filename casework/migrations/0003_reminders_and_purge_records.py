@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0001_initial'),
+        ('casework', '0002_case_identified_category'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

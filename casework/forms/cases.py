@@ -1,0 +1,211 @@
+"""Forms of the case workflow: propose, identify, assess, change category, close, reopen."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accesscontrol.models import Role, Unit, User
+from casework import personal_numbers
+from casework.models import Area, Category, CloseReason, Gender, RealisticAlternative
+from casework.services.cases import PersonDetails
+
+from .base import ServiceForm, age_confirmation_field
+
+
+def category_choices(agreement):
+    """The agreement's own labels of the two categories."""
+    return [(value, agreement.category_label(value)) for value in Category.values]
+
+
+def _category_field(label):
+    return forms.ChoiceField(label=label, choices=Category.choices, widget=forms.RadioSelect)
+
+
+class PersonalNumberForm(ServiceForm):
+    personal_number = forms.CharField(
+        label=_("Personnummer eller samordningsnummer"),
+        help_text=_("10 eller 12 siffror, med eller utan bindestreck, till exempel 20100412-1234."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_personal_number(self):
+        try:
+            return personal_numbers.parse(self.cleaned_data["personal_number"])
+        except personal_numbers.InvalidPersonalNumber as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ProposeForm(PersonalNumberForm):
+    """A proposal for a person who is already in Samsyn."""
+
+    category = _category_field(_("Föreslagen kategori"))
+    reason = forms.CharField(
+        label=_("Skäl för förslaget"),
+        help_text=_("Vad har hänt, och varför bör ungdomen uppmärksammas gemensamt?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    proposed_on = forms.DateField(label=_("Datum för förslaget"), initial=timezone.localdate)
+    age_confirmed = age_confirmation_field()
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(agreement)
+        if "area" in self.fields:
+            self.fields["area"].queryset = Area.objects.filter(agreement=agreement)
+
+    def person_details(self) -> PersonDetails | None:
+        return None
+
+
+class NewPersonProposeForm(ProposeForm):
+    """A proposal that also creates the person: name, gender, area, contact details, guardians."""
+
+    first_name = forms.CharField(label=_("Förnamn"), max_length=100)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=100)
+    gender = forms.ChoiceField(label=_("Kön"), choices=Gender.choices, widget=forms.RadioSelect)
+    area = forms.ModelChoiceField(
+        label=_("Område"), queryset=Area.objects.none(), required=False, empty_label=_("Inte angivet")
+    )
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-post"), required=False)
+    address = forms.CharField(label=_("Adress"), max_length=200, required=False)
+    guardian_1_name = forms.CharField(label=_("Vårdnadshavare 1, namn"), max_length=200, required=False)
+    guardian_1_phone = forms.CharField(label=_("Vårdnadshavare 1, telefon"), max_length=40, required=False)
+    guardian_2_name = forms.CharField(label=_("Vårdnadshavare 2, namn"), max_length=200, required=False)
+    guardian_2_phone = forms.CharField(label=_("Vårdnadshavare 2, telefon"), max_length=40, required=False)
+
+    field_order = [
+        "personal_number",
+        "first_name",
+        "last_name",
+        "gender",
+        "area",
+        "phone",
+        "email",
+        "address",
+        "guardian_1_name",
+        "guardian_1_phone",
+        "guardian_2_name",
+        "guardian_2_phone",
+        "category",
+        "reason",
+        "proposed_on",
+        "age_confirmed",
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for n in (1, 2):
+            if cleaned.get(f"guardian_{n}_phone") and not cleaned.get(f"guardian_{n}_name"):
+                self.add_error(f"guardian_{n}_name", _("Ange vårdnadshavarens namn till telefonnumret."))
+        return cleaned
+
+    def person_details(self) -> PersonDetails:
+        data = self.cleaned_data
+        contact = {key: data[key].strip() for key in ("phone", "email", "address") if data.get(key, "").strip()}
+        guardians = [
+            {"name": data[f"guardian_{n}_name"].strip(), "phone": data[f"guardian_{n}_phone"].strip()}
+            for n in (1, 2)
+            if data.get(f"guardian_{n}_name", "").strip()
+        ]
+        return PersonDetails(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            gender=data["gender"],
+            area=data.get("area"),
+            contact=contact,
+            guardians=guardians,
+        )
+
+
+def caseworkers_of(agreement):
+    return (
+        User.objects.filter(memberships__agreement=agreement, memberships__role=Role.CASEWORKER)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class IdentifyForm(ServiceForm):
+    """The meeting's decision on a proposal: identified as a case, or not identified."""
+
+    IDENTIFY, NOT_IDENTIFIED = "identify", "not_identified"
+
+    outcome = forms.ChoiceField(
+        label=_("Mötets beslut"),
+        choices=[(IDENTIFY, _("Identifieras som ärende")), (NOT_IDENTIFIED, _("Identifieras inte"))],
+        widget=forms.RadioSelect,
+    )
+    category = _category_field(_("Kategori"))
+    raised_on = forms.DateField(label=_("Aktualiseringsdatum"), required=False)
+    unit = forms.ModelChoiceField(label=_("Ansvarig enhet"), queryset=Unit.objects.none(), required=False)
+    caseworker = forms.ModelChoiceField(
+        label=_("Handläggare"), queryset=User.objects.none(), required=False, empty_label=_("Ingen utsedd än")
+    )
+    note = forms.CharField(
+        label=_("Anteckning"),
+        help_text=_("Krävs om förslaget inte identifieras: skriv kort varför."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    age_confirmed = age_confirmation_field()
+
+    def __init__(self, *args, case, meeting, **kwargs):
+        agreement = case.agreement
+        kwargs.setdefault("initial", {}).update({"category": case.category, "raised_on": meeting.held_on})
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(agreement)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=agreement.social_services)
+        self.fields["caseworker"].queryset = caseworkers_of(agreement)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == self.IDENTIFY:
+            if not cleaned.get("raised_on"):
+                self.add_error("raised_on", _("Ange aktualiseringsdatum."))
+            if not cleaned.get("unit"):
+                self.add_error("unit", _("Välj ansvarig enhet."))
+        return cleaned
+
+
+class PoliceAssessmentForm(ServiceForm):
+    assessment = forms.CharField(label=_("Polisens bedömning"), widget=forms.Textarea(attrs={"rows": 6}))
+    priority = forms.BooleanField(label=_("Polisen vill att ärendet prioriteras"), required=False)
+
+
+class SocialAssessmentForm(ServiceForm):
+    assessment = forms.CharField(label=_("Socialtjänstens bedömning"), widget=forms.Textarea(attrs={"rows": 6}))
+    realistic_alternative = forms.ChoiceField(
+        label=_("Realistiskt alternativ till hemmaplanslösning"),
+        help_text=_("Används i kostnadsjämförelsen för ärenden i kategorin livsstil."),
+        choices=RealisticAlternative.choices,
+        required=False,
+    )
+    records_reference = forms.CharField(label=_("Diarienummer i verksamhetssystemet"), max_length=100, required=False)
+
+
+class ChangeCategoryForm(ServiceForm):
+    category = _category_field(_("Ny kategori"))
+    changed_on = forms.DateField(label=_("Datum"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Varför ändras kategorin?"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [c for c in category_choices(case.agreement) if c[0] != case.category]
+
+
+class CloseCaseForm(ServiceForm):
+    reason = forms.ChoiceField(label=_("Avslutsorsak"), choices=CloseReason.choices, widget=forms.RadioSelect)
+    closed_on = forms.DateField(label=_("Avslutsdatum"), initial=timezone.localdate)
+    note = forms.CharField(
+        label=_("Anteckning"),
+        help_text=_("Krävs om orsaken är ”Annat”."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ReopenCaseForm(ServiceForm):
+    reopened_on = forms.DateField(label=_("Datum"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Varför återöppnas ärendet?"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,295 @@
+"""Reading cases: the scoped list, one case with the field classes the actor may read, person lookup.
+
+Visibility is decided here, from accesscontrol.scoping (which cases) and accesscontrol.visibility
+(which field classes), so views and templates only show what they are handed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accesscontrol import scoping
+from accesscontrol.models import Role
+from accesscontrol.visibility import CaseFacts, FieldClass, readable_classes, roles_with_case_access, writable_classes
+from casework import personal_numbers
+from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpWindow, follow_up_state, follow_up_window
+from casework.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CloseReason,
+    Disclosure,
+    FieldContact,
+    FollowUp,
+    Intervention,
+    Person,
+)
+from casework.services.cases import personal_number_candidates
+
+# Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
+# Decisions and disclosure or consent entries can hold social-services information, so they are read
+# with the social assessment (the police see them only when a disclosure shares it).
+EVENT_FIELD_CLASS = {
+    CaseEvent.Kind.PROPOSED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.IDENTIFIED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.NOT_IDENTIFIED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.CATEGORY_CHANGED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.ASSIGNED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.REVIEWED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.CLOSED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.REOPENED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.POLICE_ASSESSMENT: FieldClass.POLICE_ASSESSMENT,
+    CaseEvent.Kind.SOCIAL_ASSESSMENT: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.FOLLOW_UP: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.DECISION: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.DISCLOSURE: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.DISCLOSURE_WITHDRAWN: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.CONSENT: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.INTERVENTION_OFFERED: FieldClass.INTERVENTIONS,
+    CaseEvent.Kind.INTERVENTION_ANSWERED: FieldClass.INTERVENTIONS,
+    CaseEvent.Kind.FIELD_CONTACT: FieldClass.FIELD_CONTACTS,
+}
+
+
+def _scoped(actor) -> QuerySet:
+    return scoping.scope_cases(Case.objects.select_related("person", "unit", "caseworker", "agreement"), actor)
+
+
+def get_case(*, actor, case_id) -> Case:
+    """One case the actor may see; raises Case.DoesNotExist otherwise (the view answers 404)."""
+    return _scoped(actor).get(pk=case_id)
+
+
+def disclosed_classes(*, case: Case) -> frozenset[str]:
+    """Field classes of the case that active disclosures (not withdrawn) share with the police."""
+    shared = Disclosure.objects.filter(case=case, withdrawn_at__isnull=True).values_list("field_classes", flat=True)
+    return frozenset(field_class for classes in shared for field_class in classes)
+
+
+def case_facts(*, actor, case: Case) -> CaseFacts:
+    return CaseFacts(
+        category=case.category,
+        assigned_to_user=scoping.is_assigned(case, actor),
+        disclosed=disclosed_classes(case=case),
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpBadge:
+    state: str
+    label: str
+    window: FollowUpWindow | None
+
+
+def follow_up_badge(*, case: Case, has_follow_up: bool, today: datetime.date) -> FollowUpBadge | None:
+    state = follow_up_state(
+        raised_on=case.raised_on, agreement=case.agreement, has_follow_up=has_follow_up, today=today
+    )
+    if state is None:
+        return None
+    window = follow_up_window(raised_on=case.raised_on, agreement=case.agreement)
+    return FollowUpBadge(state=str(state), label=str(FOLLOW_UP_STATE_LABELS[state]), window=window)
+
+
+# --- The case list --------------------------------------------------------------------------------------
+
+
+def readable_by_case(*, actor, cases: list[Case]) -> dict:
+    """case id -> the field classes the actor may read, for many (already scoped) cases in two queries:
+    the actor's units and the active disclosures. The batch form of case_facts + readable_classes."""
+    unit_ids = set(actor.user.units.values_list("pk", flat=True))
+    disclosed: dict = {}
+    if actor.has(Role.POLICE) and cases:
+        rows = Disclosure.objects.filter(case__in=cases, withdrawn_at__isnull=True).values_list(
+            "case_id", "field_classes"
+        )
+        for case_id, classes in rows:
+            disclosed.setdefault(case_id, set()).update(classes)
+    return {
+        case.pk: readable_classes(
+            actor.roles,
+            CaseFacts(
+                category=case.category,
+                assigned_to_user=case.caseworker_id == actor.user.pk or case.unit_id in unit_ids,
+                disclosed=frozenset(disclosed.get(case.pk, ())),
+            ),
+        )
+        for case in cases
+    }
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    readable: frozenset
+    badge: FollowUpBadge | None
+
+
+def case_list(*, actor, status: str = "", category: str = "") -> list[CaseRow]:
+    """The cases the actor may see, newest proposal first, each with the field classes the actor may
+    read and the follow-up badge where the social assessment is readable. A fixed number of queries
+    however many cases: the cases, the actor's units, the active disclosures."""
+    if actor is None or not roles_with_case_access(actor.roles):
+        raise PermissionDenied
+    cases = _scoped(actor).annotate(has_follow_up=Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    if category in ("lifestyle", "svansen"):
+        cases = cases.filter(category=category)
+    cases = list(cases)
+    readable_of = readable_by_case(actor=actor, cases=cases)
+    today = timezone.localdate()
+    result = []
+    for case in cases:
+        readable = readable_of[case.pk]
+        badge = None
+        if FieldClass.SOCIAL_ASSESSMENT in readable:
+            badge = follow_up_badge(case=case, has_follow_up=case.has_follow_up, today=today)
+        result.append(CaseRow(case=case, readable=readable, badge=badge))
+    return result
+
+
+# --- One case -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: CaseEvent
+    summary: str
+
+
+def _choice_label(choices, value) -> str:
+    return str(dict(choices).get(value, value or ""))
+
+
+def _event_summary(event: CaseEvent, agreement) -> str:
+    """A line about the event from its structured data (codes and dates, never personal data)."""
+    data, kind = event.data, event.kind
+    if kind in (CaseEvent.Kind.PROPOSED, CaseEvent.Kind.IDENTIFIED) and data.get("category"):
+        return agreement.category_label(data["category"])
+    if kind == CaseEvent.Kind.CATEGORY_CHANGED:
+        return _("Från %(from)s till %(to)s") % {
+            "from": agreement.category_label(data.get("from")),
+            "to": agreement.category_label(data.get("to")),
+        }
+    if kind == CaseEvent.Kind.CLOSED:
+        return _choice_label(CloseReason.choices, data.get("reason"))
+    if kind == CaseEvent.Kind.REOPENED and data.get("closed_on"):
+        return _("Var avslutat %(day)s (%(reason)s)") % {
+            "day": data["closed_on"],
+            "reason": _choice_label(CloseReason.choices, data.get("reason")),
+        }
+    if kind == CaseEvent.Kind.POLICE_ASSESSMENT and data.get("priority"):
+        return _("Polisen vill att ärendet prioriteras")
+    if kind in (CaseEvent.Kind.INTERVENTION_OFFERED, CaseEvent.Kind.INTERVENTION_ANSWERED):
+        return f"{data.get('type', '')}: {_choice_label(Intervention.Response.choices, data.get('response'))}"
+    if kind == CaseEvent.Kind.FOLLOW_UP:
+        outcome = _choice_label(FollowUp.Outcome.choices, data.get("outcome"))
+        return _("%(outcome)s, skriven efter fönstret") % {"outcome": outcome} if data.get("late") else outcome
+    if kind == CaseEvent.Kind.FIELD_CONTACT:
+        return _choice_label(FieldContact.Kind.choices, data.get("contact_kind"))
+    return ""
+
+
+@dataclass
+class CasePage:
+    """What the case page may show this actor; anything the actor may not read is absent (None/empty)."""
+
+    case: Case
+    readable: frozenset
+    writable: frozenset
+    person: Person | None = None
+    events: list = field(default_factory=list)
+    interventions: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
+    field_contacts: list = field(default_factory=list)
+    badge: FollowUpBadge | None = None
+    can_identify: bool = False
+    can_close: bool = False
+    can_reopen: bool = False
+    can_change_category: bool = False
+    can_offer: bool = False
+    can_follow_up: bool = False
+    can_assess_police: bool = False
+    can_assess_social: bool = False
+
+    @property
+    def persons(self) -> list[Person]:
+        return [self.person] if self.person else []
+
+
+def case_page(*, actor, case: Case) -> CasePage:
+    """Everything of one (already scoped) case that the actor may read, and what they may do with it."""
+    facts = case_facts(actor=actor, case=case)
+    readable = readable_classes(actor.roles, facts)
+    writable = writable_classes(actor.roles, facts)
+    page = CasePage(case=case, readable=readable, writable=writable)
+    if FieldClass.IDENTITY in readable:
+        page.person = case.person
+    kinds = [kind for kind, field_class in EVENT_FIELD_CLASS.items() if field_class in readable]
+    page.events = [
+        TimelineEntry(event=event, summary=_event_summary(event, case.agreement))
+        for event in case.events.filter(kind__in=kinds).select_related("by")
+    ]
+    if FieldClass.INTERVENTIONS in readable:
+        page.interventions = list(
+            Intervention.objects.filter(case=case).select_related("intervention_type", "recorded_by")
+        )
+    if FieldClass.SOCIAL_ASSESSMENT in readable:
+        page.follow_ups = list(FollowUp.objects.filter(case=case).select_related("author"))
+        page.badge = follow_up_badge(case=case, has_follow_up=bool(page.follow_ups), today=timezone.localdate())
+    if FieldClass.FIELD_CONTACTS in readable:
+        page.field_contacts = list(
+            FieldContact.objects.filter(case=case).select_related("recorded_by", "hot_spot", "concern_follow_up")
+        )
+    active = case.status == CaseStatus.ACTIVE
+    is_open = case.status in OPEN_STATUSES
+    page.can_identify = case.status == CaseStatus.PROPOSED and FieldClass.CASE_FRAME in writable
+    page.can_close = active and FieldClass.CASE_FRAME in writable
+    page.can_change_category = active and FieldClass.CASE_FRAME in writable
+    page.can_reopen = case.status == CaseStatus.CLOSED and FieldClass.CASE_FRAME in writable
+    page.can_offer = active and FieldClass.INTERVENTIONS in writable
+    page.can_follow_up = active and FieldClass.SOCIAL_ASSESSMENT in writable
+    page.can_assess_social = is_open and FieldClass.SOCIAL_ASSESSMENT in writable
+    page.can_assess_police = is_open and FieldClass.POLICE_ASSESSMENT in writable
+    return page
+
+
+# --- Finding a person -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    person: Person | None
+    open_case: Case | None
+
+
+def require_proposer(actor) -> None:
+    """Only the police and the social managers propose youths (and so search persons)."""
+    if actor is None or actor.agreement is None or not actor.has(Role.POLICE, Role.SOCIAL_MANAGER):
+        raise PermissionDenied
+
+
+def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatch:
+    """The person of the actor's agreement with exactly this personnummer or samordningsnummer (through
+    the blind index), and their open case if any. Only those who may propose search."""
+    require_proposer(actor)
+    person = Person.objects.filter(
+        agreement=actor.agreement, personal_number_index__in=personal_number_candidates(number)
+    ).first()
+    if person is None:
+        return PersonMatch(person=None, open_case=None)
+    open_case = Case.objects.filter(agreement=actor.agreement, person=person, status__in=OPEN_STATUSES).first()
+    return PersonMatch(person=person, open_case=open_case)
+
+
+def get_intervention(*, case: Case, intervention_id) -> Intervention:
+    """An intervention of an (already scoped) case; raises Intervention.DoesNotExist otherwise."""
+    return Intervention.objects.select_related("intervention_type", "case").get(case=case, pk=intervention_id)

@@ -1,0 +1,194 @@
+"""Reading meetings and their minutes.
+
+Who reads minutes follows the visibility matrix (FieldClass.MINUTES): the social services' roles read
+every meeting of their agreement, the police the meetings they attended. Inside the minutes, a case
+shows the youth's identity only to those whose case scope includes it; others see its number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accesscontrol import scoping
+from accesscontrol.models import Role
+from accesscontrol.visibility import MATRIX, FieldClass, Scope
+from casework.models import Case, Decision, Meeting, MeetingItem
+from casework.periods import PeriodKind, period_containing
+from casework.services.meetings import police_participants
+
+from .cases import readable_by_case
+from .targets import PeriodRow, targets_for_period
+
+
+def _minutes_scope(actor) -> Scope | None:
+    scopes = {MATRIX.get(role, {}).get(FieldClass.MINUTES) for role in actor.roles} - {None}
+    if any(grant.read is Scope.ALL for grant in scopes):
+        return Scope.ALL
+    if any(grant.read is Scope.ATTENDED for grant in scopes):
+        return Scope.ATTENDED
+    return None
+
+
+def visible_meetings(*, actor) -> QuerySet:
+    """The meetings whose minutes the actor may read; PermissionDenied for roles that read none."""
+    if actor is None or actor.agreement is None:
+        raise PermissionDenied
+    scope = _minutes_scope(actor)
+    if scope is None:
+        raise PermissionDenied
+    meetings = Meeting.objects.filter(agreement=actor.agreement).select_related("chair", "agreement")
+    if scope is Scope.ATTENDED:
+        meetings = meetings.filter(participants__user=actor.user)
+    return meetings
+
+
+def get_meeting(*, actor, meeting_id) -> Meeting:
+    """One meeting the actor may read; raises Meeting.DoesNotExist otherwise (the view answers 404)."""
+    return visible_meetings(actor=actor).get(pk=meeting_id)
+
+
+def may_schedule(actor) -> bool:
+    return actor is not None and actor.agreement is not None and actor.has(Role.SOCIAL_MANAGER)
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """A case on the agenda: `visible` says whether the actor's case scope includes it (else only its
+    number is shown), `readable` which of its field classes the actor may read."""
+
+    item: MeetingItem
+    case: Case
+    visible: bool
+    readable: frozenset
+
+    @property
+    def shows_identity(self) -> bool:
+        return self.visible and FieldClass.IDENTITY in self.readable
+
+    @property
+    def shows_police_assessment(self) -> bool:
+        return self.visible and FieldClass.POLICE_ASSESSMENT in self.readable
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    participants: list
+    proposals: list[AgendaEntry]
+    follow_ups: list[AgendaEntry]
+    decisions: list
+    open_decisions: list
+    approvals: list
+    addenda: list
+    targets: PeriodRow
+    can_edit: bool = False
+    can_record: bool = False
+    can_approve: bool = False
+    can_add_addendum: bool = False
+    can_assess_police: bool = False
+    needs_police_approval: bool = True
+    chair_approved: bool = False
+    police_approved: bool = False
+    shown_cases: list = field(default_factory=list)
+
+    @property
+    def persons(self) -> list:
+        return [entry.case.person for entry in self.proposals + self.follow_ups if entry.shows_identity]
+
+    @property
+    def field_classes(self) -> set:
+        classes = {FieldClass.MINUTES, FieldClass.CASE_FRAME}
+        entries = self.proposals + self.follow_ups
+        if any(entry.shows_identity for entry in entries):
+            classes.add(FieldClass.IDENTITY)
+        if any(entry.shows_police_assessment and entry.case.police_assessment for entry in entries):
+            classes.add(FieldClass.POLICE_ASSESSMENT)
+        return classes
+
+
+def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
+    """The agenda, the minutes and what the actor may do at this (already visible) meeting."""
+    items = list(
+        meeting.items.select_related("case__person", "case__agreement", "case__unit", "case__caseworker").order_by(
+            "case__number"
+        )
+    )
+    cases = [item.case for item in items]
+    visible_ids = set(
+        scoping.scope_cases(Case.objects.filter(pk__in=[case.pk for case in cases]), actor).values_list("pk", flat=True)
+    )
+    readable_of = readable_by_case(actor=actor, cases=[case for case in cases if case.pk in visible_ids])
+    entries = [
+        AgendaEntry(
+            item=item,
+            case=item.case,
+            visible=item.case_id in visible_ids,
+            readable=readable_of.get(item.case_id, frozenset()),
+        )
+        for item in items
+    ]
+    approvals = list(meeting.approvals.select_related("user"))
+    today = timezone.localdate()
+    is_manager = actor.has(Role.SOCIAL_MANAGER)
+    open_decisions = []
+    if not meeting.locked:
+        open_decisions = list(
+            Decision.objects.filter(
+                meeting__agreement_id=meeting.agreement_id, meeting__held_on__lt=meeting.held_on, done_on__isnull=True
+            )
+            .select_related("meeting", "responsible", "case")
+            .order_by("due_on", "created_at")
+        )
+    approved_by_me = any(approval.user_id == actor.user.pk for approval in approvals)
+    is_police_participant = actor.has(Role.POLICE) and police_participants(meeting).filter(user=actor.user).exists()
+    page = MeetingPage(
+        meeting=meeting,
+        participants=list(meeting.participants.select_related("user").order_by("user__first_name", "name")),
+        proposals=[entry for entry in entries if entry.item.kind == MeetingItem.Kind.PROPOSAL],
+        follow_ups=[entry for entry in entries if entry.item.kind != MeetingItem.Kind.PROPOSAL],
+        decisions=list(meeting.decisions.select_related("responsible", "case")),
+        open_decisions=open_decisions,
+        approvals=approvals,
+        addenda=list(meeting.addenda.select_related("author")),
+        targets=targets_for_period(
+            agreement=meeting.agreement, period=period_containing(meeting.held_on, PeriodKind.QUARTER)
+        ),
+        needs_police_approval=meeting.agreement.minutes_need_police_approval,
+        chair_approved=any(approval.as_chair for approval in approvals),
+        police_approved=any(approval.as_police for approval in approvals),
+    )
+    page.can_edit = is_manager and not meeting.locked
+    page.can_record = page.can_edit and meeting.held_on <= today
+    page.can_approve = (
+        not meeting.locked
+        and meeting.held
+        and not approved_by_me
+        and (meeting.chair_id == actor.user.pk or is_police_participant)
+    )
+    page.can_add_addendum = is_manager and meeting.locked
+    page.can_assess_police = actor.has(Role.POLICE) and not meeting.locked
+    page.shown_cases = [entry.case for entry in entries if entry.visible]
+    return page
+
+
+def decision_cases(*, meeting: Meeting) -> QuerySet:
+    """Cases a decision of this meeting can be about: those on its agenda."""
+    return Case.objects.filter(meeting_items__meeting=meeting).select_related("person").order_by("number")
+
+
+def participant_of(*, meeting: Meeting, participant_id):
+    return meeting.participants.filter(pk=participant_id).first()
+
+
+def decision_of_agreement(*, meeting: Meeting, decision_id) -> Decision | None:
+    """A decision of this or an earlier meeting of the same agreement (open decisions are followed up
+    at later meetings)."""
+    return (
+        Decision.objects.filter(pk=decision_id, meeting__agreement_id=meeting.agreement_id)
+        .select_related("meeting")
+        .first()
+    )

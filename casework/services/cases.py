@@ -1,0 +1,430 @@
+"""Cases: a youth proposed, identified (or not) at a meeting, assessed, re-categorised, closed, reopened.
+
+Every function is one transaction: it checks who may act, validates the input (a ValidationError keyed
+by form field, nothing saved), writes the change and its timeline event together.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accesscontrol import crypto
+from accesscontrol.models import Membership, Role, Unit
+from accesscontrol.visibility import FieldClass
+from casework import personal_numbers
+from casework.models import (
+    OPEN_STATUSES,
+    Agreement,
+    Area,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Category,
+    CloseReason,
+    Gender,
+    Meeting,
+    MeetingItem,
+    OrganisationKind,
+    Person,
+    RealisticAlternative,
+)
+
+from . import meetings
+from .timeline import add_event, refuse_future, require_role, require_status, require_writable
+
+PERSONAL_NUMBER_PURPOSE = "personal_number"
+NAME_PURPOSE = "name"
+
+
+class AgeNeedsConfirmation(ValidationError):
+    """The youth's age is outside the agreement's ages on the given day and the user has not confirmed it."""
+
+    def __init__(self, *, age: int, agreement: Agreement, on: datetime.date):
+        message = _(
+            "Ungdomen är %(age)s år den %(day)s, utanför överenskommelsens åldrar %(min)s–%(max)s år. "
+            "Kontrollera åldern och kryssa i rutan om du ändå vill gå vidare."
+        ) % {"age": age, "day": on.isoformat(), "min": agreement.min_age, "max": agreement.max_age}
+        super().__init__({"age_confirmed": [message]})
+
+
+class OpenCaseExists(ValidationError):
+    """The person already has an open case (proposed or active) in the agreement."""
+
+    def __init__(self, existing_case: Case):
+        super().__init__(
+            _(
+                "Personen har redan ett öppet ärende i överenskommelsen (ärende %(number)s). "
+                "Ett nytt kan inte läggas upp."
+            )
+            % {"number": existing_case.number},
+            code="open_case_exists",
+        )
+        self.existing_case = existing_case
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What a proposal needs to create a person who is not yet known."""
+
+    first_name: str
+    last_name: str
+    gender: str = Gender.UNKNOWN
+    area: Area | None = None
+    contact: dict = field(default_factory=dict)
+    guardians: list = field(default_factory=list)
+
+
+def parse_personal_number(text: str) -> personal_numbers.PersonalNumber:
+    try:
+        return personal_numbers.parse(text)
+    except personal_numbers.InvalidPersonalNumber as exc:
+        raise ValidationError({"personal_number": [str(exc)]}) from None
+
+
+def personal_number_candidates(number: personal_numbers.PersonalNumber) -> list[str]:
+    return crypto.blind_index_candidates(number.normalised, purpose=PERSONAL_NUMBER_PURPOSE)
+
+
+def check_age(*, number: personal_numbers.PersonalNumber, agreement: Agreement, on: datetime.date, confirmed: bool):
+    age = number.age_on(on)
+    if not confirmed and not agreement.min_age <= age <= agreement.max_age:
+        raise AgeNeedsConfirmation(age=age, agreement=agreement, on=on)
+
+
+def open_case_of(*, person: Person, agreement: Agreement) -> Case | None:
+    return Case.objects.filter(agreement=agreement, person=person, status__in=OPEN_STATUSES).first()
+
+
+def _create_person(*, agreement: Agreement, number: personal_numbers.PersonalNumber, details: PersonDetails) -> Person:
+    errors = {}
+    if not (details.first_name or "").strip():
+        errors["first_name"] = [_("Ange förnamn för en ny person.")]
+    if not (details.last_name or "").strip():
+        errors["last_name"] = [_("Ange efternamn för en ny person.")]
+    if details.gender not in Gender.values:
+        errors["gender"] = [_("Välj kön.")]
+    if details.area is not None and details.area.agreement_id != agreement.pk:
+        errors["area"] = [_("Området hör inte till överenskommelsen.")]
+    if errors:
+        raise ValidationError(errors)
+    first, last = details.first_name.strip(), details.last_name.strip()
+    return Person.objects.create(
+        agreement=agreement,
+        personal_number=number.normalised,
+        personal_number_index=crypto.blind_index(number.normalised, purpose=PERSONAL_NUMBER_PURPOSE),
+        first_name=first,
+        last_name=last,
+        name_index=crypto.blind_index(crypto.normalise_name(f"{first} {last}"), purpose=NAME_PURPOSE),
+        birth_year=number.birth_year,
+        gender=details.gender,
+        area=details.area,
+        contact=details.contact,
+        guardians=details.guardians,
+        # The cell-key method of the statistics needs a fixed random number per person.
+        statistics_key=secrets.SystemRandom().random(),
+    )
+
+
+def _next_case_number(agreement: Agreement, year: int) -> str:
+    """Numbers run per agreement and year (2026-0001, …); the caller holds the agreement row lock."""
+    last = (
+        Case.objects.filter(agreement=agreement, number__startswith=f"{year}-")
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.split("-")[1]) + 1 if last else 1
+    return f"{year}-{sequence:04d}"
+
+
+@transaction.atomic
+def propose_case(
+    *,
+    actor,
+    personal_number: str,
+    category: str,
+    reason: str,
+    proposed_on: datetime.date,
+    person_details: PersonDetails | None = None,
+    age_confirmed: bool = False,
+) -> Case:
+    """Propose a youth for the next meeting. Finds the person by exact personnummer or samordningsnummer
+    (blind index) or creates them from `person_details`; refuses a second open case for the same person
+    in the agreement (pointing to it), an unconfirmed age outside the agreement's ages, a future date."""
+    require_role(actor, Role.POLICE, Role.SOCIAL_MANAGER)
+    agreement = Agreement.objects.select_for_update().get(pk=actor.agreement.pk)
+    number = parse_personal_number(personal_number)
+    errors = {}
+    if category not in Category.values:
+        errors["category"] = [_("Välj en kategori.")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Beskriv varför ungdomen föreslås.")]
+    if errors:
+        raise ValidationError(errors)
+    refuse_future(proposed_on, field="proposed_on")
+    check_age(number=number, agreement=agreement, on=proposed_on, confirmed=age_confirmed)
+    person = Person.objects.filter(
+        agreement=agreement, personal_number_index__in=personal_number_candidates(number)
+    ).first()
+    if person is None:
+        if person_details is None:
+            raise ValidationError({"first_name": [_("Personen finns inte i Samsyn: fyll i namn och uppgifter.")]})
+        person = _create_person(agreement=agreement, number=number, details=person_details)
+    elif existing := open_case_of(person=person, agreement=agreement):
+        raise OpenCaseExists(existing)
+    by_police = actor.has(Role.POLICE) and not actor.has(Role.SOCIAL_MANAGER)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                agreement=agreement,
+                person=person,
+                number=_next_case_number(agreement, proposed_on.year),
+                category=category,
+                status=CaseStatus.PROPOSED,
+                proposed_by=actor.user,
+                proposed_by_kind=OrganisationKind.POLICE if by_police else OrganisationKind.SOCIAL_SERVICES,
+                proposed_on=proposed_on,
+                proposal_reason=reason.strip(),
+            )
+    except IntegrityError:
+        # Another request opened a case for the same person between our check and our insert.
+        existing = open_case_of(person=person, agreement=agreement)
+        if existing is None:
+            raise
+        raise OpenCaseExists(existing) from None
+    add_event(
+        case=case, kind=CaseEvent.Kind.PROPOSED, by=actor.user, occurred_on=proposed_on, data={"category": category}
+    )
+    meetings.add_to_next_agenda(case=case)
+    return case
+
+
+def _require_unit_and_caseworker(agreement: Agreement, unit: Unit | None, caseworker) -> None:
+    errors = {}
+    if unit is None or unit.organisation_id != agreement.social_services_id:
+        errors["unit"] = [_("Välj en enhet inom socialtjänsten.")]
+    if caseworker is not None:
+        is_caseworker = Membership.objects.filter(user=caseworker, agreement=agreement, role=Role.CASEWORKER).exists()
+        if not is_caseworker:
+            errors["caseworker"] = [_("Personen är inte handläggare i överenskommelsen.")]
+        elif unit is not None and not caseworker.units.filter(pk=unit.pk).exists():
+            errors["caseworker"] = [_("Handläggaren hör inte till den valda enheten.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def identify_case(
+    *,
+    actor,
+    case: Case,
+    meeting: Meeting,
+    category: str,
+    raised_on: datetime.date,
+    unit: Unit,
+    caseworker=None,
+    note: str = "",
+    age_confirmed: bool = False,
+) -> Case:
+    """Identify a proposal as a case at a meeting: category, raised-on date, responsible unit and
+    caseworker. Only a proposal, only at a meeting whose minutes are not approved, never with a future
+    raised-on date; an age outside the agreement's ages on that date needs confirming."""
+    require_writable(actor, case, FieldClass.CASE_FRAME)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
+    require_status(case, CaseStatus.PROPOSED, message=_("Bara föreslagna ärenden kan identifieras."))
+    if category not in Category.values:
+        raise ValidationError({"category": [_("Välj en kategori.")]})
+    refuse_future(raised_on, field="raised_on")
+    if raised_on < case.proposed_on:
+        raise ValidationError({"raised_on": [_("Aktualiseringsdatumet kan inte ligga före förslagsdatumet.")]})
+    _require_unit_and_caseworker(case.agreement, unit, caseworker)
+    number = personal_numbers.parse(case.person.personal_number)
+    check_age(number=number, agreement=case.agreement, on=raised_on, confirmed=age_confirmed)
+    proposed_category = case.category
+    case.status = CaseStatus.ACTIVE
+    case.category = category
+    case.identified_category = category
+    case.raised_on = raised_on
+    case.meeting = meeting
+    case.unit = unit
+    case.caseworker = caseworker
+    case.save()
+    MeetingItem.objects.get_or_create(meeting=meeting, case=case, defaults={"kind": MeetingItem.Kind.PROPOSAL})
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.IDENTIFIED,
+        by=actor.user,
+        occurred_on=raised_on,
+        data={
+            "category": category,
+            "proposed_category": proposed_category,
+            "meeting": str(meeting.pk),
+            "unit": unit.pk,
+            "caseworker": caseworker.pk if caseworker else None,
+        },
+        note=note.strip(),
+    )
+    return case
+
+
+@transaction.atomic
+def mark_not_identified(*, actor, case: Case, meeting: Meeting, note: str) -> Case:
+    """The meeting decided not to identify the proposal; the person may be proposed again later."""
+    require_writable(actor, case, FieldClass.CASE_FRAME)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
+    require_status(case, CaseStatus.PROPOSED, message=_("Bara föreslagna ärenden kan avföras."))
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Skriv kort varför förslaget inte identifierades.")]})
+    case.status = CaseStatus.NOT_IDENTIFIED
+    case.meeting = meeting
+    case.save()
+    MeetingItem.objects.get_or_create(meeting=meeting, case=case, defaults={"kind": MeetingItem.Kind.PROPOSAL})
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.NOT_IDENTIFIED,
+        by=actor.user,
+        occurred_on=meeting.held_on,
+        data={"meeting": str(meeting.pk)},
+        note=note.strip(),
+    )
+    return case
+
+
+@transaction.atomic
+def change_category(*, actor, case: Case, category: str, changed_on: datetime.date, note: str) -> Case:
+    """A category change of an active case (e.g. svansen → lifestyle) as an event; the identified
+    category stays what the meeting decided."""
+    require_writable(actor, case, FieldClass.CASE_FRAME)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan byta kategori."))
+    if category not in Category.values:
+        raise ValidationError({"category": [_("Välj en kategori.")]})
+    if category == case.category:
+        raise ValidationError({"category": [_("Ärendet har redan den kategorin.")]})
+    refuse_future(changed_on, field="changed_on")
+    if changed_on < case.raised_on:
+        raise ValidationError({"changed_on": [_("Datumet kan inte ligga före aktualiseringsdatumet.")]})
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Skriv varför kategorin ändras.")]})
+    previous = case.category
+    case.category = category
+    case.save()
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.CATEGORY_CHANGED,
+        by=actor.user,
+        occurred_on=changed_on,
+        data={"from": previous, "to": category},
+        note=note.strip(),
+    )
+    return case
+
+
+@transaction.atomic
+def record_police_assessment(*, actor, case: Case, assessment: str, priority: bool) -> Case:
+    """The police's view of a proposed or active case, and whether the police want it prioritised.
+    The previous assessment stays on the timeline."""
+    require_writable(actor, case, FieldClass.POLICE_ASSESSMENT)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_status(case, *OPEN_STATUSES, message=_("Ärendet är inte öppet."))
+    if not (assessment or "").strip():
+        raise ValidationError({"assessment": [_("Skriv polisens bedömning.")]})
+    case.police_assessment = assessment.strip()
+    case.police_priority = priority
+    case.save()
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.POLICE_ASSESSMENT,
+        by=actor.user,
+        data={"priority": priority},
+        note=case.police_assessment,
+    )
+    return case
+
+
+@transaction.atomic
+def record_social_assessment(
+    *, actor, case: Case, assessment: str, realistic_alternative: str, records_reference: str
+) -> Case:
+    """The social services' assessment, the realistic alternative to a home-based solution (for the cost
+    comparison) and the reference to the municipality's own records. Each version stays on the timeline."""
+    require_writable(actor, case, FieldClass.SOCIAL_ASSESSMENT)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_status(case, *OPEN_STATUSES, message=_("Ärendet är inte öppet."))
+    if not (assessment or "").strip():
+        raise ValidationError({"assessment": [_("Skriv socialtjänstens bedömning.")]})
+    if realistic_alternative not in RealisticAlternative.values:
+        raise ValidationError({"realistic_alternative": [_("Välj ett alternativ.")]})
+    case.social_assessment = assessment.strip()
+    case.realistic_alternative = realistic_alternative
+    case.records_reference = (records_reference or "").strip()
+    case.save()
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.SOCIAL_ASSESSMENT,
+        by=actor.user,
+        data={"realistic_alternative": realistic_alternative},
+        note=case.social_assessment,
+    )
+    return case
+
+
+@transaction.atomic
+def close_case(*, actor, case: Case, reason: str, closed_on: datetime.date, note: str = "") -> Case:
+    """Close an active case with a reason; the closing is an event and the case keeps its history."""
+    require_writable(actor, case, FieldClass.CASE_FRAME)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan avslutas."))
+    if reason not in CloseReason.values:
+        raise ValidationError({"reason": [_("Välj en avslutsorsak.")]})
+    if reason == CloseReason.OTHER and not (note or "").strip():
+        raise ValidationError({"note": [_("Beskriv orsaken när du väljer ”Annat”.")]})
+    refuse_future(closed_on, field="closed_on")
+    if closed_on < case.raised_on:
+        raise ValidationError({"closed_on": [_("Ärendet kan inte avslutas före aktualiseringsdatumet.")]})
+    case.status = CaseStatus.CLOSED
+    case.closed_on = closed_on
+    case.close_reason = reason
+    case.save()
+    add_event(
+        case=case, kind=CaseEvent.Kind.CLOSED, by=actor.user, occurred_on=closed_on, data={"reason": reason}, note=note
+    )
+    return case
+
+
+@transaction.atomic
+def reopen_case(*, actor, case: Case, reopened_on: datetime.date, note: str) -> Case:
+    """Reopen a closed case. The closing stays on the timeline; a person with another open case in
+    the agreement is refused, pointing to it."""
+    require_writable(actor, case, FieldClass.CASE_FRAME)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_status(case, CaseStatus.CLOSED, message=_("Bara avslutade ärenden kan återöppnas."))
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Skriv varför ärendet återöppnas.")]})
+    refuse_future(reopened_on, field="reopened_on")
+    if reopened_on < case.closed_on:
+        raise ValidationError({"reopened_on": [_("Datumet kan inte ligga före avslutsdatumet.")]})
+    if existing := open_case_of(person=case.person, agreement=case.agreement):
+        raise OpenCaseExists(existing)
+    previous = {"closed_on": case.closed_on.isoformat(), "reason": case.close_reason}
+    case.status = CaseStatus.ACTIVE
+    case.closed_on = None
+    case.close_reason = ""
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        existing = open_case_of(person=case.person, agreement=case.agreement)
+        if existing is None:
+            raise
+        raise OpenCaseExists(existing) from None
+    add_event(case=case, kind=CaseEvent.Kind.REOPENED, by=actor.user, occurred_on=reopened_on, data=previous, note=note)
+    return case

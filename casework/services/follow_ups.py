@@ -1,0 +1,90 @@
+"""The 3–6-month follow-up of a case (the window is the agreement's, casework.follow_up)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accesscontrol.visibility import FieldClass
+from casework.follow_up import follow_up_window
+from casework.models import Case, CaseEvent, CaseStatus, FollowUp
+
+from .timeline import add_event, refuse_future, require_writable
+
+
+@transaction.atomic
+def write_follow_up(
+    *,
+    actor,
+    case: Case,
+    written_on: datetime.date,
+    youth_view: str,
+    social_view: str,
+    outcome: str,
+    police_view: str = "",
+    partners_view: str = "",
+    helped: str = "",
+    hindered: str = "",
+    collaboration: str = "",
+) -> FollowUp:
+    """A follow-up of an active case with every perspective and an outcome. Refused before the window
+    opens (with the date it opens), in the future, on a closed or unidentified case; after the window
+    closes it is accepted and marked late."""
+    require_writable(actor, case, FieldClass.SOCIAL_ASSESSMENT)
+    case = Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("Ärendet är avslutat: en uppföljning kan inte skrivas."), code="closed")
+    if case.status != CaseStatus.ACTIVE:
+        raise ValidationError(_("Ärendet är inte identifierat: det finns inget att följa upp än."), code="status")
+    errors = {}
+    if not (youth_view or "").strip():
+        errors["youth_view"] = [_("Beskriv ungdomens egen bild (och föräldrarnas).")]
+    if not (social_view or "").strip():
+        errors["social_view"] = [_("Beskriv socialtjänstens bild.")]
+    if outcome not in FollowUp.Outcome.values:
+        errors["outcome"] = [_("Välj ett utfall.")]
+    if errors:
+        raise ValidationError(errors)
+    refuse_future(written_on, field="written_on")
+    window = follow_up_window(raised_on=case.raised_on, agreement=case.agreement)
+    if written_on < window.opens_on:
+        raise ValidationError(
+            {
+                "written_on": [
+                    _(
+                        "För tidigt: uppföljningen görs tidigast %(opens)s, %(months)s månader efter "
+                        "aktualiseringen %(raised)s."
+                    )
+                    % {
+                        "opens": window.opens_on.isoformat(),
+                        "months": case.agreement.follow_up_opens_months,
+                        "raised": case.raised_on.isoformat(),
+                    }
+                ]
+            }
+        )
+    follow_up = FollowUp.objects.create(
+        case=case,
+        written_on=written_on,
+        youth_view=youth_view.strip(),
+        social_view=social_view.strip(),
+        police_view=(police_view or "").strip(),
+        partners_view=(partners_view or "").strip(),
+        helped=(helped or "").strip(),
+        hindered=(hindered or "").strip(),
+        collaboration=(collaboration or "").strip(),
+        outcome=outcome,
+        late=written_on > window.closes_on,
+        author=actor.user,
+    )
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.FOLLOW_UP,
+        by=actor.user,
+        occurred_on=written_on,
+        data={"follow_up": str(follow_up.pk), "outcome": outcome, "late": follow_up.late},
+    )
+    return follow_up

@@ -1,0 +1,118 @@
+"""Interventions from the agreement's catalogue offered to a case, and the youth's answer.
+
+Each function is one transaction that checks the actor may write interventions of the case (the
+social manager, or a caseworker the case is assigned to), validates the dates and writes the
+intervention with its timeline event.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accesscontrol.visibility import FieldClass
+from casework.models import Case, CaseEvent, CaseStatus, Intervention, InterventionType
+
+from .timeline import add_event, refuse_future, require_status, require_writable
+
+
+def _check_course(
+    *, offered_on: datetime.date, response: str, starts_on: datetime.date | None, ends_on: datetime.date | None
+) -> None:
+    if response not in Intervention.Response.values:
+        raise ValidationError({"response": [_("Välj ungdomens svar.")]})
+    errors = {}
+    if response != Intervention.Response.ACCEPTED and (starts_on or ends_on):
+        errors["starts_on"] = [_("Start och slut anges bara för en insats som ungdomen har tackat ja till.")]
+    elif ends_on and not starts_on:
+        errors["starts_on"] = [_("Ange startdatum när du anger slutdatum.")]
+    elif starts_on and starts_on < offered_on:
+        errors["starts_on"] = [_("Insatsen kan inte starta innan den erbjöds.")]
+    elif starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = [_("Slutdatumet kan inte ligga före startdatumet.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _summary(intervention: Intervention) -> dict:
+    return {
+        "intervention": str(intervention.pk),
+        "type": intervention.intervention_type.name,
+        "response": intervention.response,
+    }
+
+
+@transaction.atomic
+def offer_intervention(
+    *,
+    actor,
+    case: Case,
+    intervention_type: InterventionType,
+    offered_on: datetime.date,
+    response: str = Intervention.Response.PENDING,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    provider: str = "",
+    occasions: int | None = None,
+    note: str = "",
+) -> Intervention:
+    """Offer an active case an intervention from the agreement's active catalogue. Refuses a future
+    offer date, a start before the offer, an end before the start, dates on an offer not accepted."""
+    require_writable(actor, case, FieldClass.INTERVENTIONS)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_status(case, CaseStatus.ACTIVE, message=_("Insatser erbjuds bara i aktuella ärenden."))
+    if intervention_type.agreement_id != case.agreement_id or not intervention_type.active:
+        raise ValidationError({"intervention_type": [_("Välj en insats ur överenskommelsens katalog.")]})
+    refuse_future(offered_on, field="offered_on")
+    _check_course(offered_on=offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
+    intervention = Intervention.objects.create(
+        case=case,
+        intervention_type=intervention_type,
+        offered_on=offered_on,
+        response=response,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        provider=(provider or "").strip(),
+        occasions=occasions,
+        note=(note or "").strip(),
+        recorded_by=actor.user,
+    )
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.INTERVENTION_OFFERED,
+        by=actor.user,
+        occurred_on=offered_on,
+        data=_summary(intervention),
+    )
+    return intervention
+
+
+@transaction.atomic
+def record_intervention_response(
+    *,
+    actor,
+    intervention: Intervention,
+    response: str,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    provider: str = "",
+    occasions: int | None = None,
+) -> Intervention:
+    """The youth's answer and the course of the intervention (start, end, provider, occasions); each
+    update is an entry on the timeline."""
+    case = intervention.case
+    require_writable(actor, case, FieldClass.INTERVENTIONS)
+    intervention = Intervention.objects.select_for_update().select_related("intervention_type").get(pk=intervention.pk)
+    require_status(case, CaseStatus.ACTIVE, message=_("Insatser ändras bara i aktuella ärenden."))
+    _check_course(offered_on=intervention.offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
+    intervention.response = response
+    intervention.starts_on = starts_on
+    intervention.ends_on = ends_on
+    intervention.provider = (provider or "").strip()
+    intervention.occasions = occasions
+    intervention.save()
+    add_event(case=case, kind=CaseEvent.Kind.INTERVENTION_ANSWERED, by=actor.user, data=_summary(intervention))
+    return intervention

@@ -1,0 +1,44 @@
+from django.urls import path
+
+from .views import care, cases, meetings
+
+app_name = "casework"
+
+urlpatterns = [
+    path("arenden/", cases.case_list_view, name="case_list"),
+    path("arenden/<uuid:case_id>/", cases.case_detail_view, name="case_detail"),
+    path("arenden/<uuid:case_id>/polisens-bedomning/", cases.police_assessment_view, name="police_assessment"),
+    path("arenden/<uuid:case_id>/socialtjanstens-bedomning/", cases.social_assessment_view, name="social_assessment"),
+    path("arenden/<uuid:case_id>/kategori/", cases.change_category_view, name="change_category"),
+    path("arenden/<uuid:case_id>/avsluta/", cases.close_case_view, name="close_case"),
+    path("arenden/<uuid:case_id>/ateroppna/", cases.reopen_case_view, name="reopen_case"),
+    path("arenden/<uuid:case_id>/insatser/ny/", care.offer_intervention_view, name="offer_intervention"),
+    path(
+        "arenden/<uuid:case_id>/insatser/<uuid:intervention_id>/",
+        care.intervention_response_view,
+        name="intervention_response",
+    ),
+    path("arenden/<uuid:case_id>/uppfoljning/", care.follow_up_view, name="follow_up"),
+    path("forslag/ny/", cases.propose_view, name="propose"),
+    path("moten/", meetings.meeting_list_view, name="meeting_list"),
+    path("moten/nytt/", meetings.schedule_meeting_view, name="schedule_meeting"),
+    path("moten/<uuid:meeting_id>/", meetings.meeting_detail_view, name="meeting_detail"),
+    path("moten/<uuid:meeting_id>/protokoll.pdf", meetings.minutes_pdf_view, name="minutes_pdf"),
+    path("moten/<uuid:meeting_id>/deltagare/", meetings.participants_view, name="meeting_participants"),
+    path(
+        "moten/<uuid:meeting_id>/deltagare/<int:participant_id>/ta-bort/",
+        meetings.remove_participant_view,
+        name="remove_participant",
+    ),
+    path("moten/<uuid:meeting_id>/forslag/<uuid:case_id>/", meetings.identify_view, name="identify"),
+    path("moten/<uuid:meeting_id>/resonemang/", meetings.reasoning_view, name="meeting_reasoning"),
+    path("moten/<uuid:meeting_id>/beslut/nytt/", meetings.add_decision_view, name="add_decision"),
+    path(
+        "moten/<uuid:meeting_id>/beslut/<uuid:decision_id>/klart/",
+        meetings.decision_done_view,
+        name="decision_done",
+    ),
+    path("moten/<uuid:meeting_id>/dagordning/", meetings.refresh_agenda_view, name="refresh_agenda"),
+    path("moten/<uuid:meeting_id>/justera/", meetings.approve_minutes_view, name="approve_minutes"),
+    path("moten/<uuid:meeting_id>/tillagg/", meetings.addendum_view, name="add_addendum"),
+]

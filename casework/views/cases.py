@@ -1,0 +1,182 @@
+"""Case pages: the list, one case, proposing a youth, and the case-level decisions."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accesscontrol.visibility import FieldClass
+from audit.access import log_read
+from casework.forms import cases as case_forms
+from casework.models import CaseStatus, Category
+from casework.selectors import cases as case_selectors
+from casework.services import cases as case_services
+
+from .access import case_form_page, submit, visible_case_or_404
+
+
+def case_list_view(request):
+    actor = request.actor
+    status = request.GET.get("status", "")
+    category = request.GET.get("category", "")
+    rows = case_selectors.case_list(actor=actor, status=status, category=category)
+    shown = [row for row in rows if FieldClass.IDENTITY in row.readable]
+    log_read(
+        request,
+        page="casework:case_list",
+        cases=[row.case for row in rows],
+        persons=[row.case.person for row in shown],
+        field_classes=set().union(*(row.readable & {FieldClass.IDENTITY, FieldClass.CASE_FRAME} for row in rows)),
+    )
+    context = {
+        "rows": rows,
+        "status": status,
+        "category": category,
+        "statuses": CaseStatus.choices,
+        "categories": [(value, actor.agreement.category_label(value)) for value in Category.values],
+        "shows_badges": any(row.badge for row in rows),
+    }
+    return render(request, "casework/case_list.html", context)
+
+
+def case_detail_view(request, case_id):
+    case = visible_case_or_404(request, case_id, page="casework:case_detail")
+    page = case_selectors.case_page(actor=request.actor, case=case)
+    log_read(request, page="casework:case_detail", cases=[case], persons=page.persons, field_classes=page.readable)
+    return render(request, "casework/case_detail.html", {"page": page, "case": case})
+
+
+def propose_view(request):
+    """Two steps on one address: the personal number first (found through the blind index, never put
+    in a URL), then the proposal, with the person's details when they are new."""
+    actor = request.actor
+    case_selectors.require_proposer(actor)
+    lookup = case_forms.PersonalNumberForm(request.POST or None)
+    if not lookup.is_valid():
+        return render(request, "casework/propose.html", {"lookup_form": lookup})
+    match = case_selectors.find_person(actor=actor, number=lookup.cleaned_data["personal_number"])
+    if match.open_case:
+        lookup.add_error(None, case_services.OpenCaseExists(match.open_case))
+        log_read(request, page="casework:propose", cases=[match.open_case], persons=[match.person])
+        return render(request, "casework/propose.html", {"lookup_form": lookup, "existing_case": match.open_case})
+    form_class = case_forms.ProposeForm if match.person else case_forms.NewPersonProposeForm
+    posted = request.POST if request.POST.get("step") == "details" else None
+    initial = {"personal_number": lookup.cleaned_data["personal_number"].display}
+    form = form_class(posted, agreement=actor.agreement, initial=initial)
+    existing_case = None
+
+    def propose(data):
+        nonlocal existing_case
+        try:
+            return case_services.propose_case(
+                actor=actor,
+                personal_number=data["personal_number"].normalised,
+                category=data["category"],
+                reason=data["reason"],
+                proposed_on=data["proposed_on"],
+                person_details=form.person_details(),
+                age_confirmed=bool(data.get("age_confirmed")),
+            )
+        except case_services.OpenCaseExists as exc:
+            existing_case = exc.existing_case
+            raise
+
+    if posted is not None and (
+        response := submit(
+            request,
+            form,
+            propose,
+            done=_("Förslaget är registrerat."),
+            success_url=lambda case: reverse("casework:case_detail", args=[case.pk]),
+        )
+    ):
+        return response
+    if match.person:
+        log_read(request, page="casework:propose", persons=[match.person], field_classes=[FieldClass.IDENTITY])
+    context = {"form": form, "person": match.person, "existing_case": existing_case}
+    return render(request, "casework/propose.html", context)
+
+
+def police_assessment_view(request, case_id):
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        page="casework:police_assessment",
+        may=lambda page: page.can_assess_police,
+        form_class=case_forms.PoliceAssessmentForm,
+        form_kwargs=lambda case: {"initial": {"assessment": case.police_assessment, "priority": case.police_priority}},
+        perform=lambda case, data: case_services.record_police_assessment(actor=actor, case=case, **data),
+        title=_("Polisens bedömning"),
+        submit_label=_("Spara bedömningen"),
+        done=_("Polisens bedömning är sparad."),
+        shown=(FieldClass.POLICE_ASSESSMENT,),
+    )
+
+
+def social_assessment_view(request, case_id):
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        page="casework:social_assessment",
+        may=lambda page: page.can_assess_social,
+        form_class=case_forms.SocialAssessmentForm,
+        form_kwargs=lambda case: {
+            "initial": {
+                "assessment": case.social_assessment,
+                "realistic_alternative": case.realistic_alternative,
+                "records_reference": case.records_reference,
+            }
+        },
+        perform=lambda case, data: case_services.record_social_assessment(actor=actor, case=case, **data),
+        title=_("Socialtjänstens bedömning"),
+        submit_label=_("Spara bedömningen"),
+        done=_("Socialtjänstens bedömning är sparad."),
+        shown=(FieldClass.SOCIAL_ASSESSMENT,),
+    )
+
+
+def change_category_view(request, case_id):
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        page="casework:change_category",
+        may=lambda page: page.can_change_category,
+        form_class=case_forms.ChangeCategoryForm,
+        form_kwargs=lambda case: {"case": case},
+        perform=lambda case, data: case_services.change_category(actor=actor, case=case, **data),
+        title=_("Ändra kategori"),
+        submit_label=_("Ändra kategorin"),
+        done=_("Kategorin är ändrad. Ändringen syns i ärendets historik."),
+    )
+
+
+def close_case_view(request, case_id):
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        page="casework:close_case",
+        may=lambda page: page.can_close,
+        form_class=case_forms.CloseCaseForm,
+        perform=lambda case, data: case_services.close_case(actor=actor, case=case, **data),
+        title=_("Avsluta ärende"),
+        submit_label=_("Avsluta ärendet"),
+        done=_("Ärendet är avslutat."),
+    )
+
+
+def reopen_case_view(request, case_id):
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        page="casework:reopen_case",
+        may=lambda page: page.can_reopen,
+        form_class=case_forms.ReopenCaseForm,
+        perform=lambda case, data: case_services.reopen_case(actor=actor, case=case, **data),
+        title=_("Återöppna ärende"),
+        submit_label=_("Återöppna ärendet"),
+        done=_("Ärendet är återöppnat. Avslutet finns kvar i historiken."),
+    )

@@ -1,0 +1,281 @@
+"""Meeting pages: the list, scheduling, the working page during the meeting (agenda, participants,
+identification, reasoning, decisions), approval, addenda, and the minutes as PDF."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.access import log_denied, log_read
+from casework.forms import cases as case_forms
+from casework.forms import meetings as meeting_forms
+from casework.models import CaseStatus, Meeting
+from casework.selectors import cases as case_selectors
+from casework.selectors import meetings as meeting_selectors
+from casework.services import cases as case_services
+from casework.services import meetings as meeting_services
+
+from .access import submit
+
+
+def _meeting_or_404(request, meeting_id, *, page: str) -> Meeting:
+    try:
+        return meeting_selectors.get_meeting(actor=request.actor, meeting_id=meeting_id)
+    except Meeting.DoesNotExist:
+        log_denied(request, page=page)
+        raise Http404 from None
+
+
+def _page_or_403(request, meeting_id, *, page: str, may) -> meeting_selectors.MeetingPage:
+    meeting = _meeting_or_404(request, meeting_id, page=page)
+    meeting_page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
+    if not may(meeting_page):
+        raise PermissionDenied
+    return meeting_page
+
+
+def _back(meeting) -> str:
+    return reverse("casework:meeting_detail", args=[meeting.pk])
+
+
+def meeting_list_view(request):
+    meetings = meeting_selectors.visible_meetings(actor=request.actor).order_by("-held_on")
+    context = {"meetings": meetings, "may_schedule": meeting_selectors.may_schedule(request.actor)}
+    return render(request, "casework/meeting_list.html", context)
+
+
+def schedule_meeting_view(request):
+    actor = request.actor
+    if not meeting_selectors.may_schedule(actor):
+        raise PermissionDenied
+    form = meeting_forms.ScheduleMeetingForm(request.POST or None, agreement=actor.agreement, chair=actor.user)
+    response = submit(
+        request,
+        form,
+        lambda data: meeting_services.schedule_meeting(actor=actor, **data),
+        done=_("Mötet är planerat och dagordningen är skapad."),
+        success_url=_back,
+    )
+    return response or render(request, "casework/meeting_form.html", {"form": form, "title": _("Planera möte")})
+
+
+def meeting_detail_view(request, meeting_id):
+    meeting = _meeting_or_404(request, meeting_id, page="casework:meeting_detail")
+    page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
+    log_read(
+        request,
+        page="casework:meeting_detail",
+        cases=page.shown_cases,
+        persons=page.persons,
+        field_classes=page.field_classes,
+    )
+    return render(request, "casework/meeting_detail.html", {"page": page, "meeting": meeting})
+
+
+def minutes_pdf_view(request, meeting_id):
+    """The minutes as PDF: the same minutes template as the page, rendered by WeasyPrint."""
+    from weasyprint import HTML
+
+    meeting = _meeting_or_404(request, meeting_id, page="casework:minutes_pdf")
+    page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
+    html = render_to_string("casework/minutes_document.html", {"page": page, "meeting": meeting}, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    log_read(
+        request,
+        page="casework:minutes_pdf",
+        cases=page.shown_cases,
+        persons=page.persons,
+        field_classes=page.field_classes,
+        export=True,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="protokoll-{meeting.held_on.isoformat()}.pdf"'
+    return response
+
+
+def participants_view(request, meeting_id):
+    actor = request.actor
+    page = _page_or_403(request, meeting_id, page="casework:meeting_participants", may=lambda p: p.can_edit)
+    meeting = page.meeting
+    posted = request.POST.get("kind")
+    user_form = meeting_forms.ParticipantForm(request.POST if posted == "user" else None, meeting=meeting)
+    external_form = meeting_forms.ExternalParticipantForm(request.POST if posted == "external" else None)
+    form = user_form if posted == "user" else external_form
+    response = submit(
+        request,
+        form,
+        lambda data: meeting_services.add_participant(actor=actor, meeting=meeting, **data),
+        done=_("Deltagaren är tillagd."),
+        success_url=reverse("casework:meeting_participants", args=[meeting.pk]),
+    )
+    context = {"page": page, "meeting": meeting, "user_form": user_form, "external_form": external_form}
+    return response or render(request, "casework/meeting_participants.html", context)
+
+
+@require_POST
+def remove_participant_view(request, meeting_id, participant_id):
+    page = _page_or_403(request, meeting_id, page="casework:remove_participant", may=lambda p: p.can_edit)
+    participant = meeting_selectors.participant_of(meeting=page.meeting, participant_id=participant_id)
+    if participant is None:
+        raise Http404
+    try:
+        meeting_services.remove_participant(actor=request.actor, participant=participant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Deltagaren är borttagen."))
+    return redirect("casework:meeting_participants", meeting_id=page.meeting.pk)
+
+
+def identify_view(request, meeting_id, case_id):
+    """The meeting's decision on one proposal on its agenda."""
+    actor = request.actor
+    page = _page_or_403(request, meeting_id, page="casework:identify", may=lambda p: p.can_record)
+    entry = next((e for e in page.proposals if e.case.pk == case_id and e.visible), None)
+    if entry is None or entry.case.status != CaseStatus.PROPOSED:
+        log_denied(request, page="casework:identify", cases=[case_id])
+        raise Http404
+    case, meeting = entry.case, page.meeting
+    form = case_forms.IdentifyForm(request.POST or None, case=case, meeting=meeting)
+
+    def decide(data):
+        if data["outcome"] == form.NOT_IDENTIFIED:
+            return case_services.mark_not_identified(actor=actor, case=case, meeting=meeting, note=data["note"])
+        return case_services.identify_case(
+            actor=actor,
+            case=case,
+            meeting=meeting,
+            category=data["category"],
+            raised_on=data["raised_on"],
+            unit=data["unit"],
+            caseworker=data["caseworker"],
+            note=data["note"],
+            age_confirmed=bool(data.get("age_confirmed")),
+        )
+
+    response = submit(
+        request, form, decide, done=_("Mötets beslut om förslaget är sparat."), success_url=_back(meeting)
+    )
+    if response:
+        return response
+    case_page = case_selectors.case_page(actor=actor, case=case)
+    log_read(
+        request, page="casework:identify", cases=[case], persons=case_page.persons, field_classes=case_page.readable
+    )
+    context = {"page": page, "meeting": meeting, "case": case, "case_page": case_page, "form": form}
+    return render(request, "casework/identify.html", context)
+
+
+def _meeting_form_page(request, meeting_id, *, page_name, may, form_class, perform, title, done, form_kwargs=None):
+    """A form about one meeting: 404 outside the actor's minutes scope, 403 when they may not do this."""
+    page = _page_or_403(request, meeting_id, page=page_name, may=may)
+    meeting = page.meeting
+    form = form_class(request.POST or None, **(form_kwargs(meeting) if form_kwargs else {}))
+    response = submit(request, form, lambda data: perform(meeting, data), done=done, success_url=_back(meeting))
+    context = {"form": form, "title": title, "meeting": meeting}
+    return response or render(request, "casework/meeting_form.html", context)
+
+
+def reasoning_view(request, meeting_id):
+    actor = request.actor
+    return _meeting_form_page(
+        request,
+        meeting_id,
+        page_name="casework:meeting_reasoning",
+        may=lambda p: p.can_record,
+        form_class=meeting_forms.ReasoningForm,
+        form_kwargs=lambda meeting: {"initial": {"location": meeting.location, "reasoning": meeting.reasoning}},
+        perform=lambda meeting, data: meeting_services.record_reasoning(actor=actor, meeting=meeting, **data),
+        title=_("Strategiska resonemang"),
+        done=_("Resonemanget är sparat."),
+    )
+
+
+def add_decision_view(request, meeting_id):
+    actor = request.actor
+    return _meeting_form_page(
+        request,
+        meeting_id,
+        page_name="casework:add_decision",
+        may=lambda p: p.can_record,
+        form_class=meeting_forms.DecisionForm,
+        form_kwargs=lambda meeting: {
+            "meeting": meeting,
+            "cases": meeting_selectors.decision_cases(meeting=meeting),
+        },
+        perform=lambda meeting, data: meeting_services.add_decision(actor=actor, meeting=meeting, **data),
+        title=_("Nytt beslut"),
+        done=_("Beslutet är sparat."),
+    )
+
+
+def addendum_view(request, meeting_id):
+    actor = request.actor
+    return _meeting_form_page(
+        request,
+        meeting_id,
+        page_name="casework:add_addendum",
+        may=lambda p: p.can_add_addendum,
+        form_class=meeting_forms.AddendumForm,
+        perform=lambda meeting, data: meeting_services.add_addendum(actor=actor, meeting=meeting, **data),
+        title=_("Tillägg till justerat protokoll"),
+        done=_("Tillägget är sparat. Det justerade protokollet är oförändrat."),
+    )
+
+
+def _post_action(request, meeting_id, *, page_name, may, action, done):
+    page = _page_or_403(request, meeting_id, page=page_name, may=may)
+    try:
+        action(page.meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_back(page.meeting))
+
+
+@require_POST
+def approve_minutes_view(request, meeting_id):
+    return _post_action(
+        request,
+        meeting_id,
+        page_name="casework:approve_minutes",
+        may=lambda p: p.can_approve,
+        action=lambda meeting: meeting_services.approve_minutes(actor=request.actor, meeting=meeting),
+        done=_("Du har justerat protokollet."),
+    )
+
+
+@require_POST
+def refresh_agenda_view(request, meeting_id):
+    return _post_action(
+        request,
+        meeting_id,
+        page_name="casework:refresh_agenda",
+        may=lambda p: p.can_edit,
+        action=lambda meeting: meeting_services.refresh_agenda(actor=request.actor, meeting=meeting),
+        done=_("Dagordningen är uppdaterad."),
+    )
+
+
+@require_POST
+def decision_done_view(request, meeting_id, decision_id):
+    def mark_done(meeting):
+        decision = meeting_selectors.decision_of_agreement(meeting=meeting, decision_id=decision_id)
+        if decision is None:
+            raise Http404
+        meeting_services.mark_decision_done(actor=request.actor, decision=decision, done_on=timezone.localdate())
+
+    return _post_action(
+        request,
+        meeting_id,
+        page_name="casework:decision_done",
+        may=lambda p: p.can_edit,
+        action=mark_done,
+        done=_("Beslutet är markerat som klart."),
+    )

@@ -1,0 +1,146 @@
+"""Minutes: approved by the chair and one police participant (per agreement), then locked; a
+correction after approval is an addendum; the minutes print and export to PDF."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from audit.models import AccessLogEntry
+from casework.models import Meeting, MinutesAddendum
+from casework.services import cases as case_services
+from casework.services import meetings as meeting_services
+from tests.casework import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(people):
+    meeting = f.meeting(people)
+    manager = f.actor(people.manager, people.agreement)
+    meeting_services.add_participant(actor=manager, meeting=meeting, user=people.police)
+    meeting_services.record_reasoning(actor=manager, meeting=meeting, reasoning="Fokus på skolorna.", location="")
+    return meeting
+
+
+def _approve(people, who, meeting):
+    return meeting_services.approve_minutes(actor=f.actor(getattr(people, who), people.agreement), meeting=meeting)
+
+
+def test_the_chair_and_a_police_participant_approve_and_the_minutes_lock(people, meeting):
+    assert not _approve(people, "manager", meeting).locked
+    approved = _approve(people, "police", meeting)
+    assert approved.locked and approved.approved_at
+    assert {(a.as_chair, a.as_police) for a in approved.approvals.all()} == {(True, False), (False, True)}
+
+
+def test_the_chair_alone_locks_when_the_agreement_does_not_need_the_police(people, meeting):
+    people.agreement.minutes_need_police_approval = False
+    people.agreement.save()
+    assert _approve(people, "manager", meeting).locked
+
+
+def test_a_police_user_who_did_not_attend_may_not_approve(people, meeting):
+    meeting.participants.filter(user=people.police).delete()
+    with pytest.raises(PermissionDenied):
+        _approve(people, "police", meeting)
+
+
+@pytest.mark.parametrize("who", ["caseworker", "field_worker"])
+def test_other_roles_may_not_approve(people, meeting, who):
+    with pytest.raises(PermissionDenied):
+        _approve(people, who, meeting)
+
+
+def test_nobody_approves_twice(people, meeting):
+    _approve(people, "manager", meeting)
+    with pytest.raises(ValidationError, match="redan justerat"):
+        _approve(people, "manager", meeting)
+
+
+def test_minutes_of_a_meeting_not_yet_held_cannot_be_approved(people):
+    planned = f.meeting(people, held_on=f.today() + datetime.timedelta(days=5))
+    with pytest.raises(ValidationError, match="inte hållits"):
+        _approve(people, "manager", planned)
+
+
+def test_locked_minutes_refuse_every_change(people, meeting):
+    proposal = f.propose(people)
+    _approve(people, "manager", meeting)
+    _approve(people, "police", meeting)
+    manager = f.actor(people.manager, people.agreement)
+    attempts = [
+        lambda: meeting_services.record_reasoning(actor=manager, meeting=meeting, reasoning="Ändrat.", location=""),
+        lambda: meeting_services.add_decision(actor=manager, meeting=meeting, what="X", responsible_text="Y"),
+        lambda: meeting_services.add_participant(actor=manager, meeting=meeting, name="N", organisation="O"),
+        lambda: meeting_services.refresh_agenda(actor=manager, meeting=meeting),
+        lambda: case_services.identify_case(
+            actor=manager,
+            case=proposal,
+            meeting=meeting,
+            category="svansen",
+            raised_on=f.today(),
+            unit=people.investigation,
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="låst"):
+            attempt()
+    meeting.refresh_from_db()
+    assert meeting.reasoning == "Fokus på skolorna."
+
+
+def test_an_addendum_keeps_the_approved_original(people, meeting):
+    manager = f.actor(people.manager, people.agreement)
+    with pytest.raises(ValidationError, match="inte justerat"):
+        meeting_services.add_addendum(actor=manager, meeting=meeting, text="Rättelse.")
+    _approve(people, "manager", meeting)
+    _approve(people, "police", meeting)
+    meeting_services.add_addendum(actor=manager, meeting=meeting, text="Rättelse: mötet hölls i Polishuset.")
+    meeting.refresh_from_db()
+    assert meeting.reasoning == "Fokus på skolorna."
+    assert MinutesAddendum.objects.get().text.startswith("Rättelse")
+
+
+def test_the_police_may_not_write_an_addendum(people, meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(minutes_status=Meeting.MinutesStatus.APPROVED)
+    with pytest.raises(PermissionDenied):
+        meeting_services.add_addendum(actor=f.actor(people.police, people.agreement), meeting=meeting, text="X")
+
+
+# --- Pages ------------------------------------------------------------------------------------------------
+
+
+def test_approving_through_the_page_locks_the_minutes(people, login, meeting):
+    url = reverse("casework:approve_minutes", args=[meeting.pk])
+    assert login(people.manager).post(url).status_code == 302
+    assert login(people.police).post(url).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.locked
+    page = login(people.manager).get(reverse("casework:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Justerat" in page and "Justera protokollet" not in page
+    assert reverse("casework:add_addendum", args=[meeting.pk]) in page
+
+
+def test_the_approve_address_refuses_get_and_non_approvers(people, login, meeting):
+    url = reverse("casework:approve_minutes", args=[meeting.pk])
+    assert login(people.manager).get(url).status_code == 405
+    assert login(people.caseworker).post(url).status_code == 403
+
+
+def test_the_minutes_export_to_pdf_and_the_export_is_logged(people, login, meeting):
+    case = f.identified(people, at=meeting)
+    response = login(people.manager).get(reverse("casework:minutes_pdf", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    entry = AccessLogEntry.objects.get(page="casework:minutes_pdf")
+    assert entry.export and entry.case_ids == [str(case.pk)]
+
+
+def test_the_page_prints_only_the_minutes(people, login, meeting):
+    page = login(people.manager).get(reverse("casework:meeting_detail", args=[meeting.pk])).content.decode()
+    actions = page.index('class="samsyn-no-print"')
+    assert actions < page.index("Justera protokollet") < page.index('<h2 class="govuk-heading-m">Protokoll</h2>')
