@@ -1,42 +1,31 @@
-"""Minimal rows for the job tests: the jobs read the database as it stands, whatever wrote it."""
+"""Closed cases with some history, built through the casework services (tests/casework/factories.py)."""
 
 import datetime
-import itertools
 
-from casework import personal_numbers
-from casework.blind_indexes import set_person_indexes
-from casework.models import Case, CaseStatus, Person
-
-_serials = itertools.count(980)
+from casework.services.cases import close_case
+from casework.services.follow_ups import write_follow_up
+from casework.services.interventions import offer_intervention
+from tests.casework import factories
 
 
-def add_person(agreement, birth=datetime.date(2010, 5, 5)):
-    person = Person(
-        agreement=agreement,
-        personal_number=personal_numbers.make(birth, next(_serials) % 1000),
-        first_name="Testa",
-        last_name="Demosson",
-        birth_year=birth.year,
-    )
-    set_person_indexes(person)
-    person.save()
-    return person
-
-
-def add_case(people, person, *, raised_on, closed_on=None, category="svansen", number=None, caseworker=None):
-    return Case.objects.create(
-        agreement=people.agreement,
-        person=person,
-        number=number or f"{raised_on.year}-{next(_serials):04d}",
-        category=category,
-        status=CaseStatus.CLOSED if closed_on else CaseStatus.ACTIVE,
-        proposed_by=people.police,
-        proposed_by_kind="police",
-        proposed_on=raised_on,
-        proposal_reason="skäl",
-        raised_on=raised_on,
-        unit=people.investigation,
-        caseworker=caseworker,
-        closed_on=closed_on,
-        close_reason="goals_met" if closed_on else "",
+def closed_case(people, *, raised_on, closed_on, meeting=None, with_history=False):
+    case = factories.identified(people, raised_on=raised_on, at=meeting, caseworker=people.caseworker)
+    caseworker = factories.actor(people.caseworker, people.agreement)
+    if with_history:
+        offer_intervention(
+            actor=caseworker,
+            case=case,
+            intervention_type=factories.intervention_type(people.agreement, "mst"),
+            offered_on=raised_on + datetime.timedelta(days=10),
+        )
+        write_follow_up(
+            actor=caseworker,
+            case=case,
+            written_on=raised_on + datetime.timedelta(days=100),
+            youth_view="Går bättre i skolan.",
+            social_view="Stabilare hemma.",
+            outcome="improved",
+        )
+    return close_case(
+        actor=factories.actor(people.manager, people.agreement), case=case, reason="goals_met", closed_on=closed_on
     )

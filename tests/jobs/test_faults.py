@@ -11,12 +11,13 @@ import time
 import pytest
 from django.db import connection
 
-from casework.models import Case, HistoricCount, Intervention, InterventionType, PurgeRecord
+from casework.models import Case, HistoricCount, Intervention, PurgeRecord
 from casework.tasks import purge_expired
 from config.celery import app
 from config.queueing import send_now
+from tests.casework import factories
 from tests.conftest import verified_client
-from tests.jobs.builders import add_case, add_person
+from tests.jobs.builders import closed_case
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -88,18 +89,15 @@ def wait_for(condition, *, seconds, what):
 
 
 def due_cases(people, count):
-    """`count` cases closed in 2018, due for purging, each with an intervention."""
-    mst = InterventionType.objects.get(agreement=people.agreement, code="mst")
-    for n in range(count):
-        case = add_case(
+    """`count` cases closed in 2018, due for purging, each with an intervention and a follow-up."""
+    meeting = factories.meeting(people, held_on=datetime.date(2018, 1, 10))
+    for _ in range(count):
+        closed_case(
             people,
-            add_person(people.agreement),
             raised_on=datetime.date(2018, 1, 10),
-            closed_on=datetime.date(2018, 3, 1),
-            number=f"2018-{n:04d}",
-        )
-        Intervention.objects.create(
-            case=case, intervention_type=mst, offered_on=datetime.date(2018, 1, 20), recorded_by=people.caseworker
+            closed_on=datetime.date(2018, 6, 1),
+            meeting=meeting,
+            with_history=True,
         )
 
 

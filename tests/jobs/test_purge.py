@@ -15,38 +15,25 @@ from casework.models import (
     FollowUp,
     HistoricCount,
     Intervention,
-    InterventionType,
     LegalBasis,
     Person,
     PurgeRecord,
 )
-from tests.jobs.builders import add_case, add_person
+from casework.services.cases import propose_case
+from tests.casework import factories
+from tests.jobs.builders import closed_case
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2032, 6, 1)
+TODAY = datetime.date(2032, 6, 2)
 
 
 @pytest.fixture
 def closed_long_ago(people):
-    """A case closed 2026-03-01: due five years later, on 2031-03-01."""
-    person = add_person(people.agreement)
-    case = add_case(people, person, raised_on=datetime.date(2026, 1, 10), closed_on=datetime.date(2026, 3, 1))
-    mst = InterventionType.objects.get(agreement=people.agreement, code="mst")
-    Intervention.objects.create(
-        case=case,
-        intervention_type=mst,
-        offered_on=datetime.date(2026, 1, 20),
-        recorded_by=people.caseworker,
-        note="hemligt",
-    )
-    FollowUp.objects.create(
-        case=case,
-        written_on=datetime.date(2026, 2, 1),
-        youth_view="a",
-        social_view="b",
-        outcome="improved",
-        author=people.caseworker,
+    """A case closed 2026-06-01, with an intervention, a follow-up, a field contact, a consent and a
+    disclosure: due five years later, on 2031-06-01."""
+    case = closed_case(
+        people, raised_on=datetime.date(2026, 1, 10), closed_on=datetime.date(2026, 6, 1), with_history=True
     )
     FieldContact.objects.create(
         agreement=people.agreement,
@@ -83,6 +70,7 @@ def test_it_purges_a_case_five_years_after_it_closed(closed_long_ago):
         "interventions": 1,
         "follow_ups": 1,
         "field_contacts": 1,
+        "events": 5,
         "persons": 1,
         "held_back": 0,
     }
@@ -106,7 +94,7 @@ def test_the_purge_record_holds_counts_and_never_content(closed_long_ago):
 
 
 def test_it_keeps_a_case_closed_less_than_five_years_ago(closed_long_ago):
-    assert retention.run_purge(datetime.date(2031, 2, 28)) == []
+    assert retention.run_purge(datetime.date(2031, 5, 31)) == []
     assert Case.objects.filter(pk=closed_long_ago.pk).exists()
 
 
@@ -118,14 +106,20 @@ def test_a_legal_hold_stops_the_purge(closed_long_ago):
 
 
 def test_open_cases_are_never_purged(people):
-    person = add_person(people.agreement)
-    case = add_case(people, person, raised_on=datetime.date(2020, 1, 1))
+    case = factories.identified(people, raised_on=datetime.date(2020, 1, 1))
     assert retention.run_purge(TODAY) == []
     assert Case.objects.filter(pk=case.pk).exists()
 
 
 def test_the_person_stays_while_another_case_of_theirs_remains(closed_long_ago, people):
-    newer = add_case(people, closed_long_ago.person, raised_on=datetime.date(2031, 1, 1), number="2031-0001")
+    newer = propose_case(
+        actor=factories.actor(people.police, people.agreement),
+        personal_number=closed_long_ago.person.personal_number,
+        category="svansen",
+        reason="Ny oro.",
+        proposed_on=datetime.date(2026, 9, 1),
+        person_details=factories.details(),
+    )
     retention.run_purge(TODAY)
     assert Person.objects.filter(pk=closed_long_ago.person_id).exists()
     assert Case.objects.filter(pk=newer.pk).exists()
@@ -139,8 +133,8 @@ def test_a_second_run_purges_nothing_more(closed_long_ago):
 
 def test_the_deadline_is_the_end_of_the_following_calendar_year(closed_long_ago):
     rule = retention.rule_in_force(closed_long_ago.agreement, "case_data", TODAY)
-    assert retention.purge_due_on(datetime.date(2026, 3, 1), rule) == datetime.date(2031, 3, 1)
-    assert retention.purge_deadline(datetime.date(2026, 3, 1), rule) == datetime.date(2032, 12, 31)
+    assert retention.purge_due_on(datetime.date(2026, 6, 1), rule) == datetime.date(2031, 6, 1)
+    assert retention.purge_deadline(datetime.date(2026, 6, 1), rule) == datetime.date(2032, 12, 31)
 
 
 def test_a_rule_not_yet_valid_is_not_applied(closed_long_ago):
