@@ -35,6 +35,7 @@ NAVIGATION = (
     NavItem(_("Statistik"), "reports:statistics", (Role.MANAGEMENT,)),
     NavItem(_("Långa rapporter"), "reports:jobs", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
     NavItem(_("Kostnadsindex"), "reports:cost_indexes", (Role.SYSADMIN,)),
+    NavItem(_("Påminnelser"), "reminders:list", tuple(Role.values)),
 )
 
 

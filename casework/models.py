@@ -710,24 +710,22 @@ class Disclosure(EncryptedModel):
 
 
 class Notification(models.Model):
-    """An in-app reminder. Its text holds counts and a link, never personal data."""
+    """A reminder to one user, in the app and (if the user wants it) by e-mail. Its text holds counts and
+    a link, never personal data. The unique key makes a re-run of the reminder job harmless."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40)
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    email_wanted = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-
-
-class ReminderSent(models.Model):
-    """What was reminded, so a re-run of the reminder job sends nothing twice."""
-
-    key = models.CharField(max_length=200, unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["email_wanted", "emailed_at"])]
 
 
 # --- Retention (gallring) ---------------------------------------------------------------------------
@@ -758,15 +756,18 @@ class RetentionRule(models.Model):
 
 
 class PurgeRecord(models.Model):
-    """What a purge removed, in counts only."""
+    """What the purges of one day removed under one rule, in counts only. Each purged case adds to it in
+    its own transaction, so even a purge interrupted halfway has every purged case on record."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="purges")
     rule = models.ForeignKey(RetentionRule, on_delete=models.PROTECT, related_name="purges")
-    purged_at = models.DateTimeField(auto_now_add=True)
+    run_on = models.DateField()
+    purged_at = models.DateTimeField(auto_now=True)
     counts = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["-purged_at"]
+        ordering = ["-run_on"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "rule", "run_on"], name="purge_record_per_day")]
 
 
 class HistoricCount(models.Model):

@@ -89,8 +89,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Keep LOGGING below (JSON in production) for the worker and beat instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+# A task of a killed worker is delivered again after the visibility timeout (acks_late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300)
+}
+# A page never waits long for a broker that is down: it gives up quickly and the periodic sweep re-queues.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "Europe/Stockholm"
+# Static schedule: every job derives its work from the database, so a missed tick loses nothing.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "audit.tasks.beat_heartbeat",
@@ -99,6 +106,8 @@ CELERY_BEAT_SCHEDULE = {
     # Every night: walk the access and change log chains; alert the auditors if one is broken.
     "verify-audit-chains": {"task": "audit.tasks.verify_audit_chains", "schedule": crontab(hour=2, minute=30)},
     "delete-expired-report-files": {"task": "reports.tasks.delete_expired_report_files", "schedule": 3600.0},
+    "reminders": {"task": "casework.tasks.send_reminders", "schedule": crontab(minute=15, hour="6-18")},
+    "purge": {"task": "casework.tasks.purge_expired", "schedule": crontab(minute=30, hour=2)},
 }
 SAMSYN_BEAT_STALE_SECONDS = env.int("SAMSYN_BEAT_STALE_SECONDS", default=300)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("reports.urls")),
     path("api/", include("reports.api_urls")),
+    path("", include("casework.urls_reminders")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -1,0 +1,51 @@
+"""The user's reminders, and the choice between e-mail and in-app only."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accesscontrol.models import User
+from config.forms import ModelForm
+
+from .models import Notification
+
+
+class ReminderChannelForm(ModelForm):
+    class Meta:
+        model = User
+        fields = ["reminder_channel"]
+        widgets = {"reminder_channel": forms.RadioSelect}
+        labels = {"reminder_channel": gettext_lazy("Hur vill du få påminnelser?")}
+        help_texts = {
+            "reminder_channel": gettext_lazy(
+                "E-postmeddelanden innehåller bara antal och en länk, aldrig namn eller ärendenummer."
+            )
+        }
+
+
+def reminder_list(request):
+    notifications = Notification.objects.filter(user=request.user)[:200]
+    form = ReminderChannelForm(instance=request.user)
+    return render(request, "casework/reminders/list.html", {"notifications": notifications, "form": form})
+
+
+@require_POST
+def mark_read(request):
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("Påminnelserna är markerade som lästa."))
+    return redirect("reminders:list")
+
+
+@require_POST
+def choose_channel(request):
+    form = ReminderChannelForm(request.POST, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Ditt val är sparat."))
+        return redirect("reminders:list")
+    notifications = Notification.objects.filter(user=request.user)[:200]
+    return render(request, "casework/reminders/list.html", {"notifications": notifications, "form": form})

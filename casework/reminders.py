@@ -1,0 +1,257 @@
+"""Reminders, derived from the database each time the job runs, so a lost message loses nothing.
+
+Each reminder is a Notification with a unique key (kind, object, user): a re-run, or a run repeated after
+a worker was killed, creates nothing twice. In-app reminders are exactly-once; the e-mail that follows
+carries only counts and a link (no personal data, not even a case number) and is marked sent in the same
+transaction that sends it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
+
+from accesscontrol.models import Membership, Role, User
+from casework.models import Agreement, Case, CaseStatus, Decision, FollowUp, Meeting, Notification
+from casework.periods import PeriodKind, period_containing
+
+DAYS_BEFORE_WINDOW = 7
+MINUTES_APPROVAL_DAYS = 14
+DAYS_LEFT_TO_SCHEDULE = 30
+
+
+class Kind:
+    FOLLOW_UP_OPENS = "follow_up_opens"
+    FOLLOW_UP_OVERDUE = "follow_up_overdue"
+    MINUTES_UNAPPROVED = "minutes_unapproved"
+    MEETING_UNSCHEDULED = "meeting_unscheduled"
+    DECISION_OVERDUE = "decision_overdue"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder that should exist: for whom, about what, and what it says."""
+
+    kind: str
+    object_key: str
+    user_id: int
+    text: str
+    url: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.object_key}:{self.user_id}"
+
+
+def _users_with_role(agreement, role) -> list[int]:
+    return list(
+        Membership.objects.filter(agreement=agreement, role=role, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _caseworkers_of(case) -> list[int]:
+    """The caseworker assigned, otherwise the caseworkers of the responsible unit."""
+    if case.caseworker_id:
+        return [case.caseworker_id]
+    if case.unit_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            units=case.unit_id,
+            is_active=True,
+            memberships__agreement=case.agreement_id,
+            memberships__role=Role.CASEWORKER,
+        ).values_list("pk", flat=True)
+    )
+
+
+def _case_url(case) -> str:
+    return reverse("casework:case_detail", args=[case.pk])
+
+
+def _open_cases_without_follow_up(agreement):
+    return (
+        Case.objects.filter(agreement=agreement, status=CaseStatus.ACTIVE, raised_on__isnull=False)
+        .annotate(has_follow_up=Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
+        .filter(has_follow_up=False)
+        .only("pk", "number", "raised_on", "unit_id", "caseworker_id", "agreement_id")
+    )
+
+
+def follow_up_reminders(agreement, today: datetime.date) -> list[Due]:
+    """Window opens within a week (the caseworkers); window closed without a follow-up (caseworkers and
+    social managers). The window is the agreement's, as in casework.follow_up."""
+    opens_before = (
+        today - relativedelta(months=agreement.follow_up_opens_months) + datetime.timedelta(days=DAYS_BEFORE_WINDOW)
+    )
+    opens_after = today - relativedelta(months=agreement.follow_up_opens_months)
+    closed_before = today - relativedelta(months=agreement.follow_up_closes_months)
+    managers = _users_with_role(agreement, Role.SOCIAL_MANAGER)
+    due = []
+    cases = _open_cases_without_follow_up(agreement).filter(
+        Q(raised_on__gt=opens_after, raised_on__lte=opens_before) | Q(raised_on__lt=closed_before)
+    )
+    for case in cases:
+        if case.raised_on < closed_before:
+            text = _("Uppföljningen av ärende %(number)s är försenad.") % {"number": case.number}
+            for user_id in sorted(set(_caseworkers_of(case)) | set(managers)):
+                due.append(Due(Kind.FOLLOW_UP_OVERDUE, str(case.pk), user_id, text, _case_url(case)))
+        else:
+            opens_on = case.raised_on + relativedelta(months=agreement.follow_up_opens_months)
+            text = _("Uppföljningsfönstret för ärende %(number)s öppnar %(date)s.") % {
+                "number": case.number,
+                "date": opens_on.isoformat(),
+            }
+            for user_id in _caseworkers_of(case):
+                due.append(Due(Kind.FOLLOW_UP_OPENS, str(case.pk), user_id, text, _case_url(case)))
+    return due
+
+
+def meeting_reminders(agreement, today: datetime.date) -> list[Due]:
+    """Minutes not approved 14 days after a held meeting (chair and social managers); the quarter's
+    meeting not scheduled when 30 days of the quarter remain (social managers)."""
+    managers = _users_with_role(agreement, Role.SOCIAL_MANAGER)
+    due = []
+    stale = Meeting.objects.filter(
+        agreement=agreement,
+        held=True,
+        minutes_status=Meeting.MinutesStatus.DRAFT,
+        held_on__lte=today - datetime.timedelta(days=MINUTES_APPROVAL_DAYS),
+    )
+    for meeting in stale:
+        text = _("Protokollet från samverkansmötet %(date)s är inte justerat.") % {"date": meeting.held_on.isoformat()}
+        url = reverse("casework:meeting_detail", args=[meeting.pk])
+        for user_id in sorted(set(managers) | {meeting.chair_id}):
+            due.append(Due(Kind.MINUTES_UNAPPROVED, str(meeting.pk), user_id, text, url))
+    quarter = period_containing(today, PeriodKind.QUARTER)
+    scheduled = Meeting.objects.filter(
+        agreement=agreement, held_on__gte=quarter.starts_on, held_on__lte=quarter.ends_on
+    ).exists()
+    if not scheduled and (quarter.ends_on - today).days <= DAYS_LEFT_TO_SCHEDULE:
+        text = _("Inget samverkansmöte är inplanerat under %(quarter)s.") % {"quarter": quarter.label}
+        url = reverse("casework:meeting_list")
+        for user_id in managers:
+            due.append(Due(Kind.MEETING_UNSCHEDULED, f"{agreement.pk}:{quarter.code}", user_id, text, url))
+    return due
+
+
+def decision_reminders(agreement, today: datetime.date) -> list[Due]:
+    """A decision past its due date and not done (the responsible user, else the meeting's chair)."""
+    due = []
+    overdue = Decision.objects.filter(
+        meeting__agreement=agreement, due_on__lt=today, done_on__isnull=True
+    ).select_related("meeting")
+    for decision in overdue:
+        text = _("Ett beslut från samverkansmötet %(date)s skulle vara klart %(due)s.") % {
+            "date": decision.meeting.held_on.isoformat(),
+            "due": decision.due_on.isoformat(),
+        }
+        url = reverse("casework:meeting_detail", args=[decision.meeting_id])
+        user_id = decision.responsible_id or decision.meeting.chair_id
+        due.append(Due(Kind.DECISION_OVERDUE, str(decision.pk), user_id, text, url))
+    return due
+
+
+def due_reminders(today: datetime.date) -> list[Due]:
+    """Every reminder that should exist today, across all agreements."""
+    due = []
+    for agreement in Agreement.objects.all():
+        due += follow_up_reminders(agreement, today)
+        due += meeting_reminders(agreement, today)
+        due += decision_reminders(agreement, today)
+    return due
+
+
+def create_notifications(due: list[Due]) -> int:
+    """Create the notifications not created before. Each in its own transaction, so a crash in the
+    middle keeps what was done and a re-run adds only the rest."""
+    existing = set(Notification.objects.filter(key__in=[d.key for d in due]).values_list("key", flat=True))
+    wants_email = set(
+        User.objects.filter(pk__in={d.user_id for d in due}, reminder_channel=User.ReminderChannel.EMAIL)
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    created = 0
+    for item in due:
+        if item.key in existing:
+            continue
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    user_id=item.user_id,
+                    key=item.key,
+                    kind=item.kind,
+                    text=item.text[:300],
+                    url=item.url,
+                    email_wanted=item.user_id in wants_email,
+                )
+        except IntegrityError:
+            continue  # created meanwhile by a concurrent run
+        created += 1
+    return created
+
+
+def email_summary(kinds: Counter) -> str:
+    """The e-mail body: counts per kind and a link. No case numbers, no names."""
+    lines = [_("Du har nya påminnelser i Samsyn:"), ""]
+    labels = {
+        Kind.FOLLOW_UP_OPENS: lambda n: ngettext(
+            "%(n)s uppföljning som snart ska göras", "%(n)s uppföljningar som snart ska göras", n
+        ),
+        Kind.FOLLOW_UP_OVERDUE: lambda n: ngettext("%(n)s försenad uppföljning", "%(n)s försenade uppföljningar", n),
+        Kind.MINUTES_UNAPPROVED: lambda n: ngettext("%(n)s protokoll att justera", "%(n)s protokoll att justera", n),
+        Kind.MEETING_UNSCHEDULED: lambda n: ngettext(
+            "%(n)s samverkansmöte att planera", "%(n)s samverkansmöten att planera", n
+        ),
+        Kind.DECISION_OVERDUE: lambda n: ngettext("%(n)s försenat beslut", "%(n)s försenade beslut", n),
+    }
+    for kind, count in sorted(kinds.items()):
+        lines.append("– " + labels[kind](count) % {"n": count})
+    lines += ["", _("Logga in för att se dem: %(url)s") % {"url": settings.SAMSYN_BASE_URL + reverse("reminders:list")}]
+    return "\n".join(lines)
+
+
+def send_pending_emails() -> int:
+    """One e-mail per user for their reminders not yet e-mailed; marked sent in the same transaction,
+    so a failed send is retried by the next run."""
+    sent = 0
+    user_ids = (
+        Notification.objects.filter(email_wanted=True, emailed_at__isnull=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user in User.objects.filter(pk__in=list(user_ids)):
+        with transaction.atomic():
+            pending = list(
+                Notification.objects.select_for_update().filter(user=user, email_wanted=True, emailed_at__isnull=True)
+            )
+            if not pending:
+                continue
+            with override(settings.LANGUAGE_CODE):
+                body = email_summary(Counter(n.kind for n in pending))
+                subject = _("Påminnelser från Samsyn")
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+            sent += 1
+    return sent
+
+
+def run_reminders(today: datetime.date | None = None) -> dict:
+    """The reminder job: create what is due, then e-mail those who want e-mail."""
+    today = today or timezone.localdate()
+    with override(settings.LANGUAGE_CODE):
+        created = create_notifications(due_reminders(today))
+    return {"created": created, "emailed": send_pending_emails()}

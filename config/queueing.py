@@ -1,0 +1,28 @@
+"""Sending work to the broker from a request without depending on it.
+
+The work itself is always recorded in the database first (a report job row, say); the message only says
+"look now". If the broker is down the message is dropped with a log line (no personal data: task name and
+ids) and the page works as usual; the periodic sweep of that kind of work finds the row and queues it again.
+"""
+
+import logging
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def send_now(task, **ids) -> bool:
+    """Queue `task` with id arguments; False (and a log line) if the broker cannot be reached."""
+    try:
+        task.apply_async(kwargs=ids, retry=False)
+    except (OperationalError, ConnectionError, OSError):
+        logger.warning("broker unreachable; %s left for the periodic sweep", task.name)
+        return False
+    return True
+
+
+def send_after_commit(task, **ids) -> None:
+    """Queue `task` once the current transaction has committed (so the worker sees the row)."""
+    transaction.on_commit(lambda: send_now(task, **ids))
