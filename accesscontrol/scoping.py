@@ -7,8 +7,6 @@ Which *fields* of a visible case the actor may read is decided by `visibility.re
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from audit.access import log_denied
-
 from .case_permissions import VIEW_CASE
 from .models import CaseGroupObjectPermission, CaseUserObjectPermission, Role
 
@@ -53,6 +51,9 @@ def is_assigned(case, actor) -> bool:
 def get_case_or_404(request, queryset: QuerySet, case_id, *, page: str):
     """The case `case_id` if the request's actor may see it; otherwise the attempt is written to the
     access log and the answer is 404, the same for a case that exists elsewhere and one that does not."""
+    # Imported here: the access log's review flags use scope_cases, so a module-level import is circular.
+    from audit.access import log_denied
+
     case = scope_cases(queryset, request.actor).filter(pk=case_id).first()
     if case is None:
         log_denied(request, page=page, cases=[case_id])

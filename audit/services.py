@@ -78,8 +78,20 @@ def alert_auditors(results: list[Verification]) -> int:
     text = _alert_text(results)
     url = reverse("audit:verifications")
     auditors = list(User.objects.filter(memberships__role=Role.AUDITOR, is_active=True).distinct())
+    # One alert per auditor and day: a re-run of the nightly job the same day adds nothing.
+    today = timezone.localdate().isoformat()
     Notification.objects.bulk_create(
-        Notification(user=auditor, kind="audit_chain_broken", text=text[:300], url=url) for auditor in auditors
+        (
+            Notification(
+                user=auditor,
+                key=f"audit_chain_broken:{today}:{auditor.pk}",
+                kind="audit_chain_broken",
+                text=text[:300],
+                url=url,
+            )
+            for auditor in auditors
+        ),
+        ignore_conflicts=True,
     )
     recipients = [auditor.email for auditor in auditors if auditor.email]
     if recipients:

@@ -91,10 +91,12 @@ def test_a_value_written_during_rotation_is_not_overwritten(people, keyrings, mo
     keyrings(encryption=f"{K2},{K1}")
     target = people[0]
     real_open = crypto.open_sealed
+    written = []
 
     def open_while_the_app_writes(token, *, aad, where, keyring=None):
         plaintext = real_open(token, aad=aad, where=where, keyring=keyring)
-        if f"first_name (rad {target.pk})" in where:
+        if f"first_name (rad {target.pk})" in where and not written:
+            written.append(True)  # once: the app's own save opens values too (the change log compares them)
             live = Person.objects.get(pk=target.pk)
             live.first_name = "Ny skrivning"
             live.save()
