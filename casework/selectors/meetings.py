@@ -16,7 +16,7 @@ from django.utils import timezone
 from accesscontrol import scoping
 from accesscontrol.models import Role
 from accesscontrol.visibility import MATRIX, FieldClass, Scope
-from casework.models import Case, Decision, Meeting, MeetingItem
+from casework.models import Case, CaseStatus, Decision, Meeting, MeetingItem
 from casework.periods import PeriodKind, period_containing
 from casework.services.meetings import police_participants
 
@@ -94,6 +94,11 @@ class MeetingPage:
     chair_approved: bool = False
     police_approved: bool = False
     shown_cases: list = field(default_factory=list)
+
+    @property
+    def pending_proposals(self) -> list[AgendaEntry]:
+        """Proposals on the agenda still waiting for the meeting's decision, that the actor may see."""
+        return [entry for entry in self.proposals if entry.visible and entry.case.status == CaseStatus.PROPOSED]
 
     @property
     def persons(self) -> list:
