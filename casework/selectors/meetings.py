@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accesscontrol import scoping
 from accesscontrol.models import Role
@@ -94,6 +95,15 @@ class MeetingPage:
     chair_approved: bool = False
     police_approved: bool = False
     shown_cases: list = field(default_factory=list)
+
+    @property
+    def targets_summary(self) -> list[str]:
+        """The quarter's count targets in a line, e.g. "2 av 2 livsstil, 3 av 4 svansen"."""
+        return [
+            _("%(value)s av %(target)s %(what)s") % {"value": row.value, "target": row.target, "what": row.short_label}
+            for row in self.targets.metrics
+            if row.target is not None and not row.is_share
+        ]
 
     @property
     def pending_proposals(self) -> list[AgendaEntry]:

@@ -86,6 +86,7 @@ def meeting_detail_view(request, meeting_id):
 
 def minutes_pdf_view(request, meeting_id):
     """The minutes as PDF: the same minutes template as the page, rendered by WeasyPrint."""
+    # Imported here: WeasyPrint loads its fonts and Pango on import, which only this view needs.
     from weasyprint import HTML
 
     meeting = _meeting_or_404(request, meeting_id, page="casework:minutes_pdf")

@@ -163,7 +163,7 @@ def test_the_meeting_page_shows_the_quarters_targets_and_logs_the_read(people, l
     meeting = f.meeting(people)
     case = f.identified(people, category="lifestyle", at=meeting)
     page = login(people.manager).get(reverse("casework:meeting_detail", args=[meeting.pk])).content.decode()
-    assert "1 av 2" in page  # one of two lifestyle cases this quarter
+    assert "1 av 2 livsstil, 0 av 4 svansen" in page  # the quarter's targets during the meeting
     assert "Testa Demosson" in page
     entry = AccessLogEntry.objects.get(page="casework:meeting_detail")
     assert entry.case_ids == [str(case.pk)] and entry.person_ids == [str(case.person_id)]
