@@ -150,7 +150,8 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
     today = timezone.localdate()
     is_manager = actor.has(Role.SOCIAL_MANAGER)
     open_decisions = []
-    if not meeting.locked:
+    # Open decisions come from earlier meetings' minutes: only for those who read every meeting's minutes.
+    if not meeting.locked and _minutes_scope(actor) is Scope.ALL:
         open_decisions = list(
             Decision.objects.filter(
                 meeting__agreement_id=meeting.agreement_id, meeting__held_on__lt=meeting.held_on, done_on__isnull=True

@@ -219,3 +219,12 @@ def test_the_decision_page_refuses_a_due_date_before_the_meeting(people, login):
     )
     assert "före mötesdatumet" in response.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_the_police_do_not_see_open_decisions_of_meetings_they_did_not_attend(people, login):
+    earlier = f.meeting(people, held_on=f.today() - datetime.timedelta(days=90))
+    meeting_services.add_decision(actor=_manager(people), meeting=earlier, what="Hemligt beslut.", responsible_text="X")
+    meeting = f.meeting(people)
+    meeting_services.add_participant(actor=_manager(people), meeting=meeting, user=people.police)
+    page = login(people.police).get(reverse("casework:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Hemligt beslut." not in page
