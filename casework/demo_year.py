@@ -244,7 +244,10 @@ class _Year:
         for holder in holders:
             self.decide(holder, meeting, held_on)
         meetings.record_reasoning(
-            actor=cast.manager, meeting=meeting, reasoning=REASONINGS[(number - 1) % len(REASONINGS)], location=""
+            actor=cast.manager,
+            meeting=meeting,
+            reasoning=REASONINGS[(number - 1) % len(REASONINGS)],
+            location=meeting.location,
         )
         for what, who, days in rng.sample(DECISIONS, 2):
             user = cast.users.get(who)
@@ -457,7 +460,7 @@ class _Year:
                 day,
                 lambda d=day: fieldwork.record_field_contact(
                     actor=self.cast.field_worker,
-                    kind=rng.choice(["outreach", "outreach", "concern_talk"]),
+                    kind="outreach",
                     anonymous_youths=rng.randint(2, 8),
                     occurred_on=d,
                     hot_spot=rng.choice(self.hot_spots) if self.hot_spots else None,

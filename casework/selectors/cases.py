@@ -212,7 +212,6 @@ class CasePage:
     follow_ups: list = field(default_factory=list)
     field_contacts: list = field(default_factory=list)
     badge: FollowUpBadge | None = None
-    can_identify: bool = False
     can_close: bool = False
     can_reopen: bool = False
     can_change_category: bool = False
@@ -252,7 +251,6 @@ def case_page(*, actor, case: Case) -> CasePage:
         )
     active = case.status == CaseStatus.ACTIVE
     is_open = case.status in OPEN_STATUSES
-    page.can_identify = case.status == CaseStatus.PROPOSED and FieldClass.CASE_FRAME in writable
     page.can_close = active and FieldClass.CASE_FRAME in writable
     page.can_change_category = active and FieldClass.CASE_FRAME in writable
     page.can_reopen = case.status == CaseStatus.CLOSED and FieldClass.CASE_FRAME in writable

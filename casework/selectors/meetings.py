@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accesscontrol import scoping
 from accesscontrol.models import Role
 from accesscontrol.visibility import MATRIX, FieldClass, Scope
-from casework.models import Case, Decision, Meeting, MeetingItem
+from casework.models import Case, CaseStatus, Decision, Meeting, MeetingItem
 from casework.periods import PeriodKind, period_containing
 from casework.services.meetings import police_participants
 
@@ -96,6 +97,20 @@ class MeetingPage:
     shown_cases: list = field(default_factory=list)
 
     @property
+    def targets_summary(self) -> list[str]:
+        """The quarter's count targets in a line, e.g. "2 av 2 livsstil, 3 av 4 svansen"."""
+        return [
+            _("%(value)s av %(target)s %(what)s") % {"value": row.value, "target": row.target, "what": row.short_label}
+            for row in self.targets.metrics
+            if row.target is not None and not row.is_share
+        ]
+
+    @property
+    def pending_proposals(self) -> list[AgendaEntry]:
+        """Proposals on the agenda still waiting for the meeting's decision, that the actor may see."""
+        return [entry for entry in self.proposals if entry.visible and entry.case.status == CaseStatus.PROPOSED]
+
+    @property
     def persons(self) -> list:
         return [entry.case.person for entry in self.proposals + self.follow_ups if entry.shows_identity]
 
@@ -135,7 +150,8 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
     today = timezone.localdate()
     is_manager = actor.has(Role.SOCIAL_MANAGER)
     open_decisions = []
-    if not meeting.locked:
+    # Open decisions come from earlier meetings' minutes: only for those who read every meeting's minutes.
+    if not meeting.locked and _minutes_scope(actor) is Scope.ALL:
         open_decisions = list(
             Decision.objects.filter(
                 meeting__agreement_id=meeting.agreement_id, meeting__held_on__lt=meeting.held_on, done_on__isnull=True

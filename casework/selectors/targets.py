@@ -89,7 +89,7 @@ class MetricRow:
         if self.target is None:
             return None
         if self.is_share:
-            return self.denominator == 0 or (self.percent or 0) >= self.target
+            return None if self.denominator == 0 else self.percent >= self.target
         return self.value >= self.target
 
     @property

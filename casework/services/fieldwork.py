@@ -63,14 +63,19 @@ def record_field_contact(
     area: Area | None = None,
     note: str = "",
 ) -> FieldContact:
-    """A contact with an identified svansen youth (an active case) or with unidentified youths in a risk
-    setting (a count, no identity) — never both, never neither."""
+    """A contact with an identified svansen youth (an active case), or an outreach contact with
+    unidentified youths in a risk setting (a count, no identity) — never both, never neither."""
     require_role(actor, Role.FIELD_WORKER)
     _check_who(kind, with_youth=with_youth, with_parents=with_parents)
     anonymous_youths = anonymous_youths or 0
     if (case is None) == (anonymous_youths == 0):
         raise ValidationError(
             {"case": [_("Välj ett ärende, eller ange hur många anonyma ungdomar kontakten gällde (inte båda).")]}
+        )
+    if case is None and kind != FieldContact.Kind.OUTREACH:
+        # Orossamtal and parent contacts are with a known youth; the unidentified are met in outreach.
+        raise ValidationError(
+            {"case": [_("Orossamtal och föräldrakontakter gäller en identifierad ungdom: välj ärendet.")]}
         )
     if case is not None:
         case = lock_writable(actor, case, FieldClass.FIELD_CONTACTS)

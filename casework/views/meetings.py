@@ -15,7 +15,7 @@ from accesscontrol.visibility import FieldClass
 from audit.access import log_denied, log_read
 from casework.forms import cases as case_forms
 from casework.forms import meetings as meeting_forms
-from casework.models import CaseStatus, Meeting
+from casework.models import Meeting
 from casework.selectors import cases as case_selectors
 from casework.selectors import meetings as meeting_selectors
 from casework.services import cases as case_services
@@ -86,6 +86,7 @@ def meeting_detail_view(request, meeting_id):
 
 def minutes_pdf_view(request, meeting_id):
     """The minutes as PDF: the same minutes template as the page, rendered by WeasyPrint."""
+    # Imported here: WeasyPrint loads its fonts and Pango on import, which only this view needs.
     from weasyprint import HTML
 
     meeting = _meeting_or_404(request, meeting_id, page="casework:minutes_pdf")
@@ -143,8 +144,8 @@ def identify_view(request, meeting_id, case_id):
     """The meeting's decision on one proposal on its agenda."""
     actor = request.actor
     page = _page_or_403(request, meeting_id, page="casework:identify", may=lambda p: p.can_record)
-    entry = next((e for e in page.proposals if e.case.pk == case_id and e.visible), None)
-    if entry is None or entry.case.status != CaseStatus.PROPOSED:
+    entry = next((e for e in page.pending_proposals if e.case.pk == case_id), None)
+    if entry is None:
         log_denied(request, page="casework:identify", cases=[case_id])
         raise Http404
     case, meeting = entry.case, page.meeting

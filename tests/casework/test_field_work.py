@@ -53,6 +53,12 @@ def test_it_needs_either_a_case_or_a_count_not_both(people, svansen, anonymous):
     assert not FieldContact.objects.exists()
 
 
+@pytest.mark.parametrize("kind", [FieldContact.Kind.CONCERN_TALK, FieldContact.Kind.PARENT_CONTACT])
+def test_an_orossamtal_or_parent_contact_is_never_anonymous(people, kind):
+    with pytest.raises(ValidationError, match="identifierad ungdom"):
+        _contact(people, kind=kind, anonymous_youths=2, with_parents=True)
+
+
 def test_it_refuses_a_lifestyle_case(people):
     lifestyle = f.identified(people, category="lifestyle")
     with pytest.raises(PermissionDenied):

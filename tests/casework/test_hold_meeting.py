@@ -163,7 +163,7 @@ def test_the_meeting_page_shows_the_quarters_targets_and_logs_the_read(people, l
     meeting = f.meeting(people)
     case = f.identified(people, category="lifestyle", at=meeting)
     page = login(people.manager).get(reverse("casework:meeting_detail", args=[meeting.pk])).content.decode()
-    assert "1 av 2" in page  # one of two lifestyle cases this quarter
+    assert "1 av 2 livsstil, 0 av 4 svansen" in page  # the quarter's targets during the meeting
     assert "Testa Demosson" in page
     entry = AccessLogEntry.objects.get(page="casework:meeting_detail")
     assert entry.case_ids == [str(case.pk)] and entry.person_ids == [str(case.person_id)]
@@ -219,3 +219,12 @@ def test_the_decision_page_refuses_a_due_date_before_the_meeting(people, login):
     )
     assert "före mötesdatumet" in response.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_the_police_do_not_see_open_decisions_of_meetings_they_did_not_attend(people, login):
+    earlier = f.meeting(people, held_on=f.today() - datetime.timedelta(days=90))
+    meeting_services.add_decision(actor=_manager(people), meeting=earlier, what="Hemligt beslut.", responsible_text="X")
+    meeting = f.meeting(people)
+    meeting_services.add_participant(actor=_manager(people), meeting=meeting, user=people.police)
+    page = login(people.police).get(reverse("casework:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Hemligt beslut." not in page

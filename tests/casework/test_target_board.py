@@ -71,9 +71,16 @@ def test_the_first_quarter(people, year_of_work):
 
 
 def test_the_follow_ups_fall_in_the_quarter_their_window_closes(people, year_of_work):
-    q3 = _values(targets_for_period(agreement=people.agreement, period=Period(YEAR, PeriodKind.QUARTER, 3)))
+    q3 = targets_for_period(agreement=people.agreement, period=Period(YEAR, PeriodKind.QUARTER, 3))
     # Three windows closed on 15 Aug (the case closed in March was not due); one was kept.
-    assert q3["follow_up_in_window_share"] == (1, 3, 100)
+    assert _values(q3)["follow_up_in_window_share"] == (1, 3, 100)
+    assert q3.metric("follow_up_in_window_share").met is False
+
+
+def test_a_share_with_nothing_to_count_is_neither_met_nor_missed(people, year_of_work):
+    q1 = targets_for_period(agreement=people.agreement, period=Period(YEAR, PeriodKind.QUARTER, 1))
+    assert q1.metric("follow_up_in_window_share").denominator == 0
+    assert q1.metric("follow_up_in_window_share").met is None
 
 
 def test_the_whole_year_and_the_tertials(people, year_of_work):
