@@ -7,9 +7,13 @@ Two ways personal data could otherwise reach a log line, both closed here:
 - exception messages: a bug such as `int(personal_number)` raises an error whose message quotes the
   value. Tracebacks keep their frames (file, line, function, source line) and the exception's type,
   and show the message only for exception types whose messages Samsyn writes itself or that
-  describe infrastructure (configuration, keys, database and broker connections).
+  describe infrastructure (configuration, keys, database and broker connections). Celery puts the
+  failed task's exception into the message itself ("Task x[id] raised unexpected: ValueError(...)"),
+  so there the exception is cut to its type too.
 """
 
+import logging
+import re
 import traceback
 
 from pythonjsonlogger.json import JsonFormatter
@@ -40,6 +44,24 @@ def _message_is_safe(exc_type: type) -> bool:
     return any(_qualified_name(cls) in SAFE_EXCEPTION_MESSAGES for cls in exc_type.__mro__)
 
 
+def _without_exception_message(record: logging.LogRecord) -> logging.LogRecord:
+    """Celery's task failure and retry lines carry the exception's repr in their arguments."""
+    if not (isinstance(record.args, dict) and "exc" in record.args):
+        return record
+    exc_type = record.exc_info[0] if record.exc_info else None
+    if exc_type is not None and _message_is_safe(exc_type):
+        return record
+    if exc_type is not None:
+        name = _qualified_name(exc_type)
+    else:
+        # Only a repr's type ("ValueError(...)"); a retry's plain reason may start with anything.
+        looks_like_repr = re.match(r"([A-Za-z_][\w.]*)\(", str(record.args["exc"]))
+        name = looks_like_repr[1] if looks_like_repr else "exception"
+    stripped = logging.makeLogRecord(record.__dict__)
+    stripped.args = {**record.args, "exc": f"{name} (message withheld from the log)"}
+    return stripped
+
+
 def _format_without_messages(exc: traceback.TracebackException) -> list[str]:
     lines = []
     if exc.__cause__ is not None:
@@ -62,6 +84,9 @@ class SamsynJsonFormatter(JsonFormatter):
         kwargs.setdefault("fmt", [field for field in FIELDS if field != "timestamp"])
         kwargs.setdefault("timestamp", True)
         super().__init__(*args, **kwargs)
+
+    def format(self, record):
+        return super().format(_without_exception_message(record))
 
     def process_log_record(self, log_data):
         return {key: value for key, value in log_data.items() if key in FIELDS or key in SAFE_EXTRAS}

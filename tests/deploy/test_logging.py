@@ -96,3 +96,30 @@ def test_it_keeps_the_message_of_configuration_errors(production_log):
         logging.getLogger("samsyn.rehearsal").exception("start-up failed")
     [line] = production_log()
     assert "ImproperlyConfigured: SECRET_KEY is not set" in line["exc_info"]
+
+
+def test_a_failed_task_is_logged_without_the_exception_message(production_log):
+    # What Celery's worker logs when a task fails (celery.app.trace: LOG_FAILURE and its context).
+    try:
+        int(PERSONAL_NUMBER)
+    except ValueError as exc:
+        logging.getLogger("celery.app.trace").error(
+            "Task %(name)s[%(id)s] %(description)s: %(exc)s",
+            {"name": "reports.tasks.build", "id": "f00d", "description": "raised unexpected", "exc": repr(exc)},
+            exc_info=True,
+            extra={"data": {"args": f"('{PERSONAL_NUMBER}',)"}},
+        )
+    [line] = production_log()
+    assert line["message"] == (
+        "Task reports.tasks.build[f00d] raised unexpected: builtins.ValueError (message withheld from the log)"
+    )
+    assert PERSONAL_NUMBER not in json.dumps(line)
+    assert PERSONAL_NUMBER[:8] not in json.dumps(line)
+
+
+def test_a_task_retry_reason_is_withheld(production_log):
+    logging.getLogger("celery.app.trace").info(
+        "Task %(name)s[%(id)s] retry: %(exc)s", {"name": "t", "id": "1", "exc": f"Greta {PERSONAL_NUMBER} is busy"}
+    )
+    [line] = production_log()
+    assert line["message"] == "Task t[1] retry: exception (message withheld from the log)"
