@@ -23,10 +23,9 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMi
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accesscontrol.crypto import blind_index_candidates
 from accesscontrol.models import Role, User
 from accesscontrol.visibility import FIELD_CLASS_LABELS
-from casework import personal_numbers
+from casework.blind_indexes import personal_number_candidates
 from casework.models import Case, Person
 
 from .models import AccessLogEntry, Chain, ChainVerification, naming_case, naming_person
@@ -264,8 +263,7 @@ def find_person_by_personal_number(*, actor, text: str) -> Person | None:
     """The person of the auditor's agreement with this personnummer, through the blind index (the
     number is never compared in clear). Raises InvalidPersonalNumber for a malformed number."""
     _require_auditor(actor)
-    normalised = personal_numbers.normalise(text)
-    candidates = blind_index_candidates(normalised, purpose="personal_number")
+    candidates = personal_number_candidates(text)
     return Person.objects.filter(agreement=actor.agreement, personal_number_index__in=candidates).only("pk").first()
 
 

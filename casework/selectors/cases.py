@@ -18,6 +18,7 @@ from accesscontrol import scoping
 from accesscontrol.models import Role
 from accesscontrol.visibility import CaseFacts, FieldClass, readable_classes, roles_with_case_access, writable_classes
 from casework import personal_numbers
+from casework.blind_indexes import personal_number_candidates
 from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpWindow, follow_up_state, follow_up_window
 from casework.models import (
     OPEN_STATUSES,
@@ -31,7 +32,7 @@ from casework.models import (
     Intervention,
     Person,
 )
-from casework.services.cases import personal_number_candidates
+from casework.selectors.disclosures import shared_field_classes
 
 # Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
 # Decisions and disclosure or consent entries can hold social-services information, so they are read
@@ -67,17 +68,12 @@ def get_case(*, actor, case_id) -> Case:
     return _scoped(actor).get(pk=case_id)
 
 
-def disclosed_classes(*, case: Case) -> frozenset[str]:
-    """Field classes of the case that active disclosures (not withdrawn) share with the police."""
-    shared = Disclosure.objects.filter(case=case, withdrawn_at__isnull=True).values_list("field_classes", flat=True)
-    return frozenset(field_class for classes in shared for field_class in classes)
-
-
 def case_facts(*, actor, case: Case) -> CaseFacts:
     return CaseFacts(
         category=case.category,
         assigned_to_user=scoping.is_assigned(case, actor),
-        disclosed=disclosed_classes(case=case),
+        # In force today: not withdrawn, consent holding, basis valid (OSL 10:18 a only under 21).
+        disclosed=shared_field_classes(case=case),
     )
 
 
@@ -281,7 +277,7 @@ def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatc
     the blind index), and their open case if any. Only those who may propose search."""
     require_proposer(actor)
     person = Person.objects.filter(
-        agreement=actor.agreement, personal_number_index__in=personal_number_candidates(number)
+        agreement=actor.agreement, personal_number_index__in=personal_number_candidates(number.normalised)
     ).first()
     if person is None:
         return PersonMatch(person=None, open_case=None)
@@ -292,3 +288,22 @@ def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatc
 def get_intervention(*, case: Case, intervention_id) -> Intervention:
     """An intervention of an (already scoped) case; raises Intervention.DoesNotExist otherwise."""
     return Intervention.objects.select_related("intervention_type", "case").get(case=case, pk=intervention_id)
+
+
+def case_page_panels(*, actor, case: Case) -> dict:
+    """The panels other parts add to the case page, each shown only where its own selector allows it:
+    the disclosures to the police (social manager: the register; police: what is shared) and who has
+    seen the case (social manager: the access register behind a GDPR article 15 extract)."""
+    from audit.selectors import case_access_history
+    from casework.selectors import disclosures
+
+    panels = {}
+    if disclosures.may_see_disclosures(actor):
+        panels["disclosures_panel"] = "casework/disclosures/panel.html"
+        panels["panel"] = disclosures.disclosures_panel(actor=actor, case=case)
+    try:
+        panels["case_access"] = case_access_history(case=case, actor=actor)
+    except PermissionDenied:
+        return panels
+    panels["case_access_panel"] = "audit/case_access_panel.html"
+    return panels

@@ -7,7 +7,6 @@ by form field, nothing saved), writes the change and its timeline event together
 from __future__ import annotations
 
 import datetime
-import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -15,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accesscontrol import crypto
 from accesscontrol.models import Membership, Role, Unit
 from accesscontrol.visibility import FieldClass
 from casework import personal_numbers
+from casework.blind_indexes import personal_number_candidates, set_person_indexes
 from casework.models import (
     OPEN_STATUSES,
     Agreement,
@@ -38,9 +37,6 @@ from casework.models import (
 
 from . import meetings
 from .timeline import add_event, lock_writable, refuse_future, require_role, require_status
-
-PERSONAL_NUMBER_PURPOSE = "personal_number"
-NAME_PURPOSE = "name"
 
 
 class AgeNeedsConfirmation(ValidationError):
@@ -88,10 +84,6 @@ def parse_personal_number(text: str) -> personal_numbers.PersonalNumber:
         raise ValidationError({"personal_number": [str(exc)]}) from None
 
 
-def personal_number_candidates(number: personal_numbers.PersonalNumber) -> list[str]:
-    return crypto.blind_index_candidates(number.normalised, purpose=PERSONAL_NUMBER_PURPOSE)
-
-
 def check_age(*, number: personal_numbers.PersonalNumber, agreement: Agreement, on: datetime.date, confirmed: bool):
     age = number.age_on(on)
     if not confirmed and not agreement.min_age <= age <= agreement.max_age:
@@ -114,22 +106,20 @@ def _create_person(*, agreement: Agreement, number: personal_numbers.PersonalNum
         errors["area"] = [_("Området hör inte till överenskommelsen.")]
     if errors:
         raise ValidationError(errors)
-    first, last = details.first_name.strip(), details.last_name.strip()
-    return Person.objects.create(
+    person = Person(
         agreement=agreement,
         personal_number=number.normalised,
-        personal_number_index=crypto.blind_index(number.normalised, purpose=PERSONAL_NUMBER_PURPOSE),
-        first_name=first,
-        last_name=last,
-        name_index=crypto.blind_index(crypto.normalise_name(f"{first} {last}"), purpose=NAME_PURPOSE),
+        first_name=details.first_name.strip(),
+        last_name=details.last_name.strip(),
         birth_year=number.birth_year,
         gender=details.gender,
         area=details.area,
         contact=details.contact,
         guardians=details.guardians,
-        # The cell-key method of the statistics needs a fixed random number per person.
-        statistics_key=secrets.SystemRandom().random(),
     )
+    set_person_indexes(person)
+    person.save()  # the statistics key of the cell-key method is drawn on first save (reports.signals)
+    return person
 
 
 def _next_case_number(agreement: Agreement, year: int) -> str:
@@ -171,7 +161,7 @@ def propose_case(
     refuse_future(proposed_on, field="proposed_on")
     check_age(number=number, agreement=agreement, on=proposed_on, confirmed=age_confirmed)
     person = Person.objects.filter(
-        agreement=agreement, personal_number_index__in=personal_number_candidates(number)
+        agreement=agreement, personal_number_index__in=personal_number_candidates(number.normalised)
     ).first()
     if person is None:
         if person_details is None:
@@ -284,6 +274,8 @@ def mark_not_identified(*, actor, case: Case, meeting: Meeting, note: str) -> Ca
         raise ValidationError({"note": [_("Skriv kort varför förslaget inte identifierades.")]})
     case.status = CaseStatus.NOT_IDENTIFIED
     case.meeting = meeting
+    # The circumstances ended with the meeting's decision: gallring counts from here (casework.retention).
+    case.closed_on = meeting.held_on
     case.save()
     MeetingItem.objects.get_or_create(meeting=meeting, case=case, defaults={"kind": MeetingItem.Kind.PROPOSAL})
     add_event(

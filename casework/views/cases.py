@@ -42,7 +42,8 @@ def case_detail_view(request, case_id):
     case = visible_case_or_404(request, case_id, page="casework:case_detail")
     page = case_selectors.case_page(actor=request.actor, case=case)
     log_read(request, page="casework:case_detail", cases=[case], persons=page.persons, field_classes=page.readable)
-    return render(request, "casework/case_detail.html", {"page": page, "case": case})
+    panels = case_selectors.case_page_panels(actor=request.actor, case=case)
+    return render(request, "casework/case_detail.html", {"page": page, "case": case, **panels})
 
 
 def propose_view(request):
