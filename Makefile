@@ -28,6 +28,10 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## Benchmarks (not tests): set DATABASE_URL to PostgreSQL for the figures that count
+bench-crypto: install
+	$(BIN)/python -m bench.crypto
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
