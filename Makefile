@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test otp lint bench bench-crypto bench-audit bench-reports worker beat assets messages clean
+.PHONY: install run test otp lint bench bench-crypto bench-audit bench-reports bench-access worker beat assets messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ messages: install
 
 otp: install
 	$(BIN)/python manage.py demo_otp
+
+## make bench-access: time case scoping per role over CASES cases (default 20000) on DATABASE_URL's database
+bench-access: install
+	$(BIN)/python bench/access_scoping.py
 
 ## Rebuild static/samsyn/samsyn.css from GOV.UK Frontend (needs Node.js; the result is committed)
 assets:

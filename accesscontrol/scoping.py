@@ -4,7 +4,8 @@ Scoping happens in the database query (a filter on the queryset), never in Pytho
 Which *fields* of a visible case the actor may read is decided by `visibility.readable_classes`.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 
 from .case_permissions import VIEW_CASE
@@ -12,14 +13,16 @@ from .models import CaseGroupObjectPermission, CaseUserObjectPermission, Role
 
 
 def _assigned_to(user) -> Q:
-    """The case's permission rows (django-guardian, direct foreign keys) give `user` access: through
-    a unit whose group the user belongs to, or personally. Two EXISTS subqueries, no rows loaded."""
-    permission = {"permission__codename": VIEW_CASE, "permission__content_type__app_label": "casework"}
-    through_unit = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group__user=user, **permission
+    """The case's permission rows (django-guardian, direct foreign keys) give `user` access: through a
+    unit whose group the user belongs to, or personally. Uncorrelated subqueries, so the database builds
+    the user's (small) set of permitted cases once and checks each case against it; no rows are loaded."""
+    view_case = Subquery(
+        Permission.objects.filter(codename=VIEW_CASE, content_type__app_label="casework").values("pk")[:1]
     )
-    personal = CaseUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user, **permission)
-    return Q(Exists(through_unit)) | Q(Exists(personal))
+    groups = user.groups.through.objects.filter(user=user).values("group_id")
+    through_unit = CaseGroupObjectPermission.objects.filter(permission=view_case, group__in=groups)
+    personal = CaseUserObjectPermission.objects.filter(permission=view_case, user=user)
+    return Q(pk__in=through_unit.values("content_object")) | Q(pk__in=personal.values("content_object"))
 
 
 def scope_cases(queryset: QuerySet, actor) -> QuerySet:

@@ -58,6 +58,13 @@ class UserForm(govuk.ModelForm):
                 Membership.objects.filter(user=self.instance, agreement=agreement).values_list("role", flat=True)
             )
 
+    def clean_username(self):
+        # Django compares usernames exactly; "Chef" beside "chef" would only confuse people and lockouts.
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Användarnamnet är upptaget."))
+        return username
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():

@@ -203,26 +203,27 @@ SECTIONS = (
 SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
 
 
-def _scoped(request, selector, **kwargs):
-    """Runs a selector for the acting user; its PermissionDenied becomes a 403."""
-    return selector(actor=request.actor, **kwargs)
-
-
 def _record(request, section, pk):
-    record = _scoped(request, section.scope).filter(pk=pk).first()
+    record = section.scope(actor=request.actor).filter(pk=pk).first()
     if record is None:
         raise Http404
     return record
 
 
+def _link(section) -> dict:
+    return {
+        "title": section.title,
+        "description": section.description,
+        "url": reverse(f"administration:{section.name}_list"),
+    }
+
+
 @require_http_methods(["GET"])
 def index_view(request):
     selectors.require_sysadmin(request.actor)
-    sections = [
-        {"title": s.title, "description": s.description, "url": reverse(f"administration:{s.name}_list")}
-        for s in SECTIONS
-    ]
-    sections[3:3] = [
+    people = [_link(s) for s in SECTIONS if s.name in ("users", "units", "organisations")]
+    agreement_data = [_link(s) for s in SECTIONS if s.name not in ("users", "units", "organisations")]
+    agreement_pages = [
         {
             "title": _("Överenskommelsen"),
             "description": _("Namn, giltighet, kategoriernas benämningar, åldrar och uppföljningsfönstret."),
@@ -234,24 +235,24 @@ def index_view(request):
             "url": reverse("administration:agreement_create"),
         },
     ]
-    context = {"sections": sections, "agreement": request.actor.agreement}
+    context = {"sections": [*people, *agreement_pages, *agreement_data], "agreement": request.actor.agreement}
     return render(request, "accesscontrol/administration/index.html", context)
 
 
 def list_view(section):
     @require_http_methods(["GET"])
     def view(request):
-        records = _scoped(request, section.scope)
+        records = section.scope(actor=request.actor)
         rows = [
             {
-                "cells": [getter(record) for _, getter in section.columns],
+                "cells": [getter(record) for _label, getter in section.columns],
                 "url": reverse(f"administration:{section.name}_edit", kwargs={section.kwarg: record.pk}),
             }
             for record in records
         ]
         context = {
             "section": section,
-            "headers": [label for label, _ in section.columns],
+            "headers": [label for label, _getter in section.columns],
             "rows": rows,
             "create_url": reverse(f"administration:{section.name}_create"),
         }
@@ -343,7 +344,7 @@ def delete_target_view(request, target_id):
 
 @require_http_methods(["GET", "POST"])
 def agreement_view(request):
-    agreement = _scoped(request, selectors.agreements).get()
+    agreement = selectors.agreements(actor=request.actor).get()
     form = forms.AgreementForm(request.POST or None, instance=agreement)
     scope = selectors.agreements
     if submitted(request, form, lambda: services.save_record(actor=request.actor, form=form, scope=scope)):
@@ -355,7 +356,7 @@ def agreement_view(request):
 
 @require_http_methods(["GET", "POST"])
 def new_agreement_view(request):
-    organisations = _scoped(request, selectors.organisations)
+    organisations = selectors.organisations(actor=request.actor)
     form = forms.NewAgreementForm(request.POST or None, organisations=organisations)
     if submitted(request, form, lambda: services.start_agreement(actor=request.actor, **form.cleaned_data)):
         messages.success(request, _("Överenskommelsen är skapad. Byt till den under Mitt konto för att arbeta i den."))

@@ -81,12 +81,12 @@ def _consent_status(consent: Consent, today: datetime.date) -> str:
     return "active"
 
 
-def disclosures_panel(*, actor, case) -> dict:
+def disclosures_panel(*, actor, case) -> dict | None:
     """The disclosures panel of a case the actor can see: the whole register (consents, every
     disclosure with its status) for the social manager; the disclosures in force, without the
-    social services' reasoning, for the police. Raises PermissionDenied for every other role."""
+    social services' reasoning, for the police; None (nothing to show) for every other role."""
     if not may_see_disclosures(actor):
-        raise PermissionDenied
+        return None
     today = timezone.localdate()
     in_force = set(active_disclosures(case=case, today=today).values_list("pk", flat=True))
     decider = may_decide_disclosures(actor)

@@ -119,7 +119,10 @@ def _back(case):
 @require_http_methods(["GET"])
 def disclosures_view(request, case_id):
     case = _case(request, case_id)
-    panel = _as_actor(request, case, selectors.disclosures_panel)
+    panel = selectors.disclosures_panel(actor=request.actor, case=case)
+    if panel is None:
+        log_denied(request, page=PAGE, cases=[case.pk])
+        raise PermissionDenied
     shown = [FieldClass.IDENTITY, FieldClass.CASE_FRAME]
     if panel["may_decide"]:
         shown.append(FieldClass.SOCIAL_ASSESSMENT)

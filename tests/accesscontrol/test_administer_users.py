@@ -80,15 +80,16 @@ def test_the_set_password_page_applies_the_password_rules(
 @pytest.mark.parametrize(
     "changes, field",
     [
-        ({"username": "a1-chef"}, "username"),
-        ({"email": "A1-CHEF@example.org"}, "email"),
+        ({"username": "CHEF"}, "username"),
+        ({"email": "CHEF@example.org"}, "email"),
         ({"email": ""}, "email"),
         ({"organisation": 999999}, "organisation"),
     ],
     ids=["taken-username", "taken-email", "no-email", "foreign-organisation"],
 )
 def test_it_refuses_bad_input_and_creates_nobody(login, people, mailoutbox, changes, field):
-    people.manager.email = "a1-chef@example.org"
+    people.manager.username = "chef"
+    people.manager.email = "chef@example.org"
     people.manager.save()
     before = User.objects.count()
     response = login(people.sysadmin).post(reverse("administration:users_create"), new_user_data(people, **changes))

@@ -6,12 +6,14 @@ import re
 import uuid
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from casework.models import Consent, Disclosure, LegalBasis
+from casework.selectors.disclosures import disclosures_panel
 from tests.accesscontrol.factories import make_case, make_consent, make_disclosure, make_person
 from tests.conftest import verified_client
 
@@ -208,3 +210,10 @@ def test_choosing_consent_when_the_case_has_none_says_so(login, people, case):
     assert response.status_code == 200
     assert "Registrera samtycket först" in response.context["form"].errors["legal_basis"][0]
     assert not Disclosure.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["caseworker", "field_worker", "management"])
+def test_the_panel_shows_nothing_to_other_roles(actors, case, who):
+    panel = disclosures_panel(actor=getattr(actors, who), case=case)
+    assert panel is None
+    assert render_to_string("casework/disclosures/panel.html", {"panel": panel}).strip() == ""
