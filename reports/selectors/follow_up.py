@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
-from django.utils import timezone
 
 from accesscontrol.models import Role
 from accesscontrol.scoping import scope_cases
@@ -33,6 +32,7 @@ from casework.models import (
 from casework.periods import Period, PeriodKind, parse_period, periods_of_year
 
 from ..targets import PeriodTarget, follow_ups_due, targets_for_period
+from . import agreement_years
 
 REPORT_KINDS = (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.YEAR)
 METRIC_LABELS = dict(Target.Metric.choices)
@@ -244,7 +244,7 @@ class FollowUpReport:
 def follow_up_years(*, actor) -> list[int]:
     """The years of the agreement so far, oldest first."""
     _require_social_manager(actor)
-    return list(range(actor.agreement.starts_on.year, timezone.localdate().year + 1))
+    return agreement_years(actor.agreement)
 
 
 def report_periods(year: int, kind: PeriodKind) -> list[Period]:
