@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
@@ -99,15 +99,19 @@ def target_metrics(*, agreement, periods: list[Period]) -> dict[Period, dict[str
     )
     visits = _by_month(HotSpotVisit.objects.filter(hot_spot__agreement=agreement, visited_on__year=year), "visited_on")
     due = follow_ups_due(agreement, first, last)
-    reached_by_month = defaultdict(set)
-    for month, person_id in (
-        FieldContact.objects.filter(agreement=agreement, occurred_on__year=year, case__category=Category.SVANSEN)
-        .annotate(month=ExtractMonth("occurred_on"))
-        .values_list("month", "case__person_id")
-        .distinct()
-        .order_by()
-    ):
-        reached_by_month[month].add(person_id)
+    # Distinct persons do not add up over months: one count per period, all in one query.
+    reached_by_period = FieldContact.objects.filter(
+        agreement=agreement, occurred_on__year=year, case__category=Category.SVANSEN
+    ).aggregate(
+        **{
+            period.code: Count(
+                "case__person",
+                distinct=True,
+                filter=Q(occurred_on__gte=period.starts_on, occurred_on__lte=period.ends_on),
+            )
+            for period in periods
+        }
+    )
     metrics = {}
     for period in periods:
 
@@ -123,7 +127,7 @@ def target_metrics(*, agreement, periods: list[Period]) -> dict[Period, dict[str
         svansen_offered = total(raised, category=Category.SVANSEN, offered=True)
         due_now = [item for item in due if period.contains(item.closes_on)]
         in_time = sum(1 for item in due_now if item.in_time)
-        reached = len(set().union(*(reached_by_month[day.month] for day in _months(period))))
+        reached = reached_by_period[period.code]
         metrics[period] = {
             Target.Metric.MEETINGS: Metric(total(meetings)),
             Target.Metric.LIFESTYLE_IDENTIFIED: Metric(lifestyle, bool(lifestyle)),
@@ -139,10 +143,6 @@ def target_metrics(*, agreement, periods: list[Period]) -> dict[Period, dict[str
             Target.Metric.HOT_SPOT_VISITS: Metric(total(visits)),
         }
     return metrics
-
-
-def _months(period: Period) -> list[datetime.date]:
-    return [datetime.date(period.year, month, 1) for month in range(period.starts_on.month, period.ends_on.month + 1)]
 
 
 def _reached(agreement, period: Period):
