@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accesscontrol.models import Role
 from accesscontrol.scoping import scope_cases
@@ -196,7 +197,11 @@ class Figure:
         if self.value is None:
             return "–"
         if self.numerator is not None:
-            return f"{self.value} % ({self.numerator} av {self.denominator})"
+            return _("%(share)s %% (%(numerator)s av %(denominator)s)") % {
+                "share": self.value,
+                "numerator": self.numerator,
+                "denominator": self.denominator,
+            }
         return str(self.value)
 
 
