@@ -57,5 +57,10 @@ bench-access: install
 assets:
 	cd assets && npm install --no-audit --no-fund && npm run build
 
+## make bench-reports: time the yearly follow-up and the management catalogue on generated populations
+## (2 000 to 20 000 persons) on PostgreSQL: DATABASE_URL=postgres://… make bench-reports
+bench-reports: install
+	$(BIN)/python bench/reports.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var/static

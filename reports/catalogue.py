@@ -18,7 +18,7 @@ Counting rules (also on /statistik/metod/):
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -260,14 +260,21 @@ def _flow_by(code, queryset, date_field, key_path, variable, year) -> Population
 def _follow_ups_due(agreement, year) -> tuple[Population, Population]:
     due = Population("follow_ups_due", Additivity.FLOW)
     in_time = Population("follow_ups_in_time", Additivity.FLOW, subset_of=("follow_ups_due", "", ""))
+    counts = Counter()
     for item in follow_ups_due(agreement, datetime.date(year, 1, 1), datetime.date(year, 12, 31)):
         period = _quarter_code(year, (item.closes_on.month - 1) // 3 + 1)
-        tally = Tally(1, record_key(item.statistics_key))
-        due.add(Cell(due.code, period), tally)
+        key = record_key(item.statistics_key)
+        counts[(due.code, period, "n")] += 1
+        counts[(due.code, period, "k")] += key
         if item.in_time:
-            in_time.add(Cell(in_time.code, period), tally)
-    due.add_up_quarters(year)
-    in_time.add_up_quarters(year)
+            counts[(in_time.code, period, "n")] += 1
+            counts[(in_time.code, period, "k")] += key
+    for population in (due, in_time):
+        for quarter in range(1, 5):
+            period = _quarter_code(year, quarter)
+            tally = Tally(counts[(population.code, period, "n")], counts[(population.code, period, "k")])
+            population.tallies[Cell(population.code, period)] = tally
+        population.add_up_quarters(year)
     return due, in_time
 
 
@@ -284,32 +291,32 @@ def _concern_talks(agreement, year) -> Population:
     ):
         population.add(Cell(population.code, _quarter_code(year, row["quarter"])), Tally(row["n"], row["k"]))
     # Talks without a person: each has its own fixed key from its random id.
+    anonymous = Counter()
+    keys = Counter()
     for quarter, contact_id in talks.filter(case__isnull=True).values_list("quarter", "pk").order_by():
-        population.add(Cell(population.code, _quarter_code(year, quarter)), Tally(1, anonymous_record_key(contact_id)))
+        anonymous[quarter] += 1
+        keys[quarter] += anonymous_record_key(contact_id)
+    for quarter, count in anonymous.items():
+        population.add(Cell(population.code, _quarter_code(year, quarter)), Tally(count, keys[quarter]))
     population.add_up_quarters(year)
     return population
 
 
 def _svansen_reached(agreement, year) -> Population:
+    """Distinct svansen youths with a field contact: counted and keyed per period in the database, since
+    persons do not add up over quarters."""
     population = Population("svansen_reached", Additivity.PERSONS)
-    persons_by_quarter = defaultdict(dict)
-    rows = (
-        FieldContact.objects.filter(
-            agreement=agreement, occurred_on__year=year, **{f"case__{CASE_CATEGORY_FIELD}": Category.SVANSEN}
-        )
-        .annotate(quarter=ExtractQuarter("occurred_on"))
-        .values_list("quarter", "case__person_id", "case__person__statistics_key")
-        .distinct()
-        .order_by()
-    )
-    for quarter, person_id, key in rows:
-        persons_by_quarter[quarter][person_id] = record_key(key)
     for period in year_periods(year):
-        persons = {}
-        for quarter in range(1, 5):
-            if period.contains(datetime.date(year, quarter * 3, 1)):
-                persons.update(persons_by_quarter[quarter])
-        population.tallies[Cell(population.code, period.code)] = Tally(len(persons), sum(persons.values()))
+        reached = FieldContact.objects.filter(
+            agreement=agreement,
+            occurred_on__gte=period.starts_on,
+            occurred_on__lte=period.ends_on,
+            **{f"case__{CASE_CATEGORY_FIELD}": Category.SVANSEN},
+        ).values("case__person")
+        totals = Person.objects.filter(pk__in=reached).aggregate(
+            n=Count("pk"), k=Sum(record_key_expression("statistics_key"))
+        )
+        population.tallies[Cell(population.code, period.code)] = Tally(totals["n"], totals["k"] or 0)
     return population
 
 

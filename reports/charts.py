@@ -15,6 +15,7 @@ from casework.models import Target
 from casework.periods import PeriodKind, periods_of_year
 
 from . import disclosure_control
+from .targets import targets_for_period
 
 WIDTH = 720
 HEIGHT = 320
@@ -163,23 +164,30 @@ def _chart_value(value):
 
 
 def quarters_chart(tables, year: int, agreement):
-    """Identified cases per quarter and category, from the released quarter tables."""
+    """Identified cases per quarter and category, from the released quarter tables, against the quarter's
+    targets (the targets are the agreement's, not data)."""
     quarters = periods_of_year(year, PeriodKind.QUARTER)
+    targets = [targets_for_period(agreement, quarter) for quarter in quarters]
     series = []
-    for code in ("lifestyle", "svansen"):
+    for code, metric in (
+        ("lifestyle", Target.Metric.LIFESTYLE_IDENTIFIED),
+        ("svansen", Target.Metric.SVANSEN_IDENTIFIED),
+    ):
         values = []
         for quarter in quarters:
             table = tables[("cases_by_category", quarter.code)]
             row = next((r for r in table.rows if r.code == code), None)
             values.append(_chart_value(row.values[0]) if row else "–")
-        series.append(Series(agreement.category_label(code), tuple(values)))
+        marks = tuple(t[metric].value if metric in t else None for t in targets)
+        series.append(Series(agreement.category_label(code), tuple(values), marks))
     labels = [_("Kv %(n)s") % {"n": q.number} for q in quarters]
     chart = bar_chart(
         chart_id="quarters",
         title=_("Identifierade ärenden per kvartal %(year)s") % {"year": year},
         description=_(
-            "Stapeldiagram över identifierade ärenden per kvartal och kategori. Samma siffror finns i tabellen "
-            "bredvid. Kvartal som inte redovisas för sig visas med ett streck."
+            "Stapeldiagram över identifierade ärenden per kvartal och kategori. Den streckade linjen på varje "
+            "stapel är kvartalets mål. Samma siffror finns i tabellen bredvid. Kvartal som inte redovisas för sig "
+            "visas med ett streck."
         ),
         categories=labels,
         series=series,

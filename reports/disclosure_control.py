@@ -36,7 +36,7 @@ import hashlib
 import logging
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -50,6 +50,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
 from casework.periods import Period, PeriodKind, periods_of_year
+
+from .models import ReleasedTable
 
 logger = logging.getLogger(__name__)
 
@@ -614,8 +616,6 @@ def protect_year(
 
 
 def _latest_revisions(agreement, year: int) -> dict[tuple[str, str], object]:
-    from .models import ReleasedTable
-
     codes = [p.code for p in year_periods(year)]
     latest = {}
     for row in ReleasedTable.objects.filter(agreement=agreement, period__in=codes).order_by("revision"):
@@ -653,8 +653,6 @@ def _table(spec: TableSpec, published, by_code) -> ProtectedTable:
 
 def _register(agreement, spec: TableSpec, table: ProtectedTable, published, digests, latest):
     """The register row of this table: the latest revision if nothing in it changed, else a new revision."""
-    from .models import ReleasedTable
-
     cells = {
         cell.code: {
             "status": str(published[cell.code].status),
@@ -681,6 +679,4 @@ def _register(agreement, spec: TableSpec, table: ProtectedTable, published, dige
 
 
 def _with_revision(table: ProtectedTable, register_row) -> ProtectedTable:
-    from dataclasses import replace
-
     return replace(table, revision=register_row.revision, released_at=register_row.released_at)

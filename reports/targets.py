@@ -75,20 +75,20 @@ class DueFollowUp:
 def follow_ups_due(agreement, starts_on: datetime.date, ends_on: datetime.date) -> list[DueFollowUp]:
     """Cases whose follow-up window closes between the two dates, each with whether a follow-up was written
     inside its window (casework.follow_up.follow_up_window)."""
-    earliest = starts_on - relativedelta(months=agreement.follow_up_closes_months + 1)
-    cases = list(
-        Case.objects.filter(agreement=agreement, raised_on__gte=earliest, raised_on__lte=ends_on)
-        .values_list("pk", "raised_on", "person__statistics_key")
-        .order_by()
-    )
+    months = relativedelta(months=agreement.follow_up_closes_months)
+    # A window closes `months` after raising; a few days' slack covers month-end clamping.
+    earliest, latest = starts_on - months - datetime.timedelta(days=4), ends_on - months + datetime.timedelta(days=4)
+    cases = Case.objects.filter(agreement=agreement, raised_on__gte=earliest, raised_on__lte=latest)
+    rows = list(cases.values_list("pk", "raised_on", "person__statistics_key").order_by())
     written = defaultdict(list)
-    for case_id, written_on in FollowUp.objects.filter(case__in=[case[0] for case in cases]).values_list(
-        "case_id", "written_on"
-    ):
+    for case_id, written_on in FollowUp.objects.filter(case__in=cases).values_list("case_id", "written_on"):
         written[case_id].append(written_on)
+    windows = {}
     due = []
-    for case_id, raised_on, key in cases:
-        window = follow_up_window(raised_on=raised_on, agreement=agreement)
+    for case_id, raised_on, key in rows:
+        if raised_on not in windows:
+            windows[raised_on] = follow_up_window(raised_on=raised_on, agreement=agreement)
+        window = windows[raised_on]
         if starts_on <= window.closes_on <= ends_on:
             due.append(DueFollowUp(case_id, key, window.closes_on, any(map(window.contains, written[case_id]))))
     return due

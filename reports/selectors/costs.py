@@ -3,18 +3,18 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from accesscontrol.models import Role
 
 from .. import costs
 from ..models import CostIndex
+from . import agreement_years
 
 
 def cost_years(*, actor) -> list[int]:
     if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
         raise PermissionDenied
-    return list(range(actor.agreement.starts_on.year, timezone.localdate().year + 1))
+    return agreement_years(actor.agreement)
 
 
 def cost_comparison(*, actor, year: int) -> costs.YearComparison:

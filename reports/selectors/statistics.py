@@ -12,6 +12,7 @@ from casework.periods import parse_period
 
 from .. import catalogue, costs, disclosure_control
 from ..models import ReleasedTable
+from . import agreement_years
 
 
 def _require_management(actor) -> None:
@@ -22,9 +23,7 @@ def _require_management(actor) -> None:
 def statistics_years(*, actor, today: datetime.date | None = None) -> list[int]:
     """The years the catalogue covers: from the agreement's start to this year, newest first."""
     _require_management(actor)
-    today = today or timezone.localdate()
-    first = actor.agreement.starts_on.year
-    return list(range(today.year, first - 1, -1))
+    return agreement_years(actor.agreement, today)[::-1]
 
 
 def default_statistics_year(*, actor, today: datetime.date | None = None) -> int:

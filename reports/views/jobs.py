@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accesscontrol import crypto
@@ -12,6 +11,7 @@ from audit.access import log_read
 from .. import services
 from ..forms import ReportRequestForm
 from ..models import ReportJob
+from ..selectors import agreement_years
 from ..selectors import jobs as selectors
 from ..tasks import file_aad
 from .access import attachment, refusals_logged
@@ -26,7 +26,7 @@ CONTENT_TYPES = {
 @refusals_logged("reports:jobs")
 def jobs(request):
     kinds = selectors.report_kinds(actor=request.actor)
-    years = list(range(timezone.localdate().year, request.actor.agreement.starts_on.year - 1, -1))
+    years = agreement_years(request.actor.agreement)[::-1]
     initial = {"kind": request.GET.get("rapport", kinds[0]), "file_format": ReportJob.Format.PDF}
     if request.GET.get("ar", "").isdigit():
         initial["first_year"] = initial["last_year"] = int(request.GET["ar"])

@@ -8,6 +8,7 @@ import factory
 
 from accesscontrol import crypto
 from casework import models
+from casework.models import Area, FieldContact, FollowUp, Gender
 from casework.personal_numbers import luhn_check_digit
 
 # Invented names only: test data must never look like a real person.
@@ -177,3 +178,46 @@ def case_for(agreement, *, birth_year=2009, gender=models.Gender.BOY, area=None,
     """A person and a case of theirs in one call."""
     person = PersonFactory(agreement=agreement, birth_year=birth_year, gender=gender, area=area)
     return CaseFactory(person=person, **case_fields)
+
+
+def year_of_cases(agreement, year):
+    """Forty youths raised in `year` (most early in the year, so every quarter has enough persons), with
+    interventions, follow-ups, field contacts, meetings and hot-spot visits."""
+    agreement.starts_on = datetime.date(year, 1, 1)
+    agreement.save()
+    north = Area.objects.create(agreement=agreement, name="Norra")
+    south = Area.objects.create(agreement=agreement, name="Södra")
+    mst = intervention_type(agreement, "mst")
+    contact_person = intervention_type(agreement, "kontaktperson")
+    cases = []
+    for n in range(40):
+        raised_on = datetime.date(year, 1 + (n % 2), 5 + n % 20) if n < 30 else datetime.date(year, 4 + n % 9, 10)
+        case = case_for(
+            agreement,
+            birth_year=2004 + n % 9,
+            gender=(Gender.BOY, Gender.GIRL)[n % 2],
+            area=(north, south, None)[n % 3],
+            category="svansen" if n % 3 else "lifestyle",
+            raised_on=raised_on,
+            realistic_alternative=("hvb", "sis_open", "sis_locked")[n % 3],
+        )
+        cases.append(case)
+        if n % 2 == 0:
+            InterventionFactory(
+                case=case,
+                intervention_type=mst if n % 4 == 0 else contact_person,
+                ends_on=raised_on + datetime.timedelta(days=90),
+            )
+        if n % 3 != 2:
+            FollowUpFactory(case=case, outcome=list(FollowUp.Outcome.values)[n % 4])
+        if n % 3:
+            FieldContactFactory(case=case, occurred_on=raised_on + datetime.timedelta(days=7))
+    FieldContactFactory(
+        agreement=agreement, kind=FieldContact.Kind.OUTREACH, anonymous_youths=3, occurred_on=datetime.date(year, 3, 1)
+    )
+    for quarter in range(4):
+        MeetingFactory(agreement=agreement, held_on=datetime.date(year, 3 * quarter + 2, 10))
+    spot = HotSpotFactory(agreement=agreement)
+    for month in (2, 5, 8, 11):
+        HotSpotVisitFactory(hot_spot=spot, visited_on=datetime.date(year, month, 3))
+    return cases

@@ -14,13 +14,14 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from accesscontrol.actor import actor_for
-from casework.models import Area, Gender, Person
+from casework.models import Area, FollowUp, Gender, Person
 from reports import catalogue, costs, disclosure_control, services
 from reports.disclosure_control import Cell, Published, Status, noise
 from tests.reports import factories
 from tests.reports.attacker import THRESHOLD, Knowledge, recovered_small_counts
 
 YEAR = 2025
+OUTCOMES = list(FollowUp.Outcome.values)
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
@@ -69,7 +70,8 @@ def assert_nothing_small_recovered(knowledge: Knowledge, true_counts: dict) -> N
 def add_cases(agreement, records):
     areas = [Area.objects.get_or_create(agreement=agreement, name=name)[0] for name in ("Norr", "Söder")]
     mst = factories.intervention_type(agreement, "mst")
-    for quarter, category, gender, area, age, offered in records:
+    for quarter, category, gender, area, age, offered, *more in records:
+        follow_up, talk = more or (None, False)
         case = factories.case_for(
             agreement,
             category=category,
@@ -80,6 +82,11 @@ def add_cases(agreement, records):
         )
         if offered:
             factories.InterventionFactory(case=case, intervention_type=mst)
+        if follow_up is not None:
+            written_on = case.raised_on + datetime.timedelta(days=30 * follow_up)
+            factories.FollowUpFactory(case=case, written_on=written_on, outcome=OUTCOMES[follow_up % len(OUTCOMES)])
+        if talk:
+            factories.FieldContactFactory(case=case, occurred_on=case.raised_on)
 
 
 records = st.lists(
@@ -89,6 +96,8 @@ records = st.lists(
         st.sampled_from([Gender.BOY, Gender.GIRL, Gender.OTHER]),
         st.integers(0, 2),
         st.integers(12, 26),
+        st.booleans(),
+        st.one_of(st.none(), st.integers(1, 7)),
         st.booleans(),
     ),
     min_size=1,

@@ -47,7 +47,7 @@ def test_it_reports_per_tertial_and_per_year(login, people, year_of_cases):
 
 def test_shares_count_svansen_offered_and_follow_ups_in_time(people, year_of_cases):
     year = Period(YEAR, PeriodKind.YEAR, 1)
-    metrics = target_metrics(agreement=people.agreement, period=year)
+    metrics = target_metrics(agreement=people.agreement, periods=[year])[year]
     offered = metrics[Target.Metric.SVANSEN_OFFERED_SHARE]
     svansen = [c for c in year_of_cases if c.category == "svansen"]
     assert offered.denominator == len(svansen)

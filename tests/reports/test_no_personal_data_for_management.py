@@ -79,6 +79,26 @@ def test_no_management_page_file_or_api_answer_holds_personal_data(login, people
         assert_clean(html, forbidden, "a PDF")
 
 
+def test_the_long_statistics_report_holds_no_personal_data(
+    login, people, year_of_cases, printed, django_capture_on_commit_callbacks
+):
+    from reports.models import ReportJob
+
+    forbidden = sentinels(year_of_cases)
+    client = login(people.management)
+    for file_format in ("xlsx", "pdf"):
+        data = {"kind": "statistics", "file_format": file_format, "first_year": YEAR, "last_year": YEAR}
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/rapporter/langa/", data)
+        job = ReportJob.objects.get(file_format=file_format)
+        content = client.get(f"/rapporter/langa/{job.pk}/fil/").content
+        if file_format == "xlsx":
+            assert_clean(xlsx_text(content), forbidden, "the statistics workbook")
+    assert printed
+    for html in printed:
+        assert_clean(html, forbidden, "the statistics PDF")
+
+
 def test_the_sentinels_are_there_to_be_found(year_of_cases):
     # The check above would pass vacuously if the sentinels were not in the data at all.
     person = Person.objects.get(pk=year_of_cases[0].person_id)
