@@ -1,13 +1,17 @@
 """Long reports in the background. Task arguments are ids only; both tasks are safe to run again."""
 
+import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accesscontrol import crypto
+from config.queueing import send_now
 
 from . import documents, services
 from .models import ReportJob
@@ -20,7 +24,7 @@ def file_aad(job: ReportJob) -> bytes:
     return crypto.associated_data("reports_reportjob", f"sealed_file:{job.kind}:{job.file_format}", job.pk)
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, acks_late=True)
 def build_report(job_id: str) -> None:
     """Build a queued report, seal the file to its row, and note when it expires. A job that is already
     done, failed or expired is left as it is; one interrupted while running is built again."""
@@ -63,3 +67,20 @@ def delete_expired_report_files() -> int:
     return ReportJob.objects.filter(status=ReportJob.Status.DONE, expires_at__lte=timezone.now()).update(
         sealed_file="", status=ReportJob.Status.EXPIRED
     )
+
+
+# A queued job older than this was probably never sent (broker down when it was asked for).
+SWEEP_QUEUED_AFTER = datetime.timedelta(minutes=2)
+
+
+@shared_task(ignore_result=True)
+def sweep_queued_reports() -> int:
+    """Scheduled every few minutes: send again the jobs still queued long after they were asked for, and
+    those left running past the task time limit (a worker that died). build_report is safe to run again."""
+    now = timezone.now()
+    stuck_after = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    waiting = ReportJob.objects.filter(
+        Q(status=ReportJob.Status.QUEUED, requested_at__lte=now - SWEEP_QUEUED_AFTER)
+        | Q(status=ReportJob.Status.RUNNING, requested_at__lte=now - stuck_after)
+    ).values_list("pk", flat=True)
+    return sum(send_now(build_report, job_id=str(pk)) for pk in waiting)

@@ -22,6 +22,13 @@ def services_available() -> tuple[bool, str]:
     return True, ""
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every test creates a cast of users; PBKDF2's deliberate slowness (0.3 s a user) is not under test.
+    The production hasher's settings are checked by tests/foundation/test_production_settings.py."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("services"):
         ok, why = services_available()

@@ -11,12 +11,6 @@ from .factories import CaseFactory
 from .helpers import TUESDAY, at
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The cast of users is created for every test; PBKDF2's deliberate slowness costs seconds each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def case(people):
     """A lifestyle case of the investigation unit, proposed by the manager."""

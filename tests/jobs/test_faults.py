@@ -167,3 +167,34 @@ def test_a_killed_worker_s_task_runs_again_with_the_same_result(people, own_redi
     assert HistoricCount.objects.get(measure="interventions_offered").count == total
     assert not Intervention.objects.exists()
     assert PurgeRecord.objects.get().counts["cases"] == total
+
+
+def test_a_report_asked_for_while_the_broker_is_down_is_built_when_it_is_back(people, own_redis, client):
+    from django.utils import timezone
+
+    from reports.models import ReportJob
+    from reports.tasks import sweep_queued_reports
+
+    own_redis["process"].terminate()
+    own_redis["process"].wait(timeout=10)
+    year = timezone.localdate().year
+    page = verified_client(client, people.manager).post(
+        "/rapporter/langa/", {"kind": "follow_up", "file_format": "pdf", "first_year": year, "last_year": year}
+    )
+    assert page.status_code == 302  # the page works without the broker
+    job = ReportJob.objects.get()
+    assert job.status == ReportJob.Status.QUEUED
+
+    own_redis["process"] = start_redis(own_redis["port"])
+    worker = start_worker(own_redis["url"])
+    try:
+        wait_for(lambda: app.control.ping(timeout=1), seconds=60, what="the worker")
+        assert sweep_queued_reports() == 0  # too fresh: it may still be on its way
+        ReportJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - datetime.timedelta(minutes=3))
+        assert sweep_queued_reports() == 1  # what beat runs every five minutes
+        wait_for(
+            lambda: ReportJob.objects.get(pk=job.pk).status == ReportJob.Status.DONE, seconds=120, what="the report"
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
