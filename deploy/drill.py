@@ -17,12 +17,15 @@ import sys
 
 
 def write_sample(*, first_name: str, last_name: str, agreement_name: str) -> dict:
-    """An agreement, a person with encrypted identity and contact details, and an open case."""
-    from accesscontrol import crypto
-    from accesscontrol.models import Organisation, User
+    """An agreement and a police officer who proposes a youth through the casework service: a person with
+    encrypted identity and contact details (and blind indexes) and an open case, as the application writes them."""
+    from accesscontrol import services as access_services
+    from accesscontrol.actor import actor_for
+    from accesscontrol.models import Organisation, Role, User
     from casework import personal_numbers
-    from casework.models import Case, Category, OrganisationKind, Person
+    from casework.models import Category
     from casework.services.agreements import create_agreement
+    from casework.services.cases import PersonDetails, propose_case
 
     social, _ = Organisation.objects.get_or_create(
         name=f"Socialtjänsten, {agreement_name}", kind=Organisation.Kind.SOCIAL_SERVICES
@@ -33,28 +36,20 @@ def write_sample(*, first_name: str, last_name: str, agreement_name: str) -> dic
     agreement = create_agreement(
         name=agreement_name, social_services=social, police=police, starts_on=datetime.date(2026, 1, 1)
     )
-    personal_number = personal_numbers.make(datetime.date(2009, 3, 14), 981)
-    person = Person(
-        agreement=agreement,
-        personal_number=personal_number,
-        personal_number_index=crypto.blind_index(personal_number, purpose="personal_number"),
-        first_name=first_name,
-        last_name=last_name,
-        name_index=crypto.blind_index(crypto.normalise_name(f"{first_name} {last_name}"), purpose="name"),
-        birth_year=2009,
-        contact={"phone": "070-000 00 00", "address": f"{last_name}vägen 1"},
-    )
-    person.save()
     proposer, _ = User.objects.get_or_create(username=f"drill-{agreement.pk}", defaults={"organisation": police})
-    case = Case.objects.create(
-        agreement=agreement,
-        person=person,
-        number=f"DRILL-{agreement.pk}",
+    access_services.grant_role(user=proposer, agreement=agreement, role=Role.POLICE)
+    case = propose_case(
+        actor=actor_for(proposer, agreement),
+        personal_number=personal_numbers.make(datetime.date(2009, 3, 14), 981),
         category=Category.SVANSEN,
-        proposed_by=proposer,
-        proposed_by_kind=OrganisationKind.POLICE,
+        reason=f"Övningsärende för {first_name} {last_name}.",
         proposed_on=datetime.date(2026, 2, 1),
-        proposal_reason=f"Övningsärende för {first_name} {last_name}.",
+        person_details=PersonDetails(
+            first_name=first_name,
+            last_name=last_name,
+            gender="boy",
+            contact={"phone": "070-000 00 00", "address": f"{last_name}vägen 1"},
+        ),
     )
     return read_sample(case_id=case.pk)
 

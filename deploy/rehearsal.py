@@ -6,8 +6,9 @@
         CREDENTIALS_FILE (mode 0600) for the visit.
     python -m deploy.rehearsal visit BASE_URL CREDENTIALS_FILE CA_FILE
         (no Django) signs in through HTTPS like a browser (password, then the TOTP code computed
-        from the device's key), opens the start page and its stylesheet, waits for the beat's
-        heartbeat in /healthz, and reads /metrics with its token.
+        from the device's key), opens the start page and its stylesheet, opens the case page (decrypted
+        with the production keys), asks for a long report and downloads it once the worker has built it,
+        waits for the beat's heartbeat in /healthz, and reads /metrics with its token.
 
 Each step of the visit is a function in VISIT; a step raises RehearsalFailed with what it saw.
 """
@@ -132,7 +133,40 @@ def metrics(session, base: str, credentials: dict) -> str:
     return f"/metrics (all gunicorn workers) counted views: {', '.join(sorted(set(served)))}"
 
 
-VISIT = [sign_in, start_page, beat_heartbeat, metrics]
+def case_page(session, base: str, credentials: dict) -> str:
+    sample = credentials["sample"]
+    page = session.get(f"{base}/arenden/{sample['case_id']}/")
+    name = f"{sample['first_name']} {sample['last_name']}"
+    if page.status_code != 200 or name not in page.text:
+        raise RehearsalFailed(
+            f"the case page: {page.status_code}, the decrypted name {'is' if name in page.text else 'is not'} shown"
+        )
+    return f"case page of {sample['case_id']} with the decrypted name"
+
+
+def report_build(session, base: str, credentials: dict) -> str:
+    """Ask for a long report, wait while the worker builds it, and download the sealed file."""
+    year = time.localtime().tm_year
+    asked = _form_post(
+        session,
+        f"{base}/rapporter/langa/",
+        {"kind": "follow_up", "file_format": "pdf", "first_year": year, "last_year": year},
+    )
+    job = re.search(r"/rapporter/langa/([0-9a-f-]{36})/", asked.url)
+    if asked.status_code != 200 or not job:
+        raise RehearsalFailed(f"asking for a report ended on {asked.url} ({asked.status_code})")
+    deadline = time.monotonic() + 120
+    while (status := session.get(f"{base}/rapporter/langa/{job[1]}/status/").json())["status"] != "done":
+        if status["status"] == "failed" or time.monotonic() > deadline:
+            raise RehearsalFailed(f"the worker did not build the report: {status}")
+        time.sleep(1)
+    document = session.get(f"{base}/rapporter/langa/{job[1]}/fil/")
+    if document.status_code != 200 or not document.content.startswith(b"%PDF"):
+        raise RehearsalFailed(f"the report file: {document.status_code} {document.headers.get('Content-Type')}")
+    return f"report {job[1]} built by the worker, {len(document.content)} bytes of PDF"
+
+
+VISIT = [sign_in, start_page, case_page, report_build, beat_heartbeat, metrics]
 
 
 def visit(base: str, credentials_file: Path, ca_file: Path) -> None:
