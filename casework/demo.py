@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accesscontrol import services as access_services
+from accesscontrol.actor import actor_for
 from accesscontrol.models import Organisation, Role, Unit, User
 from casework.demo_year import build_year, default_year
 from casework.models import Agreement, Area, HotSpot
@@ -118,7 +120,60 @@ def build_demo(*, seed: int = 2026, year: int | None = None) -> tuple[Agreement,
     if created:
         users = {user.username: user for user in User.objects.filter(username__in=[s[0] for s in DEMO_USERS])}
         build_year(agreement=agreement, year=year, rng=random.Random(seed), users=users)
+        _demo_cost_index(agreement, users["sysadmin"], last_year=year)
+        _demo_tariffs(agreement, year)
     return agreement, logins
+
+
+# Interventions whose price no public source gives (domain-sweden.md §2.4: use the municipality's own
+# internal prices); the demo prices them with stated assumptions so its cost comparison is complete.
+DEMO_TARIFFS = [
+    ("kontaktperson", "month", Decimal("3000")),
+    ("fft", "one_off", Decimal("60000")),
+    ("oppenvard", "occasion", Decimal("1500")),
+    ("art", "occasion", Decimal("800")),
+    ("fritid", "month", Decimal("1200")),
+    ("orossamtal", "occasion", Decimal("1000")),
+]
+
+
+def _demo_tariffs(agreement, year: int) -> None:
+    from casework.models import InterventionType, Tariff
+
+    for code, unit, price in DEMO_TARIFFS:
+        Tariff.objects.get_or_create(
+            intervention_type=InterventionType.objects.get(agreement=agreement, code=code),
+            year=year,
+            defaults={
+                "price_unit": unit,
+                "municipal_cost": price,
+                "societal_cost": price,
+                "source": "Demodata: antaget internpris, inte en publicerad taxa. Ersätt med kommunens egna priser.",
+            },
+        )
+
+
+DEMO_INDEX_SOURCE = (
+    "Demodata, inte en officiell indexserie: en antagen kostnadsökning på 3 % per år med 2015 = 100. "
+    "Ersätt med kommunens eget index, SCB:s KPI eller SKR:s PKV."
+)
+
+
+def _demo_cost_index(agreement, sysadmin, *, last_year: int) -> None:
+    """The cost comparison needs an index to bring 2015–2023 tariffs to the demo year. No official series is
+    shipped (its figures must come from their publisher), so the demo states plainly that this one is assumed."""
+    from reports.services import set_cost_index
+
+    actor = actor_for(sysadmin, agreement)
+    for year in range(2015, last_year + 1):
+        set_cost_index(
+            actor=actor,
+            year=year,
+            value=(Decimal(100) * Decimal("1.03") ** (year - 2015)).quantize(Decimal("0.01")),
+            name="Demo: antagen kostnadsutveckling 3 %/år",
+            source=DEMO_INDEX_SOURCE,
+            for_agreement=True,
+        )
 
 
 def _demo_user(seed, agreement, organisation, units, username, first, last, title, roles, _org, unit_names):
