@@ -40,7 +40,7 @@ worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A config beat --loglevel=INFO
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=assets
