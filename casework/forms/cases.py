@@ -36,6 +36,30 @@ class PersonalNumberForm(ServiceForm):
             raise forms.ValidationError(str(exc)) from None
 
 
+class PersonSearchForm(ServiceForm):
+    """Find a person's cases by exact personnummer or exact full name, through the blind indexes. Posted,
+    never a query string, so the number or name stays out of addresses, browser history and proxy logs."""
+
+    query = forms.CharField(
+        label=_("Sök person"),
+        help_text=_("Personnummer, samordningsnummer eller hela namnet (förnamn och efternamn), exakt."),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_query(self):
+        text = " ".join(self.cleaned_data["query"].split())
+        if any(char.isdigit() for char in text):
+            try:
+                return ("personal_number", personal_numbers.parse(text).normalised)
+            except personal_numbers.InvalidPersonalNumber as exc:
+                raise forms.ValidationError(str(exc)) from None
+        first, _sep, last = text.partition(" ")
+        if not last:
+            raise forms.ValidationError(_("Skriv både förnamn och efternamn, eller ett personnummer."))
+        return ("name", (first, last))
+
+
 class ProposeForm(PersonalNumberForm):
     """A proposal for a person who is already in Samsyn."""
 

@@ -18,7 +18,7 @@ from accesscontrol import scoping
 from accesscontrol.models import Role
 from accesscontrol.visibility import CaseFacts, FieldClass, readable_classes, roles_with_case_access, writable_classes
 from casework import personal_numbers
-from casework.blind_indexes import personal_number_candidates
+from casework.blind_indexes import name_candidates, personal_number_candidates
 from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpWindow, follow_up_state, follow_up_window
 from casework.models import (
     OPEN_STATUSES,
@@ -26,13 +26,12 @@ from casework.models import (
     CaseEvent,
     CaseStatus,
     CloseReason,
-    Disclosure,
     FieldContact,
     FollowUp,
     Intervention,
     Person,
 )
-from casework.selectors.disclosures import shared_field_classes
+from casework.selectors.disclosures import shared_field_classes, shared_field_classes_by_case
 
 # Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
 # Decisions and disclosure or consent entries can hold social-services information, so they are read
@@ -101,13 +100,7 @@ def readable_by_case(*, actor, cases: list[Case]) -> dict:
     """case id -> the field classes the actor may read, for many (already scoped) cases in two queries:
     the actor's units and the active disclosures. The batch form of case_facts + readable_classes."""
     unit_ids = set(actor.user.units.values_list("pk", flat=True))
-    disclosed: dict = {}
-    if actor.has(Role.POLICE) and cases:
-        rows = Disclosure.objects.filter(case__in=cases, withdrawn_at__isnull=True).values_list(
-            "case_id", "field_classes"
-        )
-        for case_id, classes in rows:
-            disclosed.setdefault(case_id, set()).update(classes)
+    disclosed = shared_field_classes_by_case(cases=cases) if actor.has(Role.POLICE) and cases else {}
     return {
         case.pk: readable_classes(
             actor.roles,
@@ -128,19 +121,32 @@ class CaseRow:
     badge: FollowUpBadge | None
 
 
-def case_list(*, actor, status: str = "", category: str = "") -> list[CaseRow]:
+def case_list(*, actor, status: str = "", category: str = "", person=None) -> list[CaseRow]:
     """The cases the actor may see, newest proposal first, each with the field classes the actor may
     read and the follow-up badge where the social assessment is readable. A fixed number of queries
-    however many cases: the cases, the actor's units, the active disclosures."""
+    however many cases: the cases, the actor's units, the active disclosures.
+
+    `person` narrows to one person's cases by an exact search ("personal_number", normalised number) or
+    ("name", (first, last)), matched through the blind indexes without decrypting anything; only cases
+    whose identity the actor may read are found that way."""
     if actor is None or not roles_with_case_access(actor.roles):
         raise PermissionDenied
     cases = _scoped(actor).annotate(has_follow_up=Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
+    if person is not None:
+        kind, value = person
+        if kind == "personal_number":
+            cases = cases.filter(person__personal_number_index__in=personal_number_candidates(value))
+        else:
+            cases = cases.filter(person__name_index__in=name_candidates(*value))
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
     if category in ("lifestyle", "svansen"):
         cases = cases.filter(category=category)
     cases = list(cases)
     readable_of = readable_by_case(actor=actor, cases=cases)
+    if person is not None:
+        # A search is by identity: it finds nothing the actor may not read the identity of.
+        cases = [case for case in cases if FieldClass.IDENTITY in readable_of[case.pk]]
     today = timezone.localdate()
     result = []
     for case in cases:

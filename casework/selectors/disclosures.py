@@ -44,9 +44,8 @@ def age_on(person, day: datetime.date) -> int | None:
         return None
 
 
-def active_disclosures(*, case, today: datetime.date | None = None) -> QuerySet[Disclosure]:
-    """The disclosures of `case` in force on `today`."""
-    today = today or timezone.localdate()
+def _in_force(today: datetime.date) -> Q:
+    """Not withdrawn, decided by today, its consent (if any) holding and its legal basis valid today."""
     consent_holds = Q(consent__isnull=True) | Q(
         Q(consent__withdrawn_on__isnull=True),
         Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today),
@@ -54,8 +53,13 @@ def active_disclosures(*, case, today: datetime.date | None = None) -> QuerySet[
     basis_valid = Q(legal_basis__valid_from__lte=today) & (
         Q(legal_basis__valid_to__isnull=True) | Q(legal_basis__valid_to__gte=today)
     )
-    in_force = Disclosure.objects.filter(consent_holds, basis_valid, case=case, withdrawn_at__isnull=True)
-    in_force = in_force.filter(decided_on__lte=today)
+    return consent_holds & basis_valid & Q(withdrawn_at__isnull=True, decided_on__lte=today)
+
+
+def active_disclosures(*, case, today: datetime.date | None = None) -> QuerySet[Disclosure]:
+    """The disclosures of `case` in force on `today`."""
+    today = today or timezone.localdate()
+    in_force = Disclosure.objects.filter(_in_force(today), case=case)
     age = age_on(case.person, today)
     if age is None:
         # Without a readable birth date no age-limited basis can be shown to hold (default deny).
@@ -67,6 +71,24 @@ def shared_field_classes(*, case, today: datetime.date | None = None) -> frozens
     """The field classes of `case` that the police may read now (for `visibility.CaseFacts.disclosed`)."""
     classes = active_disclosures(case=case, today=today).values_list("field_classes", flat=True)
     return frozenset(c for field_classes in classes for c in field_classes if c in DISCLOSABLE)
+
+
+def shared_field_classes_by_case(*, cases, today: datetime.date | None = None) -> dict:
+    """`shared_field_classes` for many cases in one query (the case list): case id -> field classes. An
+    age-limited basis counts only while the person is under the limit, as for one case."""
+    today = today or timezone.localdate()
+    persons = {case.pk: case.person for case in cases}
+    shared: dict = {}
+    rows = Disclosure.objects.filter(_in_force(today), case__in=list(persons)).values_list(
+        "case_id", "field_classes", "legal_basis__age_limit"
+    )
+    for case_id, field_classes, age_limit in rows:
+        if age_limit is not None:
+            age = age_on(persons[case_id], today)
+            if age is None or age >= age_limit:
+                continue
+        shared.setdefault(case_id, set()).update(c for c in field_classes if c in DISCLOSABLE)
+    return {case_id: frozenset(classes) for case_id, classes in shared.items()}
 
 
 def _labels(field_classes) -> list[str]:

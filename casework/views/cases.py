@@ -18,7 +18,12 @@ def case_list_view(request):
     actor = request.actor
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
-    rows = case_selectors.case_list(actor=actor, status=status, category=category)
+    search = case_forms.PersonSearchForm(request.POST or None)
+    person = search.cleaned_data["query"] if request.method == "POST" and search.is_valid() else None
+    if request.method == "POST" and person is None:
+        rows = []
+    else:
+        rows = case_selectors.case_list(actor=actor, status=status, category=category, person=person)
     shown = [row for row in rows if FieldClass.IDENTITY in row.readable]
     log_read(
         request,
@@ -29,6 +34,8 @@ def case_list_view(request):
     )
     context = {
         "rows": rows,
+        "search": search,
+        "searched": request.method == "POST",
         "status": status,
         "category": category,
         "statuses": CaseStatus.choices,
