@@ -110,7 +110,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
         )
         sheets.append(
             exports.Sheet(
-                f"{section['year']} uppföljningar",
+                _("%(year)s uppföljningar") % {"year": section["year"]},
                 (
                     _("Ärende"),
                     _("Datum"),
