@@ -43,7 +43,7 @@ beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 messages: install
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=assets
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=assets --ignore=bench --ignore=deploy
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 otp: install

@@ -12,6 +12,7 @@ import secrets
 import segno
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .models import IdentityProviderDevice
 
 RECOVERY_CODES = 10
-RECOVERY_DEVICE = "Reservkoder"
+RECOVERY_DEVICE = gettext_noop("Reservkoder")
 # A TOTP code is six digits; anything else typed into the field is tried as a recovery code. Trying
 # only the matching kind keeps a recovery code from counting as a failed TOTP attempt.
 TOTP_CODE = re.compile(r"^\d{6}$")
@@ -33,7 +34,7 @@ def confirmed_totp(user):
 def pending_totp(user) -> TOTPDevice:
     """The device being enrolled: created once, shown until confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Autentiseringsapp", confirmed=False)
+    return device or TOTPDevice.objects.create(user=user, name=gettext_noop("Autentiseringsapp"), confirmed=False)
 
 
 def secret_base32(device: TOTPDevice) -> str:
@@ -42,7 +43,7 @@ def secret_base32(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """An inline SVG of the enrolment address, so no image leaves the server."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR-kod för autentiseringsappen")
+    return segno.make(device.config_url, error="m").svg_inline(scale=4, title=gettext("QR-kod för autentiseringsappen"))
 
 
 @transaction.atomic
@@ -111,6 +112,6 @@ def retry_in_seconds(user, token: str) -> int:
 def login_with_identity_provider(request, user) -> None:
     """The identity provider has proven multi-factor authentication: that counts as the second factor."""
     device, _ = IdentityProviderDevice.objects.get_or_create(
-        user=user, name="Kommunens inloggning", defaults={"confirmed": True}
+        user=user, name=gettext_noop("Kommunens inloggning"), defaults={"confirmed": True}
     )
     otp_login(request, device)

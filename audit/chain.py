@@ -35,6 +35,7 @@ from auditlog.models import LogEntry
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogSeal, string_list_text
 
@@ -242,8 +243,8 @@ class Broken:
     def describe(self) -> str:
         label = ChainVerification.Reason(self.reason).label
         if self.seq is None:
-            return f"ändringsloggpost id {self.log_entry_id}: {label}"
-        return f"post nr {self.seq}: {label}"
+            return gettext("ändringsloggpost id %(id)s: %(reason)s") % {"id": self.log_entry_id, "reason": label}
+        return gettext("post nr %(seq)s: %(reason)s") % {"seq": self.seq, "reason": label}
 
 
 @dataclass(frozen=True)

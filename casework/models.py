@@ -9,6 +9,7 @@ stays in the clear.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.fields import (
@@ -51,8 +52,10 @@ class Agreement(models.Model):
     )
     starts_on = models.DateField(_("gäller från"))
     ends_on = models.DateField(_("gäller till"), null=True, blank=True)
-    lifestyle_label = models.CharField(_("benämning, livsstil"), max_length=100, default="Kriminalitet som livsstil")
-    svansen_label = models.CharField(_("benämning, svansen"), max_length=100, default="Svansen")
+    lifestyle_label = models.CharField(
+        _("benämning, livsstil"), max_length=100, default=gettext_noop("Kriminalitet som livsstil")
+    )
+    svansen_label = models.CharField(_("benämning, svansen"), max_length=100, default=gettext_noop("Svansen"))
     min_age = models.PositiveSmallIntegerField(_("lägsta ålder"), default=13)
     max_age = models.PositiveSmallIntegerField(_("högsta ålder"), default=25)
     follow_up_opens_months = models.PositiveSmallIntegerField(_("uppföljning tidigast (månader)"), default=3)
@@ -68,7 +71,9 @@ class Agreement(models.Model):
         return self.name
 
     def category_label(self, category: str) -> str:
-        return self.lifestyle_label if category == Category.LIFESTYLE else self.svansen_label
+        """The agreement's own name for the category; the default names are shown in the reader's language."""
+        label = self.lifestyle_label if category == Category.LIFESTYLE else self.svansen_label
+        return gettext(label) if label else label  # gettext("") would return the catalogue's header
 
 
 class Target(models.Model):

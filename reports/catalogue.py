@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractQuarter
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import (
@@ -134,7 +135,9 @@ TABLES = (
 TABLES_BY_CODE = {table.code: table for table in TABLES}
 
 _GENDER_LABELS = dict(Gender.choices)
-_AGE_LABELS = {code: f"{low}–{high} år" for code, low, high in AGE_BANDS} | {OTHER_AGE: _("Annan ålder")}
+_AGE_LABELS = {code: format_lazy(_("{low}–{high} år"), low=low, high=high) for code, low, high in AGE_BANDS} | {
+    OTHER_AGE: _("Annan ålder")
+}
 
 
 def _quarter_code(year: int, quarter: int) -> str:

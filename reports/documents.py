@@ -71,6 +71,7 @@ def _follow_up(actor, years, file_format, progress) -> Document:
 
 
 def _follow_up_sheets(sections) -> list[exports.Sheet]:
+    kind_names = {PeriodKind.QUARTER: _("Kvartal"), PeriodKind.TERTIAL: _("Tertial"), PeriodKind.YEAR: _("Helår")}
     sheets = []
     for section in sections:
         for report in section["reports"]:
@@ -91,7 +92,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
             rows.append(
                 (_("Samtycken lämnade / återkallade"), *[f"{g.count} / {w.count}" for g, w in report.consent_cells])
             )
-            sheets.append(exports.Sheet(f"{section['year']} {report.kind}", header, tuple(rows)))
+            sheets.append(exports.Sheet(f"{section['year']} {kind_names[report.kind]}", header, tuple(rows)))
         part = section["qualitative"]
         follow_ups = tuple(
             (
@@ -110,7 +111,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
         )
         sheets.append(
             exports.Sheet(
-                f"{section['year']} uppföljningar",
+                _("%(year)s uppföljningar") % {"year": section["year"]},
                 (
                     _("Ärende"),
                     _("Datum"),
@@ -138,7 +139,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
         )
         sheets.append(
             exports.Sheet(
-                f"{section['year']} orossamtal",
+                _("%(year)s orossamtal") % {"year": section["year"]},
                 (_("Datum"), _("Ärende"), _("Ungdomen"), _("Föräldrarna"), _("Anteckning")),
                 receptions,
             )

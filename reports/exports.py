@@ -61,7 +61,7 @@ def _xlsx_value(value):
 
 def _sheet_title(title: str) -> str:
     cleaned = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")
-    return cleaned[:31] or "Blad"
+    return cleaned[:31] or _("Blad")
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
