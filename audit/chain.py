@@ -134,13 +134,15 @@ def _model(chain: str):
 
 
 def _head_sql(chain: str) -> str:
-    """A one-row derived table h(seq, prev_hash): the chain's head. `chain` is one of Chain's values."""
+    """A common table expression h(seq, prev_hash), computed once: the chain's head, that is its last
+    entry, else the latest purge boundary, else the genesis. `chain` is one of Chain's values."""
     table, purges = _model(chain)._meta.db_table, ChainPurge._meta.db_table
-    last = f"COALESCE((SELECT max(seq) FROM {table}), (SELECT max(up_to_seq) FROM {purges} WHERE chain = '{chain}'), 0)"
     return (
-        f"(SELECT b.seq AS seq, COALESCE((SELECT entry_hash FROM {table} WHERE seq = b.seq), "
-        f"(SELECT last_hash FROM {purges} WHERE chain = '{chain}' AND up_to_seq = b.seq), '{GENESIS}') AS prev_hash "
-        f"FROM (SELECT {last} AS seq) b) h"
+        "WITH h AS MATERIALIZED (SELECT c.seq, c.prev_hash FROM ("
+        f"SELECT seq, entry_hash AS prev_hash FROM {table} WHERE seq = (SELECT max(seq) FROM {table}) "
+        f"UNION ALL SELECT up_to_seq, last_hash FROM {purges} WHERE chain = '{chain}' "
+        f"AND up_to_seq = (SELECT max(up_to_seq) FROM {purges} WHERE chain = '{chain}') "
+        f"UNION ALL SELECT 0, '{GENESIS}') c ORDER BY c.seq DESC LIMIT 1) "
     )
 
 
@@ -199,10 +201,10 @@ def _access_insert_sql(vendor: str) -> str:
     )
     columns = ", ".join(quote(field.column) for field in fields)
     return (
-        f"INSERT INTO {AccessLogEntry._meta.db_table} (seq, prev_hash, entry_hash, {columns}) "
+        f"{_head_sql(Chain.ACCESS)}INSERT INTO {AccessLogEntry._meta.db_table} (seq, prev_hash, entry_hash, {columns}) "
         f"SELECT h.seq + 1, h.prev_hash, {_hash_sql('h.prev_hash', 'h.seq + 1', 'v', ACCESS_COLUMNS)}, "
         f"{', '.join(f'v.{quote(field.column)}' for field in fields)} "
-        f"FROM {_head_sql(Chain.ACCESS)}, (SELECT {values}) v "
+        f"FROM h, (SELECT {values}) v "
         "RETURNING id, seq, prev_hash, entry_hash"
     )
 
@@ -222,9 +224,10 @@ def append_access_entry(fields: dict) -> AccessLogEntry:
 def _seal_insert_sql(vendor: str) -> str:
     """The appending INSERT of the change log's seals (built once per database vendor)."""
     return (
+        f"{_head_sql(Chain.CHANGE)}"
         f"INSERT INTO {ChangeLogSeal._meta.db_table} (seq, prev_hash, entry_hash, log_entry_id) "
         f"SELECT h.seq + 1, h.prev_hash, {_hash_sql('h.prev_hash', 'h.seq + 1', 'l', LOG_ENTRY_COLUMNS)}, l.id "
-        f"FROM {_head_sql(Chain.CHANGE)}, {LogEntry._meta.db_table} l WHERE l.id = %s "
+        f"FROM h, {LogEntry._meta.db_table} l WHERE l.id = %s "
         "RETURNING seq"
     )
 
