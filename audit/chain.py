@@ -176,7 +176,9 @@ def boundary(chain: str) -> tuple[int, str]:
 
 def _append(sql: str, params: list) -> tuple:
     """Run an appending INSERT … RETURNING; on a collision with a concurrent writer, again from the new
-    head. Inside a transaction each attempt gets a savepoint, so a collision does not abort it."""
+    head (each statement sees the latest commits under READ COMMITTED, Django's default). Inside a
+    transaction each attempt gets a savepoint, so a collision does not abort it. Outside one the
+    statement commits on its own: the entry is durable before the caller goes on."""
     for attempt in range(1, APPEND_ATTEMPTS + 1):
         try:
             savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
@@ -186,7 +188,6 @@ def _append(sql: str, params: list) -> tuple:
         except IntegrityError:
             if attempt == APPEND_ATTEMPTS:
                 raise
-    raise AssertionError("unreachable")
 
 
 @functools.cache
