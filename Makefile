@@ -46,6 +46,10 @@ messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=assets --ignore=bench --ignore=deploy
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+## make bench-audit: cost of access logging on a case page, and verify_audit over a million entries (PostgreSQL)
+bench-audit: install
+	$(BIN)/python bench/audit.py
+
 otp: install
 	$(BIN)/python manage.py demo_otp
 

@@ -9,7 +9,6 @@ import hashlib
 import ipaddress
 import uuid
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accesscontrol.scoping import scope_cases
@@ -45,16 +44,17 @@ def _is_uuid(text: str) -> bool:
 
 
 def _case_references(actor, case_ids: list[str]) -> tuple[list[str], list[str]]:
-    """The cases' numbers, and which of them were outside the actor's case scope, in one query.
-    An id that names no case (a guessed URL) counts as outside the scope."""
-    cases = Case.objects.filter(pk__in=[case_id for case_id in case_ids if _is_uuid(case_id)])
-    if actor is not None and actor.agreement is not None:
-        in_scope = Exists(scope_cases(Case.objects.filter(pk=OuterRef("pk")), actor))
-        rows = cases.annotate(in_scope=in_scope).values_list("pk", "number", "in_scope")
-    else:
-        rows = [(pk, number, False) for pk, number in cases.values_list("pk", "number")]
-    inside = {str(pk) for pk, _number, visible in rows if visible}
-    return sorted(number for _pk, number, _visible in rows), [i for i in case_ids if i not in inside]
+    """The cases' numbers, and which of them were outside the actor's case scope. One query when all
+    are inside (the usual read); a second one for the numbers of those outside. An id that names no
+    case (a guessed URL) counts as outside the scope."""
+    known = Case.objects.filter(pk__in=[case_id for case_id in case_ids if _is_uuid(case_id)])
+    inside = dict(scope_cases(known, actor).values_list("pk", "number"))
+    inside_ids = {str(pk) for pk in inside}
+    outside = [case_id for case_id in case_ids if case_id not in inside_ids]
+    numbers = list(inside.values())
+    if outside:
+        numbers += known.exclude(pk__in=list(inside)).values_list("number", flat=True)
+    return sorted(numbers), outside
 
 
 def _record(request, *, page: str, outcome: str, cases, persons, field_classes, export: bool) -> AccessLogEntry:

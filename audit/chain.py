@@ -1,48 +1,52 @@
+# ruff: noqa: S608 - the SQL here is built from model metadata and constants; values go in as parameters
 """The hash chains of the access log and the change log.
 
 Each entry stores `seq` (its gap-free position in the chain), `prev_hash` (the hash of entry seq-1, of
-the last purged entry, or GENESIS) and `entry_hash` = SHA-256 of "<prev_hash><seq>:<canonical text>".
-The canonical text of an entry is its hashed columns in a fixed order, each written "<bytes>:<text>"
-with the length of the text in UTF-8 bytes, and NULL as ":" (a netstring-like framing: no two
-different rows give the same text). Integers are in decimal, a timestamp as integer microseconds since
-1970, a boolean as 1 or 0, text as stored.
+the last purged entry, or GENESIS) and `entry_hash` = SHA-256 of "<prev_hash><seq>:<canonical text>"
+(`link_hash`). The canonical text of an entry is its hashed columns in a fixed order, each written
+"<bytes>:<text>" with the length of the text in UTF-8 bytes, and NULL as ":" (a netstring-like framing:
+no two different rows give the same text). Integers are in decimal, a timestamp as integer microseconds
+since 1970, a boolean as 1 or 0, text as stored.
 
-The database computes the canonical text in the verifier's SELECT (`_canonical_sql`), so verification
-fetches five columns per entry and does only comparisons and one SHA-256 in Python. Writers produce the
-same text:
-- Access log: `append_access_entry` builds it in Python before the INSERT (`canonical_text`); its list
-  columns are StringListField text, so what is written is exactly what is read back.
-- Change log: django-auditlog's LogEntry table. A signal seals each new LogEntry in the transaction that
-  wrote it, reading the row's canonical text back through the verifier's own SQL, so both sides see the
-  database's rendering of its jsonb and inet columns.
+The database computes the canonical text and the hash (`_hash_sql`), with the same SQL when an entry
+is appended and when it is verified, so the two cannot disagree about how a value is rendered (jsonb
+and inet columns of the change log included), and verification reads five short columns per entry and
+does only comparisons in Python.
 
+Appending is one INSERT … SELECT that reads the head (the last entry, else the latest purge boundary,
+else the genesis) and inserts the next entry with its hash. Two writers that read the same head collide
+on the unique `seq`; the one that loses retries from the new head. So the chain stays gap-free and
+never forks, no lock is held, and an access entry costs one round trip to the database. The change
+log's LogEntry rows are sealed the same way, in the transaction that wrote them (a signal on LogEntry).
 Changing an entry changes its hash; deleting one leaves a gap in `seq`; moving or swapping entries
 breaks the link to the previous hash.
-
-Appending takes a lock for the chain in the writer's transaction (a transaction-scoped advisory lock on
-PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE, see settings), reads the head and inserts.
-The lock is released at commit, so callers keep the transaction around an append short.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import hashlib
+import itertools
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogSeal, string_list_text
+from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogSeal
 
 GENESIS = "0" * 64
 CHUNK_SIZE = 20_000
 IN_FLIGHT = datetime.timedelta(minutes=1)
-EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+APPEND_ATTEMPTS = 50
+VERIFY_WORKERS = 4
+MIN_SEGMENT = 100_000  # a segment shorter than this is not worth a thread and a connection
 
 # The hashed columns of each chain, in order; "@micros" marks a timestamp and "@flag" a boolean.
 # Stored hashes depend on these lists: changing one makes every existing entry fail verification.
@@ -83,28 +87,14 @@ LOG_ENTRY_COLUMNS = (
     "additional_data",
     "actor_email",
 )
-ACCESS_LISTS = ("roles", "case_ids", "case_numbers", "outside_scope_case_ids", "person_ids", "field_classes")
-
-# pg_advisory_xact_lock keys, one per chain (arbitrary constants: "SAMS" and the chain's number).
-LOCK_KEYS = {Chain.ACCESS: 0x53414D53_01, Chain.CHANGE: 0x53414D53_02}
-
-
-def canonical_text(values) -> str:
-    """Python's twin of `_canonical_sql`, for values already in text form (str, int or None)."""
-    return "".join(
-        ":" if value is None else f"{len(text.encode())}:{text}" for value in values for text in (str(value),)
-    )
 
 
 def link_hash(prev_hash: str, seq: int, text: str) -> str:
+    """The definition of an entry's hash, in Python; `_hash_sql` computes the same in the database."""
     return hashlib.sha256(f"{prev_hash}{seq}:{text}".encode()).hexdigest()
 
 
-def micros(moment: datetime.datetime) -> int:
-    return (moment - EPOCH) // datetime.timedelta(microseconds=1)
-
-
-# --- the canonical text in SQL -----------------------------------------------------------------------------
+# --- the canonical text and the hash, in SQL ------------------------------------------------------------
 
 
 def _as_text(alias: str, spec: str) -> str:
@@ -123,7 +113,8 @@ def _as_text(alias: str, spec: str) -> str:
     return f"CAST({column} AS TEXT)"
 
 
-def _canonical_sql(alias: str, columns: tuple[str, ...]) -> str:
+def canonical_sql(alias: str, columns: tuple[str, ...]) -> str:
+    """The canonical text of the row `alias`, as an SQL expression."""
     texts = [_as_text(alias, spec) for spec in columns]
     if connection.vendor == "postgresql":
         # One concat() call for the row; concat() reads NULL as '', so a NULL column gives ":".
@@ -131,43 +122,49 @@ def _canonical_sql(alias: str, columns: tuple[str, ...]) -> str:
     return " || ".join(f"COALESCE(length(CAST({text} AS BLOB)) || ':' || {text}, ':')" for text in texts)
 
 
-def _hash_sql(alias: str, columns: tuple[str, ...]) -> str:
-    """`link_hash` of the row, computed by the database."""
-    text = f"e.prev_hash || CAST(e.seq AS TEXT) || ':' || {_canonical_sql(alias, columns)}"
+def _hash_sql(prev_hash: str, seq: str, alias: str, columns: tuple[str, ...]) -> str:
+    """`link_hash` as an SQL expression."""
+    text = f"{prev_hash} || CAST({seq} AS TEXT) || ':' || {canonical_sql(alias, columns)}"
     if connection.vendor == "postgresql":
         return f"encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
     return f"SHA256({text})"  # registered by Django's SQLite backend
+
+
+def _model(chain: str):
+    return AccessLogEntry if chain == Chain.ACCESS else ChangeLogSeal
+
+
+def _head_sql(chain: str) -> str:
+    """A common table expression h(seq, prev_hash), computed once: the chain's head, that is its last
+    entry, else the latest purge boundary, else the genesis. `chain` is one of Chain's values."""
+    table, purges = _model(chain)._meta.db_table, ChainPurge._meta.db_table
+    return (
+        "WITH h AS MATERIALIZED (SELECT c.seq, c.prev_hash FROM ("
+        f"SELECT seq, entry_hash AS prev_hash FROM {table} WHERE seq = (SELECT max(seq) FROM {table}) "
+        f"UNION ALL SELECT up_to_seq, last_hash FROM {purges} WHERE chain = '{chain}' "
+        f"AND up_to_seq = (SELECT max(up_to_seq) FROM {purges} WHERE chain = '{chain}') "
+        f"UNION ALL SELECT 0, '{GENESIS}') c ORDER BY c.seq DESC LIMIT 1) "
+    )
 
 
 def _select(chain: str, where: str) -> str:
     """seq, prev_hash, stored entry_hash, whether the entry exists, the entry's hash computed now from
     its columns. For the change log a LEFT JOIN: a seal whose LogEntry was deleted has `present` NULL."""
     if chain == Chain.ACCESS:
-        computed = _hash_sql("e", ACCESS_COLUMNS)
+        computed = _hash_sql("e.prev_hash", "e.seq", "e", ACCESS_COLUMNS)
         return (
-            f"SELECT e.seq, e.prev_hash, e.entry_hash, 1, {computed} "  # noqa: S608 - fixed names only
+            f"SELECT e.seq, e.prev_hash, e.entry_hash, 1, {computed} "
             f"FROM {AccessLogEntry._meta.db_table} e WHERE {where} ORDER BY e.seq"
         )
-    computed = _hash_sql("l", LOG_ENTRY_COLUMNS)
+    computed = _hash_sql("e.prev_hash", "e.seq", "l", LOG_ENTRY_COLUMNS)
     return (
-        f"SELECT e.seq, e.prev_hash, e.entry_hash, l.id, {computed} "  # noqa: S608 - fixed names only
+        f"SELECT e.seq, e.prev_hash, e.entry_hash, l.id, {computed} "
         f"FROM {ChangeLogSeal._meta.db_table} e LEFT JOIN {LogEntry._meta.db_table} l ON l.id = e.log_entry_id "
         f"WHERE {where} ORDER BY e.seq"
     )
 
 
 # --- appending -------------------------------------------------------------------------------------------
-
-
-def lock_chain(chain: str) -> None:
-    """Serialise appends to `chain` until the current transaction ends."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEYS[chain]])
-
-
-def _model(chain: str):
-    return AccessLogEntry if chain == Chain.ACCESS else ChangeLogSeal
 
 
 def boundary(chain: str) -> tuple[int, str]:
@@ -178,55 +175,68 @@ def boundary(chain: str) -> tuple[int, str]:
     return last_purge or (0, GENESIS)
 
 
-def _head(chain: str) -> tuple[int, str]:
-    last = _model(chain).objects.order_by("-seq").values_list("seq", "entry_hash").first()
-    return last or boundary(chain)
+def _append(sql: str, params: list) -> tuple:
+    """Run an appending INSERT … RETURNING; on a collision with a concurrent writer, again from the new
+    head (each statement sees the latest commits under READ COMMITTED, Django's default). Inside a
+    transaction each attempt gets a savepoint, so a collision does not abort it. Outside one the
+    statement commits on its own: the entry is durable before the caller goes on."""
+    for attempt in range(1, APPEND_ATTEMPTS + 1):
+        try:
+            savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+            with savepoint, connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()
+        except IntegrityError:
+            if attempt == APPEND_ATTEMPTS:
+                raise
 
 
-def access_text(fields: dict) -> str:
-    """The canonical text of a new access entry, as `_select` will compute it from the stored row."""
-    values = []
-    for spec in ACCESS_COLUMNS:
-        name, _, kind = spec.partition("@")
-        value = fields[name]
-        if kind == "micros":
-            value = micros(value)
-        elif kind == "flag":
-            value = int(value)
-        elif name in ACCESS_LISTS:
-            value = string_list_text(value)
-        values.append(value)
-    return canonical_text(values)
+@functools.cache
+def _access_insert_sql(vendor: str) -> str:
+    """The appending INSERT of the access log (built once per database vendor)."""
+    fields = _access_fields()
+    postgres = vendor == "postgresql"
+    quote = connection.ops.quote_name
+    values = ", ".join(
+        (f"CAST(%s AS {field.db_type(connection)})" if postgres else "%s") + f" AS {quote(field.column)}"
+        for field in fields
+    )
+    columns = ", ".join(quote(field.column) for field in fields)
+    return (
+        f"{_head_sql(Chain.ACCESS)}INSERT INTO {AccessLogEntry._meta.db_table} (seq, prev_hash, entry_hash, {columns}) "
+        f"SELECT h.seq + 1, h.prev_hash, {_hash_sql('h.prev_hash', 'h.seq + 1', 'v', ACCESS_COLUMNS)}, "
+        f"{', '.join(f'v.{quote(field.column)}' for field in fields)} "
+        f"FROM h, (SELECT {values}) v "
+        "RETURNING id, seq, prev_hash, entry_hash"
+    )
+
+
+def _access_fields():
+    return [AccessLogEntry._meta.get_field(spec.partition("@")[0]) for spec in ACCESS_COLUMNS]
 
 
 def append_access_entry(fields: dict) -> AccessLogEntry:
-    """Append one access-log entry (`fields`: the model's fields except the chain columns)."""
-    with transaction.atomic():
-        lock_chain(Chain.ACCESS)
-        seq, prev_hash = _head(Chain.ACCESS)
-        seq += 1
-        entry = AccessLogEntry(seq=seq, prev_hash=prev_hash, **fields)
-        entry.entry_hash = link_hash(prev_hash, seq, access_text(fields))
-        entry.save(force_insert=True)
-    return entry
+    """Append one access-log entry (`fields`: the model's fields except the chain columns) and return it."""
+    params = [field.get_db_prep_save(fields[field.name], connection) for field in _access_fields()]
+    pk, seq, prev_hash, entry_hash = _append(_access_insert_sql(connection.vendor), params)
+    return AccessLogEntry(id=pk, seq=seq, prev_hash=prev_hash, entry_hash=entry_hash, **fields)
 
 
-def seal_log_entry(log_entry_id: int) -> ChangeLogSeal:
+@functools.cache
+def _seal_insert_sql(vendor: str) -> str:
+    """The appending INSERT of the change log's seals (built once per database vendor)."""
+    return (
+        f"{_head_sql(Chain.CHANGE)}"
+        f"INSERT INTO {ChangeLogSeal._meta.db_table} (seq, prev_hash, entry_hash, log_entry_id) "
+        f"SELECT h.seq + 1, h.prev_hash, {_hash_sql('h.prev_hash', 'h.seq + 1', 'l', LOG_ENTRY_COLUMNS)}, l.id "
+        f"FROM h, {LogEntry._meta.db_table} l WHERE l.id = %s "
+        "RETURNING seq"
+    )
+
+
+def seal_log_entry(log_entry_id: int) -> None:
     """Append the seal of a freshly written LogEntry, in the transaction that wrote it."""
-    with transaction.atomic():
-        lock_chain(Chain.CHANGE)
-        seq, prev_hash = _head(Chain.CHANGE)
-        seq += 1
-        text = _canonical_sql("l", LOG_ENTRY_COLUMNS)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {text} FROM {LogEntry._meta.db_table} l WHERE l.id = %s",  # noqa: S608 - fixed names only
-                [log_entry_id],
-            )
-            (text,) = cursor.fetchone()
-        return ChangeLogSeal.objects.create(
-            seq=seq, prev_hash=prev_hash, entry_hash=link_hash(prev_hash, seq, text), log_entry_id=log_entry_id
-        )
+    _append(_seal_insert_sql(connection.vendor), [log_entry_id])
 
 
 # --- verifying -------------------------------------------------------------------------------------------
@@ -265,14 +275,6 @@ class Verification:
         return self.checked / self.seconds if self.seconds else float("inf")
 
 
-def _rows(chain: str, after_seq: int):
-    """The chain in order, streamed through a server-side cursor on PostgreSQL."""
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(_select(chain, "e.seq > %s"), [after_seq])
-        while batch := cursor.fetchmany(CHUNK_SIZE):
-            yield from batch
-
-
 def _checkpoints(chain: str, after_seq: int) -> dict[int, str]:
     """Heads of earlier successful runs: if the chain was recomputed from some entry on, the hash at an
     old checkpoint differs; if its tail was removed, a checkpoint lies beyond the end."""
@@ -283,32 +285,98 @@ def _checkpoints(chain: str, after_seq: int) -> dict[int, str]:
     )
 
 
+@dataclass(frozen=True)
+class _Segment:
+    """The entries lo < seq <= hi of a chain, checked on their own; the link of the first one to the
+    segment before is checked when the segments are joined."""
+
+    chain: str
+    lo: int
+    hi: int
+    checkpoints: dict[int, str]
+
+
+@dataclass(frozen=True)
+class _SegmentResult:
+    checked: int
+    first_prev_hash: str | None
+    last_hash: str | None
+    broken: Broken | None
+
+
+def _check_segment(segment: _Segment) -> _SegmentResult:
+    """Stream the segment (a server-side cursor on PostgreSQL) and compare; the database has computed each
+    entry's hash from its columns, so the loop does comparisons only."""
+    Reason = ChainVerification.Reason
+    expected_seq, expected_prev, first_prev_hash = segment.lo + 1, None, None
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(_select(segment.chain, "e.seq > %s AND e.seq <= %s"), [segment.lo, segment.hi])
+        while batch := cursor.fetchmany(CHUNK_SIZE):
+            for seq, prev_hash, stored_hash, present, computed_hash in batch:
+                if first_prev_hash is None:
+                    first_prev_hash = prev_hash
+                broken = None
+                if seq != expected_seq:
+                    broken = Broken(expected_seq, Reason.MISSING)
+                elif present is None:
+                    broken = Broken(seq, Reason.DELETED)
+                elif expected_prev is not None and prev_hash != expected_prev:
+                    broken = Broken(seq, Reason.LINK)
+                elif computed_hash != stored_hash:
+                    broken = Broken(seq, Reason.CHANGED)
+                elif segment.checkpoints.get(seq, stored_hash) != stored_hash:
+                    broken = Broken(seq, Reason.REWRITTEN)
+                if broken:
+                    return _SegmentResult(expected_seq - segment.lo - 1, first_prev_hash, expected_prev, broken)
+                expected_prev = stored_hash
+                expected_seq += 1
+    missing_at_end = Broken(expected_seq, Reason.MISSING) if expected_seq <= segment.hi else None
+    return _SegmentResult(expected_seq - segment.lo - 1, first_prev_hash, expected_prev, missing_at_end)
+
+
+def _check_segment_in_thread(segment: _Segment) -> _SegmentResult:
+    try:
+        return _check_segment(segment)
+    finally:
+        connection.close()  # the thread's own connection
+
+
+def _segments(chain: str, start_seq: int, head_seq: int) -> list[_Segment]:
+    """One segment, or on PostgreSQL outside a transaction and for a long chain one per worker, so
+    several database processes compute hashes at once (the database's work is most of the cost)."""
+    checkpoints = _checkpoints(chain, start_seq)
+    parts = 1
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        parts = max(1, min(VERIFY_WORKERS, (head_seq - start_seq) // MIN_SEGMENT))
+    bounds = [start_seq + (head_seq - start_seq) * part // parts for part in range(parts + 1)]
+    return [_Segment(chain, lo, hi, checkpoints) for lo, hi in itertools.pairwise(bounds)]
+
+
 def _scan(chain: str) -> tuple[int, int, str, Broken | None]:
     """Walk the chain: (entries checked, head seq, head hash, the first broken entry or None)."""
     start_seq, expected_prev = boundary(chain)
-    checkpoints = _checkpoints(chain, start_seq)
-    expected_seq = start_seq + 1
+    head_seq = _model(chain).objects.aggregate(head=Max("seq"))["head"] or start_seq
+    segments = _segments(chain, start_seq, head_seq)
+    if len(segments) == 1:
+        results = [_check_segment(segments[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=len(segments)) as pool:
+            results = list(pool.map(_check_segment_in_thread, segments))
     Reason = ChainVerification.Reason
-    for seq, prev_hash, stored_hash, present, computed_hash in _rows(chain, start_seq):
-        broken = None
-        if seq != expected_seq:
-            broken = Broken(expected_seq, Reason.MISSING)
-        elif present is None:
-            broken = Broken(seq, Reason.DELETED)
-        elif prev_hash != expected_prev:
-            broken = Broken(seq, Reason.LINK)
-        elif computed_hash != stored_hash:
-            broken = Broken(seq, Reason.CHANGED)
-        elif checkpoints.get(seq, stored_hash) != stored_hash:
-            broken = Broken(seq, Reason.REWRITTEN)
+    checked = 0
+    for segment, result in zip(segments, results, strict=True):
+        first = segment.lo + 1
+        broken = result.broken
+        starts_broken = broken is not None and broken.seq == first and broken.reason in (Reason.MISSING, Reason.DELETED)
+        if not starts_broken and result.first_prev_hash not in (None, expected_prev):
+            broken = Broken(first, Reason.LINK)
         if broken:
-            return expected_seq - start_seq - 1, expected_seq - 1, expected_prev, broken
-        expected_prev = stored_hash
-        expected_seq += 1
-    head_seq = expected_seq - 1
-    if any(seq > head_seq for seq in checkpoints):
-        return head_seq - start_seq, head_seq, expected_prev, Broken(head_seq + 1, Reason.TRUNCATED)
-    return head_seq - start_seq, head_seq, expected_prev, None
+            return checked + result.checked, broken.seq - 1, expected_prev, broken
+        checked += result.checked
+        expected_prev = result.last_hash or expected_prev
+    if any(seq > head_seq for seq in segments[0].checkpoints):
+        return checked, head_seq, expected_prev, Broken(head_seq + 1, Reason.TRUNCATED)
+    return checked, head_seq, expected_prev, None
 
 
 def _first_unsealed_log_entry() -> int | None:
@@ -327,12 +395,11 @@ def _first_unsealed_log_entry() -> int | None:
 def verify_chain(chain: str) -> Verification:
     """Check the whole chain from its start (genesis or purge boundary) to its head."""
     started = time.perf_counter()
-    with transaction.atomic():
-        checked, head_seq, head_hash, broken = _scan(chain)
-        if broken is None and chain == Chain.CHANGE:
-            log_entry_id = _first_unsealed_log_entry()
-            if log_entry_id is not None:
-                broken = Broken(None, ChainVerification.Reason.UNSEALED, log_entry_id=log_entry_id)
+    checked, head_seq, head_hash, broken = _scan(chain)
+    if broken is None and chain == Chain.CHANGE:
+        log_entry_id = _first_unsealed_log_entry()
+        if log_entry_id is not None:
+            broken = Broken(None, ChainVerification.Reason.UNSEALED, log_entry_id=log_entry_id)
     return Verification(
         chain=chain,
         checked=checked,

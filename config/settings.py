@@ -64,9 +64,6 @@ if DATABASE_URL:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "samsyn.sqlite3")}}
-    # Writers take the lock when their transaction begins, so two appends to an audit chain queue up
-    # instead of deadlocking on SQLite's lock upgrade (PostgreSQL uses an advisory lock, audit.chain).
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE"}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,18 +10,21 @@ LISTS = ("roles", "case_ids", "person_ids", "field_classes")
 
 def chain_existing_access_entries(apps, schema_editor):
     """Entries written before the chain existed are chained in the order they were written."""
-    from audit.chain import ACCESS_COLUMNS, GENESIS, access_text, link_hash
+    from audit.chain import ACCESS_COLUMNS, GENESIS, canonical_sql, link_hash
 
     AccessLogEntry = apps.get_model("audit", "AccessLogEntry")
-    names = [spec.partition("@")[0] for spec in ACCESS_COLUMNS]
+    table = AccessLogEntry._meta.db_table
     prev_hash = GENESIS
     for seq, entry in enumerate(AccessLogEntry.objects.order_by("at", "id"), start=1):
         # An inet cast to text keeps its mask (10.0.0.1/32); the address alone is wanted.
         entry.address = (entry.address or "").split("/")[0]
         entry.seq, entry.prev_hash = seq, prev_hash
-        entry.entry_hash = link_hash(prev_hash, seq, access_text({name: getattr(entry, name) for name in names}))
         entry.save()
-        prev_hash = entry.entry_hash
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {canonical_sql('e', ACCESS_COLUMNS)} FROM {table} e WHERE e.id = %s", [entry.pk])
+            (text,) = cursor.fetchone()
+        entry.entry_hash = prev_hash = link_hash(prev_hash, seq, text)
+        entry.save(update_fields=["entry_hash"])
 
 
 class Migration(migrations.Migration):

@@ -109,7 +109,7 @@ def test_no_page_is_sent_when_its_access_entry_cannot_be_written(people):
     from tests.conftest import verified_client
 
     client = verified_client(Client(raise_request_exception=False), people.auditor)
-    with mock.patch("audit.chain.AccessLogEntry.save", side_effect=DatabaseError("log unavailable")):
+    with mock.patch("audit.access.append_access_entry", side_effect=DatabaseError("log unavailable")):
         response = client.get("/granskning/atkomst/")
     assert response.status_code == 500
     assert b"tkomstlogg" not in response.content
@@ -117,6 +117,6 @@ def test_no_page_is_sent_when_its_access_entry_cannot_be_written(people):
 
 
 def test_a_failed_write_reaches_the_caller(people, case, request_as):
-    failing = mock.patch("audit.chain.AccessLogEntry.save", side_effect=DatabaseError("log unavailable"))
+    failing = mock.patch("audit.access.append_access_entry", side_effect=DatabaseError("log unavailable"))
     with failing, pytest.raises(DatabaseError):
         access.log_read(request_as(people.manager), page="casework:case", cases=[case])

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from audit import access
-from audit.chain import ACCESS_COLUMNS, _canonical_sql, link_hash, verify_chain
+from audit.chain import ACCESS_COLUMNS, _segments, canonical_sql, link_hash, verify_chain
 from audit.models import AccessLogEntry, Chain, ChainVerification, ChangeLogSeal
 from audit.services import verify_audit_chains
 
@@ -113,7 +113,7 @@ def test_it_finds_a_chain_recomputed_after_a_checkpoint(access_log):
 def _recompute(prev_hash, seq):
     """The hash an attacker would compute: over the verifier's own canonical text of the stored row."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_canonical_sql('e', ACCESS_COLUMNS)} FROM {ACCESS} e WHERE e.seq = %s", [seq])
+        cursor.execute(f"SELECT {canonical_sql('e', ACCESS_COLUMNS)} FROM {ACCESS} e WHERE e.seq = %s", [seq])
         (text,) = cursor.fetchone()
     return link_hash(prev_hash, seq, text)
 
@@ -184,3 +184,38 @@ def test_the_command_fails_naming_the_first_broken_entry(access_log):
         call_command("verify_audit")
     run = ChainVerification.objects.get(chain=Chain.ACCESS)
     assert (run.ok, run.broken_seq, run.broken_reason) == (False, 3, Reason.CHANGED)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "tampering, expected",
+    [
+        ("", None),
+        (f"UPDATE {ACCESS} SET username = 'x' WHERE seq = 7", (7, Reason.CHANGED)),
+        (f"DELETE FROM {ACCESS} WHERE seq = 5", (5, Reason.MISSING)),  # the first entry of the second segment
+        (f"DELETE FROM {ACCESS} WHERE seq = 4", (4, Reason.MISSING)),  # the last entry of the first segment
+        (f"UPDATE {ACCESS} SET prev_hash = 'x' WHERE seq = 9", (9, Reason.LINK)),  # across segments
+        (f"UPDATE {ACCESS} SET page = 'x' WHERE seq IN (3, 10)", (3, Reason.CHANGED)),
+    ],
+    ids=["intact", "changed", "first-of-segment-deleted", "last-of-segment-deleted", "link", "two-changed"],
+)
+def test_verification_split_over_parallel_workers_names_the_same_first_broken_entry(
+    people, case, request_as, monkeypatch, tampering, expected
+):
+    monkeypatch.setattr("audit.chain.MIN_SEGMENT", 4)
+    monkeypatch.setattr("audit.chain.VERIFY_WORKERS", 3)
+    for _ in range(12):
+        access.log_read(request_as(people.manager), page="casework:case", cases=[case])
+    if tampering:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {ACCESS} DISABLE TRIGGER samsyn_append_only")
+            try:
+                cursor.execute(tampering)
+            finally:
+                cursor.execute(f"ALTER TABLE {ACCESS} ENABLE TRIGGER samsyn_append_only")
+    assert len(_segments(Chain.ACCESS, 0, 12)) == 3
+    result = verify_chain(Chain.ACCESS)
+    assert (None if result.ok else (result.broken.seq, result.broken.reason)) == expected
+    if result.ok:
+        assert result.checked == 12 and result.head_seq == 12
