@@ -158,3 +158,13 @@ def run_purge(today: datetime.date | None = None) -> list[PurgeRecord]:
         record.save(update_fields=["counts", "purged_at"])
         records.append(record)
     return records
+
+
+def log_retention_cutoff(record_type: str, today: datetime.date | None = None) -> datetime.date | None:
+    """Entries of a log written before this day are due for purging: the logs are shared by every
+    agreement, so the longest retention among the agreements' rules in force for `record_type` (access or
+    change log) decides. None when no agreement has such a rule (then nothing is purged)."""
+    today = today or timezone.localdate()
+    rules = [rule_in_force(agreement, record_type, today) for agreement in Agreement.objects.all()]
+    years = [rule.years for rule in rules if rule is not None]
+    return today - relativedelta(years=max(years)) if years else None
