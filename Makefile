@@ -28,10 +28,6 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Benchmarks (not tests): set DATABASE_URL to PostgreSQL for the figures that count
-bench-crypto: install
-	$(BIN)/python -m bench.crypto
-
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -46,23 +42,29 @@ messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=assets --ignore=bench --ignore=deploy
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-## make bench-audit: cost of access logging on a case page, and verify_audit over a million entries (PostgreSQL)
-bench-audit: install
-	$(BIN)/python bench/audit.py
-
 otp: install
 	$(BIN)/python manage.py demo_otp
-
-## make bench-access: time case scoping per role over CASES cases (default 20000) on DATABASE_URL's database
-bench-access: install
-	$(BIN)/python bench/access_scoping.py
 
 ## Rebuild static/samsyn/samsyn.css from GOV.UK Frontend (needs Node.js; the result is committed)
 assets:
 	cd assets && npm install --no-audit --no-fund && npm run build
 
-## make bench-reports: time the yearly follow-up and the management catalogue on generated populations
-## (2 000 to 20 000 persons) on PostgreSQL: DATABASE_URL=postgres://… make bench-reports
+## Benchmarks (not tests; figures, not pass/fail). Set DATABASE_URL to PostgreSQL for the figures that count.
+bench: bench-crypto bench-access bench-audit bench-reports
+
+## make bench-crypto: seal/open throughput, and the case list encrypted against unencrypted
+bench-crypto: install
+	$(BIN)/python -m bench.crypto
+
+## make bench-access: case scoping per role over CASES cases (default 20000)
+bench-access: install
+	$(BIN)/python bench/access_scoping.py
+
+## make bench-audit: cost of access logging on a case page, and verify_audit over a million entries
+bench-audit: install
+	$(BIN)/python bench/audit.py
+
+## make bench-reports: the yearly follow-up and the management catalogue, 2 000 to 20 000 persons
 bench-reports: install
 	$(BIN)/python bench/reports.py $(BENCH_ARGS)
 
