@@ -307,5 +307,10 @@ def url_of(pattern, world) -> str:
     if ":" not in pattern.key and pattern.key == pattern.route:
         assert not pattern.keywords, f"give the pattern {pattern.route} a name so it can be requested"
         return "/" + pattern.route
-    samples = SAMPLES | SAMPLES_FOR.get(pattern.key, {})
+    samples = samples_for(pattern.key)
     return reverse(pattern.key, kwargs={k: samples[k](world) for k in pattern.keywords})
+
+
+def samples_for(key: str) -> dict:
+    """The sample value of each URL keyword for the URL `key`."""
+    return SAMPLES | SAMPLES_FOR.get(key, {})
