@@ -89,16 +89,26 @@ def make_disclosure(case, *, decided_by, field_classes=("social_assessment",), b
     )
 
 
+# Free text of one field class each, written into the world's cases: a page may show a visitor each only
+# where DESIGN.md's visibility matrix lets them read the class (tests/accesscontrol/test_url_matrix.py).
+SECRETS = {
+    "social_assessment": "Socialtjänstens hemliga bedömning",  # of `case`, disclosed to the police
+    "police_assessment": "Polisens hemliga bedömning",  # of `case`
+    "interventions": "Hemlig anteckning om insatsen",  # of `case`'s intervention, not disclosed
+    "field_contacts": "Hemlig anteckning från fältet",  # of an orossamtal with `svansen_case`
+}
+
+
 def build_world(people, outsider):
     """Agreement A's records the URL samples point at (tests/accesscontrol/url_matrix.py), built through
     the services as a quarter's work would leave them:
 
     - an earlier meeting (`approved_meeting`, the police attended), its minutes approved, that identified
-      `case` (lifestyle, unit "Utredning ungdom"; an accepted intervention, a consent and a disclosure of
-      the social assessment to the police), `closed_case` (lifestyle, same unit, since closed) and
-      `svansen_case` (svansen, unit "Öppna insatser": outside the investigation caseworker's unit, inside
-      the field worker's scope; no intervention offered; two orossamtal, the first followed up, `contact`
-      awaiting its follow-up);
+      `case` (lifestyle, unit "Utredning ungdom"; the police's and the social services' assessments, an
+      accepted intervention, a consent and a disclosure of the social assessment to the police),
+      `closed_case` (lifestyle, same unit, since closed) and `svansen_case` (svansen, unit "Öppna
+      insatser": outside the investigation caseworker's unit, inside the field worker's scope; no
+      intervention offered; two orossamtal, the first followed up, `contact` awaiting its follow-up);
     - today's meeting (`meeting`, minutes a draft, an external `participant` attending, the police not)
       with `proposal` (svansen, no unit) on its agenda and a `decision` about it;
     - the social manager's cost report (`job`, built, with its file) and a `cost_index` of the sysadmin.
@@ -111,10 +121,16 @@ def build_world(people, outsider):
     period = period_containing(today, PeriodKind.QUARTER)
     earlier = max(today - datetime.timedelta(days=14), period.starts_on)
 
-    def proposed(category):
-        return casework_factories.propose(people, category=category, proposed_on=earlier)
+    def proposed(category, last_name, on=earlier):
+        person = casework_factories.details(first="Hemlig", last=last_name)
+        return casework_factories.propose(people, category=category, proposed_on=on, person=person)
 
-    case, closed_case, svansen_case = proposed("lifestyle"), proposed("lifestyle"), proposed("svansen")
+    case = proposed("lifestyle", "Livsstilsson")
+    closed_case = proposed("lifestyle", "Avslutadsson")
+    svansen_case = proposed("svansen", "Svansensson")
+    case_services.record_police_assessment(
+        actor=actor_for(people.police, agreement), case=case, assessment=SECRETS["police_assessment"], priority=True
+    )
     approved_meeting = meetings.schedule_meeting(actor=manager, held_on=earlier, location="Stadshuset")
     meetings.add_participant(actor=manager, meeting=approved_meeting, user=people.police)
     for proposal, unit in (
@@ -134,6 +150,13 @@ def build_world(people, outsider):
     for approver in (manager, actor_for(people.police, agreement)):
         meetings.approve_minutes(actor=approver, meeting=approved_meeting)
     case_services.close_case(actor=manager, case=closed_case, reason="moved", closed_on=today)
+    case_services.record_social_assessment(
+        actor=manager,
+        case=case,
+        assessment=SECRETS["social_assessment"],
+        realistic_alternative="hvb",
+        records_reference="Procapita 2026-117",
+    )
     intervention = interventions.offer_intervention(
         actor=manager,
         case=case,
@@ -141,6 +164,7 @@ def build_world(people, outsider):
         offered_on=earlier,
         response=Intervention.Response.ACCEPTED,
         starts_on=earlier,
+        note=SECRETS["interventions"],
     )
     consent = disclosures.record_consent(
         actor=manager,
@@ -159,7 +183,11 @@ def build_world(people, outsider):
         decided_on=earlier,
     )
     followed_up = fieldwork.record_field_contact(
-        actor=field_worker, kind=FieldContact.Kind.CONCERN_TALK, case=svansen_case, occurred_on=earlier
+        actor=field_worker,
+        kind=FieldContact.Kind.CONCERN_TALK,
+        case=svansen_case,
+        occurred_on=earlier,
+        note=SECRETS["field_contacts"],
     )
     fieldwork.record_concern_talk_follow_up(
         actor=field_worker,
@@ -171,7 +199,7 @@ def build_world(people, outsider):
     contact = fieldwork.record_field_contact(
         actor=field_worker, kind=FieldContact.Kind.CONCERN_TALK, case=svansen_case, occurred_on=today
     )
-    proposal = casework_factories.propose(people, category="svansen", proposed_on=today)
+    proposal = proposed("svansen", "Forslagsson", on=today)
     meeting = meetings.schedule_meeting(actor=manager, held_on=today)
     participant = meetings.add_participant(
         actor=manager, meeting=meeting, name="Extern Deltagare", organisation="Skolan", role_title="Kurator"
