@@ -92,10 +92,16 @@ def make_disclosure(case, *, decided_by, field_classes=("social_assessment",), b
 # Free text of one field class each, written into the world's cases: a page may show a visitor each only
 # where DESIGN.md's visibility matrix lets them read the class (tests/accesscontrol/test_url_matrix.py).
 SECRETS = {
-    "social_assessment": "Socialtjänstens hemliga bedömning",  # of `case`, disclosed to the police
-    "police_assessment": "Polisens hemliga bedömning",  # of `case`
-    "interventions": "Hemlig anteckning om insatsen",  # of `case`'s intervention, not disclosed
-    "field_contacts": "Hemlig anteckning från fältet",  # of an orossamtal with `svansen_case`
+    "social_assessment": "Socialtjänstens hemliga bedömning",  # disclosed to the police
+    "police_assessment": "Polisens hemliga bedömning",
+    "interventions": "Hemlig anteckning om insatsen",  # not disclosed
+    "field_contacts": "Hemlig anteckning från fältet",  # of an orossamtal
+}
+SECRET_OF = {
+    "social_assessment": "case",
+    "police_assessment": "case",
+    "interventions": "case",
+    "field_contacts": "svansen_case",
 }
 
 

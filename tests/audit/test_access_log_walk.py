@@ -14,6 +14,9 @@ fails the test, like a URL missing from the matrix):
                  page shows (a page that names cases by number only, like the reports, names no person)
     per_visitor(social_manager=…, …)   what each visitor answered 200 is shown; a visitor missing fails
 
+Whatever the read names, a page that shows a world person's name or personnummer must name that person,
+and one that shows a free text of a world case (factories.SECRETS) must name that case.
+
 Before each URL's walk the social manager opens the case page, so the auditor's review has one read
 (of `case` and its person) to show.
 """
@@ -29,7 +32,8 @@ from django.urls import reverse
 
 from audit.models import AccessLogEntry
 from audit.views import PER_PAGE
-from tests.accesscontrol.test_url_matrix import client_for
+from tests.accesscontrol.factories import SECRET_OF, SECRETS
+from tests.accesscontrol.test_url_matrix import TEXT_TYPES, WORLD_CASES, client_for
 from tests.accesscontrol.url_matrix import MATRIX, VISITORS, project_patterns, samples_for, url_of
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +90,6 @@ def changes_on_the_first_page(world, visitor):
     return Shown(cases=frozenset(about["case"]), persons=frozenset(about["person"]))
 
 
-ALL_CASES = ("case", "closed_case", "svansen_case", "proposal")
-
 PAGES: dict[str, Rule] = {
     "healthz": NOT_LOGGED,
     "set_language": NOT_LOGGED,
@@ -98,8 +100,8 @@ PAGES: dict[str, Rule] = {
     "accesscontrol:choose_agreement": NOT_LOGGED,
     # --- cases ---
     "casework:case_list": per_visitor(
-        social_manager=shows(*ALL_CASES),
-        police=shows(*ALL_CASES),
+        social_manager=shows(*WORLD_CASES),
+        police=shows(*WORLD_CASES),
         caseworker=shows("case", "closed_case"),
         field_worker=shows("svansen_case", "proposal"),
         outsider=UNNAMED,  # agreement B has no cases: an empty list is still the list's read
@@ -212,13 +214,35 @@ def last_seq() -> int:
     return AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
-def check_read(entries, expected: Shown | None, *, export: bool) -> list[str]:
+def on_the_page(response, world) -> Shown:
+    """The world's persons whose name or personnummer, and cases whose free text, the response shows."""
+    if not response.get("Content-Type", "").startswith(TEXT_TYPES):
+        return Shown()  # PDF and XLSX are compressed: their reads are checked against the declaration only
+    body = response.content.decode()
+    persons = {
+        str(case.person_id)
+        for case in (getattr(world, name) for name in WORLD_CASES)
+        if case.person.full_name in body or case.person.personal_number_display in body
+    }
+    cases = {str(getattr(world, SECRET_OF[field_class]).pk) for field_class, text in SECRETS.items() if text in body}
+    return Shown(cases=frozenset(cases), persons=frozenset(persons))
+
+
+def check_read(entries, expected: Shown | None, *, export: bool, seen: Shown) -> list[str]:
     shown = [e for e in entries if e.outcome == AccessLogEntry.Outcome.SHOWN]
+    named = Shown(
+        cases=frozenset().union(*(e.case_ids for e in shown)), persons=frozenset().union(*(e.person_ids for e in shown))
+    )
+    problems = []
+    if seen.persons - named.persons:
+        problems.append(f"shows persons {sorted(seen.persons - named.persons)} without naming them")
+    if seen.cases - named.cases:
+        problems.append(f"shows free text of cases {sorted(seen.cases - named.cases)} without naming them")
     if expected is None:
-        return [f"wrote {len(shown)} read(s), expected none"] if shown else []
+        return [*problems, f"wrote {len(shown)} read(s), expected none"] if shown else problems
     if len(shown) != 1:
-        return [f"wrote {len(shown)} read(s), expected exactly one"]
-    entry, problems = shown[0], []
+        return [*problems, f"wrote {len(shown)} read(s), expected exactly one"]
+    entry = shown[0]
     if set(entry.case_ids) != expected.cases:
         problems.append(f"named cases {sorted(entry.case_ids)}, expected {sorted(expected.cases)}")
     if set(entry.person_ids) != expected.persons:
@@ -262,7 +286,8 @@ def test_each_request_writes_the_access_entries_it_should(pattern, world):
         if isinstance(declared[visitor], int):
             assert response.status_code == declared[visitor], f"{visitor}: not as the URL matrix says"
         if response.status_code == 200:
-            problems = check_read(entries, PAGES[pattern.key](world, visitor), export=pattern.key in EXPORTS)
+            expected = PAGES[pattern.key](world, visitor)
+            problems = check_read(entries, expected, export=pattern.key in EXPORTS, seen=on_the_page(response, world))
         elif response.status_code == 404:
             problems = check_refusal(entries, pattern, url_case_id)
         else:
