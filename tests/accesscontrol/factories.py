@@ -220,7 +220,8 @@ def build_world(people, outsider):
         first_year=today.year,
         last_year=today.year,
     )
-    # The worker's task is queued for the commit, which a test's transaction never reaches: run it here.
+    # The worker's task waits for a commit that a test inside a transaction never reaches, so build it here
+    # (the task leaves a job that is already built as it is).
     build_report(str(job.pk))
     job.refresh_from_db()
     cost_index = report_services.set_cost_index(
