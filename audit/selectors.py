@@ -182,6 +182,15 @@ def busy_days(*, actor, since: datetime.date, until: datetime.date) -> list[Busy
     )
 
 
+def _naming_person_or_their_cases(actor, person_id) -> Q:
+    """Entries about a person: naming them, or one of their cases (the reports name a case by its number
+    and show its data without the person's identity; that is still a read of the person's data)."""
+    condition = naming_person(person_id)
+    for case_id in Case.objects.filter(agreement=actor.agreement, person_id=person_id).values_list("pk", flat=True):
+        condition |= naming_case(case_id)
+    return condition
+
+
 def review_access_log(*, actor, filters: AccessFilters) -> tuple[QuerySet, list[BusyDay]]:
     """The access entries of the auditor's agreement that match the filters, newest first, and the
     busy days of the period (for the flag). Raises PermissionDenied for anyone but an auditor."""
@@ -193,7 +202,7 @@ def review_access_log(*, actor, filters: AccessFilters) -> tuple[QuerySet, list[
     if filters.user_id:
         entries = entries.filter(user_id=filters.user_id)
     if filters.person_id:
-        entries = entries.filter(naming_person(filters.person_id))
+        entries = entries.filter(_naming_person_or_their_cases(actor, filters.person_id))
     if filters.case_number:
         entries = entries.filter(case_numbers__contains=json.dumps(filters.case_number))
     if filters.outside_scope:

@@ -70,6 +70,30 @@ def verified_client(client, user):
     return client
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The records the URL samples point at (tests/accesscontrol/url_matrix.py): an agreement with one user
+    per role (`world.people`, its own: not the `people` of the function-scoped fixtures), an outsider of
+    another agreement and a quarter of casework (tests/accesscontrol/factories.build_world).
+
+    Built once per test module, inside a transaction that is rolled back after the module; each test runs
+    in a savepoint inside it, so whatever a test changes is gone before the next one."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from tests.accesscontrol.factories import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        # The users' passwords are not what these tests are about; PBKDF2 would cost seconds.
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            agreement = factories.AgreementFactory(name="Överenskommelse Landskrona")
+            other_agreement = factories.AgreementFactory(name="Överenskommelse Grannkommunen")
+            outsider = factories.user_with_roles(other_agreement, Role.SOCIAL_MANAGER, username="utomstaende")
+            built = build_world(factories.people_for(agreement), outsider)
+        yield built
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def login(client):
     def _login(user):

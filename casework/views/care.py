@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accesscontrol.visibility import FieldClass
+from audit.access import log_denied
 from casework.forms import care as care_forms
 from casework.models import Intervention
 from casework.selectors import cases as case_selectors
@@ -37,6 +38,7 @@ def intervention_response_view(request, case_id, intervention_id):
         try:
             return case_selectors.get_intervention(case=case, intervention_id=intervention_id)
         except Intervention.DoesNotExist:
+            log_denied(request, page="casework:intervention_response", cases=[case.pk])
             raise Http404 from None
 
     course = ["response", "starts_on", "ends_on", "provider", "occasions"]

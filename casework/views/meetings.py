@@ -24,16 +24,18 @@ from casework.services import meetings as meeting_services
 from .access import submit
 
 
-def _meeting_or_404(request, meeting_id, *, page: str) -> Meeting:
+def _meeting_or_404(request, meeting_id, *, page: str, cases=()) -> Meeting:
+    """The meeting if the actor may read its minutes; otherwise a denied entry (naming the `cases` the
+    address names, so the attempt shows up under them) and 404."""
     try:
         return meeting_selectors.get_meeting(actor=request.actor, meeting_id=meeting_id)
     except Meeting.DoesNotExist:
-        log_denied(request, page=page)
+        log_denied(request, page=page, cases=cases)
         raise Http404 from None
 
 
-def _page_or_403(request, meeting_id, *, page: str, may) -> meeting_selectors.MeetingPage:
-    meeting = _meeting_or_404(request, meeting_id, page=page)
+def _page_or_403(request, meeting_id, *, page: str, may, cases=()) -> meeting_selectors.MeetingPage:
+    meeting = _meeting_or_404(request, meeting_id, page=page, cases=cases)
     meeting_page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
     if not may(meeting_page):
         raise PermissionDenied
@@ -143,7 +145,7 @@ def remove_participant_view(request, meeting_id, participant_id):
 def identify_view(request, meeting_id, case_id):
     """The meeting's decision on one proposal on its agenda."""
     actor = request.actor
-    page = _page_or_403(request, meeting_id, page="casework:identify", may=lambda p: p.can_record)
+    page = _page_or_403(request, meeting_id, page="casework:identify", may=lambda p: p.can_record, cases=[case_id])
     entry = next((e for e in page.pending_proposals if e.case.pk == case_id), None)
     if entry is None:
         log_denied(request, page="casework:identify", cases=[case_id])

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 import pytest
 
 from accesscontrol.actor import actor_for
-from tests.accesscontrol.factories import build_world, make_case
+from tests.accesscontrol.factories import make_case
 
 
 @pytest.fixture
@@ -17,9 +17,3 @@ def actors(people):
     """The acting Actor of each person of `people`, in their agreement."""
     names = ("manager", "caseworker", "other_caseworker", "field_worker", "police", "management", "sysadmin")
     return SimpleNamespace(**{name: actor_for(getattr(people, name), people.agreement) for name in names})
-
-
-@pytest.fixture
-def world(people, outsider):
-    """The records the sample URL keywords point at (SAMPLES in url_matrix.py)."""
-    return build_world(people, outsider)

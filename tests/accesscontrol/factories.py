@@ -1,13 +1,32 @@
-"""Persons and cases for access-control tests, written straight to the models (the casework services
-that identify cases are built elsewhere); encrypted fields and blind indexes are filled as they would be."""
+"""Persons and cases for access-control tests: single records written straight to the models (encrypted
+fields and blind indexes filled as the services fill them), and the whole world of the URL matrix, built
+through the services."""
 
 import datetime
 import itertools
 from types import SimpleNamespace
 
 from accesscontrol import crypto
+from accesscontrol.actor import actor_for
 from casework import personal_numbers
-from casework.models import Case, Category, Consent, Disclosure, LegalBasis, Person, Tariff
+from casework.models import (
+    Case,
+    Category,
+    Consent,
+    Disclosure,
+    FieldContact,
+    Intervention,
+    LegalBasis,
+    Person,
+    Tariff,
+)
+from casework.periods import PeriodKind, period_containing
+from casework.services import cases as case_services
+from casework.services import disclosures, fieldwork, interventions, meetings
+from reports import services as report_services
+from reports.models import ReportJob
+from reports.tasks import build_report
+from tests.casework import factories as casework_factories
 
 _persons = itertools.count()
 _numbers = itertools.count(1)
@@ -70,16 +89,169 @@ def make_disclosure(case, *, decided_by, field_classes=("social_assessment",), b
     )
 
 
+# Free text of one field class each, written into the world's cases: a page may show a visitor each only
+# where DESIGN.md's visibility matrix lets them read the class (tests/accesscontrol/test_url_matrix.py).
+SECRETS = {
+    "social_assessment": "Socialtjänstens hemliga bedömning",  # disclosed to the police
+    "police_assessment": "Polisens hemliga bedömning",
+    "interventions": "Hemlig anteckning om insatsen",  # not disclosed
+    "field_contacts": "Hemlig anteckning från fältet",  # of an orossamtal
+}
+SECRET_OF = {
+    "social_assessment": "case",
+    "police_assessment": "case",
+    "interventions": "case",
+    "field_contacts": "svansen_case",
+}
+
+
 def build_world(people, outsider):
-    """A case of `people.agreement` (lifestyle, unit "Utredning ungdom") with a consent and a disclosure,
-    and the other records the URL samples point at (tests/accesscontrol/url_matrix.py)."""
-    case = make_case(people.agreement, proposed_by=people.police, unit=people.investigation)
+    """Agreement A's records the URL samples point at (tests/accesscontrol/url_matrix.py), built through
+    the services as a quarter's work would leave them:
+
+    - an earlier meeting (`approved_meeting`, the police attended), its minutes approved, that identified
+      `case` (lifestyle, unit "Utredning ungdom"; the police's and the social services' assessments, an
+      accepted intervention, a consent and a disclosure of the social assessment to the police),
+      `closed_case` (lifestyle, same unit, since closed) and `svansen_case` (svansen, unit "Öppna
+      insatser": outside the investigation caseworker's unit, inside the field worker's scope; no
+      intervention offered; two orossamtal, the first followed up, `contact` awaiting its follow-up);
+    - today's meeting (`meeting`, minutes a draft, an external `participant` attending, the police not)
+      with `proposal` (svansen, no unit) on its agenda and a `decision` about it;
+    - the social manager's cost report (`job`, built, with its file) and a `cost_index` of the sysadmin.
+
+    Everything happens in the current quarter (`period`), on `earlier` and today."""
+    agreement = people.agreement
+    manager = actor_for(people.manager, agreement)
+    field_worker = actor_for(people.field_worker, agreement)
+    today = casework_factories.today()
+    period = period_containing(today, PeriodKind.QUARTER)
+    earlier = max(today - datetime.timedelta(days=14), period.starts_on)
+
+    def proposed(category, last_name, on=earlier):
+        person = casework_factories.details(first="Hemlig", last=last_name)
+        return casework_factories.propose(people, category=category, proposed_on=on, person=person)
+
+    case = proposed("lifestyle", "Livsstilsson")
+    closed_case = proposed("lifestyle", "Avslutadsson")
+    svansen_case = proposed("svansen", "Svansensson")
+    case_services.record_police_assessment(
+        actor=actor_for(people.police, agreement), case=case, assessment=SECRETS["police_assessment"], priority=True
+    )
+    approved_meeting = meetings.schedule_meeting(actor=manager, held_on=earlier, location="Stadshuset")
+    meetings.add_participant(actor=manager, meeting=approved_meeting, user=people.police)
+    for proposal, unit in (
+        (case, people.investigation),
+        (closed_case, people.investigation),
+        (svansen_case, people.open_care),
+    ):
+        case_services.identify_case(
+            actor=manager,
+            case=proposal,
+            meeting=approved_meeting,
+            category=proposal.category,
+            raised_on=earlier,
+            unit=unit,
+        )
+    meetings.record_reasoning(actor=manager, meeting=approved_meeting, reasoning="Resonemang vid mötet", location="")
+    for approver in (manager, actor_for(people.police, agreement)):
+        meetings.approve_minutes(actor=approver, meeting=approved_meeting)
+    case_services.close_case(actor=manager, case=closed_case, reason="moved", closed_on=today)
+    case_services.record_social_assessment(
+        actor=manager,
+        case=case,
+        assessment=SECRETS["social_assessment"],
+        realistic_alternative="hvb",
+        records_reference="Procapita 2026-117",
+    )
+    intervention = interventions.offer_intervention(
+        actor=manager,
+        case=case,
+        intervention_type=casework_factories.intervention_type(agreement),
+        offered_on=earlier,
+        response=Intervention.Response.ACCEPTED,
+        starts_on=earlier,
+        note=SECRETS["interventions"],
+    )
+    consent = disclosures.record_consent(
+        actor=manager,
+        case=case,
+        given_by=Consent.GivenBy.GUARDIAN,
+        giver_name="Vårdnadshavare Testsson",
+        given_on=earlier,
+        scope=["social_assessment"],
+    )
+    disclosure = disclosures.disclose(
+        actor=manager,
+        case=case,
+        field_classes=["social_assessment"],
+        legal_basis=LegalBasis.objects.get(code="under_21"),
+        assessment="Bedömning av utlämnandet",
+        decided_on=earlier,
+    )
+    followed_up = fieldwork.record_field_contact(
+        actor=field_worker,
+        kind=FieldContact.Kind.CONCERN_TALK,
+        case=svansen_case,
+        occurred_on=earlier,
+        note=SECRETS["field_contacts"],
+    )
+    fieldwork.record_concern_talk_follow_up(
+        actor=field_worker,
+        contact=followed_up,
+        followed_up_on=today,
+        youth_reception="positive",
+        parents_reception="mixed",
+    )
+    contact = fieldwork.record_field_contact(
+        actor=field_worker, kind=FieldContact.Kind.CONCERN_TALK, case=svansen_case, occurred_on=today
+    )
+    proposal = proposed("svansen", "Forslagsson", on=today)
+    meeting = meetings.schedule_meeting(actor=manager, held_on=today)
+    participant = meetings.add_participant(
+        actor=manager, meeting=meeting, name="Extern Deltagare", organisation="Skolan", role_title="Kurator"
+    )
+    decision = meetings.add_decision(
+        actor=manager, meeting=meeting, what="Kalla till nätverksmöte", responsible=people.manager, case=proposal
+    )
+    job = report_services.request_report(
+        actor=manager,
+        kind=ReportJob.Kind.COSTS,
+        file_format=ReportJob.Format.XLSX,
+        first_year=today.year,
+        last_year=today.year,
+    )
+    # The worker's task waits for a commit that a test inside a transaction never reaches, so build it here
+    # (the task leaves a job that is already built as it is).
+    build_report(str(job.pk))
+    job.refresh_from_db()
+    cost_index = report_services.set_cost_index(
+        actor=actor_for(people.sysadmin, agreement),
+        year=today.year,
+        value=100,
+        name="Omsorgsprisindex",
+        source="SKR",
+        for_agreement=True,
+    )
     return SimpleNamespace(
         people=people,
         outsider=outsider,
+        today=today,
+        earlier=earlier,
+        period=period,
         case=case,
-        consent=make_consent(case, recorded_by=people.manager),
-        disclosure=make_disclosure(case, decided_by=people.manager),
-        tariff=Tariff.objects.filter(intervention_type__agreement=people.agreement).first(),
+        closed_case=closed_case,
+        svansen_case=svansen_case,
+        proposal=proposal,
+        intervention=intervention,
+        consent=consent,
+        disclosure=disclosure,
+        contact=contact,
+        approved_meeting=approved_meeting,
+        meeting=meeting,
+        participant=participant,
+        decision=decision,
+        job=job,
+        cost_index=cost_index,
+        tariff=Tariff.objects.filter(intervention_type__agreement=agreement).first(),
         legal_basis=LegalBasis.objects.get(code="under_21"),
     )

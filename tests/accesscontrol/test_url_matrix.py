@@ -1,12 +1,13 @@
-"""Every URL pattern of the project, requested by every kind of visitor, answers as url_matrix.py declares.
+"""Every URL pattern of the project, requested by every kind of visitor, answers as url_matrix.py declares,
+and never shows a visitor a person or a free text that DESIGN.md's visibility matrix hides from them.
 A pattern missing from the matrix fails here: declare it there (the format is at the top of that file)."""
 
 from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
+from tests.accesscontrol.factories import SECRETS
 from tests.accesscontrol.url_matrix import MATRIX, OPTIONAL, Redirect, project_patterns, url_of
 from tests.conftest import verified_client
 
@@ -24,6 +25,36 @@ USER_OF = {
 }
 
 
+# What DESIGN.md lets each visitor read of the world: whose identity (by the world's case) and which of the
+# free texts of tests/accesscontrol/factories.SECRETS (by field class). Everyone else reads none of it.
+WORLD_CASES = ("case", "closed_case", "svansen_case", "proposal")
+READS = {
+    "social_manager": (WORLD_CASES, set(SECRETS)),
+    "police": (WORLD_CASES, {"police_assessment", "social_assessment"}),  # the latter by the disclosure
+    "caseworker": (("case", "closed_case"), {"social_assessment", "police_assessment", "interventions"}),
+    "field_worker": (("svansen_case", "proposal"), {"field_contacts"}),
+}
+TEXT_TYPES = ("text/html", "text/csv", "application/json", "text/plain")
+
+
+def hidden_from(world, visitor) -> dict[str, str]:
+    """What the visitor may not read, as the text a page would show -> what it is."""
+    cases, classes = READS.get(visitor, ((), set()))
+    hidden = {text: f"the {field_class}" for field_class, text in SECRETS.items() if field_class not in classes}
+    for name in set(WORLD_CASES) - set(cases):
+        person = getattr(world, name).person
+        hidden[person.full_name] = f"the name of {name}'s person"
+        hidden[person.personal_number_display] = f"the personnummer of {name}'s person"
+    return hidden
+
+
+def leaks(response, hidden: dict[str, str]) -> list[str]:
+    if not response.get("Content-Type", "").startswith(TEXT_TYPES):
+        return []  # PDF and XLSX files are compressed; they are built from the same selectors as the pages
+    body = response.content.decode()
+    return [what for text, what in hidden.items() if text in body]
+
+
 def client_for(world, visitor) -> Client:
     if visitor == "anonymous":
         return Client()
@@ -36,9 +67,9 @@ def describe(response) -> str:
     return f"{response.status_code} → {location}" if location else str(response.status_code)
 
 
-def answers_as_declared(response, expected) -> bool:
+def answers_as_declared(response, expected, world) -> bool:
     if isinstance(expected, Redirect):
-        return response.status_code == 302 and urlparse(response["Location"]).path == reverse(expected.url_name)
+        return response.status_code == 302 and urlparse(response["Location"]).path == expected.path(world)
     return response.status_code == expected
 
 
@@ -54,8 +85,10 @@ def test_each_url_answers_each_visitor_as_declared(pattern, world):
     wrong = []
     for visitor, expected in MATRIX[pattern.key].items():
         response = client_for(world, visitor).get(url)
-        if not answers_as_declared(response, expected):
+        if not answers_as_declared(response, expected, world):
             wrong.append(f"  {visitor}: declared {expected}, got {describe(response)}")
+        if shown := leaks(response, hidden_from(world, visitor)):
+            wrong.append(f"  {visitor}: shown {', '.join(shown)}")
     assert not wrong, f"GET {url}\n" + "\n".join(wrong)
 
 

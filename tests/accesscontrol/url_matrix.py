@@ -16,12 +16,24 @@ its route, e.g. "api/schema/"):
                  (one user per role of agreement A) and outsider (a social manager of agreement B)
 
     Outcomes: an HTTP status (200, 403, 404, 405 …), LOGIN (302 to the login page) or
-    Redirect("namespace:name") (302 to that page).
+    Redirect("namespace:name", ("keyword", …)) (302 to that page, its keywords filled from SAMPLES).
 
-The fixtures behind the samples (see SAMPLES): agreement A with one user per role; `case` is a
-lifestyle case of A's unit "Utredning ungdom" (so the caseworker sees it through the unit and the field
-worker, lifestyle being outside svansen, does not); `consent` and `disclosure` belong to it. A URL keyword
-not in SAMPLES fails the test with a message naming it: add one line there too.
+The rules behind the outcomes (../shared/DESIGN.md): default deny; a case, meeting, contact or report
+the visitor cannot see at all is 404 (and a denied entry in the access log); a page the visitor's roles
+do not give is 403; a POST-only URL is 405 on GET. The outsider is a social manager of agreement B, so
+pages that are not about one of A's records answer them as they answer A's social manager (with B's data).
+
+The world behind the samples (tests/accesscontrol/factories.build_world, the `world` fixture): agreement
+A with one user per role and a quarter of casework. `case` is an active lifestyle case of A's unit
+"Utredning ungdom" (so the caseworker sees it through the unit and the field worker, lifestyle being
+outside svansen, does not), with an intervention, a consent and a disclosure; `meeting` is today's
+meeting, minutes a draft, which the police did not attend; `approved_meeting` is the earlier one, minutes
+approved, which they did. A URL keyword not in SAMPLES fails the test with a message naming it: add one
+line there (or in SAMPLES_FOR, where one URL needs another record than the rest).
+
+The same walk checks that no page shows a visitor a world person or free text that DESIGN.md hides from
+them (READS in test_url_matrix.py), and tests/audit/test_access_log_walk.py walks this matrix to check
+each request's access-log entries (declare there what a new page shows, and whose).
 """
 
 from __future__ import annotations
@@ -47,7 +59,13 @@ VISITORS = (
 
 @dataclass(frozen=True)
 class Redirect:
+    """A 302 to the page `url_name`, its keywords (if it takes any) filled from SAMPLES."""
+
     url_name: str
+    keywords: tuple[str, ...] = ()
+
+    def path(self, world) -> str:
+        return reverse(self.url_name, kwargs={k: SAMPLES[k](world) for k in self.keywords})
 
 
 LOGIN = Redirect("accesscontrol:login")
@@ -65,12 +83,31 @@ def only(*visitors, otherwise=403) -> dict[str, object]:
     return expect(otherwise, **dict.fromkeys(visitors, 200))
 
 
-# Case pages of `case` (agreement A): 404 for everyone who cannot see the case at all.
+CASE_ROLES = ("social_manager", "caseworker", "field_worker", "police")
+POST_ONLY = expect(405)
+
+# Pages of `case` (agreement A): 404 for everyone who cannot see the case at all (the field worker: it is
+# not svansen; management, sysadmin, auditor: no case at all; the outsider: another agreement).
+CASE_PAGE = expect(404, social_manager=200, caseworker=200, police=200)
 DECIDE_DISCLOSURE = expect(404, social_manager=200, police=403, caseworker=403)
+# Case-frame decisions (category, closing, reopening): the social manager's.
+DECIDE_CASE = expect(404, social_manager=200, caseworker=403, police=403)
+# The social assessment, interventions and follow-ups: the social manager and the assigned caseworker.
+SOCIAL_CARE = expect(404, social_manager=200, caseworker=200, police=403)
+# `meeting`: minutes a draft, not attended by the police (so 404 for them, like the outsider); the
+# social services' case roles read every meeting's minutes; the other roles read no minutes (403).
+MEETING_PAGE = expect(403, social_manager=200, caseworker=200, field_worker=200, police=404, outsider=404)
+CHAIR_MEETING = expect(403, social_manager=200, police=404, outsider=404)
+# `approved_meeting`: attended by the police.
+APPROVED_MEETING_PAGE = expect(403, social_manager=200, caseworker=200, field_worker=200, police=200, outsider=404)
+# The social manager's own report job: 404 for everyone else who orders reports, 403 for who orders none.
+OWN_REPORT_JOB = expect(403, social_manager=200, management=404, outsider=404)
+STATISTICS_API = expect(403, anonymous=403, management=200)  # DRF: no login redirect, 403 without credentials
 
 MATRIX: dict[str, dict[str, object]] = {
     # --- config ------------------------------------------------------------------------------------------
     "healthz": expect(200, anonymous=200),
+    "metrics": expect(404, anonymous=404),  # no SAMSYN_METRICS_TOKEN in tests: the endpoint does not exist
     "set_language": expect(Redirect("accesscontrol:start"), anonymous=Redirect("accesscontrol:start")),
     # --- login and the user's own pages (accesscontrol) ------------------------------------------------------
     "accesscontrol:start": expect(200),
@@ -81,6 +118,42 @@ MATRIX: dict[str, dict[str, object]] = {
     "accesscontrol:logout": expect(405, anonymous=405),
     "accesscontrol:account": expect(200),
     "accesscontrol:choose_agreement": expect(200),
+    # --- cases (casework.urls) -------------------------------------------------------------------------------
+    "casework:case_list": only(*CASE_ROLES, "outsider"),
+    "casework:case_detail": CASE_PAGE,
+    "casework:police_assessment": expect(404, police=200, social_manager=403, caseworker=403),
+    "casework:social_assessment": SOCIAL_CARE,
+    "casework:change_category": DECIDE_CASE,
+    "casework:close_case": DECIDE_CASE,
+    "casework:reopen_case": DECIDE_CASE,  # of `closed_case`
+    "casework:offer_intervention": SOCIAL_CARE,
+    "casework:intervention_response": SOCIAL_CARE,
+    "casework:follow_up": SOCIAL_CARE,
+    "casework:propose": only("social_manager", "police", "outsider"),
+    # --- meetings --------------------------------------------------------------------------------------------
+    "casework:meeting_list": only(*CASE_ROLES, "outsider"),
+    "casework:schedule_meeting": only("social_manager", "outsider"),
+    "casework:meeting_detail": MEETING_PAGE,
+    "casework:minutes_pdf": APPROVED_MEETING_PAGE,
+    "casework:meeting_participants": CHAIR_MEETING,
+    "casework:remove_participant": POST_ONLY,
+    "casework:identify": CHAIR_MEETING,  # of `proposal`, on the meeting's agenda
+    "casework:meeting_reasoning": CHAIR_MEETING,
+    "casework:add_decision": CHAIR_MEETING,
+    "casework:decision_done": POST_ONLY,
+    "casework:refresh_agenda": POST_ONLY,
+    "casework:approve_minutes": POST_ONLY,
+    "casework:add_addendum": expect(403, social_manager=200, outsider=404),  # `approved_meeting`
+    # --- field work and targets ------------------------------------------------------------------------------
+    "casework:field_home": only("field_worker", "social_manager", "outsider"),
+    "casework:new_contact": only("field_worker"),
+    "casework:concern_follow_up": only("field_worker"),
+    "casework:new_visit": only("field_worker"),
+    "casework:target_board": only("social_manager", "management", "outsider"),
+    # --- reminders (casework.urls_reminders): every signed-in user's own -------------------------------------
+    "reminders:list": expect(200),
+    "reminders:mark_read": POST_ONLY,
+    "reminders:choose_channel": POST_ONLY,
     # --- disclosures to the police (casework.urls_disclosures) --------------------------------------------
     "disclosures:index": expect(404, social_manager=200, police=200, caseworker=403),
     "disclosures:disclose": DECIDE_DISCLOSURE,
@@ -114,6 +187,42 @@ MATRIX: dict[str, dict[str, object]] = {
     "administration:legal_bases_list": only("sysadmin"),
     "administration:legal_bases_create": only("sysadmin"),
     "administration:legal_bases_edit": only("sysadmin"),
+    # --- the auditor's review (audit.urls) -------------------------------------------------------------------
+    "audit:access_log": only("auditor"),
+    "audit:access_log_export": only("auditor"),
+    "audit:change_log": only("auditor"),
+    "audit:verifications": only("auditor"),
+    # --- the social manager's follow-up and costs (reports.urls) ---------------------------------------------
+    "reports:follow_up_start": expect(
+        403,
+        social_manager=Redirect("reports:follow_up", ("year", "kind")),
+        outsider=Redirect("reports:follow_up", ("year", "kind")),
+    ),
+    "reports:follow_up": only("social_manager", "outsider"),
+    "reports:follow_up_cases": only("social_manager", "outsider"),
+    "reports:disclosure_cases": only("social_manager", "outsider"),
+    "reports:follow_up_qualitative": only("social_manager", "outsider"),
+    "reports:costs_start": expect(
+        403, social_manager=Redirect("reports:costs", ("year",)), outsider=Redirect("reports:costs", ("year",))
+    ),
+    "reports:costs": only("social_manager", "outsider"),
+    "reports:cost_indexes": only("sysadmin"),
+    "reports:cost_index_delete": POST_ONLY,
+    "reports:jobs": only("social_manager", "management", "outsider"),
+    "reports:job": OWN_REPORT_JOB,
+    "reports:job_status": OWN_REPORT_JOB,
+    "reports:job_file": OWN_REPORT_JOB,
+    # --- management statistics (reports.urls, reports.api_urls) ----------------------------------------------
+    "reports:statistics": only("management"),
+    "reports:statistics_method": expect(200),  # how the statistics are protected: documentation
+    "reports:statistics_register": only("management"),
+    "reports:api_token": only("management"),
+    "reports:statistics_table": only("management"),
+    "reports:statistics_file": only("management"),
+    "api_schema": STATISTICS_API,
+    "api_statistics_agreements": STATISTICS_API,
+    "api_statistics_catalogue": STATISTICS_API,
+    "api_statistics_table": STATISTICS_API,
     # --- OpenID Connect (mozilla-django-oidc; only present when OIDC_ENABLED) --------------------------------
     "oidc_authentication_init": expect(302, anonymous=302),  # to the identity provider
     "oidc_authentication_callback": expect(LOGIN, anonymous=LOGIN),  # no code: back to the login page
@@ -129,6 +238,11 @@ SAMPLES = {
     "case_id": lambda w: w.case.pk,
     "consent_id": lambda w: w.consent.pk,
     "disclosure_id": lambda w: w.disclosure.pk,
+    "intervention_id": lambda w: w.intervention.pk,
+    "meeting_id": lambda w: w.meeting.pk,
+    "participant_id": lambda w: w.participant.pk,
+    "decision_id": lambda w: w.decision.pk,
+    "contact_id": lambda w: w.contact.pk,
     "uidb64": lambda w: urlsafe_base64_encode(force_bytes(w.people.caseworker.pk)),
     "token": lambda w: "ogiltig-lank",
     "user_id": lambda w: w.people.caseworker.pk,
@@ -138,6 +252,26 @@ SAMPLES = {
     "intervention_type_id": lambda w: w.people.agreement.intervention_types.first().pk,
     "tariff_id": lambda w: w.tariff.pk,
     "legal_basis_id": lambda w: w.legal_basis.pk,
+    # reports: this year's figures, the current quarter, the cost report and the sysadmin's index
+    "year": lambda w: w.today.year,
+    "kind": lambda w: "kvartal",
+    "period": lambda w: w.period.code,
+    "metric": lambda w: "lifestyle_identified",
+    "what": lambda w: "decided",
+    "basis": lambda w: "under_21",
+    "job": lambda w: w.job.pk,
+    "index": lambda w: w.cost_index.pk,
+    "table": lambda w: "targets",
+    "file_type": lambda w: "csv",
+    "agreement": lambda w: w.people.agreement.pk,
+}
+
+# A URL whose page needs a record in another state than the sample: the keyword's value for that URL.
+SAMPLES_FOR = {
+    "casework:reopen_case": {"case_id": lambda w: w.closed_case.pk},
+    "casework:identify": {"case_id": lambda w: w.proposal.pk},
+    "casework:add_addendum": {"meeting_id": lambda w: w.approved_meeting.pk},
+    "casework:minutes_pdf": {"meeting_id": lambda w: w.approved_meeting.pk},
 }
 
 
@@ -177,4 +311,10 @@ def url_of(pattern, world) -> str:
     if ":" not in pattern.key and pattern.key == pattern.route:
         assert not pattern.keywords, f"give the pattern {pattern.route} a name so it can be requested"
         return "/" + pattern.route
-    return reverse(pattern.key, kwargs={k: SAMPLES[k](world) for k in pattern.keywords})
+    samples = samples_for(pattern.key)
+    return reverse(pattern.key, kwargs={k: samples[k](world) for k in pattern.keywords})
+
+
+def samples_for(key: str) -> dict:
+    """The sample value of each URL keyword for the URL `key`."""
+    return SAMPLES | SAMPLES_FOR.get(key, {})

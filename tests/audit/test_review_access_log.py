@@ -101,6 +101,15 @@ def test_it_finds_a_person_by_personnummer_without_putting_it_in_the_address(log
     assert f"Person {str(case.person_id)[:8]}" in response.content.decode()
 
 
+def test_the_person_filter_finds_reads_that_name_only_the_persons_case(login, people, case, other_unit_case, read):
+    """Reports name a case by its number, not its person: such a read is still a read of the person's data."""
+    by_person = read(people.manager, cases=[case], persons=[case.person])
+    by_case = read(people.manager, cases=[case], page="reports:follow_up_qualitative")
+    read(people.manager, cases=[other_unit_case], page="reports:follow_up_qualitative")
+    response = login(people.auditor).get(URL, {**PERIOD, "person": str(case.person_id)})
+    assert seqs(response) == [by_case.seq, by_person.seq]
+
+
 def test_it_says_so_when_no_person_has_the_number(login, people):
     unknown = personal_numbers.make(datetime.date(2007, 7, 7), 999)
     response = login(people.auditor).post(URL, {"personal_number": unknown})

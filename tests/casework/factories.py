@@ -37,7 +37,16 @@ def details(first="Testa", last="Demosson", **kwargs) -> case_services.PersonDet
     return case_services.PersonDetails(first_name=first, last_name=last, gender="boy", **kwargs)
 
 
-def propose(people, *, by=None, number=None, category="svansen", proposed_on=None, reason="Syns ofta vid stationen."):
+def propose(
+    people,
+    *,
+    by=None,
+    number=None,
+    category="svansen",
+    proposed_on=None,
+    reason="Syns ofta vid stationen.",
+    person=None,
+):
     by = by or people.police
     return case_services.propose_case(
         actor=actor(by, people.agreement),
@@ -45,7 +54,7 @@ def propose(people, *, by=None, number=None, category="svansen", proposed_on=Non
         category=category,
         reason=reason,
         proposed_on=proposed_on or today(),
-        person_details=details(),
+        person_details=person or details(),
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from audit.models import AccessLogEntry
 from casework.models import CaseEvent, Intervention, InterventionType
 from casework.services import cases as case_services
 from casework.services import interventions
@@ -149,11 +150,14 @@ def test_the_answer_page_updates_the_intervention(people, login, case):
     assert intervention.response == "no_answer"
 
 
-def test_the_answer_page_is_404_for_an_intervention_of_another_case(people, login, case):
+def test_the_answer_page_is_404_for_an_intervention_of_another_case_and_logs_the_attempt(people, login, case):
     other = f.identified(people, caseworker=people.caseworker)
     intervention = _offer(people, other)
     url = reverse("casework:intervention_response", args=[case.pk, intervention.pk])
     assert login(people.caseworker).get(url).status_code == 404
+    entry = AccessLogEntry.objects.get()
+    assert entry.outcome == AccessLogEntry.Outcome.DENIED
+    assert entry.case_ids == [str(case.pk)]
 
 
 def test_the_page_is_forbidden_to_the_police(people, login, case):
