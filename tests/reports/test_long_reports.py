@@ -132,11 +132,13 @@ def test_bad_years_are_refused_with_a_message_and_nothing_queued(login, people, 
 
 def test_the_task_gets_the_jobs_id_only(people, monkeypatch, django_capture_on_commit_callbacks):
     sent = []
-    monkeypatch.setattr(tasks.build_report, "delay", lambda *args, **kwargs: sent.append((args, kwargs)))
+    monkeypatch.setattr(
+        tasks.build_report, "apply_async", lambda args=None, kwargs=None, **options: sent.append((args, kwargs))
+    )
     actor = actor_for(people.manager, people.agreement)
     with django_capture_on_commit_callbacks(execute=True):
         job = services.request_report(actor=actor, kind="costs", file_format="pdf", first_year=2026, last_year=2026)
-    assert sent == [((str(job.pk),), {})]
+    assert sent == [(None, {"job_id": str(job.pk)})]
 
 
 def test_building_again_changes_nothing_once_done(request_report, year_of_cases):
