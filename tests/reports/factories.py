@@ -63,6 +63,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
     proposed_on = factory.LazyAttribute(lambda o: o.raised_on or datetime.date(2025, 1, 1))
     proposal_reason = "Hemlig motivering om ungdomen"
     raised_on = datetime.date(2025, 2, 1)
+    # As identify_case records it: the category the meeting identified the case in.
+    identified_category = factory.LazyAttribute(lambda o: o.category if o.raised_on else "")
     social_assessment = "Hemlig bedömning"
 
 

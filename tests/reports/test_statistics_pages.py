@@ -1,11 +1,14 @@
 """Management reads the statistics catalogue: pages, charts beside tables, files; nobody else does."""
 
+import datetime
 import io
 
 import pytest
 from openpyxl import load_workbook
 
+from accesscontrol.actor import actor_for
 from audit.models import AccessLogEntry
+from casework.services import cases as case_services
 from reports import catalogue
 from reports.models import ReleasedTable
 
@@ -125,6 +128,26 @@ def test_a_correction_is_a_new_revision_that_keeps_unchanged_cells(login, people
     boys_before, boys_after = (next(r for r in t.rows if r.code == "boy").values[0] for t in (before, after))
     assert boys_before == boys_after
     assert ReleasedTable.objects.filter(table="cases_by_gender", period=str(YEAR)).count() == 2
+
+
+def test_a_later_category_change_does_not_change_a_past_periods_tables(login, people, year_of_cases):
+    """Cases count in the category they were identified in (casework.selectors.targets): a change of category
+    afterwards is no correction of the year's statistics."""
+    client = login(people.management)
+    urls = [
+        f"/statistik/{table}/{period}/" for table in ("cases_by_category", "targets") for period in (YEAR, f"{YEAR}-Q1")
+    ]
+    before = [client.get(url).context["table"] for url in urls]
+    svansen = next(case for case in year_of_cases if case.category == "svansen" and case.raised_on.month == 1)
+    case_services.change_category(
+        actor=actor_for(people.manager, people.agreement),
+        case=svansen,
+        category="lifestyle",
+        changed_on=datetime.date(YEAR, 12, 1),
+        note="Grövre brott.",
+    )
+    assert [client.get(url).context["table"] for url in urls] == before
+    assert not ReleasedTable.objects.filter(revision__gt=1).exists()
 
 
 def test_the_method_page_states_the_parameters(login, people):
