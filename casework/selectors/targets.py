@@ -152,6 +152,7 @@ class Measure:
     case: str | None = None
 
 
+# In the order of the board and the reports.
 MEASURES = {
     Metric.MEETINGS: Measure("meetings", "held_on"),
     Metric.LIFESTYLE_IDENTIFIED: Measure("cases", "raised_on", Q(**{CATEGORY_FIELD: Category.LIFESTYLE}), case="pk"),
@@ -160,7 +161,7 @@ MEASURES = {
         "cases",
         "raised_on",
         Q(**{CATEGORY_FIELD: Category.SVANSEN}),
-        numerator=Q(Exists(Intervention.objects.filter(case=OuterRef("pk")))),
+        numerator=Q(offered_an_intervention=True),
         case="pk",
     ),
     Metric.FOLLOW_UP_IN_WINDOW_SHARE: Measure(
@@ -177,20 +178,23 @@ MEASURES = {
     ANONYMOUS_YOUTHS: Measure("contacts", "occurred_on", Q(case__isnull=True), counts="anonymous_youths"),
     Metric.HOT_SPOT_VISITS: Measure("visits", "visited_on"),
 }
-METRICS = tuple(MEASURES)  # the order of the board and the reports
 CASE_METRICS = frozenset(metric for metric, measure in MEASURES.items() if measure.case)
 
 
+_SOURCES = {
+    "meetings": lambda agreement, today: counted_meetings(agreement),
+    # Annotated once per case, so that each period's conditional count reads the column.
+    "cases": lambda agreement, today: identified_cases(agreement).annotate(
+        offered_an_intervention=Exists(Intervention.objects.filter(case=OuterRef("pk")))
+    ),
+    "follow_ups": lambda agreement, today: follow_ups_due(agreement, today=today),
+    "contacts": lambda agreement, today: FieldContact.objects.filter(agreement=agreement),
+    "visits": lambda agreement, today: HotSpotVisit.objects.filter(hot_spot__agreement=agreement),
+}
+
+
 def _source(name: str, agreement, today: datetime.date) -> QuerySet:
-    if name == "meetings":
-        return counted_meetings(agreement)
-    if name == "cases":
-        return identified_cases(agreement)
-    if name == "follow_ups":
-        return follow_ups_due(agreement, today=today)
-    if name == "contacts":
-        return FieldContact.objects.filter(agreement=agreement)
-    return HotSpotVisit.objects.filter(hot_spot__agreement=agreement)
+    return _SOURCES[name](agreement, today)
 
 
 def _in(measure: Measure, starts_on: datetime.date, ends_on: datetime.date) -> Q:
