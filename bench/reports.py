@@ -95,12 +95,14 @@ def generate(persons: int, rng: random.Random):
         for k in range(count):
             raised = datetime.date(YEAR, 1, 1) + datetime.timedelta(days=rng.randrange(365))
             closed = k == 0 and count == 2
+            category = rng.choice(["lifestyle", "svansen", "svansen"])
             cases.append(
                 models.Case(
                     agreement=agreement,
                     person=person,
                     number=f"B-{len(cases):06d}",
-                    category=rng.choice(["lifestyle", "svansen", "svansen"]),
+                    category=category,
+                    identified_category=category,
                     status="closed" if closed else "active",
                     proposed_by=user,
                     proposed_by_kind="social_services",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import DateField, Func
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,3 +53,42 @@ def follow_up_state(*, raised_on, agreement, has_follow_up: bool, today: datetim
     if today <= window.closes_on:
         return FollowUpState.DUE
     return FollowUpState.OVERDUE
+
+
+class MonthsAfter(Func):
+    """The date `months` calendar months after a date column, in SQL, with the same end-of-month rule as
+    relativedelta (31 Aug + 6 months = 28 Feb): the follow-up window in a query, so the target figures
+    can be counted in the database. Django has no such function and neither backend's plain date
+    arithmetic agrees with relativedelta (SQLite's date(x, '+6 months') rolls 31 Aug over into March), so
+    it is written here for the two databases Samsyn runs on."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, *, months: int):
+        super().__init__(expression)
+        self.months = int(months)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL: date + interval clamps to the month's last day, as relativedelta does.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(({sql}) + make_interval(months => %s) AS date)", (*params, self.months)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # The same day-of-month in the target month, or that month's last day if it is shorter.
+        sql, params = compiler.compile(self.source_expressions[0])
+        same_day = (
+            f"date({sql}, 'start of month', %s, printf('+%%d days', CAST(strftime('%%d', {sql}) AS INTEGER) - 1))"
+        )
+        last_day = f"date({sql}, 'start of month', %s, '-1 day')"
+        return (
+            f"MIN({same_day}, {last_day})",
+            (*params, f"+{self.months} months", *params, *params, f"+{self.months + 1} months"),
+        )
+
+
+def follow_up_window_expressions(agreement) -> dict:
+    """`follow_up_window` as query annotations on cases: follow_up_opens_on and follow_up_closes_on."""
+    return {
+        "follow_up_opens_on": MonthsAfter("raised_on", months=agreement.follow_up_opens_months),
+        "follow_up_closes_on": MonthsAfter("raised_on", months=agreement.follow_up_closes_months),
+    }

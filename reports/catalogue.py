@@ -3,15 +3,17 @@ queries behind them. A table and a calendar period (quarter, half-year, year) ar
 there are no ad-hoc queries and no free date ranges. Everything here goes out only through
 `disclosure_control.protect_year`.
 
-Counting rules (also on /statistik/metod/):
-- An identified case counts in the quarter of its raising date (aktualiseringsdatum), in its category.
+Counting rules (also on /statistik/metod/). What each target figure counts is defined once, in
+casework.selectors.targets; the populations here count the same rows, grouped by quarter and keyed per person:
+- An identified case counts in the quarter of its raising date (aktualiseringsdatum), in the category it was
+  identified in (a later category change does not change a past period's tables).
 - Age is the age a person reaches during the period's calendar year (the year minus the birth year): only the
   birth year is kept, and so a person has one age band in a year and all its quarters.
 - Gender and area are the person's as registered.
 - Interventions count in the quarter they were offered, follow-ups in the quarter they were written.
 - A follow-up is due in the quarter its window (3-6 months after raising, per the agreement) closes, and is in
-  time if one was written inside the window.
-- Orossamtal count as held contacts; svansen youths reached count each person once per period.
+  time if one was written inside the window; a case closed before its window opened is not due.
+- Orossamtal count as held contacts; svansen youths reached count each case once per period.
 - Meetings held with approved minutes and visits to hot spots are not about persons and are counted as they are.
 """
 
@@ -21,7 +23,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -30,17 +32,16 @@ from casework.models import (
     Area,
     Case,
     Category,
-    FieldContact,
     FollowUp,
     Gender,
-    HotSpotVisit,
     Intervention,
     InterventionType,
-    Meeting,
     Person,
     Target,
 )
 from casework.periods import Period, PeriodKind, periods_of_year
+from casework.selectors import targets
+from casework.selectors.targets import CATEGORY_FIELD, MEASURES
 
 from . import costs
 from .disclosure_control import (
@@ -55,14 +56,11 @@ from .disclosure_control import (
     record_key_expression,
     year_periods,
 )
-from .targets import follow_ups_due, targets_for_period
 
 CATALOGUE_VERSION = 1
 AGE_BANDS = (("13-15", 13, 15), ("16-17", 16, 17), ("18-20", 18, 20), ("21-25", 21, 25))
 OTHER_AGE = "other"
 NO_AREA = "none"
-# The category a case counts in. (Where cases record the category they were identified in, count by that.)
-CASE_CATEGORY_FIELD = "category"
 
 
 def age_band(year: int, birth_year: int) -> str:
@@ -147,16 +145,28 @@ def _quarter_code(year: int, quarter: int) -> str:
 # --- The records of a year, as tallies per cell ---------------------------------------------------------------
 
 
-def year_populations(agreement, year: int, comparison: costs.YearComparison) -> list[Population]:
+def year_populations(
+    agreement, year: int, comparison: costs.YearComparison, *, today: datetime.date | None = None
+) -> list[Population]:
     """Every population the catalogue counts in `year`, from aggregate queries (and the year's cost
     comparison, whose complete cases are the population of the cost table)."""
     areas = [str(pk) for pk in Area.objects.filter(agreement=agreement).values_list("pk", flat=True)]
     type_codes = tuple(
         InterventionType.objects.filter(agreement=agreement).order_by("name").values_list("code", flat=True)
     )
+
+    def rows(metric):
+        return targets.measure_rows(
+            agreement=agreement,
+            metric=metric,
+            starts_on=datetime.date(year, 1, 1),
+            ends_on=datetime.date(year, 12, 31),
+            today=today,
+        )
+
     return [
         _cases(agreement, year, areas),
-        _svansen_offered(agreement, year),
+        _svansen_offered(rows(Target.Metric.SVANSEN_OFFERED_SHARE), year),
         _flow_by(
             "interventions",
             Intervention.objects.filter(case__agreement=agreement, offered_on__year=year),
@@ -173,23 +183,11 @@ def year_populations(agreement, year: int, comparison: costs.YearComparison) -> 
             ("outcome", "outcome", tuple(FollowUp.Outcome.values)),
             year,
         ),
-        *_follow_ups_due(agreement, year),
-        _concern_talks(agreement, year),
-        _svansen_reached(agreement, year),
-        _not_personal(
-            "meetings",
-            Meeting.objects.filter(
-                agreement=agreement, held=True, minutes_status=Meeting.MinutesStatus.APPROVED, held_on__year=year
-            ),
-            "held_on",
-            year,
-        ),
-        _not_personal(
-            "hot_spot_visits",
-            HotSpotVisit.objects.filter(hot_spot__agreement=agreement, visited_on__year=year),
-            "visited_on",
-            year,
-        ),
+        *_follow_ups_due(rows(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE), year),
+        _concern_talks(rows(Target.Metric.CONCERN_TALKS), year),
+        _svansen_reached(agreement, year, today),
+        _not_personal("meetings", rows(Target.Metric.MEETINGS), Target.Metric.MEETINGS, year),
+        _not_personal("hot_spot_visits", rows(Target.Metric.HOT_SPOT_VISITS), Target.Metric.HOT_SPOT_VISITS, year),
         _cost_cases(comparison, year),
     ]
 
@@ -206,9 +204,10 @@ def _cases(agreement, year, areas) -> Population:
         },
     )
     rows = (
-        Case.objects.filter(agreement=agreement, raised_on__year=year)
+        targets.identified_cases(agreement)
+        .filter(raised_on__year=year)
         .annotate(quarter=ExtractQuarter("raised_on"))
-        .values("quarter", CASE_CATEGORY_FIELD, "person__birth_year", "person__gender", "person__area_id")
+        .values("quarter", CATEGORY_FIELD, "person__birth_year", "person__gender", "person__area_id")
         .annotate(n=Count("id"), k=Sum(record_key_expression("person__statistics_key")))
         .order_by()
     )
@@ -216,7 +215,7 @@ def _cases(agreement, year, areas) -> Population:
         period = _quarter_code(year, row["quarter"])
         tally = Tally(row["n"], row["k"])
         population.add(Cell("cases", period), tally)
-        population.add(Cell("cases", period, "category", row[CASE_CATEGORY_FIELD]), tally)
+        population.add(Cell("cases", period, "category", row[CATEGORY_FIELD]), tally)
         population.add(Cell("cases", period, "age", age_band(year, row["person__birth_year"])), tally)
         population.add(Cell("cases", period, "gender", row["person__gender"]), tally)
         area = str(row["person__area_id"]) if row["person__area_id"] else NO_AREA
@@ -225,13 +224,12 @@ def _cases(agreement, year, areas) -> Population:
     return population
 
 
-def _svansen_offered(agreement, year) -> Population:
+def _svansen_offered(svansen, year) -> Population:
     population = Population("svansen_offered", Additivity.FLOW, subset_of=("cases", "category", Category.SVANSEN))
-    offered = Intervention.objects.filter(case=OuterRef("pk"))
+    measure = MEASURES[Target.Metric.SVANSEN_OFFERED_SHARE]
     rows = (
-        Case.objects.filter(agreement=agreement, raised_on__year=year, **{CASE_CATEGORY_FIELD: Category.SVANSEN})
-        .filter(Exists(offered))
-        .annotate(quarter=ExtractQuarter("raised_on"))
+        svansen.filter(measure.numerator)
+        .annotate(quarter=ExtractQuarter(measure.date_field))
         .values("quarter")
         .annotate(n=Count("id"), k=Sum(record_key_expression("person__statistics_key")))
         .order_by()
@@ -260,32 +258,34 @@ def _flow_by(code, queryset, date_field, key_path, variable, year) -> Population
     return population
 
 
-def _follow_ups_due(agreement, year) -> tuple[Population, Population]:
+def _follow_ups_due(due_cases, year) -> tuple[Population, Population]:
     due = Population("follow_ups_due", Additivity.FLOW)
     in_time = Population("follow_ups_in_time", Additivity.FLOW, subset_of=("follow_ups_due", "", ""))
-    counts = Counter()
-    for item in follow_ups_due(agreement, datetime.date(year, 1, 1), datetime.date(year, 12, 31)):
-        period = _quarter_code(year, (item.closes_on.month - 1) // 3 + 1)
-        key = record_key(item.statistics_key)
-        counts[(due.code, period, "n")] += 1
-        counts[(due.code, period, "k")] += key
-        if item.in_time:
-            counts[(in_time.code, period, "n")] += 1
-            counts[(in_time.code, period, "k")] += key
-    for population in (due, in_time):
-        for quarter in range(1, 5):
-            period = _quarter_code(year, quarter)
-            tally = Tally(counts[(population.code, period, "n")], counts[(population.code, period, "k")])
-            population.tallies[Cell(population.code, period)] = tally
-        population.add_up_quarters(year)
+    measure = MEASURES[Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE]
+    key = record_key_expression("person__statistics_key")
+    rows = (
+        due_cases.annotate(quarter=ExtractQuarter(measure.date_field))
+        .values("quarter")
+        .annotate(
+            n=Count("id"),
+            k=Sum(key),
+            n_in_time=Count("id", filter=measure.numerator),
+            k_in_time=Sum(key, filter=measure.numerator),
+        )
+        .order_by()
+    )
+    for row in rows:
+        period = _quarter_code(year, row["quarter"])
+        due.add(Cell(due.code, period), Tally(row["n"], row["k"]))
+        in_time.add(Cell(in_time.code, period), Tally(row["n_in_time"], row["k_in_time"] or 0))
+    due.add_up_quarters(year)
+    in_time.add_up_quarters(year)
     return due, in_time
 
 
-def _concern_talks(agreement, year) -> Population:
+def _concern_talks(talks, year) -> Population:
     population = Population("concern_talks", Additivity.FLOW)
-    talks = FieldContact.objects.filter(
-        agreement=agreement, kind=FieldContact.Kind.CONCERN_TALK, occurred_on__year=year
-    ).annotate(quarter=ExtractQuarter("occurred_on"))
+    talks = talks.annotate(quarter=ExtractQuarter(MEASURES[Target.Metric.CONCERN_TALKS].date_field))
     for row in (
         talks.filter(case__isnull=False)
         .values("quarter")
@@ -305,26 +305,28 @@ def _concern_talks(agreement, year) -> Population:
     return population
 
 
-def _svansen_reached(agreement, year) -> Population:
-    """Distinct svansen youths with a field contact: counted and keyed per period in the database, since
-    persons do not add up over quarters."""
+def _svansen_reached(agreement, year, today) -> Population:
+    """Distinct svansen cases with a field contact: counted and keyed per period in the database, since
+    they do not add up over quarters."""
     population = Population("svansen_reached", Additivity.PERSONS)
     for period in year_periods(year):
-        reached = FieldContact.objects.filter(
+        reached = targets.measure_rows(
             agreement=agreement,
-            occurred_on__gte=period.starts_on,
-            occurred_on__lte=period.ends_on,
-            **{f"case__{CASE_CATEGORY_FIELD}": Category.SVANSEN},
-        ).values("case__person")
-        totals = Person.objects.filter(pk__in=reached).aggregate(
-            n=Count("pk"), k=Sum(record_key_expression("statistics_key"))
+            metric=Target.Metric.SVANSEN_REACHED,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            today=today,
+        )
+        totals = Case.objects.filter(pk__in=reached.values("case")).aggregate(
+            n=Count("pk"), k=Sum(record_key_expression("person__statistics_key"))
         )
         population.tallies[Cell(population.code, period.code)] = Tally(totals["n"], totals["k"] or 0)
     return population
 
 
-def _not_personal(code, queryset, date_field, year) -> Population:
+def _not_personal(code, queryset, metric, year) -> Population:
     population = Population(code, Additivity.FLOW, personal=False)
+    date_field = MEASURES[metric].date_field
     for row in (
         queryset.annotate(quarter=ExtractQuarter(date_field)).values("quarter").annotate(n=Count("pk")).order_by()
     ):
@@ -380,6 +382,7 @@ def table_specs(
         "interventions_by_type": ("interventions", "type"),
         "follow_ups_by_outcome": ("follow_ups", "outcome"),
     }
+    period_targets = targets.period_targets(agreement=agreement, periods=year_periods(year))
     specs = []
     for table in TABLES:
         for kind in table.kinds:
@@ -388,7 +391,7 @@ def table_specs(
                     population, variable = breakdowns[table.code]
                     specs.append(_breakdown(table, period, by_code[population], variable, labels[variable]))
                 elif table.code == "targets":
-                    specs.append(_targets(table, agreement, period))
+                    specs.append(_targets(table, agreement, period, period_targets[period]))
                 else:
                     specs.append(_costs(table, period, comparison))
     return specs
@@ -415,11 +418,9 @@ def _breakdown(table, period: Period, population: Population, variable: str, lab
     )
 
 
-def _targets(table, agreement, period: Period) -> TableSpec:
-    targets = targets_for_period(agreement, period)
-
+def _targets(table, agreement, period: Period, period_targets: dict[str, int]) -> TableSpec:
     def target(metric):
-        return targets[metric].text if metric in targets else ""
+        return targets.target_text(metric, period_targets.get(metric))
 
     def cell(population, variable="", value=""):
         return Cell(population, period.code, variable, value)

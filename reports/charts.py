@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from casework.models import Target
 from casework.periods import PeriodKind, periods_of_year
+from casework.selectors.targets import period_targets
 
 from . import disclosure_control
-from .targets import targets_for_period
 
 WIDTH = 720
 HEIGHT = 320
@@ -141,9 +141,9 @@ def targets_chart(report):
     rows = [row for row in report.rows if row.metric in TARGET_CHART_METRICS]
     series = [
         Series(
-            str(row.label),
-            tuple(figure.value for figure in row.figures),
-            tuple(figure.target.value if figure.target else None for figure in row.figures),
+            row.label,
+            tuple(figure.value for figure in row.cells),
+            tuple(figure.target for figure in row.cells),
         )
         for row in rows
     ]
@@ -167,7 +167,7 @@ def quarters_chart(tables, year: int, agreement):
     """Identified cases per quarter and category, from the released quarter tables, against the quarter's
     targets (the targets are the agreement's, not data)."""
     quarters = periods_of_year(year, PeriodKind.QUARTER)
-    targets = [targets_for_period(agreement, quarter) for quarter in quarters]
+    targets = period_targets(agreement=agreement, periods=quarters)
     series = []
     for code, metric in (
         ("lifestyle", Target.Metric.LIFESTYLE_IDENTIFIED),
@@ -178,7 +178,7 @@ def quarters_chart(tables, year: int, agreement):
             table = tables[("cases_by_category", quarter.code)]
             row = next((r for r in table.rows if r.code == code), None)
             values.append(_chart_value(row.values[0]) if row else "–")
-        marks = tuple(t[metric].value if metric in t else None for t in targets)
+        marks = tuple(targets[quarter].get(metric) for quarter in quarters)
         series.append(Series(agreement.category_label(code), tuple(values), marks))
     labels = [_("Kv %(n)s") % {"n": q.number} for q in quarters]
     chart = bar_chart(

@@ -76,13 +76,10 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
     for section in sections:
         for report in section["reports"]:
             header = (_("Mått"), *[p.label for p in report.periods])
-            rows = [(str(row.label), *[figure.text for figure in row.figures]) for row in report.rows]
+            rows = [(line.label, *[figure.text for figure in line.cells]) for line in report.rows]
             rows.append(())
             rows.append((_("Mål"), *["" for _p in report.periods]))
-            rows.extend(
-                (str(row.label), *[figure.target.text if figure.target else "" for figure in row.figures])
-                for row in report.rows
-            )
+            rows.extend((line.label, *[figure.target_text for figure in line.cells]) for line in report.rows)
             rows.append(())
             rows.append((_("Utlämnanden: beslut / återkallade"),))
             rows.extend(

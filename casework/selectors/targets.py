@@ -1,37 +1,68 @@
-"""The agreement's target board: what the collaboration achieved per quarter, tertial and year, against
-the agreement's Target rows.
+"""The agreement's targets: what the collaboration achieved per quarter, tertial, half-year and year against
+the agreement's Target rows, and the cases behind each figure.
 
-Pure reads of counts only: no names, no free text, no case ids, so the same rows serve the social
-manager, the management role and the reports package. Each measure is one aggregate query over all the
-periods asked for (conditional counts), so a whole year's board costs a handful of queries however
-many cases there are.
+The one place these figures are defined and counted. The target board (/mal/), the quarter's targets during
+a meeting, the social manager's follow-up report (reports.selectors.follow_up, its PDF/XLSX and the long
+reports) and the management statistics' targets table (reports.catalogue) all count through here.
 
-Definitions (the agreement's targets, section 7 of the source agreement):
-- meetings held: meetings marked held, by meeting date;
-- cases identified per category: cases by raised-on date and the category the meeting identified them
-  in (a later category change does not rewrite a past period);
-- svansen youths offered a documented intervention: of the svansen cases raised in the period, those
-  with an intervention offered by the end of the period;
-- follow-ups in the window: of the cases whose follow-up window closes in the period (and has closed by
-  today, or whose follow-up is written), those followed up inside the window; cases closed before
-  their window opened are not due;
-- orossamtal held, svansen youths reached by the field team (distinct cases identified as svansen with
-  a field contact), anonymous youths met in risk settings, hot-spot visits: by date of the contact or
-  visit.
+Definitions (Landskrona's agreement 2013/14, area 7, in ../shared/seed/; ../shared/DESIGN.md). Each measure
+is a set of rows placed in a period by one date:
+
+- Meetings on management level (mål 1, "minst fyra träffar per år på ledningsnivå som kan följas genom
+  skriftlig dokumentation"): meetings held whose minutes are approved (justerat protokoll), by meeting date.
+  A meeting whose minutes are still a draft is not documented yet and does not count; once they are
+  approved it counts in the period it was held.
+- Cases identified, lifestyle and svansen (mål 2 and 3): identified cases by their raised-on date
+  (aktualiseringsdatum), in the category the meeting identified them in (Case.identified_category). A later
+  category change (svansen → lifestyle) is an event of its own and does not rewrite a past period.
+- Svansen youths offered a documented intervention (mål 4), a share: of the cases identified as svansen in
+  the period, those with an intervention from the catalogue offered, as documented today. Not "offered
+  within the same quarter": identification happens at the quarterly meeting, often late in the quarter,
+  and the target is that every identified youth is offered one.
+- Follow-ups within 3–6 months (kvalitetsmål 1), a share: identified cases whose follow-up window
+  (casework.follow_up, the agreement's months) closes in the period, and of them those with a follow-up
+  written inside the window. Not due: a case closed before its window opened (a closed case cannot be
+  followed up), and a window still open without a follow-up (not missed yet); a follow-up written in an
+  open window counts at once.
+- Orossamtal held (metod 4): field contacts of the kind orossamtal, by date. The cases behind the figure
+  are the youths the talks were with (one youth may have had several talks).
+- Svansen youths reached by the field team (metod 4): cases identified as svansen with a field contact with
+  the youth (not only the parents) in the period, each counted once per period.
+- Anonymous youths met in risk settings: the youths of outreach contacts without identity, added up; shown
+  beside the targets, with no target of its own.
+- Hot-spot visits (metod 3): supervision visits to the agreement's hot spots, by date.
+
+Targets and periods: a share target (%) applies unchanged to every period. A count target applies to its
+own kind of period, to periods made of whole target periods (2 a quarter is 4 a half-year and 8 a year),
+and to the parts of a target period where it divides evenly (4 meetings a year is 1 a quarter). Quarters and
+tertials do not nest (a tertial takes in a month of the next quarter), so a quarterly target gives no
+tertial target, and a yearly one only where it divides by three. Pro rata and rounded up, a tertial would
+demand 3 lifestyle cases where quarterly meetings in February, May, August and November keep the agreement
+with 2, 4 and 2: an invented target would be "missed" while the real one is met. A share meets its target
+when numerator / denominator ≥ target exactly; its percent is rounded down, so a share shown at its target
+always meets it.
+
+Counting: each set of rows is one aggregate query over all the periods asked for (conditional counts), so
+a board costs a fixed handful of queries however many cases there are. The cases behind a figure
+(`cases_behind`) are the same rows under the same filter, so a figure and its list cannot disagree.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.models import Role
-from casework.follow_up import follow_up_window
+from accesscontrol.scoping import scope_cases
+from casework.follow_up import follow_up_window_expressions
 from casework.models import (
     Case,
     CaseStatus,
@@ -46,9 +77,12 @@ from casework.models import (
 from casework.periods import Period, PeriodKind, periods_of_year
 
 Metric = Target.Metric
-SHARE_METRICS = (Metric.SVANSEN_OFFERED_SHARE, Metric.FOLLOW_UP_IN_WINDOW_SHARE)
 ANONYMOUS_YOUTHS = "anonymous_youths"  # counted and shown, but no target of its own
+SHARE_METRICS = frozenset({Metric.SVANSEN_OFFERED_SHARE, Metric.FOLLOW_UP_IN_WINDOW_SHARE})
+# The category an identified case counts in, here and in the management statistics.
+CATEGORY_FIELD = "identified_category"
 _MONTHS = {PeriodKind.QUARTER: 3, PeriodKind.TERTIAL: 4, PeriodKind.HALF_YEAR: 6, PeriodKind.YEAR: 12}
+_LABELS = dict(Metric.choices) | {ANONYMOUS_YOUTHS: _("Anonyma ungdomar i riskmiljö")}
 _SHORT_LABELS = {
     Metric.MEETINGS: _("samverkansmöten"),
     Metric.LIFESTYLE_IDENTIFIED: _("livsstil"),
@@ -60,19 +94,177 @@ _SHORT_LABELS = {
     Metric.HOT_SPOT_VISITS: _("tillsynsbesök"),
     ANONYMOUS_YOUTHS: _("anonyma ungdomar i riskmiljö"),
 }
+# What puts a case of a share's list in the numerator, as a column heading.
+NUMERATOR_LABELS = {
+    Metric.SVANSEN_OFFERED_SHARE: _("Erbjuden insats"),
+    Metric.FOLLOW_UP_IN_WINDOW_SHARE: _("Uppföljd inom fönstret"),
+}
+TARGET_RULE = _(
+    "Ett mål gäller i sin egen period, i perioder som består av hela målperioder (2 per kvartal blir 8 per år) "
+    "och i delar av målperioden där det går jämnt ut (4 per år blir 1 per kvartal). Kvartal och tertial går inte "
+    "i varandra, så ett kvartalsmål har inget tertialmål. Mål i procent gäller oförändrade i varje period."
+)
+
+
+# --- The rows each measure counts -------------------------------------------------------------------------
+
+
+def counted_meetings(agreement) -> QuerySet[Meeting]:
+    """Meetings held and documented: minutes approved."""
+    return Meeting.objects.filter(agreement=agreement, held=True, minutes_status=Meeting.MinutesStatus.APPROVED)
+
+
+def identified_cases(agreement) -> QuerySet[Case]:
+    """Cases identified at a meeting, with the category they were identified in (CATEGORY_FIELD)."""
+    return Case.objects.filter(agreement=agreement, raised_on__isnull=False).exclude(**{CATEGORY_FIELD: ""})
+
+
+def follow_ups_due(agreement, *, today: datetime.date) -> QuerySet[Case]:
+    """Identified cases whose follow-up is due, annotated with their window (follow_up_opens_on,
+    follow_up_closes_on) and whether a follow-up was written inside it (followed_up_in_time). Left out: cases
+    closed before their window opened, and open windows without a follow-up yet."""
+    in_window = FollowUp.objects.filter(
+        case=OuterRef("pk"),
+        written_on__gte=OuterRef("follow_up_opens_on"),
+        written_on__lte=OuterRef("follow_up_closes_on"),
+    )
+    return (
+        identified_cases(agreement)
+        .annotate(**follow_up_window_expressions(agreement))
+        .annotate(followed_up_in_time=Exists(in_window))
+        .exclude(closed_on__lt=F("follow_up_opens_on"))
+        .filter(Q(follow_up_closes_on__lt=today) | Q(followed_up_in_time=True))
+    )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How one metric is counted: which rows (`source`), the date that places a row in a period, which of
+    the rows (`where`), and what is counted: rows, distinct cases, or a sum. A share counts its rows as the
+    denominator and those matching `numerator` as the value. `case` is the path from a row to its case
+    (None: not about cases)."""
+
+    source: str
+    date_field: str
+    where: Q = Q()
+    counts: str = "rows"  # "rows", "cases" or the name of a field to add up
+    numerator: Q | None = None
+    case: str | None = None
+
+
+# In the order of the board and the reports.
+MEASURES = {
+    Metric.MEETINGS: Measure("meetings", "held_on"),
+    Metric.LIFESTYLE_IDENTIFIED: Measure("cases", "raised_on", Q(**{CATEGORY_FIELD: Category.LIFESTYLE}), case="pk"),
+    Metric.SVANSEN_IDENTIFIED: Measure("cases", "raised_on", Q(**{CATEGORY_FIELD: Category.SVANSEN}), case="pk"),
+    Metric.SVANSEN_OFFERED_SHARE: Measure(
+        "cases",
+        "raised_on",
+        Q(**{CATEGORY_FIELD: Category.SVANSEN}),
+        numerator=Q(offered_an_intervention=True),
+        case="pk",
+    ),
+    Metric.FOLLOW_UP_IN_WINDOW_SHARE: Measure(
+        "follow_ups", "follow_up_closes_on", numerator=Q(followed_up_in_time=True), case="pk"
+    ),
+    Metric.CONCERN_TALKS: Measure("contacts", "occurred_on", Q(kind=FieldContact.Kind.CONCERN_TALK), case="case"),
+    Metric.SVANSEN_REACHED: Measure(
+        "contacts",
+        "occurred_on",
+        Q(**{f"case__{CATEGORY_FIELD}": Category.SVANSEN}, with_youth=True),
+        counts="cases",
+        case="case",
+    ),
+    ANONYMOUS_YOUTHS: Measure("contacts", "occurred_on", Q(case__isnull=True), counts="anonymous_youths"),
+    Metric.HOT_SPOT_VISITS: Measure("visits", "visited_on"),
+}
+CASE_METRICS = frozenset(metric for metric, measure in MEASURES.items() if measure.case)
+
+
+_SOURCES = {
+    "meetings": lambda agreement, today: counted_meetings(agreement),
+    # Annotated once per case, so that each period's conditional count reads the column.
+    "cases": lambda agreement, today: identified_cases(agreement).annotate(
+        offered_an_intervention=Exists(Intervention.objects.filter(case=OuterRef("pk")))
+    ),
+    "follow_ups": lambda agreement, today: follow_ups_due(agreement, today=today),
+    "contacts": lambda agreement, today: FieldContact.objects.filter(agreement=agreement),
+    "visits": lambda agreement, today: HotSpotVisit.objects.filter(hot_spot__agreement=agreement),
+}
+
+
+def _source(name: str, agreement, today: datetime.date) -> QuerySet:
+    return _SOURCES[name](agreement, today)
+
+
+def _in(measure: Measure, starts_on: datetime.date, ends_on: datetime.date) -> Q:
+    return Q(**{f"{measure.date_field}__range": (starts_on, ends_on)}) & measure.where
+
+
+def measure_rows(*, agreement, metric: str, starts_on, ends_on, today=None) -> QuerySet:
+    """The rows a metric counts between two dates (for a share: its denominator; filter on
+    MEASURES[metric].numerator for the rest), for counting them in other shapes (reports.catalogue)."""
+    measure = MEASURES[metric]
+    rows = _source(measure.source, agreement, today or timezone.localdate())
+    return rows.filter(_in(measure, starts_on, ends_on))
+
+
+# --- Targets brought to a period ----------------------------------------------------------------------------
+
+
+def applicable_target(target: Target | None, kind: PeriodKind) -> int | None:
+    """The target's value in a period of `kind` (see the module docstring), or None where it has none."""
+    if target is None:
+        return None
+    if target.metric in SHARE_METRICS or target.period == kind:
+        return target.value
+    months, target_months = _MONTHS[kind], _MONTHS[PeriodKind(target.period)]
+    if max(months, target_months) % min(months, target_months):
+        return None  # the periods do not nest (quarters and tertials)
+    scaled = target.value * months
+    return scaled // target_months if scaled % target_months == 0 else None
+
+
+def period_targets(*, agreement, periods: list[Period]) -> dict[Period, dict[str, int]]:
+    """The agreement's targets in each period, by metric (metrics without a target there are left out)."""
+    targets = list(Target.objects.filter(agreement=agreement))
+    result = {}
+    for period in periods:
+        values = {target.metric: applicable_target(target, period.kind) for target in targets}
+        result[period] = {metric: value for metric, value in values.items() if value is not None}
+    return result
+
+
+def target_text(metric: str, value: int | None) -> str:
+    """A target as it is written beside a figure: "≥ 4", "≥ 100 %"; empty without one."""
+    if value is None:
+        return ""
+    return f"≥ {value} %" if metric in SHARE_METRICS else f"≥ {value}"
+
+
+# --- The figures ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class MetricRow:
-    """One measure in one period: a count, or a share (value of denominator), and the target if the
-    agreement has one that applies to the period."""
+    """One measure in one period: a count, or a share (value of denominator); the target if the agreement
+    has one that applies to the period; and how many cases are behind the figure (what `cases_behind` lists,
+    None for a measure that is not about cases)."""
 
     metric: str
-    label: str
-    short_label: str
+    period: Period
     value: int
     denominator: int | None = None
     target: int | None = None
+    cases: int | None = None
+
+    @property
+    def label(self) -> str:
+        return str(_LABELS[self.metric])
+
+    @property
+    def short_label(self) -> str:
+        return str(_SHORT_LABELS[self.metric])
 
     @property
     def is_share(self) -> bool:
@@ -80,16 +272,18 @@ class MetricRow:
 
     @property
     def percent(self) -> int | None:
+        """The share in whole percent, rounded down (so 199 of 200 is 99 %, not a 100 % that is missed)."""
         if not self.is_share or not self.denominator:
             return None
-        return round(100 * self.value / self.denominator)
+        return 100 * self.value // self.denominator
 
     @property
     def met(self) -> bool | None:
+        """Whether the target is met; None without a target or with nothing to count."""
         if self.target is None:
             return None
         if self.is_share:
-            return None if self.denominator == 0 else self.percent >= self.target
+            return None if self.denominator == 0 else 100 * self.value >= self.target * self.denominator
         return self.value >= self.target
 
     @property
@@ -101,6 +295,34 @@ class MetricRow:
             return 100
         return min(100, round(100 * self.value / self.target))
 
+    @property
+    def has_cases(self) -> bool:
+        return bool(self.cases)
+
+    @property
+    def counts_cases(self) -> bool:
+        """Whether the figure counts its cases (its count, or a share's denominator, is the number of cases
+        behind it); orossamtal count talks, several of them with one youth."""
+        measure = MEASURES[self.metric]
+        return measure.case == "pk" or measure.counts == "cases"
+
+    @property
+    def text(self) -> str:
+        """The figure in words: "50 % (1 av 2)", "inga att räkna", "3"."""
+        if not self.is_share:
+            return str(self.value)
+        if not self.denominator:
+            return gettext("inga att räkna")
+        return gettext("%(percent)s %% (%(value)s av %(total)s)") % {
+            "percent": self.percent,
+            "value": self.value,
+            "total": self.denominator,
+        }
+
+    @property
+    def target_text(self) -> str:
+        return target_text(self.metric, self.target)
+
 
 @dataclass(frozen=True)
 class PeriodRow:
@@ -111,156 +333,78 @@ class PeriodRow:
         return next(row for row in self.metrics if row.metric == metric)
 
 
-def _applicable_target(target: Target | None, kind: PeriodKind) -> int | None:
-    """A share target applies to every period; a count target to its own kind of period, and to others
-    only where it scales evenly (4 meetings a year → 1 a quarter; 2 a quarter → 8 a year)."""
-    if target is None:
-        return None
-    if target.metric in SHARE_METRICS or target.period == kind:
-        return target.value
-    scaled = target.value * _MONTHS[kind]
-    months = _MONTHS[PeriodKind(target.period)]
-    return scaled // months if scaled % months == 0 else None
-
-
-def _conditional_counts(queryset, date_field: str, periods: list[Period], expression="pk", distinct=False, extra=None):
-    """One query: for each period, Count(expression) over the rows whose date falls in it."""
-    aggregates = {
-        f"p{index}": Count(
-            expression,
-            distinct=distinct,
-            filter=Q(**{f"{date_field}__range": (period.starts_on, period.ends_on)}) & (extra or Q()),
-        )
-        for index, period in enumerate(periods)
-    }
-    result = queryset.aggregate(**aggregates)
-    return [result[f"p{index}"] for index in range(len(periods))]
-
-
 def _span(periods: list[Period]) -> tuple[datetime.date, datetime.date]:
     return min(p.starts_on for p in periods), max(p.ends_on for p in periods)
 
 
-def _identified(agreement, periods):
+def _aggregates(metric: str, measure: Measure, index: int, period: Period) -> dict:
+    in_period = _in(measure, period.starts_on, period.ends_on)
+    key = f"{metric}_{index}"
+    if measure.counts == "rows":
+        aggregates = {f"{key}_n": Count("pk", filter=in_period)}
+    elif measure.counts == "cases":
+        aggregates = {f"{key}_n": Count(measure.case, distinct=True, filter=in_period)}
+    else:
+        aggregates = {f"{key}_n": Sum(measure.counts, filter=in_period)}
+    if measure.numerator is not None:
+        aggregates[f"{key}_of"] = Count("pk", filter=in_period & measure.numerator)
+    if measure.case and measure.case != "pk" and measure.counts != "cases":
+        aggregates[f"{key}_cases"] = Count(measure.case, distinct=True, filter=in_period)
+    return aggregates
+
+
+def _narrowed(source: str, rows: QuerySet, agreement, start: datetime.date, end: datetime.date) -> QuerySet:
+    """The rows of a source that can fall in [start, end], by an indexed column: a window closing in whole
+    months [start, end] belongs to a case raised in [start, end + 1 day) moved back by the window's months."""
+    if source == "follow_ups":
+        months = relativedelta(months=agreement.follow_up_closes_months)
+        return rows.filter(raised_on__gte=start - months, raised_on__lt=end + datetime.timedelta(days=1) - months)
+    date_field = next(m.date_field for m in MEASURES.values() if m.source == source)
+    return rows.filter(**{f"{date_field}__range": (start, end)})
+
+
+def target_rows(*, agreement, periods: list[Period], today: datetime.date | None = None) -> list[PeriodRow]:
+    """Every measure of each period against its target: one aggregate query per source of rows, whatever the
+    number of periods or cases."""
+    today = today or timezone.localdate()
     start, end = _span(periods)
-    cases = Case.objects.filter(agreement=agreement, raised_on__range=(start, end))
-    return {
-        category: _conditional_counts(cases, "raised_on", periods, extra=Q(identified_category=category))
-        for category in Category.values
-    }
-
-
-def _svansen_offered(agreement, periods):
-    start, end = _span(periods)
-    first_offer = Intervention.objects.filter(case=OuterRef("pk")).order_by("offered_on").values("offered_on")[:1]
-    cases = Case.objects.filter(
-        agreement=agreement, identified_category=Category.SVANSEN, raised_on__range=(start, end)
-    ).annotate(first_offer=Subquery(first_offer))
-    aggregates = {}
-    for index, period in enumerate(periods):
-        in_period = Q(raised_on__range=(period.starts_on, period.ends_on))
-        aggregates[f"all{index}"] = Count("pk", filter=in_period)
-        aggregates[f"offered{index}"] = Count("pk", filter=in_period & Q(first_offer__lte=period.ends_on))
-    result = cases.aggregate(**aggregates)
-    return [(result[f"offered{i}"], result[f"all{i}"]) for i in range(len(periods))]
-
-
-def _follow_ups_in_window(agreement, periods, today):
-    """Month arithmetic is not portable SQL, so the window is applied in Python to one query's
-    (raised_on, closed_on, done, in window) tuples; only cases raised in the span that can close a
-    window in these periods are read."""
-    start, end = _span(periods)
-    earliest = start - datetime.timedelta(days=31 * agreement.follow_up_closes_months)
-    rows = (
-        Case.objects.filter(agreement=agreement, raised_on__range=(earliest, end))
-        .annotate(
-            done=Exists(FollowUp.objects.filter(case=OuterRef("pk"))),
-            in_window=Exists(FollowUp.objects.filter(case=OuterRef("pk"), late=False)),
-        )
-        .values_list("raised_on", "closed_on", "done", "in_window")
-    )
-    totals = [[0, 0] for _period in periods]
-    for raised_on, closed_on, done, in_window in rows:
-        window = follow_up_window(raised_on=raised_on, agreement=agreement)
-        if closed_on is not None and closed_on < window.opens_on:
-            continue
-        if window.closes_on > today and not done:
-            continue
+    by_source = defaultdict(dict)
+    for metric, measure in MEASURES.items():
         for index, period in enumerate(periods):
-            if period.contains(window.closes_on):
-                totals[index][0] += int(in_window)
-                totals[index][1] += 1
-    return [tuple(total) for total in totals]
-
-
-def _field_work(agreement, periods):
-    start, end = _span(periods)
-    contacts = FieldContact.objects.filter(agreement=agreement, occurred_on__range=(start, end))
-    concern_talks = _conditional_counts(contacts, "occurred_on", periods, extra=Q(kind=FieldContact.Kind.CONCERN_TALK))
-    reached = _conditional_counts(
-        contacts,
-        "occurred_on",
-        periods,
-        expression="case",
-        distinct=True,
-        extra=Q(case__identified_category=Category.SVANSEN),
-    )
-    anonymous = contacts.aggregate(
-        **{
-            f"p{index}": Sum("anonymous_youths", filter=Q(occurred_on__range=(period.starts_on, period.ends_on)))
-            for index, period in enumerate(periods)
-        }
-    )
-    visits = _conditional_counts(
-        HotSpotVisit.objects.filter(hot_spot__agreement=agreement, visited_on__range=(start, end)),
-        "visited_on",
-        periods,
-    )
-    return concern_talks, reached, [anonymous[f"p{i}"] or 0 for i in range(len(periods))], visits
-
-
-def _rows(*, agreement, periods: list[Period]) -> list[PeriodRow]:
-    today = timezone.localdate()
-    start, end = _span(periods)
-    meetings = _conditional_counts(
-        Meeting.objects.filter(agreement=agreement, held=True, held_on__range=(start, end)), "held_on", periods
-    )
-    identified = _identified(agreement, periods)
-    offered = _svansen_offered(agreement, periods)
-    in_window = _follow_ups_in_window(agreement, periods, today)
-    concern_talks, reached, anonymous, visits = _field_work(agreement, periods)
-    targets = {target.metric: target for target in Target.objects.filter(agreement=agreement)}
-    rows = []
-    for i, period in enumerate(periods):
-        measured = [
-            (Metric.MEETINGS, meetings[i], None),
-            (Metric.LIFESTYLE_IDENTIFIED, identified[Category.LIFESTYLE][i], None),
-            (Metric.SVANSEN_IDENTIFIED, identified[Category.SVANSEN][i], None),
-            (Metric.SVANSEN_OFFERED_SHARE, *offered[i]),
-            (Metric.FOLLOW_UP_IN_WINDOW_SHARE, *in_window[i]),
-            (Metric.CONCERN_TALKS, concern_talks[i], None),
-            (Metric.SVANSEN_REACHED, reached[i], None),
-            (ANONYMOUS_YOUTHS, anonymous[i], None),
-            (Metric.HOT_SPOT_VISITS, visits[i], None),
-        ]
-        metrics = [
-            MetricRow(
-                metric=str(metric),
-                label=str(Metric(metric).label) if metric in Metric.values else str(_("Anonyma ungdomar i riskmiljö")),
-                short_label=str(_SHORT_LABELS[metric]),
-                value=value,
-                denominator=denominator,
-                target=_applicable_target(targets.get(metric), period.kind),
+            by_source[measure.source].update(_aggregates(metric, measure, index, period))
+    counts = {}
+    for source, aggregates in by_source.items():
+        rows = _narrowed(source, _source(source, agreement, today), agreement, start, end)
+        counts.update(rows.aggregate(**aggregates))
+    targets = period_targets(agreement=agreement, periods=periods)
+    result = []
+    for index, period in enumerate(periods):
+        metrics = []
+        for metric, measure in MEASURES.items():
+            key = f"{metric}_{index}"
+            rows_counted = counts[f"{key}_n"] or 0
+            if measure.numerator is not None:
+                value, denominator = counts[f"{key}_of"], rows_counted
+            else:
+                value, denominator = rows_counted, None
+            cases = None if measure.case is None else counts.get(f"{key}_cases", rows_counted)
+            metrics.append(
+                MetricRow(
+                    metric=str(metric),
+                    period=period,
+                    value=value,
+                    denominator=denominator,
+                    target=targets[period].get(metric),
+                    cases=cases,
+                )
             )
-            for metric, value, denominator in measured
-        ]
-        rows.append(PeriodRow(period=period, metrics=metrics))
-    return rows
+        result.append(PeriodRow(period=period, metrics=metrics))
+    return result
 
 
 def targets_for_period(*, agreement, period: Period) -> PeriodRow:
     """Every measure of one period (quarter, tertial, half-year or year) against its target."""
-    return _rows(agreement=agreement, periods=[period])[0]
+    return target_rows(agreement=agreement, periods=[period])[0]
 
 
 def target_board(*, agreement, year: int) -> list[PeriodRow]:
@@ -270,21 +414,64 @@ def target_board(*, agreement, year: int) -> list[PeriodRow]:
         *periods_of_year(year, PeriodKind.TERTIAL),
         *periods_of_year(year, PeriodKind.YEAR),
     ]
-    return _rows(agreement=agreement, periods=periods)
+    return target_rows(agreement=agreement, periods=periods)
+
+
+# --- The cases behind a figure --------------------------------------------------------------------------------
+
+
+def _require_social_manager(actor) -> None:
+    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
+        raise PermissionDenied
+
+
+def cases_behind(*, actor, period: Period, metric: str, today: datetime.date | None = None) -> QuerySet[Case]:
+    """The cases behind one figure (social managers only), as the actor may see them: the rows the figure
+    counts under the same filter. For a share they are its denominator, each annotated `counted` (in the
+    numerator or not); for orossamtal, the youths the talks were with."""
+    _require_social_manager(actor)
+    measure = MEASURES.get(metric)
+    if measure is None or measure.case is None:
+        raise ValueError(f"{metric} is not about cases")
+    rows = measure_rows(
+        agreement=actor.agreement, metric=metric, starts_on=period.starts_on, ends_on=period.ends_on, today=today
+    )
+    if measure.case == "pk":
+        cases = rows
+        if measure.numerator is not None:
+            cases = cases.annotate(counted=ExpressionWrapper(measure.numerator, output_field=BooleanField()))
+    else:
+        cases = Case.objects.filter(pk__in=rows.values(measure.case))
+    return scope_cases(cases, actor)
+
+
+# --- The board page -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    """One measure across the periods of a table."""
+
+    metric: str
+    label: str
+    cells: list[MetricRow]
 
 
 @dataclass(frozen=True)
 class BoardTable:
-    """One kind of period laid out for reading: a row per measure, a cell per period."""
+    """One kind of period laid out for reading: a line per measure, a cell per period."""
 
     kind: str
     periods: list[Period]
-    rows: list[tuple[str, list[MetricRow]]]
+    rows: list[BoardLine]
 
     @classmethod
     def of(cls, period_rows: list[PeriodRow]) -> BoardTable:
         first = period_rows[0].metrics
-        rows = [(metric.label, [row.metrics[i] for row in period_rows]) for i, metric in enumerate(first)]
+        rows = [
+            BoardLine(metric.metric, metric.label, [row.metrics[i] for row in period_rows])
+            for i, metric in enumerate(first)
+        ]
         return cls(kind=str(period_rows[0].period.kind), periods=[row.period for row in period_rows], rows=rows)
 
 
@@ -306,8 +493,7 @@ class BoardPage:
 
 def svansen_without_offer(*, actor) -> list[Case]:
     """Active svansen cases with no documented intervention offered (social managers only)."""
-    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
-        raise PermissionDenied
+    _require_social_manager(actor)
     cases = (
         Case.objects.filter(agreement=actor.agreement, status=CaseStatus.ACTIVE, category=Category.SVANSEN)
         .exclude(Exists(Intervention.objects.filter(case=OuterRef("pk"))))

@@ -30,6 +30,7 @@ def target_board_view(request):
         )
     context = {
         "board": board,
+        "target_rule": target_selectors.TARGET_RULE,
         "previous_year": year - 1,
         "next_year": year + 1 if year < timezone.localdate().year else None,
     }

@@ -9,207 +9,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from accesscontrol.models import Role
 from accesscontrol.scoping import scope_cases
-from casework.models import (
-    Case,
-    Category,
-    ConcernTalkFollowUp,
-    Consent,
-    Disclosure,
-    FieldContact,
-    FollowUp,
-    HotSpotVisit,
-    Intervention,
-    LegalBasis,
-    Meeting,
-    Target,
-)
+from casework.models import Case, ConcernTalkFollowUp, Consent, Disclosure, FollowUp, LegalBasis
 from casework.periods import Period, PeriodKind, parse_period, periods_of_year
+from casework.selectors import targets as target_selectors
 
-from ..targets import PeriodTarget, follow_ups_due, targets_for_period
 from . import agreement_years
 
 REPORT_KINDS = (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.YEAR)
-METRIC_LABELS = dict(Target.Metric.choices)
-# Metrics that are not about cases (meetings, places) have no cases behind them.
-CASELESS_METRICS = {Target.Metric.MEETINGS, Target.Metric.HOT_SPOT_VISITS}
 
 
 def _require_social_manager(actor) -> None:
     if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
         raise PermissionDenied
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One target metric in one period: a count, or a share (value in %, with its numerator and denominator).
-    `has_cases` says whether there are cases behind it to list."""
-
-    value: int | None
-    has_cases: bool = False
-    numerator: int | None = None
-    denominator: int | None = None
-
-
-def _share(numerator: int, denominator: int) -> int | None:
-    return round(100 * numerator / denominator) if denominator else None
-
-
-def _by_month(queryset, date_field: str, *groups, **counts) -> list[dict]:
-    return list(
-        queryset.annotate(month=ExtractMonth(date_field))
-        .values("month", *groups)
-        .annotate(**(counts or {"n": Count("pk")}))
-        .order_by()
-    )
-
-
-def target_metrics(*, agreement, periods: list[Period]) -> dict[Period, dict[str, Metric]]:
-    """The agreement's target metrics for each of `periods` (periods of one year), without the cases behind
-    them (`metric_cases` lists those for one figure).
-
-    Every per-target figure of the follow-up report comes from this one function, so it can be pointed at
-    casework.selectors.targets.targets_for_period, which computes the target board the same way. Counts are
-    grouped by month in the database and added up per period, since every reporting period is whole months."""
-    year = periods[0].year
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    offered = Exists(Intervention.objects.filter(case=OuterRef("pk")))
-    raised = _by_month(
-        Case.objects.filter(agreement=agreement, raised_on__year=year).annotate(offered=offered),
-        "raised_on",
-        "category",
-        "offered",
-    )
-    talks = _by_month(
-        FieldContact.objects.filter(agreement=agreement, kind=FieldContact.Kind.CONCERN_TALK, occurred_on__year=year),
-        "occurred_on",
-        n=Count("pk"),
-        linked=Count("case"),
-    )
-    meetings = _by_month(
-        Meeting.objects.filter(
-            agreement=agreement, held=True, minutes_status=Meeting.MinutesStatus.APPROVED, held_on__year=year
-        ),
-        "held_on",
-    )
-    visits = _by_month(HotSpotVisit.objects.filter(hot_spot__agreement=agreement, visited_on__year=year), "visited_on")
-    due = follow_ups_due(agreement, first, last)
-    # Distinct persons do not add up over months: one count per period, all in one query.
-    reached_by_period = FieldContact.objects.filter(
-        agreement=agreement, occurred_on__year=year, case__category=Category.SVANSEN
-    ).aggregate(
-        **{
-            period.code: Count(
-                "case__person",
-                distinct=True,
-                filter=Q(occurred_on__gte=period.starts_on, occurred_on__lte=period.ends_on),
-            )
-            for period in periods
-        }
-    )
-    metrics = {}
-    for period in periods:
-
-        def total(rows, key="n", period=period, **where):
-            return sum(
-                row[key]
-                for row in rows
-                if period.contains(datetime.date(year, row["month"], 1)) and all(row[k] == v for k, v in where.items())
-            )
-
-        lifestyle = total(raised, category=Category.LIFESTYLE)
-        svansen = total(raised, category=Category.SVANSEN)
-        svansen_offered = total(raised, category=Category.SVANSEN, offered=True)
-        due_now = [item for item in due if period.contains(item.closes_on)]
-        in_time = sum(1 for item in due_now if item.in_time)
-        reached = reached_by_period[period.code]
-        metrics[period] = {
-            Target.Metric.MEETINGS: Metric(total(meetings)),
-            Target.Metric.LIFESTYLE_IDENTIFIED: Metric(lifestyle, bool(lifestyle)),
-            Target.Metric.SVANSEN_IDENTIFIED: Metric(svansen, bool(svansen)),
-            Target.Metric.SVANSEN_OFFERED_SHARE: Metric(
-                _share(svansen_offered, svansen), bool(svansen), svansen_offered, svansen
-            ),
-            Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE: Metric(
-                _share(in_time, len(due_now)), bool(due_now), in_time, len(due_now)
-            ),
-            Target.Metric.CONCERN_TALKS: Metric(total(talks), bool(total(talks, "linked"))),
-            Target.Metric.SVANSEN_REACHED: Metric(reached, bool(reached)),
-            Target.Metric.HOT_SPOT_VISITS: Metric(total(visits)),
-        }
-    return metrics
-
-
-def _reached(agreement, period: Period):
-    """Svansen cases the field team had contact with during the period."""
-    return Case.objects.filter(
-        agreement=agreement,
-        category=Category.SVANSEN,
-        field_contacts__occurred_on__gte=period.starts_on,
-        field_contacts__occurred_on__lte=period.ends_on,
-    ).distinct()
-
-
-def metric_cases(*, agreement, period: Period, metric: str):
-    """The cases behind one figure of `target_metrics` (a queryset, not yet scoped to an actor)."""
-    raised = Case.objects.filter(agreement=agreement, raised_on__gte=period.starts_on, raised_on__lte=period.ends_on)
-    if metric == Target.Metric.LIFESTYLE_IDENTIFIED:
-        return raised.filter(category=Category.LIFESTYLE)
-    if metric == Target.Metric.SVANSEN_IDENTIFIED or metric == Target.Metric.SVANSEN_OFFERED_SHARE:
-        return raised.filter(category=Category.SVANSEN)
-    if metric == Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE:
-        due = follow_ups_due(agreement, period.starts_on, period.ends_on)
-        return Case.objects.filter(pk__in=[item.case_id for item in due])
-    if metric == Target.Metric.CONCERN_TALKS:
-        return Case.objects.filter(
-            field_contacts__kind=FieldContact.Kind.CONCERN_TALK,
-            field_contacts__occurred_on__gte=period.starts_on,
-            field_contacts__occurred_on__lte=period.ends_on,
-            agreement=agreement,
-        ).distinct()
-    if metric == Target.Metric.SVANSEN_REACHED:
-        return _reached(agreement, period)
-    raise Http404
-
-
-@dataclass(frozen=True)
-class Figure:
-    period: Period
-    metric: str
-    value: int | None
-    target: PeriodTarget | None
-    has_cases: bool
-    numerator: int | None = None
-    denominator: int | None = None
-
-    @property
-    def met(self) -> bool | None:
-        return self.target.met(self.value) if self.target else None
-
-    @property
-    def text(self) -> str:
-        if self.value is None:
-            return "–"
-        if self.numerator is not None:
-            return _("%(share)s %% (%(numerator)s av %(denominator)s)") % {
-                "share": self.value,
-                "numerator": self.numerator,
-                "denominator": self.denominator,
-            }
-        return str(self.value)
-
-
-@dataclass(frozen=True)
-class Row:
-    metric: str
-    label: str
-    figures: tuple[Figure, ...]
 
 
 @dataclass(frozen=True)
@@ -233,13 +50,20 @@ class DisclosureRow:
 
 @dataclass
 class FollowUpReport:
+    """The targets (casework.selectors.targets, the one definition of every figure) laid out as a line per
+    measure and a cell per period, and the disclosures and consents of the same periods."""
+
     year: int
     kind: PeriodKind
     periods: list[Period]
-    rows: list[Row]
+    targets: target_selectors.BoardTable
     disclosures: list[DisclosureRow]
     consents_given: list[CountCell]
     consents_withdrawn: list[CountCell]
+
+    @property
+    def rows(self) -> list[target_selectors.BoardLine]:
+        return self.targets.rows
 
     @property
     def consent_cells(self):
@@ -263,30 +87,11 @@ def follow_up_report(*, actor, year: int, kind: PeriodKind) -> FollowUpReport:
     _require_social_manager(actor)
     agreement = actor.agreement
     periods = report_periods(year, kind)
-    metrics = target_metrics(agreement=agreement, periods=periods)
-    targets = {period: targets_for_period(agreement, period) for period in periods}
-    rows = []
-    for metric, label in Target.Metric.choices:
-        figures = []
-        for period in periods:
-            value = metrics[period][metric]
-            figures.append(
-                Figure(
-                    period=period,
-                    metric=metric,
-                    value=value.value,
-                    target=targets[period].get(metric),
-                    has_cases=value.has_cases,
-                    numerator=value.numerator,
-                    denominator=value.denominator,
-                )
-            )
-        rows.append(Row(metric, label, tuple(figures)))
     return FollowUpReport(
         year=year,
         kind=kind,
         periods=periods,
-        rows=rows,
+        targets=target_selectors.BoardTable.of(target_selectors.target_rows(agreement=agreement, periods=periods)),
         disclosures=_disclosures(agreement, periods),
         consents_given=_consent_cells(agreement, "given_on", periods),
         consents_withdrawn=_consent_cells(agreement, "withdrawn_on", periods),
@@ -340,13 +145,14 @@ def _consent_cells(agreement, date_field: str, periods) -> list[CountCell]:
 
 
 def cases_behind(*, actor, period_code: str, metric: str):
-    """The cases behind one figure of the follow-up, scoped to what the actor may see."""
+    """The cases behind one figure of the follow-up, scoped to what the actor may see (for a share, its
+    denominator, each annotated `counted`)."""
     _require_social_manager(actor)
     period = _report_period(period_code)
-    if metric not in METRIC_LABELS or metric in CASELESS_METRICS:
+    if metric not in target_selectors.CASE_METRICS:
         raise Http404
-    cases = metric_cases(agreement=actor.agreement, period=period, metric=metric)
-    return period, scope_cases(cases, actor).order_by("raised_on", "number")
+    cases = target_selectors.cases_behind(actor=actor, period=period, metric=metric)
+    return period, cases.order_by("raised_on", "number")
 
 
 def disclosure_cases(*, actor, period_code: str, basis: str, what: str):

@@ -10,6 +10,7 @@ from accesscontrol.visibility import FieldClass
 from audit.access import log_read
 from casework.models import Target
 from casework.periods import PeriodKind
+from casework.selectors import targets as target_selectors
 
 from ..charts import targets_chart
 from ..selectors import follow_up as selectors
@@ -39,6 +40,7 @@ def follow_up(request, year, kind):
             (slug, label) for slug, label in (("kvartal", _("Kvartal")), ("tertial", _("Tertial")), ("ar", _("Helår")))
         ],
         "chart": targets_chart(report),
+        "target_rule": target_selectors.TARGET_RULE,
         "years": selectors.follow_up_years(actor=request.actor),
     }
     return render(request, "reports/follow_up/report.html", context)
@@ -50,8 +52,13 @@ def follow_up_cases(request, period, metric):
     period, cases = selectors.cases_behind(actor=request.actor, period_code=period, metric=metric)
     cases = list(cases)
     log_read(request, page="reports:follow_up_cases", cases=cases, field_classes=[FieldClass.CASE_FRAME])
-    title = dict(Target.Metric.choices)[metric]
-    return render(request, "reports/follow_up/cases.html", {"period": period, "cases": cases, "title": title})
+    context = {
+        "period": period,
+        "cases": cases,
+        "title": dict(Target.Metric.choices)[metric],
+        "counted_label": target_selectors.NUMERATOR_LABELS.get(metric),
+    }
+    return render(request, "reports/follow_up/cases.html", context)
 
 
 @require_GET

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.access import log_read
+from casework.selectors.targets import TARGET_RULE
 
 from .. import catalogue, disclosure_control, exports, services
 from ..charts import quarters_chart, table_chart
@@ -108,6 +109,7 @@ def method(request):
         "dominance": int(disclosure_control.DOMINANCE_SHARE * 100),
         "rounding": int(disclosure_control.AMOUNT_ROUNDING),
         "age_bands": catalogue.AGE_BANDS,
+        "target_rule": TARGET_RULE,
     }
     return render(request, "reports/statistics/method.html", context)
 

@@ -62,6 +62,14 @@ def meeting(people, *, held_on=None):
     return meeting_services.schedule_meeting(actor=actor(people.manager, people.agreement), held_on=held_on or today())
 
 
+def approve(people, meeting):
+    """The minutes approved by the chair (the social manager) and a police participant: documented."""
+    manager = actor(people.manager, people.agreement)
+    meeting_services.add_participant(actor=manager, meeting=meeting, user=people.police)
+    meeting_services.approve_minutes(actor=manager, meeting=meeting)
+    return meeting_services.approve_minutes(actor=actor(people.police, people.agreement), meeting=meeting)
+
+
 def identified(people, *, category="svansen", raised_on=None, unit=None, caseworker=None, at=None):
     """An active case raised on `raised_on` (today by default), assigned to the investigation unit."""
     raised_on = raised_on or today()

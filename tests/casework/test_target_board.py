@@ -27,9 +27,9 @@ def day(month, dom):
 
 @pytest.fixture
 def year_of_work(people):
-    """Q1: one meeting, two lifestyle and two svansen cases raised 15 Feb; one svansen offered an
-    intervention, the other closed before its follow-up window. Windows close 15 Aug (Q3): one follow-up
-    in time, one late. Field work: an orossamtal in Q1, contacts and two hot-spot visits in Q2."""
+    """Q1: one meeting (minutes approved), two lifestyle and two svansen cases raised 15 Feb; one svansen
+    offered an intervention, the other closed before its follow-up window. Windows close 15 Aug (Q3): one
+    follow-up in time, one late. Field work: an orossamtal in Q1, contacts and two hot-spot visits in Q2."""
     manager = f.actor(people.manager, people.agreement)
     field = f.actor(people.field_worker, people.agreement)
     meeting = f.meeting(people, held_on=day(2, 15))
@@ -40,6 +40,7 @@ def year_of_work(people):
     interventions.offer_intervention(
         actor=manager, case=svansen_1, intervention_type=f.intervention_type(people.agreement), offered_on=day(3, 1)
     )
+    f.approve(people, meeting)
     case_services.close_case(actor=manager, case=svansen_2, reason="moved", closed_on=day(3, 1))
     for case, written_on in ((lifestyle_1, day(6, 1)), (lifestyle_2, day(9, 1))):
         follow_ups.write_follow_up(
@@ -62,7 +63,7 @@ def _values(row):
 
 def test_the_first_quarter(people, year_of_work):
     q1 = _values(targets_for_period(agreement=people.agreement, period=Period(YEAR, PeriodKind.QUARTER, 1)))
-    assert q1["meetings"] == (1, None, 1)  # 4 a year scales to 1 a quarter
+    assert q1["meetings"] == (1, None, 1)  # 4 a year is 1 a quarter
     assert q1["lifestyle_identified"] == (2, None, 2)
     assert q1["svansen_identified"] == (2, None, 4)
     assert q1["svansen_offered_share"] == (1, 2, 100)
@@ -102,12 +103,12 @@ def test_the_whole_year_and_the_tertials(people, year_of_work):
     assert year.metric("anonymous_youths").value == 3
     assert year.metric("hot_spot_visits").value == 2
     first_tertial = board[4]
-    assert first_tertial.metric("lifestyle_identified").target is None  # 2 a quarter does not divide into 4 months
+    assert first_tertial.metric("lifestyle_identified").target is None  # quarters and tertials do not nest
     assert first_tertial.metric("hot_spot_visits").value == 0
     assert board[5].metric("hot_spot_visits").value == 2  # May and June: the second tertial
 
 
-def test_a_later_category_change_does_not_rewrite_the_quarter(people, year_of_work):
+def test_a_later_category_change_does_not_rewrite_the_quarter(people, login, year_of_work):
     case_services.change_category(
         actor=f.actor(people.manager, people.agreement),
         case=year_of_work["svansen_1"],
@@ -118,6 +119,21 @@ def test_a_later_category_change_does_not_rewrite_the_quarter(people, year_of_wo
     q1 = targets_for_period(agreement=people.agreement, period=Period(YEAR, PeriodKind.QUARTER, 1))
     assert q1.metric("svansen_identified").value == 2
     assert q1.metric("lifestyle_identified").value == 2
+    assert q1.metric("svansen_offered_share").value == 1
+    board = login(people.management).get(reverse("casework:target_board"), {"year": YEAR}).context["board"]
+    assert board.quarters[0].metric("svansen_identified").value == 2
+    assert board.quarters[0].metric("lifestyle_identified").value == 2
+
+
+def test_a_meeting_without_approved_minutes_does_not_count(people, login, year_of_work):
+    draft = f.meeting(people, held_on=day(5, 10))
+    f.identified(people, raised_on=day(5, 10), at=draft)  # the meeting is held, its minutes a draft
+    board = login(people.manager).get(reverse("casework:target_board"), {"year": YEAR}).context["board"]
+    assert board.quarters[1].metric("meetings").value == 0
+    assert board.quarters[1].metric("svansen_identified").value == 1
+    f.approve(people, draft)
+    board = login(people.manager).get(reverse("casework:target_board"), {"year": YEAR}).context["board"]
+    assert board.quarters[1].metric("meetings").value == 1
 
 
 def test_the_board_costs_the_same_number_of_queries_however_many_cases(people, year_of_work):

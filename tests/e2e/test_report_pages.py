@@ -34,6 +34,7 @@ def test_the_section_manager_follows_the_agreement(page, demo_year):
     page.get_by_role("link", name="visa ärendena").first.click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Identifierade")
     assert_accessible(page)
+    visit(page, f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/svansen_offered_share/")  # with the numerator column
     visit(page, f"/rapporter/uppfoljning/{YEAR}/tertial/")
     visit(page, f"/rapporter/uppfoljning/kvalitativ/{YEAR}-Q2/")
     visit(page, f"/rapporter/kostnader/{YEAR}/")

@@ -7,9 +7,11 @@ import datetime
 import factory
 
 from accesscontrol import crypto
+from accesscontrol.actor import actor_for
 from casework import models
 from casework.models import Area, FieldContact, FollowUp, Gender
 from casework.personal_numbers import luhn_check_digit
+from casework.services import cases as case_services
 
 # Invented names only: test data must never look like a real person.
 SENTINEL_FIRST_NAME = "Sentinella"
@@ -63,6 +65,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
     proposed_on = factory.LazyAttribute(lambda o: o.raised_on or datetime.date(2025, 1, 1))
     proposal_reason = "Hemlig motivering om ungdomen"
     raised_on = datetime.date(2025, 2, 1)
+    # As identify_case records it: the category the meeting identified the case in.
+    identified_category = factory.LazyAttribute(lambda o: o.category if o.raised_on else "")
     social_assessment = "Hemlig bedömning"
 
 
@@ -178,6 +182,17 @@ def case_for(agreement, *, birth_year=2009, gender=models.Gender.BOY, area=None,
     """A person and a case of theirs in one call."""
     person = PersonFactory(agreement=agreement, birth_year=birth_year, gender=gender, area=area)
     return CaseFactory(person=person, **case_fields)
+
+
+def change_category(people, case, *, changed_on) -> models.Case:
+    """A category change after identification (svansen ↔ lifestyle), by the social manager through the service."""
+    return case_services.change_category(
+        actor=actor_for(people.manager, people.agreement),
+        case=case,
+        category="lifestyle" if case.category == "svansen" else "svansen",
+        changed_on=changed_on,
+        note="Grövre brott.",
+    )
 
 
 def year_of_cases(agreement, year):

@@ -71,7 +71,7 @@ def add_cases(agreement, records):
     areas = [Area.objects.get_or_create(agreement=agreement, name=name)[0] for name in ("Norr", "Söder")]
     mst = factories.intervention_type(agreement, "mst")
     for quarter, category, gender, area, age, offered, *more in records:
-        follow_up, talk = more or (None, False)
+        follow_up, talk, changed = more or (None, False, False)
         case = factories.case_for(
             agreement,
             category=category,
@@ -87,6 +87,9 @@ def add_cases(agreement, records):
             factories.FollowUpFactory(case=case, written_on=written_on, outcome=OUTCOMES[follow_up % len(OUTCOMES)])
         if talk:
             factories.FieldContactFactory(case=case, occurred_on=case.raised_on)
+        if changed:  # a category change after identification: counted as identified all the same
+            case.category = "lifestyle" if category == "svansen" else "svansen"
+            case.save()
 
 
 records = st.lists(
@@ -98,6 +101,7 @@ records = st.lists(
         st.integers(12, 26),
         st.booleans(),
         st.one_of(st.none(), st.integers(1, 7)),
+        st.booleans(),
         st.booleans(),
     ),
     min_size=1,

@@ -4,33 +4,37 @@ figure, disclosures per legal basis and period, and the qualitative part. Nobody
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accesscontrol.actor import actor_for
 from audit.models import AccessLogEntry
-from casework.models import LegalBasis, Target
+from casework.models import LegalBasis, Meeting, Target
 from casework.periods import Period, PeriodKind
-from reports.selectors.follow_up import target_metrics
-from reports.targets import targets_for_period
+from casework.selectors.targets import target_board, targets_for_period
+from reports.selectors.follow_up import follow_up_report
 from tests.reports import factories
 
 YEAR = 2025
 
 
 def figures(response, metric):
-    row = next(row for row in response.context["report"].rows if row.metric == metric)
-    return [figure.value for figure in row.figures]
+    return [figure.value for figure in cells(response.context["report"], metric)]
+
+
+def cells(report, metric):
+    return next(line for line in report.rows if line.metric == metric).cells
 
 
 def test_it_shows_each_target_per_quarter_with_its_outcome(login, people, year_of_cases):
     response = login(people.manager).get(f"/rapporter/uppfoljning/{YEAR}/kvartal/")
     assert response.status_code == 200
-    lifestyle = [c for c in year_of_cases if c.category == "lifestyle"]
+    lifestyle = [c for c in year_of_cases if c.identified_category == "lifestyle"]
     expected = [sum(1 for c in lifestyle if (c.raised_on.month - 1) // 3 == q) for q in range(4)]
     assert figures(response, Target.Metric.LIFESTYLE_IDENTIFIED) == expected
     assert figures(response, Target.Metric.MEETINGS) == [1, 1, 1, 1]
-    row = next(r for r in response.context["report"].rows if r.metric == Target.Metric.SVANSEN_IDENTIFIED)
-    assert row.figures[0].target.value == 4
-    assert row.figures[0].met is True
+    first = cells(response.context["report"], Target.Metric.SVANSEN_IDENTIFIED)[0]
+    assert (first.target, first.target_text, first.met) == (4, "≥ 4", True)
     assert 'role="img"' in response.content.decode()
 
 
@@ -39,22 +43,72 @@ def test_it_reports_per_tertial_and_per_year(login, people, year_of_cases):
     tertials = client.get(f"/rapporter/uppfoljning/{YEAR}/tertial/")
     assert [p.code for p in tertials.context["report"].periods] == [f"{YEAR}-T1", f"{YEAR}-T2", f"{YEAR}-T3"]
     whole = client.get(f"/rapporter/uppfoljning/{YEAR}/ar/")
-    lifestyle = sum(1 for c in year_of_cases if c.category == "lifestyle")
+    lifestyle = sum(1 for c in year_of_cases if c.identified_category == "lifestyle")
     assert figures(whole, Target.Metric.LIFESTYLE_IDENTIFIED) == [lifestyle]
     assert figures(whole, Target.Metric.HOT_SPOT_VISITS) == [4]
+    assert cells(whole.context["report"], Target.Metric.LIFESTYLE_IDENTIFIED)[0].target == 8
     assert client.get(f"/rapporter/uppfoljning/{YEAR}/halvar/").status_code == 404
 
 
+def test_a_quarterly_target_has_no_tertial_target(login, people, year_of_cases):
+    tertials = login(people.manager).get(f"/rapporter/uppfoljning/{YEAR}/tertial/").context["report"]
+    assert [c.target for c in cells(tertials, Target.Metric.LIFESTYLE_IDENTIFIED)] == [None, None, None]
+    assert [c.target for c in cells(tertials, Target.Metric.SVANSEN_OFFERED_SHARE)] == [100, 100, 100]
+
+
 def test_shares_count_svansen_offered_and_follow_ups_in_time(people, year_of_cases):
-    year = Period(YEAR, PeriodKind.YEAR, 1)
-    metrics = target_metrics(agreement=people.agreement, periods=[year])[year]
-    offered = metrics[Target.Metric.SVANSEN_OFFERED_SHARE]
-    svansen = [c for c in year_of_cases if c.category == "svansen"]
+    year = targets_for_period(agreement=people.agreement, period=Period(YEAR, PeriodKind.YEAR, 1))
+    offered = year.metric(Target.Metric.SVANSEN_OFFERED_SHARE)
+    svansen = [c for c in year_of_cases if c.identified_category == "svansen"]
     assert offered.denominator == len(svansen)
-    assert offered.numerator == sum(1 for c in svansen if c.interventions.exists())
-    in_time = metrics[Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE]
-    assert in_time.numerator <= in_time.denominator
-    assert in_time.value == round(100 * in_time.numerator / in_time.denominator)
+    assert offered.value == sum(1 for c in svansen if c.interventions.exists())
+    in_time = year.metric(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE)
+    assert 0 < in_time.value <= in_time.denominator
+    assert in_time.percent == 100 * in_time.value // in_time.denominator
+
+
+def test_the_report_shows_the_figures_of_the_target_board(login, people, year_of_cases):
+    """Both pages count through casework.selectors.targets: the same figure for the same period."""
+    board = {row.period: row for row in target_board(agreement=people.agreement, year=YEAR)}
+    client = login(people.manager)
+    for slug in ("kvartal", "tertial", "ar"):
+        report = client.get(f"/rapporter/uppfoljning/{YEAR}/{slug}/").context["report"]
+        for line in report.rows:
+            for figure in line.cells:
+                assert figure == board[figure.period].metric(line.metric), (figure.period.code, line.metric)
+
+
+def test_a_category_change_after_identification_does_not_change_the_past_quarter(login, people, year_of_cases):
+    client = login(people.manager)
+    before = client.get(f"/rapporter/uppfoljning/{YEAR}/kvartal/").context["report"]
+    svansen = next(c for c in year_of_cases if c.category == "svansen" and c.raised_on.month <= 3)
+    factories.change_category(people, svansen, changed_on=datetime.date(YEAR, 6, 1))
+    after = client.get(f"/rapporter/uppfoljning/{YEAR}/kvartal/").context["report"]
+    for metric in (Target.Metric.LIFESTYLE_IDENTIFIED, Target.Metric.SVANSEN_IDENTIFIED):
+        assert [c.value for c in cells(after, metric)] == [c.value for c in cells(before, metric)]
+    listed = client.get(f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/svansen_identified/").context["cases"]
+    assert svansen.pk in {case.pk for case in listed}
+
+
+def test_a_meeting_without_approved_minutes_does_not_count(login, people, year_of_cases):
+    factories.MeetingFactory(
+        agreement=people.agreement,
+        held_on=datetime.date(YEAR, 3, 20),
+        minutes_status=Meeting.MinutesStatus.DRAFT,
+    )
+    response = login(people.manager).get(f"/rapporter/uppfoljning/{YEAR}/kvartal/")
+    assert figures(response, Target.Metric.MEETINGS) == [1, 1, 1, 1]
+
+
+def test_the_report_costs_the_same_number_of_queries_however_many_cases(people, year_of_cases):
+    actor = actor_for(people.manager, people.agreement)
+    with CaptureQueriesContext(connection) as few:
+        follow_up_report(actor=actor, year=YEAR, kind=PeriodKind.QUARTER)
+    for n in range(20):
+        factories.case_for(people.agreement, category="svansen", raised_on=datetime.date(YEAR, 5, 1 + n))
+    with CaptureQueriesContext(connection) as many:
+        follow_up_report(actor=actor, year=YEAR, kind=PeriodKind.QUARTER)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 16
 
 
 def test_each_figure_links_to_the_cases_behind_it(login, people, year_of_cases):
@@ -63,8 +117,10 @@ def test_each_figure_links_to_the_cases_behind_it(login, people, year_of_cases):
     assert f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/lifestyle_identified/" in page
     response = client.get(f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/lifestyle_identified/")
     shown = {case.number for case in response.context["cases"]}
-    expected = {c.number for c in year_of_cases if c.category == "lifestyle" and c.raised_on.month <= 3}
+    expected = {c.number for c in year_of_cases if c.identified_category == "lifestyle" and c.raised_on.month <= 3}
     assert shown == expected
+    figure = cells(client.get(f"/rapporter/uppfoljning/{YEAR}/kvartal/").context["report"], "lifestyle_identified")[0]
+    assert figure.value == figure.cases == len(expected)
     entry = AccessLogEntry.objects.filter(page="reports:follow_up_cases").latest("at")
     assert set(entry.case_ids) == {str(c.pk) for c in year_of_cases if c.number in expected}
     assert client.get(f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/meetings/").status_code == 404
@@ -129,13 +185,20 @@ def test_a_manager_of_another_agreement_sees_only_their_own(login, outsider, yea
     assert response.status_code == 404 or not response.context["cases"]
 
 
-def test_targets_are_scaled_to_the_period_and_shares_are_not(agreement):
-    targets = {kind: targets_for_period(agreement, Period(YEAR, kind, 1)) for kind in PeriodKind}
-    assert targets[PeriodKind.QUARTER][Target.Metric.LIFESTYLE_IDENTIFIED].value == 2
-    assert targets[PeriodKind.TERTIAL][Target.Metric.LIFESTYLE_IDENTIFIED].value == 3
-    assert targets[PeriodKind.YEAR][Target.Metric.LIFESTYLE_IDENTIFIED].value == 8
-    assert targets[PeriodKind.QUARTER][Target.Metric.MEETINGS].value == 1
-    assert targets[PeriodKind.QUARTER][Target.Metric.SVANSEN_OFFERED_SHARE].value == 100
+def test_a_share_lists_its_denominator_and_marks_the_numerator(login, people, year_of_cases):
+    client = login(people.manager)
+    figure = cells(client.get(f"/rapporter/uppfoljning/{YEAR}/kvartal/").context["report"], "svansen_offered_share")[0]
+    response = client.get(f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/svansen_offered_share/")
+    listed = response.context["cases"]
+    assert len(listed) == figure.denominator and sum(case.counted for case in listed) == figure.value
+    assert "Erbjuden insats" in response.content.decode()
+
+
+def test_orossamtal_link_to_the_youths_they_were_with(login, people, year_of_cases):
+    client = login(people.manager)
+    talks = cells(client.get(f"/rapporter/uppfoljning/{YEAR}/kvartal/").context["report"], "concern_talks")[0]
+    listed = client.get(f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/concern_talks/").context["cases"]
+    assert len(listed) == talks.cases and talks.value >= talks.cases > 0
 
 
 def test_the_start_page_opens_this_year(login, people):

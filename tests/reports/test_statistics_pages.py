@@ -1,5 +1,6 @@
 """Management reads the statistics catalogue: pages, charts beside tables, files; nobody else does."""
 
+import datetime
 import io
 
 import pytest
@@ -8,6 +9,7 @@ from openpyxl import load_workbook
 from audit.models import AccessLogEntry
 from reports import catalogue
 from reports.models import ReleasedTable
+from tests.reports import factories
 
 YEAR = 2025
 NOT_MANAGEMENT = ["manager", "caseworker", "field_worker", "police", "sysadmin", "auditor"]
@@ -125,6 +127,20 @@ def test_a_correction_is_a_new_revision_that_keeps_unchanged_cells(login, people
     boys_before, boys_after = (next(r for r in t.rows if r.code == "boy").values[0] for t in (before, after))
     assert boys_before == boys_after
     assert ReleasedTable.objects.filter(table="cases_by_gender", period=str(YEAR)).count() == 2
+
+
+def test_a_later_category_change_does_not_change_a_past_periods_tables(login, people, year_of_cases):
+    """Cases count in the category they were identified in (casework.selectors.targets): a change of category
+    afterwards is no correction of the year's statistics."""
+    client = login(people.management)
+    urls = [
+        f"/statistik/{table}/{period}/" for table in ("cases_by_category", "targets") for period in (YEAR, f"{YEAR}-Q1")
+    ]
+    before = [client.get(url).context["table"] for url in urls]
+    svansen = next(case for case in year_of_cases if case.category == "svansen" and case.raised_on.month == 1)
+    factories.change_category(people, svansen, changed_on=datetime.date(YEAR, 12, 1))
+    assert [client.get(url).context["table"] for url in urls] == before
+    assert not ReleasedTable.objects.filter(revision__gt=1).exists()
 
 
 def test_the_method_page_states_the_parameters(login, people):
