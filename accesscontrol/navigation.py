@@ -24,7 +24,7 @@ NAVIGATION = (
     NavItem(_("Föreslå ungdom"), "casework:propose", (Role.POLICE, Role.SOCIAL_MANAGER)),
     NavItem(_("Möten"), "casework:meeting_list", _CASE_ROLES),
     NavItem(_("Fältarbete"), "casework:field_home", (Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
-    NavItem(_("Måluppföljning"), "casework:target_board", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
+    NavItem(_("Måluppföljning"), "casework:target_board", (Role.SOCIAL_MANAGER,)),
     NavItem(_("Administration"), "administration:index", (Role.SYSADMIN,)),
     NavItem(_("Mitt konto"), "accesscontrol:account", tuple(Role.values)),
     NavItem(_("Åtkomstlogg"), "audit:access_log", (Role.AUDITOR,)),

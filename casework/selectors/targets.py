@@ -504,9 +504,11 @@ def svansen_without_offer(*, actor) -> list[Case]:
 
 
 def board_page(*, actor, year: int) -> BoardPage:
-    """The target board for the social managers and management of the actor's agreement."""
-    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER, Role.MANAGEMENT):
+    """The target board for the social managers of the actor's agreement. Its counts are exact, so it is
+    not for management: management follows the same targets in the statistics, through disclosure control
+    (DESIGN.md rule 5: nothing reaches the management role by another path)."""
+    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
         raise PermissionDenied
     rows = target_board(agreement=actor.agreement, year=year)
-    gaps = svansen_without_offer(actor=actor) if actor.has(Role.SOCIAL_MANAGER) else None
+    gaps = svansen_without_offer(actor=actor)
     return BoardPage(year=year, quarters=rows[:4], tertials=rows[4:7], whole_year=rows[7], gaps=gaps)

@@ -149,7 +149,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:new_contact": only("field_worker"),
     "casework:concern_follow_up": only("field_worker"),
     "casework:new_visit": only("field_worker"),
-    "casework:target_board": only("social_manager", "management", "outsider"),
+    "casework:target_board": only("social_manager", "outsider"),  # exact counts: not for management
     # --- reminders (casework.urls_reminders): every signed-in user's own -------------------------------------
     "reminders:list": expect(200),
     "reminders:mark_read": POST_ONLY,

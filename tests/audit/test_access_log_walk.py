@@ -146,7 +146,6 @@ PAGES: dict[str, Rule] = {
     "casework:new_visit": NOT_LOGGED,
     "casework:target_board": per_visitor(
         social_manager=shows("svansen_case"),  # the svansen case still without an offer, by name
-        management=NOT_LOGGED,  # counts only
         outsider=NOT_LOGGED,  # agreement B has no gap to name
     ),
     "reminders:list": NOT_LOGGED,  # counts and links, never a name (casework.models.Notification)

@@ -54,10 +54,11 @@ def test_the_police_see_their_own_proposals(people, login):
     assert "Testa Demosson" not in page
 
 
-def test_management_gets_the_target_board_and_nothing_about_cases(people, login):
+def test_management_gets_the_statistics_and_nothing_about_cases(people, login):
     f.propose(people)
     page = login(people.management).get(START).content.decode()
-    assert reverse("casework:target_board") in page
+    assert reverse("reports:statistics") in page
+    assert reverse("casework:target_board") not in page
     assert "/arenden/" not in page
 
 
