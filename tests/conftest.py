@@ -114,25 +114,25 @@ def _tasks_in_process_unless_services(request):
     app.conf.task_always_eager = previous
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real Celery worker process on the test database and the Redis broker (service tests only)."""
+def test_database_url() -> str:
+    """The DATABASE_URL of the test database, for processes the tests start (workers)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def start_worker(*, name: str, loglevel: str = "WARNING", output=None, **env):
+    """A real Celery worker process on the test database (and the broker of REDIS_URL unless `env` says
+    otherwise); returns once it answers a ping, so a test's first task is not lost."""
     import subprocess
     import sys
     import time
 
-    from django.db import connection
-
     from config.celery import app
 
-    ok, why = services_available()
-    if not ok:
-        pytest.skip(f"needs PostgreSQL and Redis: {why}")
-    db = connection.settings_dict
-    url = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env = {**os.environ, "DATABASE_URL": url}
     worker = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
         [
             sys.executable,
@@ -142,19 +142,34 @@ def celery_worker(django_db_setup, django_db_blocker):
             "config",
             "worker",
             "--pool=solo",
-            "--loglevel=WARNING",
-            "--hostname=samsyn-test@%h",
+            f"--loglevel={loglevel}",
+            f"--hostname={name}-{time.monotonic_ns()}@%h",
             "--without-mingle",
             "--without-gossip",
         ],
-        env=env,
+        env={**os.environ, "DATABASE_URL": test_database_url(), **env},
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=1):
-            if worker.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not start")
-        yield worker
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=1):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            pytest.fail("the Celery worker did not start")
+    return worker
+
+
+def stop_worker(worker) -> None:
+    worker.terminate()
+    worker.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process on the test database and the Redis broker (service tests only)."""
+    ok, why = services_available()
+    if not ok:
+        pytest.skip(f"needs PostgreSQL and Redis: {why}")
+    worker = start_worker(name="samsyn-test")
+    yield worker
+    stop_worker(worker)

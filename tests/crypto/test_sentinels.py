@@ -12,7 +12,6 @@ import datetime
 import logging
 import os
 import subprocess
-import sys
 import time
 import uuid
 
@@ -33,7 +32,7 @@ from casework.services import fieldwork, follow_ups, interventions, meetings
 from reports.models import ReportJob
 from reports.services import request_report
 from tests.casework import factories
-from tests.conftest import verified_client
+from tests.conftest import start_worker, stop_worker, verified_client
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -91,38 +90,11 @@ def captured_messages():
 @pytest.fixture
 def worker_log(tmp_path, django_db_setup):
     """A worker of our own whose every output line we keep."""
-    db = connection.settings_dict
-    url = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     log = tmp_path / "worker.log"
     with log.open("w") as out:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=DEBUG",
-                f"--hostname=sentinel-{TAG}@%h",
-                "--without-mingle",
-                "--without-gossip",
-            ],
-            env={**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "DEBUG"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        from config.celery import app
-
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=1):
-            assert worker.poll() is None and time.monotonic() < deadline, "the worker did not start"
+        worker = start_worker(name=f"sentinel-{TAG}", loglevel="DEBUG", output=out, LOG_LEVEL="DEBUG")
         yield log
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop_worker(worker)
 
 
 def write_everything(people, client):

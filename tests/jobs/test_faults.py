@@ -1,21 +1,19 @@
 """Faults, with the real parts: a Redis that stops, a worker killed in the middle of a task."""
 
 import datetime
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
-from django.db import connection
 
 from casework.models import Case, HistoricCount, Intervention, PurgeRecord
 from casework.tasks import purge_expired
 from config.celery import app
 from config.queueing import send_now
 from tests.casework import factories
+from tests.conftest import start_worker as start_test_worker
 from tests.conftest import verified_client
 from tests.jobs.builders import closed_case
 
@@ -54,31 +52,8 @@ def use_broker(url):
     pools.reset()
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
 def start_worker(broker_url, **extra_env):
-    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": broker_url, **extra_env}
-    return subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            f"--hostname=fault-{time.monotonic_ns()}@%h",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        env=env,
-    )
+    return start_test_worker(name="fault", REDIS_URL=broker_url, **extra_env)
 
 
 def wait_for(condition, *, seconds, what):
@@ -132,7 +107,6 @@ def test_pages_work_while_the_broker_is_down_and_the_job_runs_when_it_is_back(pe
     own_redis["process"] = start_redis(own_redis["port"])
     worker = start_worker(own_redis["url"])
     try:
-        wait_for(lambda: app.control.ping(timeout=1), seconds=60, what="the worker")
         assert send_now(purge_expired) is True  # the next tick
         wait_for(lambda: not Case.objects.exists(), seconds=60, what="the purge")
     finally:
@@ -146,7 +120,6 @@ def test_a_killed_worker_s_task_runs_again_with_the_same_result(people, own_redi
     due_cases(people, total)
     worker = start_worker(own_redis["url"], CELERY_VISIBILITY_TIMEOUT="3")
     try:
-        wait_for(lambda: app.control.ping(timeout=1), seconds=60, what="the first worker")
         assert send_now(purge_expired)
         wait_for(lambda: Case.objects.count() < total - 20, seconds=120, what="the purge to start")
         worker.send_signal(signal.SIGKILL)
@@ -188,7 +161,6 @@ def test_a_report_asked_for_while_the_broker_is_down_is_built_when_it_is_back(pe
     own_redis["process"] = start_redis(own_redis["port"])
     worker = start_worker(own_redis["url"])
     try:
-        wait_for(lambda: app.control.ping(timeout=1), seconds=60, what="the worker")
         assert sweep_queued_reports() == 0  # too fresh: it may still be on its way
         ReportJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - datetime.timedelta(minutes=3))
         assert sweep_queued_reports() == 1  # what beat runs every five minutes
