@@ -8,9 +8,8 @@ import factory
 
 from accesscontrol import crypto
 from accesscontrol.actor import actor_for
-from casework import models
+from casework import models, personal_numbers
 from casework.models import Area, FieldContact, FollowUp, Gender
-from casework.personal_numbers import luhn_check_digit
 from casework.services import cases as case_services
 
 # Invented names only: test data must never look like a real person.
@@ -26,10 +25,10 @@ def recorder():
 
 
 def personal_number(n: int, birth_year: int) -> str:
-    """A valid personnummer in the test serial range 980-999, unique per n (day and serial vary)."""
+    """A valid samordningsnummer (day + 60) in the test serial range 980-999, unique per n (day and serial
+    vary). Coordination numbers never collide with the demo's personnummer when both are in one database."""
     month, day, serial = 1 + n % 12, 1 + (n // 12) % 28, 980 + (n // 336) % 20
-    nine = f"{birth_year % 100:02d}{month:02d}{day:02d}{serial:03d}"
-    return f"{birth_year}{month:02d}{day:02d}{serial:03d}{luhn_check_digit(nine)}"
+    return personal_numbers.make(datetime.date(birth_year, month, day), serial, coordination=True)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

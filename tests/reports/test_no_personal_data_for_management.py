@@ -3,6 +3,7 @@ pages, charts, files or the API. Every test person is named with the sentinel na
 "Hemlig", and the search also covers personal numbers, contact details, case numbers and internal ids."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -26,8 +27,14 @@ def sentinels(cases) -> list[str]:
 
 
 def assert_clean(text: str, forbidden: list[str], where: str) -> None:
+    """A forbidden value anywhere in the text; a value of digits only (a birth date, a personnummer) where it
+    stands as a number of its own, not inside a longer one (a share written as 0.0808080808…)."""
     lowered = text.lower()
-    found = [value for value in forbidden if value in lowered]
+    found = [
+        value
+        for value in forbidden
+        if (re.search(rf"(?<!\d){re.escape(value)}(?!\d)", lowered) if value.isdigit() else value in lowered)
+    ]
     assert not found, f"{where} shows {found}"
 
 
