@@ -41,7 +41,7 @@ class Sealed:
 
 
 class EncryptedWriteError(TypeError):
-    pass
+    """Plaintext reached the database layer of an encrypted field (a filter or a bulk update)."""
 
 
 class _SealedAttribute(models.query_utils.DeferredAttribute):

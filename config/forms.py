@@ -61,11 +61,11 @@ class GovukFormMixin:
 
 
 class Form(GovukFormMixin, forms.Form):
-    pass
+    """A plain form rendered in the GOV.UK Frontend style with hints linked for screen readers."""
 
 
 class ModelForm(GovukFormMixin, forms.ModelForm):
-    pass
+    """A model form rendered in the GOV.UK Frontend style with hints linked for screen readers."""
 
 
 def submitted(request, form, action) -> bool:

@@ -28,7 +28,7 @@ BEAT_DEADLINE_SECONDS = 90
 
 
 class RehearsalFailed(Exception):
-    pass
+    """A step of the production rehearsal did not do what production must do."""
 
 
 def prepare(credentials_file: Path) -> dict:

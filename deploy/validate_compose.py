@@ -33,7 +33,7 @@ SAMSYN_PROCESSES = ("web", "worker", "beat", "migrate")
 
 
 class ComposeError(Exception):
-    pass
+    """The compose file breaks one of the rules the deploy issue sets."""
 
 
 def interpolate(value, environ):

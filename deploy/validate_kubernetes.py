@@ -26,7 +26,7 @@ WORKLOADS = {"Deployment", "Job", "CronJob"}
 
 
 class ManifestError(Exception):
-    pass
+    """A rendered manifest breaks one of the rules the deploy issue sets."""
 
 
 def render(overlay: Path) -> list[dict]:

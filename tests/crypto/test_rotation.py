@@ -66,7 +66,7 @@ def test_an_interrupted_rotation_resumes_where_it_stopped(people, keyrings):
     keyrings(encryption=f"{K2},{K1}")
 
     class Interrupted(Exception):
-        pass
+        """Stands in for a worker killed mid-rotation."""
 
     def crash_after_first_batch(label, done):
         raise Interrupted
