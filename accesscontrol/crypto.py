@@ -79,6 +79,12 @@ class Keyring:
         return self.keys[key_id]
 
 
+def key_check_value(key: bytes) -> str:
+    """A fingerprint that tells keys apart and reveals nothing of them: HMAC-SHA256 of a fixed label
+    under the key. Stored beside the key id, it lets start-up refuse the right id with the wrong key."""
+    return hmac.new(key, b"samsyn key check v1", hashlib.sha256).hexdigest()[:32]
+
+
 def generate_key_entry(key_id: str) -> str:
     return f"{key_id}:{base64.urlsafe_b64encode(secrets.token_bytes(KEY_BYTES)).decode()}"
 

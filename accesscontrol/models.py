@@ -97,8 +97,9 @@ class Membership(models.Model):
 
 
 class KeyInUse(models.Model):
-    """Key ids that sealed stored values. Start-up refuses a keyring that lacks one of them, so a
-    missing key is found before the first page, not in the middle of one."""
+    """Key ids that sealed stored values, each with its key check value. Start-up refuses a keyring
+    that lacks one of them or holds another key under its id, so a missing or wrong key is found
+    before the first page, not in the middle of one."""
 
     class Purpose(models.TextChoices):
         ENCRYPTION = "encryption", "encryption"
@@ -106,6 +107,8 @@ class KeyInUse(models.Model):
 
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     key_id = models.CharField(max_length=100)
+    # Blank only on rows from before check values; start-up fills it in from the keyring.
+    key_check = models.CharField(max_length=32, blank=True)
     first_used_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,7 +14,13 @@ app.autodiscover_tasks()
 
 @worker_init.connect
 def _check_keyrings(**kwargs):
-    # A worker that cannot open stored values must not start taking tasks.
+    # A worker that cannot open stored values must not start taking tasks. Celery logs and swallows
+    # an Exception raised in a signal handler, so the refusal leaves as SystemExit.
+    from django.core.exceptions import ImproperlyConfigured
+
     from accesscontrol.keys import check_keyrings_at_startup
 
-    check_keyrings_at_startup()
+    try:
+        check_keyrings_at_startup()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"Samsyn worker refuses to start: {exc}") from exc

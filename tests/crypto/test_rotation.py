@@ -56,6 +56,39 @@ def test_a_keyring_without_a_key_in_use_refuses_to_start(people, keyrings):
         check_keyrings_at_startup()
 
 
+def test_the_right_key_id_with_another_key_refuses_to_start(people, keyrings):
+    keyrings(encryption=key_entry("k1"))
+    with pytest.raises(ImproperlyConfigured, match="another key under the key ids 'k1' \\(encryption\\)"):
+        check_keyrings_at_startup()
+
+
+def test_another_blind_index_key_refuses_to_start_before_lookups_silently_miss(people, keyrings):
+    keyrings(blind=key_entry("b1"))
+    with pytest.raises(ImproperlyConfigured, match="'b1' \\(blind_index\\)"):
+        check_keyrings_at_startup()
+
+
+def test_a_worker_with_a_wrong_keyring_does_not_start(people, keyrings):
+    from config.celery import _check_keyrings
+
+    keyrings(encryption=key_entry("k1"))
+    # SystemExit, not an Exception: Celery's signal dispatch would log an Exception and start anyway.
+    with pytest.raises(SystemExit, match="Samsyn worker refuses to start: The keyring holds another key"):
+        _check_keyrings(sender=None)
+
+
+def test_key_check_values_are_filled_in_for_keys_noted_before_there_were_any(people, keyrings):
+    KeyInUse.objects.update(key_check="")
+    check_keyrings_at_startup()
+    assert set(KeyInUse.objects.values_list("key_check", flat=True)) == {
+        crypto.key_check_value(crypto.encryption_keyring().key("k1")),
+        crypto.key_check_value(crypto.blind_index_keyring().key("b1")),
+    }
+    keyrings(encryption=key_entry("k1"))
+    with pytest.raises(ImproperlyConfigured, match="'k1'"):
+        check_keyrings_at_startup()
+
+
 def test_a_second_run_rewrites_nothing(people, keyrings):
     keyrings(encryption=f"{K2},{K1}")
     rotation.rotate_encryption()
