@@ -4,8 +4,12 @@ under the primary blind-index key, in batches, while the service keeps running.
 Safe alongside live traffic: each value is swapped with a compare-and-set (`UPDATE … WHERE pk = … AND
 column = <old token>`), so a value the application rewrote meanwhile is left alone (it is already under
 the primary key). Resumable: a checkpoint per model records the last row done; a re-run continues from it,
-and values already under the primary key are skipped anyway. When a full pass finds nothing left under an
-older key, those keys are retired from the register of keys in use, and may then leave the keyring.
+and values already under the primary key are skipped anyway. After a pass, every column is searched for
+values still under an older key; only keys that seal nothing any more are retired from the register of
+keys in use, and may then leave the keyring.
+
+Besides the encrypted model fields, a package may register a column it seals itself (a whole file with
+its own associated data, such as a finished report): rotation re-encrypts and searches those too.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Left
 
 from . import crypto
 from .fields import Sealed, encrypted_fields
@@ -38,10 +43,46 @@ def encrypted_models() -> list:
     return [model for model in apps.get_models() if encrypted_fields(model)]
 
 
-def _batches(model, purpose: str, batch_size: int, columns: list[str]) -> Iterable[list[tuple]]:
+@dataclass(frozen=True)
+class SealedColumn:
+    """A text column holding a token sealed outside the encrypted fields, with its associated data."""
+
+    model_label: str
+    column: str
+    associated_data: Callable[[object], bytes]  # the row's instance -> its associated data
+
+
+_sealed_columns: dict[tuple[str, str], SealedColumn] = {}
+
+
+def register_sealed_column(model_label: str, column: str, associated_data: Callable[[object], bytes]) -> None:
+    """Have key rotation re-encrypt a column a package seals itself (from its AppConfig.ready)."""
+    _sealed_columns[(model_label, column)] = SealedColumn(model_label, column, associated_data)
+
+
+def _token_columns(purpose: str) -> list[tuple]:
+    """(model, column) of every stored token of this purpose, for the search before retiring keys."""
+    if purpose == KeyInUse.Purpose.BLIND_INDEX:
+        return [(model, spec.column) for model, specs in blind_index_specs().items() for spec in specs]
+    return [(model, f.attname) for model in encrypted_models() for f in encrypted_fields(model)] + [
+        (apps.get_model(sealed.model_label), sealed.column) for sealed in _sealed_columns.values()
+    ]
+
+
+def _still_sealing(purpose: str, key_id: str) -> bool:
+    # Compared on the raw column's prefix: encrypted fields refuse plaintext lookups on purpose.
+    prefix = f"{key_id}$" if purpose == KeyInUse.Purpose.BLIND_INDEX else f"{crypto.TOKEN_VERSION}${key_id}$"
+    return any(
+        model._base_manager.annotate(_prefix=Left(column, len(prefix), output_field=models.TextField()))
+        .filter(_prefix=prefix)
+        .exists()
+        for model, column in _token_columns(purpose)
+    )
+
+
+def _batches(model, purpose: str, batch_size: int, columns: list[str], checkpoint: str = "") -> Iterable[list[tuple]]:
     """Rows in primary-key order from the checkpoint on, as tuples (pk, *raw values)."""
-    label = model._meta.label
-    checkpoint, _ = RotationCheckpoint.objects.get_or_create(purpose=purpose, model=label)
+    checkpoint, _ = RotationCheckpoint.objects.get_or_create(purpose=purpose, model=checkpoint or model._meta.label)
     while True:
         queryset = model._base_manager.order_by("pk")
         if checkpoint.last_pk:
@@ -54,39 +95,63 @@ def _batches(model, purpose: str, batch_size: int, columns: list[str]) -> Iterab
         checkpoint.save(update_fields=["last_pk"])
 
 
-def _finish(purpose: str, keep: str, models: list) -> list[str]:
-    RotationCheckpoint.objects.filter(purpose=purpose, model__in=[m._meta.label for m in models]).delete()
-    return retire_keys_except(purpose, {keep})
+def _finish(purpose: str, primary: str, labels: list[str]) -> list[str]:
+    """Drop the checkpoints of a completed pass and retire the older keys that seal nothing any more.
+    A key still found (a row the pass skipped, say after a resumed run under another primary) stays."""
+    RotationCheckpoint.objects.filter(purpose=purpose, model__in=labels).delete()
+    in_use = KeyInUse.objects.filter(purpose=purpose).exclude(key_id=primary).values_list("key_id", flat=True)
+    keep = {primary} | {key_id for key_id in in_use if _still_sealing(purpose, key_id)}
+    return retire_keys_except(purpose, keep)
 
 
 def rotate_encryption(*, batch_size: int = 500, progress: Progress | None = None) -> RotationResult:
-    """Re-encrypt every value sealed with an older key under the primary key."""
+    """Re-encrypt every value sealed with an older key under the primary key: the encrypted fields
+    and the registered sealed columns. Each value is swapped with a compare-and-set, so a value the
+    application rewrote meanwhile (already under the primary key) is left alone."""
     keyring = crypto.encryption_keyring()
     primary = keyring.primary_id
+
+    def stale(token: str) -> bool:
+        return bool(token) and crypto.token_key_id(token) != primary
+
+    def reseal(token: str, aad: bytes, where: str) -> str:
+        return crypto.seal(crypto.open_sealed(token, aad=aad, where=where), aad=aad, keyring=keyring)
+
     result = RotationResult()
-    models = encrypted_models()
-    for model in models:
+    for model in encrypted_models():
         fields_ = encrypted_fields(model)
-        columns = [f.attname for f in fields_]
-        table = model._meta.db_table
+        table, label = model._meta.db_table, model._meta.label
         rewritten = 0
-        for rows in _batches(model, KeyInUse.Purpose.ENCRYPTION, batch_size, columns):
+        for rows in _batches(model, KeyInUse.Purpose.ENCRYPTION, batch_size, [f.attname for f in fields_]):
             with transaction.atomic():
                 for pk, *values in rows:
                     for fld, value in zip(fields_, values, strict=True):
-                        if not isinstance(value, Sealed) or crypto.token_key_id(value.token) == primary:
+                        if not isinstance(value, Sealed) or not stale(value.token):
                             continue
                         aad = crypto.associated_data(table, fld.column, pk)
-                        plaintext = crypto.open_sealed(value.token, aad=aad, where=f"{table}.{fld.column} (rad {pk})")
-                        fresh = Sealed(crypto.seal(plaintext, aad=aad, keyring=keyring))
-                        # Compare-and-set: a value the application rewrote meanwhile is already current.
+                        fresh = Sealed(reseal(value.token, aad, f"{table}.{fld.column} (rad {pk})"))
                         rewritten += model._base_manager.filter(pk=pk, **{fld.attname: value}).update(
                             **{fld.attname: fresh}
                         )
             if progress:
-                progress(model._meta.label, len(rows))
-        result.rewritten[model._meta.label] = rewritten
-    result.retired_keys = _finish(KeyInUse.Purpose.ENCRYPTION, primary, models)
+                progress(label, len(rows))
+        result.rewritten[label] = rewritten
+    for sealed in _sealed_columns.values():
+        model = apps.get_model(sealed.model_label)
+        label, column = f"{sealed.model_label}.{sealed.column}", sealed.column
+        rewritten = 0
+        for rows in _batches(model, KeyInUse.Purpose.ENCRYPTION, batch_size, [column], checkpoint=label):
+            with transaction.atomic():
+                for instance in model._base_manager.filter(pk__in=[pk for pk, token in rows if stale(token)]):
+                    token = getattr(instance, column)
+                    fresh = reseal(token, sealed.associated_data(instance), f"{label} (rad {instance.pk})")
+                    rewritten += model._base_manager.filter(pk=instance.pk, **{column: token}).update(
+                        **{column: fresh}
+                    )
+            if progress:
+                progress(label, len(rows))
+        result.rewritten[label] = rewritten
+    result.retired_keys = _finish(KeyInUse.Purpose.ENCRYPTION, primary, list(result.rewritten))
     return result
 
 
@@ -128,5 +193,6 @@ def rebuild_blind_indexes(*, batch_size: int = 500, progress: Progress | None = 
             if progress:
                 progress(model._meta.label, len(rows))
         result.rewritten[model._meta.label] = rewritten
-    result.retired_keys = _finish(KeyInUse.Purpose.BLIND_INDEX, primary, list(specs_by_model))
+    labels = [model._meta.label for model in specs_by_model]
+    result.retired_keys = _finish(KeyInUse.Purpose.BLIND_INDEX, primary, labels)
     return result

@@ -7,4 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapporter")
 
     def ready(self):
+        from accesscontrol.rotation import register_sealed_column
+
         from . import signals  # noqa: F401 - connects the statistics-key signal
+        from .tasks import file_aad
+
+        register_sealed_column("reports.ReportJob", "sealed_file", file_aad)

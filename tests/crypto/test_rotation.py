@@ -15,7 +15,9 @@ from casework.blind_indexes import personal_number_candidates
 from casework.models import Person
 from tests.crypto.conftest import key_entry
 from tests.crypto.test_fields import make_person, raw
-from tests.factories import AgreementFactory
+from reports.models import ReportJob
+from reports.tasks import file_aad
+from tests.factories import AgreementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +89,35 @@ def test_key_check_values_are_filled_in_for_keys_noted_before_there_were_any(peo
     keyrings(encryption=key_entry("k1"))
     with pytest.raises(ImproperlyConfigured, match="'k1'"):
         check_keyrings_at_startup()
+
+
+def test_a_finished_report_file_is_re_encrypted_too_and_still_opens(people, keyrings):
+    job = ReportJob.objects.create(
+        agreement=AgreementFactory(), requested_by=UserFactory(), kind="costs", file_format="pdf",
+        first_year=2026, last_year=2026,
+    )
+    job.sealed_file = crypto.seal(b"%PDF-1.7 report", aad=file_aad(job))
+    job.save(update_fields=["sealed_file"])
+    keyrings(encryption=f"{K2},{K1}")
+    check_keyrings_at_startup()
+    result = rotation.rotate_encryption()
+    job.refresh_from_db()
+    assert result.rewritten["reports.ReportJob.sealed_file"] == 1
+    assert crypto.token_key_id(job.sealed_file) == "k2"
+    assert crypto.open_sealed(job.sealed_file, aad=file_aad(job), where="test") == b"%PDF-1.7 report"
+    assert result.retired_keys == ["k1"]
+
+
+def test_a_key_that_still_seals_a_value_the_pass_did_not_reach_is_not_retired(people, keyrings):
+    keyrings(encryption=f"{K2},{K1}")
+    check_keyrings_at_startup()
+    # A checkpoint left past every person (an interrupted run, say, under another primary).
+    last = max(str(person.pk) for person in people)
+    RotationCheckpoint.objects.create(purpose="encryption", model="casework.Person", last_pk=last)
+    result = rotation.rotate_encryption()
+    assert result.retired_keys == []
+    assert KeyInUse.objects.filter(purpose="encryption", key_id="k1").exists()
+    assert rotation.rotate_encryption().retired_keys == ["k1"]  # the next pass starts afresh
 
 
 def test_a_second_run_rewrites_nothing(people, keyrings):
