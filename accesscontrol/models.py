@@ -68,6 +68,9 @@ class User(AbstractUser):
     reminder_channel = models.CharField(
         _("påminnelser"), max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
     )
+    # A set-password link is owed from this moment until it is e-mailed: the work is in the database, so a
+    # message lost to a broker outage is sent by the sweep.
+    password_link_due_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("användare")

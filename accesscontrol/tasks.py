@@ -1,14 +1,21 @@
+import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from config.queueing import send_now
+
 from . import rotation
 from .models import User
+
+SWEEP_OWED_LINKS_AFTER = datetime.timedelta(minutes=2)
 
 
 @shared_task(acks_late=True, ignore_result=False)
@@ -32,22 +39,37 @@ def set_password_link(user) -> str:
     return f"{settings.SAMSYN_BASE_URL.rstrip('/')}{path}"
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, acks_late=True)
 def send_set_password_link(user_id: int) -> None:
-    """E-mails the user a link to choose a password. The token is made here, in the worker, so it never
-    travels in a task message."""
-    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
-    if user is None or user.has_usable_password():
+    """E-mails the user a link to choose a password, if one is still owed. The token is made here, in the
+    worker, so it never travels in a task message. A run that dies between sending and recording sends
+    the link again at the next sweep: two working links, never none."""
+    user = User.objects.filter(pk=user_id, password_link_due_since__isnull=False).first()
+    if user is None:
         return
-    days = settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)
-    body = _(
-        "Hej %(name)s!\n\nDu har ett konto i Samsyn med användarnamnet %(username)s. Välj ditt lösenord här "
-        "(länken fungerar en gång och i %(days)s dagar):\n\n%(link)s\n\nNär du loggar in första gången aktiverar "
-        "du tvåstegsinloggning med en autentiseringsapp.\n"
-    ) % {
-        "name": user.get_full_name() or user.username,
-        "username": user.username,
-        "days": days,
-        "link": set_password_link(user),
-    }
-    send_mail(_("Välj lösenord för Samsyn"), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    due_since = user.password_link_due_since
+    if user.is_active and user.email and not user.has_usable_password():
+        days = settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)
+        body = _(
+            "Hej %(name)s!\n\nDu har ett konto i Samsyn med användarnamnet %(username)s. Välj ditt lösenord här "
+            "(länken fungerar en gång och i %(days)s dagar):\n\n%(link)s\n\nNär du loggar in första gången aktiverar "
+            "du tvåstegsinloggning med en autentiseringsapp.\n"
+        ) % {
+            "name": user.get_full_name() or user.username,
+            "username": user.username,
+            "days": days,
+            "link": set_password_link(user),
+        }
+        send_mail(_("Välj lösenord för Samsyn"), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    # Compare-and-set: a link owed again meanwhile (a second reset) stays owed.
+    User.objects.filter(pk=user.pk, password_link_due_since=due_since).update(password_link_due_since=None)
+
+
+@shared_task(ignore_result=True)
+def send_owed_password_links() -> int:
+    """Scheduled every few minutes: queue again the set-password links owed for longer than a message
+    takes (their first message was lost, say to a broker outage)."""
+    owed = User.objects.filter(
+        password_link_due_since__lte=timezone.now() - SWEEP_OWED_LINKS_AFTER
+    ).values_list("pk", flat=True)
+    return sum(send_now(send_set_password_link, user_id=pk) for pk in owed)

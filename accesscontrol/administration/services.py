@@ -8,6 +8,7 @@ from auditlog.context import set_actor
 from axes.utils import reset as reset_lockout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,6 +18,7 @@ from accesscontrol.models import IdentityProviderDevice, Membership, Role, Unit,
 from accesscontrol.tasks import send_set_password_link
 from casework.models import Target
 from casework.services.agreements import create_agreement
+from config.queueing import send_after_commit
 
 from . import selectors
 from .selectors import require_sysadmin
@@ -93,7 +95,7 @@ def create_user(
         user.save()
         _set_units(user, units, selectors.units(actor=actor))
         _set_roles(user, actor.agreement, roles)
-    transaction.on_commit(lambda: send_set_password_link.delay(user.pk))
+    _owe_password_link(user)
     return user
 
 
@@ -141,7 +143,14 @@ def reset_login(*, actor, user: User) -> None:
         for device_model in (TOTPDevice, StaticDevice, IdentityProviderDevice):
             device_model.objects.filter(user=user).delete()
     reset_lockout(username=user.username)
-    transaction.on_commit(lambda: send_set_password_link.delay(user.pk))
+    _owe_password_link(user)
+
+
+def _owe_password_link(user: User) -> None:
+    """Record that a set-password link is owed, and ask a worker to e-mail it once this commits. Without
+    a broker the page still works: the sweep (send_owed_password_links) sends it later."""
+    User.objects.filter(pk=user.pk).update(password_link_due_since=timezone.now())
+    send_after_commit(send_set_password_link, user_id=user.pk)
 
 
 @transaction.atomic

@@ -1,18 +1,21 @@
 """The sysadmin creates users (unusable password, e-mailed one-time link), sets units and roles, and resets
 a lost login; nobody changes their own roles; other agreements' people are out of reach."""
 
+import datetime
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from kombu.exceptions import OperationalError
 
 from accesscontrol import services as access
 from accesscontrol.models import Membership, Role, User
-from accesscontrol.tasks import send_set_password_link
+from accesscontrol.tasks import send_owed_password_links, send_set_password_link
 from tests.conftest import verified_client
 from tests.factories import people_for
 
@@ -188,5 +191,40 @@ def test_a_sysadmin_cannot_reset_their_own_login(login, people):
 
 
 def test_no_link_is_sent_to_a_user_who_already_chose_a_password(people, mailoutbox):
+    User.objects.filter(pk=people.caseworker.pk).update(password_link_due_since=timezone.now())
     send_set_password_link(people.caseworker.pk)
     assert mailoutbox == []
+    assert User.objects.get(pk=people.caseworker.pk).password_link_due_since is None
+
+
+def test_a_link_is_sent_once(people, mailoutbox):
+    user = people.caseworker
+    User.objects.filter(pk=user.pk).update(password_link_due_since=timezone.now())
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    send_set_password_link(user.pk)
+    send_set_password_link(user.pk)  # the same message delivered twice
+    assert len(mailoutbox) == 1
+
+
+def test_a_user_created_while_the_broker_is_down_gets_the_link_from_the_sweep(
+    login, people, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_set_password_link, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(people.sysadmin).post(reverse("administration:users_create"), new_user_data(people))
+    assert response.status_code == 302  # the page works without the broker
+    user = User.objects.get(username="nyanstalld")
+    assert user.password_link_due_since is not None and mailoutbox == []
+
+    monkeypatch.undo()  # the broker is back
+    assert send_owed_password_links() == 0  # too fresh: its message may still be on the way
+    User.objects.filter(pk=user.pk).update(password_link_due_since=timezone.now() - datetime.timedelta(minutes=3))
+    assert send_owed_password_links() == 1  # what beat runs every five minutes
+    [mail] = mailoutbox
+    assert mail.to == ["nina.nyberg@kommun.example.se"] and link_in(mail)
+    assert User.objects.get(pk=user.pk).password_link_due_since is None
+    assert send_owed_password_links() == 0

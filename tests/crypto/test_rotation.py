@@ -13,10 +13,10 @@ from accesscontrol.models import KeyInUse, RotationCheckpoint
 from casework import personal_numbers
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Person
-from tests.crypto.conftest import key_entry
-from tests.crypto.test_fields import make_person, raw
 from reports.models import ReportJob
 from reports.tasks import file_aad
+from tests.crypto.conftest import key_entry
+from tests.crypto.test_fields import make_person, raw
 from tests.factories import AgreementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -170,3 +170,40 @@ def test_a_report_asked_for_while_the_broker_is_down_is_built_when_it_is_back(pe
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def test_a_user_created_while_the_broker_is_down_gets_the_link_when_it_is_back(people, own_redis, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accesscontrol.models import Role, User
+    from accesscontrol.tasks import send_owed_password_links
+
+    own_redis["process"].terminate()
+    own_redis["process"].wait(timeout=10)
+    page = verified_client(client, people.sysadmin).post(
+        reverse("administration:users_create"),
+        {
+            "username": "nyanstalld",
+            "first_name": "Nina",
+            "last_name": "Nyberg",
+            "email": "nina.nyberg@kommun.example.se",
+            "organisation": people.agreement.social_services.pk,
+            "roles": [Role.CASEWORKER],
+        },
+    )
+    assert page.status_code == 302  # the page works without the broker
+    user = User.objects.get(username="nyanstalld")
+    assert user.password_link_due_since is not None
+
+    own_redis["process"] = start_redis(own_redis["port"])
+    worker = start_worker(own_redis["url"])
+    try:
+        User.objects.filter(pk=user.pk).update(password_link_due_since=timezone.now() - datetime.timedelta(minutes=3))
+        assert send_owed_password_links() == 1  # what beat runs every five minutes
+        wait_for(
+            lambda: User.objects.get(pk=user.pk).password_link_due_since is None, seconds=60, what="the link e-mail"
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
