@@ -35,8 +35,9 @@ CATALOGUE = [
 _SIS_2020 = (
     "SiS avgifter andra halvåret 2020 efter 28 % statligt bidrag (behandling öppen 3 528, låsbar 5 400 kr/dygn), "
     "omräknade utan bidraget (÷ 0,72). https://www.stat-inst.se/press/pressmeddelanden-nyheter/2020/"
-    "kraftigt-sankt-avgift-i-sis-ungdomsvard/ Samhällets kostnad för 2020 finns inte i källorna och är satt till "
-    "samma belopp (troligen en underskattning; full kostnad finns först för 2022–2023)."
+    "kraftigt-sankt-avgift-i-sis-ungdomsvard/ Samhällets kostnad är härledd: avgiften täcker ungefär två "
+    "tredjedelar av den fulla kostnaden (Riksrevisionen, RiR 2024:7), alltså avgiften × 3/2 (11 250 respektive "
+    "7 350 kr/dygn)."
 )
 _SIS_2023 = (
     "Riksrevisionen, RiR 2024:7: dygnskostnad över 13 000 kr per person 2023 (samhällets kostnad, genomsnitt för "
@@ -49,11 +50,11 @@ _SIS_2023 = (
 # that year: a comparison never mixes years silently (reports.costs indexes a tariff to the comparison year).
 TARIFFS = {
     "sis_locked": [
-        (2020, "day", Decimal("7500"), Decimal("7500"), _SIS_2020),
+        (2020, "day", Decimal("7500"), Decimal("11250"), _SIS_2020),
         (2023, "day", Decimal("8700"), Decimal("13000"), _SIS_2023),
     ],
     "sis_open": [
-        (2020, "day", Decimal("4900"), Decimal("4900"), _SIS_2020),
+        (2020, "day", Decimal("4900"), Decimal("7350"), _SIS_2020),
         (2023, "day", Decimal("8700"), Decimal("13000"), _SIS_2023),
     ],
     "hvb": [

@@ -25,7 +25,9 @@ def test_sis_has_the_derived_2020_fees_and_the_2023_full_cost_as_separate_years(
     }
     assert (locked[2020].municipal_cost, opened[2020].municipal_cost) == (Decimal("7500"), Decimal("4900"))
     assert locked[2023].societal_cost == Decimal("13000") == opened[2023].societal_cost
-    # The fee covers about two thirds of the full cost (RiR 2024:7).
+    # The fee covers about two thirds of the full cost (RiR 2024:7), in both years.
+    for tariff in (locked[2020], opened[2020], locked[2023], opened[2023]):
+        assert abs(tariff.municipal_cost / tariff.societal_cost - Decimal(2) / 3) < Decimal("0.01"), tariff.year
     assert locked[2023].municipal_cost == Decimal("8700")
     assert "RiR 2024:7" in locked[2023].source and "5 400" in locked[2020].source
 
