@@ -1,9 +1,8 @@
 """The auditor's CSV export of the access log.
 
 Semicolon-separated with a byte-order mark, which is what Excel with Swedish settings opens correctly.
-Every cell is protected against formula injection: a spreadsheet runs a cell that starts with = + - @
-(or a tab or carriage return before one), so such a cell gets a leading apostrophe and is shown as text.
-A username or a page name is enough to carry such a formula.
+Every cell is protected against formula injection (config.spreadsheet_cells): a username or a page name
+is enough to carry a formula.
 """
 
 import csv
@@ -11,12 +10,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+from config.spreadsheet_cells import csv_cell
 
 
 def access_log_csv(rows) -> str:
@@ -41,7 +35,7 @@ def access_log_csv(rows) -> str:
     for row in rows:
         cases = list(row.case_numbers) + ([_("%(n)s okända") % {"n": row.unknown_cases}] if row.unknown_cases else [])
         writer.writerow(
-            csv_safe(value)
+            csv_cell(value)
             for value in (
                 row.seq,
                 row.at.strftime("%Y-%m-%d %H:%M:%S"),

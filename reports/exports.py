@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from config.spreadsheet_cells import csv_cell, is_formula_like
+
 from .disclosure_control import ProtectedTable
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PRINT_CSS = Path(settings.BASE_DIR) / "static" / "reports" / "print.css"
 
 
@@ -27,10 +28,6 @@ class Sheet:
     title: str
     header: tuple
     rows: tuple[tuple, ...]
-
-
-def _is_formula_like(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 def xlsx_bytes(sheets: list[Sheet]) -> bytes:
@@ -44,7 +41,7 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
         for row in sheet.rows:
             worksheet.append([_xlsx_value(value) for value in row])
         for cell in (c for row in worksheet.iter_rows(min_row=2) for c in row):
-            if _is_formula_like(cell.value):
+            if is_formula_like(cell.value):
                 # openpyxl treats "=..." as a formula: force a plain string, shown as typed.
                 cell.data_type = "s"
                 cell.quotePrefix = True
@@ -69,14 +66,9 @@ def csv_bytes(sheet: Sheet) -> bytes:
     writer = csv.writer(output, delimiter=";")
     writer.writerow([str(h) for h in sheet.header])
     for row in sheet.rows:
-        writer.writerow([_csv_value(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     # With a byte-order mark, so that Excel opens Swedish letters right.
     return ("\ufeff" + output.getvalue()).encode("utf-8")
-
-
-def _csv_value(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if _is_formula_like(text) else text
 
 
 def pdf_bytes(template: str, context: dict) -> bytes:
