@@ -29,7 +29,9 @@ from casework.models import (
     FieldContact,
     FollowUp,
     Intervention,
+    OrganisationKind,
     Person,
+    RealisticAlternative,
 )
 from casework.selectors.disclosures import shared_field_classes, shared_field_classes_by_case
 
@@ -56,6 +58,35 @@ EVENT_FIELD_CLASS = {
     CaseEvent.Kind.INTERVENTION_ANSWERED: FieldClass.INTERVENTIONS,
     CaseEvent.Kind.FIELD_CONTACT: FieldClass.FIELD_CONTACTS,
 }
+
+# The free-text note of a timeline entry can be of another class than the entry: the case-frame events
+# (identified, not identified, category change, closing, reopening) are written by the social services,
+# and their notes are the social services' reasoning. Unlisted kinds: the note is of the entry's class.
+EVENT_NOTE_FIELD_CLASS = {
+    CaseEvent.Kind.IDENTIFIED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.NOT_IDENTIFIED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.CATEGORY_CHANGED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.ASSIGNED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.REVIEWED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.CLOSED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.REOPENED: FieldClass.SOCIAL_ASSESSMENT,
+}
+
+# The reason given with a proposal is the proposer's assessment of the youth: a police proposal's reason is
+# the police's, a social-services proposal's the social services' (shared with the police only by a disclosure).
+PROPOSAL_REASON_FIELD_CLASS = {
+    OrganisationKind.POLICE: FieldClass.POLICE_ASSESSMENT,
+    OrganisationKind.SOCIAL_SERVICES: FieldClass.SOCIAL_ASSESSMENT,
+}
+
+
+def event_note_class(kind: str) -> FieldClass:
+    return EVENT_NOTE_FIELD_CLASS.get(kind) or EVENT_FIELD_CLASS.get(kind, FieldClass.SOCIAL_ASSESSMENT)
+
+
+def proposal_reason_class(case: Case) -> FieldClass:
+    # An unknown proposer is read as the social services': the class the police do not read by default.
+    return PROPOSAL_REASON_FIELD_CLASS.get(case.proposed_by_kind, FieldClass.SOCIAL_ASSESSMENT)
 
 
 def _scoped(actor) -> QuerySet:
@@ -96,29 +127,38 @@ def follow_up_badge(*, case: Case, has_follow_up: bool, today: datetime.date) ->
 # --- The case list --------------------------------------------------------------------------------------
 
 
-def readable_by_case(*, actor, cases: list[Case]) -> dict:
-    """case id -> the field classes the actor may read, for many (already scoped) cases in two queries:
-    the actor's units and the active disclosures. The batch form of case_facts + readable_classes."""
+def facts_by_case(*, actor, cases: list[Case]) -> dict[object, CaseFacts]:
+    """case id -> the facts the visibility matrix needs, for many cases in two queries: the actor's units
+    and the active disclosures. The batch form of case_facts."""
     unit_ids = set(actor.user.units.values_list("pk", flat=True))
     disclosed = shared_field_classes_by_case(cases=cases) if actor.has(Role.POLICE) and cases else {}
     return {
-        case.pk: readable_classes(
-            actor.roles,
-            CaseFacts(
-                category=case.category,
-                assigned_to_user=case.caseworker_id == actor.user.pk or case.unit_id in unit_ids,
-                disclosed=frozenset(disclosed.get(case.pk, ())),
-            ),
+        case.pk: CaseFacts(
+            category=case.category,
+            assigned_to_user=case.caseworker_id == actor.user.pk or case.unit_id in unit_ids,
+            disclosed=frozenset(disclosed.get(case.pk, ())),
         )
         for case in cases
     }
 
 
+def readable_by_case(*, actor, cases: list[Case]) -> dict:
+    """case id -> the field classes the actor may read, for many (already scoped) cases in two queries.
+    The batch form of case_facts + readable_classes."""
+    return {
+        case_id: readable_classes(actor.roles, facts)
+        for case_id, facts in facts_by_case(actor=actor, cases=cases).items()
+    }
+
+
 @dataclass(frozen=True)
 class CaseRow:
+    """One line of the case list; `person` is None where the actor may not read the identity."""
+
     case: Case
     readable: frozenset
     badge: FollowUpBadge | None
+    person: Person | None = None
 
 
 def case_list(*, actor, status: str = "", category: str = "", person=None) -> list[CaseRow]:
@@ -154,7 +194,8 @@ def case_list(*, actor, status: str = "", category: str = "", person=None) -> li
         badge = None
         if FieldClass.SOCIAL_ASSESSMENT in readable:
             badge = follow_up_badge(case=case, has_follow_up=case.has_follow_up, today=today)
-        result.append(CaseRow(case=case, readable=readable, badge=badge))
+        person = case.person if FieldClass.IDENTITY in readable else None
+        result.append(CaseRow(case=case, readable=readable, badge=badge, person=person))
     return result
 
 
@@ -163,8 +204,26 @@ def case_list(*, actor, status: str = "", category: str = "", person=None) -> li
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    event: CaseEvent
+    """What the timeline shows of one event. The event itself is not handed on: its `note` is free text
+    of its own field class, here only where the actor may read that class (else empty)."""
+
+    kind: str
+    kind_label: str
+    occurred_on: datetime.date
+    by: object
     summary: str
+    note: str = ""
+
+    @classmethod
+    def of(cls, event: CaseEvent, *, summary: str, note_readable: bool) -> TimelineEntry:
+        return cls(
+            kind=event.kind,
+            kind_label=event.get_kind_display(),
+            occurred_on=event.occurred_on,
+            by=event.by,
+            summary=summary,
+            note=event.note if note_readable else "",
+        )
 
 
 def _choice_label(choices, value) -> str:
@@ -201,6 +260,19 @@ def _event_summary(event: CaseEvent, agreement) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class PoliceAssessment:
+    text: str
+    priority: bool
+
+
+@dataclass(frozen=True)
+class SocialAssessment:
+    text: str
+    realistic_alternative: str  # the label
+    records_reference: str
+
+
 @dataclass
 class CasePage:
     """What the case page may show this actor; anything the actor may not read is absent (None/empty)."""
@@ -209,6 +281,9 @@ class CasePage:
     readable: frozenset
     writable: frozenset
     person: Person | None = None
+    proposal_reason: str | None = None
+    police_assessment: PoliceAssessment | None = None
+    social_assessment: SocialAssessment | None = None
     events: list = field(default_factory=list)
     interventions: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
@@ -235,9 +310,23 @@ def case_page(*, actor, case: Case) -> CasePage:
     page = CasePage(case=case, readable=readable, writable=writable)
     if FieldClass.IDENTITY in readable:
         page.person = case.person
+    if proposal_reason_class(case) in readable:
+        page.proposal_reason = case.proposal_reason
+    if FieldClass.POLICE_ASSESSMENT in readable:
+        page.police_assessment = PoliceAssessment(text=case.police_assessment, priority=case.police_priority)
+    if FieldClass.SOCIAL_ASSESSMENT in readable:
+        page.social_assessment = SocialAssessment(
+            text=case.social_assessment,
+            realistic_alternative=_choice_label(RealisticAlternative.choices, case.realistic_alternative),
+            records_reference=case.records_reference,
+        )
     kinds = [kind for kind, field_class in EVENT_FIELD_CLASS.items() if field_class in readable]
     page.events = [
-        TimelineEntry(event=event, summary=_event_summary(event, case.agreement))
+        TimelineEntry.of(
+            event,
+            summary=_event_summary(event, case.agreement),
+            note_readable=event_note_class(event.kind) in readable,
+        )
         for event in case.events.filter(kind__in=kinds).select_related("by")
     ]
     if FieldClass.INTERVENTIONS in readable:

@@ -2,6 +2,8 @@
 
 Field workers read the contacts they recorded and those on the svansen cases their scope gives them;
 the social managers read all of the agreement's. Other roles read field contacts on case pages only.
+A contact is listed with its case and the youth's identity only where the actor may read them now: a
+field worker's own contact on a case that has since become lifestyle stays theirs, without the youth.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from django.db.models import Q, QuerySet
 
 from accesscontrol import scoping
 from accesscontrol.models import Role
-from casework.models import Case, CaseStatus, Category, FieldContact, HotSpot, HotSpotVisit
+from accesscontrol.visibility import FieldClass, readable_classes, writable_classes
+from casework.models import Case, CaseStatus, Category, FieldContact, HotSpot, HotSpotVisit, Person
+from casework.selectors.cases import facts_by_case
 
 RECENT = 30
 
@@ -56,30 +60,76 @@ def hot_spots(*, actor) -> QuerySet:
     return HotSpot.objects.filter(agreement=actor.agreement, active=True).select_related("area")
 
 
+@dataclass(frozen=True)
+class ContactEntry:
+    """A field contact as the actor may see it. `case` is None for an anonymous contact and for a case
+    whose frame the actor may no longer read (`on_case` tells them apart); `person` is None unless the
+    actor may read the youth's identity now."""
+
+    contact: FieldContact
+    case: Case | None
+    person: Person | None
+    on_case: bool
+    may_follow_up: bool
+
+
+def _entries(*, actor, contacts: list[FieldContact]) -> list[ContactEntry]:
+    cases = list({contact.case_id: contact.case for contact in contacts if contact.case_id}.values())
+    facts = facts_by_case(actor=actor, cases=cases)
+    is_field_worker = actor.has(Role.FIELD_WORKER)
+    entries = []
+    for contact in contacts:
+        case = person = None
+        may_follow_up = is_field_worker and contact.kind == FieldContact.Kind.CONCERN_TALK
+        if contact.case_id:
+            readable = readable_classes(actor.roles, facts[contact.case_id])
+            case = contact.case if FieldClass.CASE_FRAME in readable else None
+            person = contact.case.person if FieldClass.IDENTITY in readable else None
+            # The service refuses a follow-up once the case is outside the actor's field scope.
+            writable = writable_classes(actor.roles, facts[contact.case_id])
+            may_follow_up = may_follow_up and FieldClass.FIELD_CONTACTS in writable
+        entries.append(
+            ContactEntry(
+                contact=contact,
+                case=case,
+                person=person,
+                on_case=bool(contact.case_id),
+                may_follow_up=may_follow_up,
+            )
+        )
+    return entries
+
+
+def contact_entry(*, actor, contact: FieldContact) -> ContactEntry:
+    """One (already scoped) contact as the actor may see it."""
+    return _entries(actor=actor, contacts=[contact])[0]
+
+
 @dataclass
 class FieldOverview:
-    contacts: list
-    awaiting_follow_up: list
+    contacts: list[ContactEntry]
+    awaiting_follow_up: list[ContactEntry]
     visits: list
     may_record: bool
 
     @property
     def cases(self) -> list:
-        return [contact.case for contact in self.contacts + self.awaiting_follow_up if contact.case_id]
+        return [entry.case for entry in self.contacts + self.awaiting_follow_up if entry.case]
 
     @property
     def persons(self) -> list:
-        return [case.person for case in self.cases]
+        return [entry.person for entry in self.contacts + self.awaiting_follow_up if entry.person]
 
 
 def field_overview(*, actor) -> FieldOverview:
-    """The latest contacts and visits, and the orossamtal still to be followed up."""
+    """The latest contacts and visits, and the orossamtal still to be followed up; each contact with its
+    case and youth only where the actor may read them (ContactEntry)."""
     contacts = visible_contacts(actor=actor)
     awaiting = contacts.filter(kind=FieldContact.Kind.CONCERN_TALK, concern_follow_up__isnull=True)
     visits = HotSpotVisit.objects.filter(hot_spot__agreement=actor.agreement).select_related("hot_spot", "recorded_by")
     return FieldOverview(
-        contacts=list(contacts[:RECENT]),
-        awaiting_follow_up=list(awaiting.order_by("occurred_on")),
+        contacts=_entries(actor=actor, contacts=list(contacts[:RECENT])),
+        awaiting_follow_up=_entries(actor=actor, contacts=list(awaiting.order_by("occurred_on"))),
         visits=list(visits[:RECENT]),
         may_record=actor.has(Role.FIELD_WORKER),
     )

@@ -1,5 +1,6 @@
 """The field team's pages: the overview, a quick contact, an orossamtal's follow-up, a hot-spot visit."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -77,6 +78,9 @@ def concern_follow_up_view(request, contact_id):
     except FieldContact.DoesNotExist:
         log_denied(request, page="casework:concern_follow_up")
         raise Http404 from None
+    entry = field_selectors.contact_entry(actor=actor, contact=contact)
+    if not entry.may_follow_up:
+        raise PermissionDenied
     form = field_forms.ConcernTalkFollowUpForm(request.POST or None)
     response = submit(
         request,
@@ -87,12 +91,12 @@ def concern_follow_up_view(request, contact_id):
     )
     if response:
         return response
-    about = contact.case.person.full_name if contact.case_id else _("anonym kontakt")
+    about = entry.person.full_name if entry.person else entry.case.number if entry.case else _("anonym kontakt")
     log_read(
         request,
         page="casework:concern_follow_up",
-        cases=[contact.case] if contact.case_id else [],
-        persons=[contact.case.person] if contact.case_id else [],
+        cases=[entry.case] if entry.case else [],
+        persons=[entry.person] if entry.person else [],
         field_classes={FieldClass.FIELD_CONTACTS, FieldClass.IDENTITY},
     )
     intro = _("Orossamtal %(day)s, %(about)s.") % {"day": contact.occurred_on.isoformat(), "about": about}

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from audit.models import AccessLogEntry
 from casework.models import CaseEvent, ConcernTalkFollowUp, FieldContact, HotSpot, HotSpotVisit
+from casework.selectors import fieldwork as field_selectors
+from casework.services import cases as case_services
 from casework.services import fieldwork
 from tests.casework import factories as f
 
@@ -206,3 +208,59 @@ def test_the_case_page_shows_field_contacts_to_the_field_team_but_not_to_the_pol
     url = reverse("casework:case_detail", args=[svansen.pk])
     assert "Träffades vid skateparken." in login(people.field_worker).get(url).content.decode()
     assert "Träffades vid skateparken." not in login(people.police).get(url).content.decode()
+
+
+# --- A contact whose case has left the field worker's scope ------------------------------------------------
+
+
+@pytest.fixture
+def talk_on_a_case_now_lifestyle(people, svansen):
+    """The field worker's orossamtal, awaiting its follow-up, on a case that has since become lifestyle."""
+    talk = _contact(people, case=svansen, kind=FieldContact.Kind.CONCERN_TALK)
+    case_services.change_category(
+        actor=f.actor(people.manager, people.agreement),
+        case=svansen,
+        category="lifestyle",
+        changed_on=f.today(),
+        note="Grövre brottslighet.",
+    )
+    return talk
+
+
+def test_the_overview_shows_the_youth_of_a_svansen_contact(people, login, svansen):
+    _contact(people, case=svansen, kind=FieldContact.Kind.CONCERN_TALK)
+    page = login(people.field_worker).get(reverse("casework:field_home")).content.decode()
+    assert "Testa Demosson" in page
+
+
+def test_the_overview_keeps_the_contact_but_not_the_youth_once_the_case_is_lifestyle(
+    people, login, svansen, talk_on_a_case_now_lifestyle
+):
+    page = login(people.field_worker).get(reverse("casework:field_home")).content.decode()
+    assert "ett ärende du inte längre ser" in page
+    assert "Testa Demosson" not in page and svansen.number not in page
+    assert reverse("casework:case_detail", args=[svansen.pk]) not in page
+    assert reverse("casework:concern_follow_up", args=[talk_on_a_case_now_lifestyle.pk]) not in page
+    entry = AccessLogEntry.objects.get(page="casework:field_home")
+    assert entry.person_ids == [] and entry.case_ids == []
+
+
+def test_the_social_manager_still_sees_the_youth_of_that_contact(people, login, svansen, talk_on_a_case_now_lifestyle):
+    page = login(people.manager).get(reverse("casework:field_home")).content.decode()
+    assert "Testa Demosson" in page and svansen.number in page
+
+
+def test_the_follow_up_page_of_that_contact_is_refused_without_the_youth(people, login, talk_on_a_case_now_lifestyle):
+    response = login(people.field_worker).get(
+        reverse("casework:concern_follow_up", args=[talk_on_a_case_now_lifestyle.pk])
+    )
+    assert response.status_code == 403
+    assert "Testa Demosson" not in response.content.decode()
+
+
+def test_the_overview_selector_hands_no_identity_outside_the_scope(people, svansen, talk_on_a_case_now_lifestyle):
+    overview = field_selectors.field_overview(actor=f.actor(people.field_worker, people.agreement))
+    [entry] = overview.awaiting_follow_up
+    assert entry.contact == talk_on_a_case_now_lifestyle
+    assert entry.on_case and entry.case is None and entry.person is None and not entry.may_follow_up
+    assert overview.persons == [] and overview.cases == []
