@@ -16,11 +16,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("SAMSYN_VAR_DIR", default=str(BASE_DIR / "var")))
-
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
+VAR_DIR = Path(env.str("SAMSYN_VAR_DIR", default=str(BASE_DIR / "var")))
 
 SAMSYN_ENV = env.str("SAMSYN_ENV", default="development")
 if SAMSYN_ENV not in {"development", "production"}:
@@ -244,7 +243,9 @@ OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("accesscontrol.oidc.SamsynOIDCBackend")
     OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
-    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_RP_CLIENT_SECRET = _secret("OIDC_RP_CLIENT_SECRET")
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_ENABLED needs OIDC_RP_CLIENT_SECRET or OIDC_RP_CLIENT_SECRET_FILE.")
     OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
     OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
     OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
@@ -319,6 +320,9 @@ if not PRODUCTION:
 
 # --- Mail: reminders carry counts and a link, never personal data ---------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if not PRODUCTION else "smtp://localhost:25")
+# The relay's password may come from a secret file instead of the URL.
+if email_password := _secret("EMAIL_PASSWORD"):
+    EMAIL_CONFIG["EMAIL_HOST_PASSWORD"] = email_password
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="samsyn@localhost")
 SAMSYN_BASE_URL = env.str("SAMSYN_BASE_URL", default="http://127.0.0.1:8000")
@@ -409,6 +413,8 @@ def production_problems() -> list[str]:
         problems.append("DEBUG must be off")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
+    if not (SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE):
+        problems.append("SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE must be on (Samsyn is served over HTTPS only)")
     return problems
 
 

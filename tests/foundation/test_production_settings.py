@@ -70,3 +70,58 @@ def test_check_deploy_is_clean_with_all_secrets():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=COMPLETE)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_it_refuses_cookies_that_may_travel_over_plain_http():
+    result = run_manage("check", env={**COMPLETE, "SESSION_COOKIE_SECURE": "false"})
+    assert result.returncode != 0
+    assert "SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE must be on" in result.stderr
+
+
+def show(*names, env):
+    """The named settings as this environment makes them, printed by a fresh process."""
+    code = "from django.conf import settings; " + "; ".join(f"print(repr({name}))" for name in names)
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_secrets_are_read_from_files(tmp_path):
+    secrets = {"OIDC_RP_CLIENT_SECRET": "oidc-secret-from-file", "EMAIL_PASSWORD": "relay-password-from-file"}
+    for name, value in secrets.items():
+        (tmp_path / name).write_text(value + "\n")
+    env = {
+        **COMPLETE,
+        "OIDC_ENABLED": "true",
+        "OIDC_RP_CLIENT_ID": "samsyn",
+        **{f"OIDC_OP_{e}_ENDPOINT": f"https://idp.example.se/{e}" for e in ("AUTHORIZATION", "TOKEN", "USER", "JWKS")},
+        **{f"{name}_FILE": str(tmp_path / name) for name in secrets},
+    }
+    assert show("settings.OIDC_RP_CLIENT_SECRET", "settings.EMAIL_HOST_PASSWORD", env=env) == [
+        repr("oidc-secret-from-file"),
+        repr("relay-password-from-file"),
+    ]
+
+
+def test_development_defaults_are_sqlite_in_var_and_tasks_in_process(tmp_path):
+    env = {"SAMSYN_VAR_DIR": str(tmp_path)}
+    engine, name, eager, cache = show(
+        "settings.DATABASES['default']['ENGINE']",
+        "settings.DATABASES['default']['NAME']",
+        "settings.CELERY_TASK_ALWAYS_EAGER",
+        "settings.CACHES['default']['BACKEND']",
+        env=env,
+    )
+    assert engine == repr("django.db.backends.sqlite3") and name == repr(str(tmp_path / "samsyn.sqlite3"))
+    assert eager == "True" and "LocMemCache" in cache
+
+
+def test_with_redis_the_broker_and_cache_are_redis(tmp_path):
+    env = {"SAMSYN_VAR_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    broker, eager, cache = show(
+        "settings.CELERY_BROKER_URL",
+        "settings.CELERY_TASK_ALWAYS_EAGER",
+        "settings.CACHES['default']['BACKEND']",
+        env=env,
+    )
+    assert broker == repr("redis://127.0.0.1:6379/3") and eager == "False" and "RedisCache" in cache
