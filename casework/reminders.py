@@ -255,3 +255,9 @@ def run_reminders(today: datetime.date | None = None) -> dict:
     with override(settings.LANGUAGE_CODE):
         created = create_notifications(due_reminders(today))
     return {"created": created, "emailed": send_pending_emails()}
+
+
+def forget_reminders_about_case(case_id) -> int:
+    """When a case is purged, its reminders go too: they name its number and link to it."""
+    deleted, _ = Notification.objects.filter(key__contains=f":{case_id}:").delete()
+    return deleted

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from casework import reminders
 from casework.models import (
     Agreement,
     Case,
@@ -133,6 +134,7 @@ def purge_case(case_id, *, record_id) -> Counter:
     person_id = case.person_id
     # Disclosures rest on consents (PROTECT), so they go first; the rest cascades from the case.
     Disclosure.objects.filter(case=case).delete()
+    reminders.forget_reminders_about_case(case.pk)
     case.delete()
     if not Case.objects.filter(person_id=person_id).exists():
         Person.objects.filter(pk=person_id).delete()

@@ -16,6 +16,7 @@ from casework.models import (
     HistoricCount,
     Intervention,
     LegalBasis,
+    Notification,
     Person,
     PurgeRecord,
 )
@@ -74,6 +75,14 @@ def test_it_purges_a_case_five_years_after_it_closed(closed_long_ago):
         "persons": 1,
         "held_back": 0,
     }
+
+
+def test_the_reminders_about_a_purged_case_go_with_it(closed_long_ago, people):
+    about_it = f"follow_up_overdue:{closed_long_ago.pk}:{people.caseworker.pk}"
+    Notification.objects.create(user=people.caseworker, key=about_it, kind="follow_up_overdue", text="t", url="/")
+    other = Notification.objects.create(user=people.caseworker, key="meeting:x:1", kind="meeting", text="t", url="/")
+    retention.run_purge(TODAY)
+    assert list(Notification.objects.all()) == [other]
 
 
 def test_it_keeps_anonymous_counts_for_historic_statistics(closed_long_ago):
