@@ -1,4 +1,5 @@
-"""/healthz: is the database reachable, is the broker reachable. 503 when the database is not."""
+"""/healthz: is the database reachable, is the broker reachable, does the beat tick. 503 when the database
+is not reachable; "degraded" when only the broker or the beat is in trouble."""
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -39,5 +40,7 @@ def healthz(request):
 
         body.update(beat_status())
     healthy = body["database"] == "ok"
-    body["status"] = "ok" if healthy and body["broker"] != "unreachable" else ("degraded" if healthy else "down")
+    # Pages work without the broker or the beat (work waits in the database): degraded, not down.
+    trouble = body["broker"] == "unreachable" or body.get("beat") == "stale"
+    body["status"] = "down" if not healthy else ("degraded" if trouble else "ok")
     return JsonResponse(body, status=200 if healthy else 503)
