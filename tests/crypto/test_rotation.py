@@ -132,21 +132,28 @@ def test_an_interrupted_rotation_resumes_where_it_stopped(people, keyrings):
     class Interrupted(Exception):
         """Stands in for a worker killed mid-rotation."""
 
-    def crash_after_first_batch(label, done):
-        raise Interrupted
+    batches = []
+
+    def crash_in_the_second_batch(label, done):
+        if label == "casework.Person":
+            batches.append(done)
+            if len(batches) == 2:
+                raise Interrupted
 
     with pytest.raises(Interrupted):
-        rotation.rotate_encryption(batch_size=3, progress=crash_after_first_batch)
-    done = [p for p in people if key_ids(p) == {"k2"}]
-    assert len(done) == 3
+        rotation.rotate_encryption(batch_size=3, progress=crash_in_the_second_batch)
+    assert len([p for p in people if key_ids(p) == {"k2"}]) == 6
     assert KeyInUse.objects.filter(purpose="encryption", key_id="k1").exists()  # not retired yet
     checkpoint = RotationCheckpoint.objects.get(purpose="encryption", model="casework.Person")
-    assert checkpoint.last_pk == ""  # the crash came before the checkpoint of the first batch was saved
+    assert checkpoint.last_pk == str(sorted(p.pk for p in people)[2])  # saved after the first batch
 
-    counted = []
-    result = rotation.rotate_encryption(batch_size=3, progress=lambda label, n: counted.append(n))
+    read = []
+    result = rotation.rotate_encryption(
+        batch_size=3, progress=lambda label, n: read.append(n) if label == "casework.Person" else None
+    )
+    assert read == [3, 1]  # from the checkpoint on: rows 4–6 (already under k2) and row 7
     assert all(key_ids(p) == {"k2"} for p in people)
-    assert result.rewritten["casework.Person"] == 4 * 5  # the first three were already under k2
+    assert result.rewritten["casework.Person"] == 1 * 5
     assert result.retired_keys == ["k1"]
     assert not RotationCheckpoint.objects.exists()
 
