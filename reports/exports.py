@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from config.pdf import render_pdf
 from config.spreadsheet_cells import csv_cell, is_formula_like
 
 from .disclosure_control import ProtectedTable
@@ -72,11 +73,7 @@ def csv_bytes(sheet: Sheet) -> bytes:
 
 
 def pdf_bytes(template: str, context: dict) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_to_string(template, context)
-    # No base URL: the print templates load nothing, so WeasyPrint fetches nothing.
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    return render_pdf(render_to_string(template, context), stylesheets=(PRINT_CSS,))
 
 
 def protected_sheet(table: ProtectedTable) -> Sheet:

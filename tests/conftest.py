@@ -29,6 +29,32 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _weasyprint_loads() -> bool:
+    from config.pdf import load_weasyprint
+
+    try:
+        load_weasyprint()
+    except OSError:
+        return False
+    return True
+
+
+WEASYPRINT_LOADS = _weasyprint_loads()
+
+
+@pytest.fixture(autouse=True)
+def _pdf_needs_pango(monkeypatch):
+    """Outside CI, on a machine without the system's Pango, a test that makes a PDF skips with a reason
+    (as the browser tests do without Chromium). In CI, Pango is installed and a PDF test never skips."""
+    if WEASYPRINT_LOADS or IN_CI:
+        return
+
+    def skip():
+        pytest.skip("makes a PDF: needs the system's Pango (apt install libpango-1.0-0 libpangoft2-1.0-0)")
+
+    monkeypatch.setattr("config.pdf.load_weasyprint", skip)
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("services"):
         ok, why = services_available()

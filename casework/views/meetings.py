@@ -20,6 +20,7 @@ from casework.selectors import cases as case_selectors
 from casework.selectors import meetings as meeting_selectors
 from casework.services import cases as case_services
 from casework.services import meetings as meeting_services
+from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
 from .access import submit
 
@@ -88,13 +89,13 @@ def meeting_detail_view(request, meeting_id):
 
 def minutes_pdf_view(request, meeting_id):
     """The minutes as PDF: the same minutes template as the page, rendered by WeasyPrint."""
-    # Imported here: WeasyPrint loads its fonts and Pango on import, which only this view needs.
-    from weasyprint import HTML
-
     meeting = _meeting_or_404(request, meeting_id, page="casework:minutes_pdf")
     page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
     html = render_to_string("casework/minutes_document.html", {"page": page, "meeting": meeting}, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable:
+        return pdf_unavailable_response(request)
     log_read(
         request,
         page="casework:minutes_pdf",

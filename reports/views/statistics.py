@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.access import log_read
 from casework.selectors.targets import TARGET_RULE
+from config.pdf import PdfUnavailable, pdf_unavailable_response
 
 from .. import catalogue, disclosure_control, exports, services
 from ..charts import quarters_chart, table_chart
@@ -88,10 +89,13 @@ def statistics_file(request, table, period, file_type):
     elif file_type == "xlsx":
         content = exports.xlsx_bytes([sheet])
     else:
-        content = exports.pdf_bytes(
-            "reports/print/statistics.html",
-            {"tables": [(protected, table_chart(protected))], "agreement": request.actor.agreement},
-        )
+        try:
+            content = exports.pdf_bytes(
+                "reports/print/statistics.html",
+                {"tables": [(protected, table_chart(protected))], "agreement": request.actor.agreement},
+            )
+        except PdfUnavailable:
+            return pdf_unavailable_response(request)
     log_read(request, page="reports:statistics_file", export=True)
     response = HttpResponse(content, content_type=FILE_TYPES[file_type])
     return attachment(response, f"samsyn-{table}-{protected.period.code}.{file_type}")
