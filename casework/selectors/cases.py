@@ -88,7 +88,11 @@ class FollowUpBadge:
 
 def follow_up_badge(*, case: Case, has_follow_up: bool, today: datetime.date) -> FollowUpBadge | None:
     state = follow_up_state(
-        raised_on=case.raised_on, agreement=case.agreement, has_follow_up=has_follow_up, today=today
+        raised_on=case.raised_on,
+        agreement=case.agreement,
+        has_follow_up=has_follow_up,
+        today=today,
+        closed_on=case.closed_on if case.status == CaseStatus.CLOSED else None,
     )
     if state is None:
         return None

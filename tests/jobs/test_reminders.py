@@ -9,6 +9,7 @@ from django.utils import timezone
 from accesscontrol.models import User
 from casework import reminders
 from casework.models import Decision, Notification
+from casework.services.cases import close_case
 from casework.services.follow_ups import write_follow_up
 from tests.casework import factories
 
@@ -64,6 +65,18 @@ def test_a_written_follow_up_stops_the_reminders(people):
         social_view="b",
         outcome="unknown",
     )
+    reminders.run_reminders(timezone.localdate())
+    assert not follow_up_notes().exists()
+
+
+def test_a_closed_case_gets_no_follow_up_reminder(people):
+    manager = factories.actor(people.manager, people.agreement)
+    opening_soon = factories.identified(
+        people, raised_on=factories.months_ago(3) + datetime.timedelta(days=5), caseworker=people.caseworker
+    )
+    overdue = factories.identified(people, raised_on=factories.months_ago(6, days=3), caseworker=people.caseworker)
+    for case in (opening_soon, overdue):
+        close_case(actor=manager, case=case, reason="moved", closed_on=timezone.localdate())
     reminders.run_reminders(timezone.localdate())
     assert not follow_up_notes().exists()
 
