@@ -14,6 +14,9 @@ class FollowUpState(StrEnum):
     DUE = "due"
     OVERDUE = "overdue"
     DONE = "done"
+    # Closed without a follow-up: none can be written any more, so nothing is due or overdue (the target
+    # figures, casework.selectors.targets, decide on their own whether the window was missed).
+    CLOSED = "closed"
 
 
 FOLLOW_UP_STATE_LABELS = {
@@ -21,6 +24,7 @@ FOLLOW_UP_STATE_LABELS = {
     FollowUpState.DUE: _("Dags för uppföljning"),
     FollowUpState.OVERDUE: _("Försenad"),
     FollowUpState.DONE: _("Gjord"),
+    FollowUpState.CLOSED: _("Avslutat utan uppföljning"),
 }
 
 
@@ -41,12 +45,18 @@ def follow_up_window(*, raised_on: datetime.date, agreement) -> FollowUpWindow:
     )
 
 
-def follow_up_state(*, raised_on, agreement, has_follow_up: bool, today: datetime.date) -> FollowUpState | None:
-    """The badge of a case: not yet due / due / overdue / done. None for a case not yet raised."""
+def follow_up_state(
+    *, raised_on, agreement, has_follow_up: bool, today: datetime.date, closed_on: datetime.date | None = None
+) -> FollowUpState | None:
+    """The badge of a case: not yet due / due / overdue / done, or closed (without a follow-up, which a
+    closed case cannot get). None for a case not yet raised. `closed_on`: the day the case closed, None
+    while it is open."""
     if raised_on is None:
         return None
     if has_follow_up:
         return FollowUpState.DONE
+    if closed_on is not None:
+        return FollowUpState.CLOSED
     window = follow_up_window(raised_on=raised_on, agreement=agreement)
     if today < window.opens_on:
         return FollowUpState.NOT_DUE

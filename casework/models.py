@@ -317,7 +317,8 @@ class Case(EncryptedModel):
     close_reason = models.CharField(
         _("avslutsorsak"), max_length=20, choices=CloseReason.choices, blank=True, default=""
     )
-    legal_hold = models.BooleanField(_("spärrad för gallring"), default=False)
+    # Set and lifted by services.cases.set_legal_hold (with its reason on the timeline); stops the purge.
+    legal_hold = models.BooleanField(_("spärrad mot gallring"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -374,6 +375,8 @@ class CaseEvent(EncryptedModel):
         CONSENT = "consent", _("Samtycke")
         CLOSED = "closed", _("Avslutad")
         REOPENED = "reopened", _("Återöppnad")
+        LEGAL_HOLD_SET = "legal_hold_set", _("Spärrad mot gallring")
+        LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Spärr mot gallring hävd")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -1,20 +1,25 @@
 """Swedish personnummer and samordningsnummer: parsing in every usual form, validation, normalisation.
 
 Accepted: YYMMDD-NNNC, YYMMDD+NNNC (100 years or older), YYMMDDNNNC, YYYYMMDD-NNNC, YYYYMMDDNNNC,
-with spaces around. A samordningsnummer has 60 added to the day. The check digit is Luhn's over the
-ten digits YYMMDDNNN. The normal form is twelve digits, YYYYMMDDNNNC.
+with spaces anywhere. Any Unicode dash or minus sign counts as the hyphen and any Unicode space (or
+invisible format character) is ignored: numbers pasted from documents and web pages bring en dashes,
+non-breaking and thin spaces along. The digits themselves must be ASCII.
+A samordningsnummer has 60 added to the day. The check digit is Luhn's over the ten digits YYMMDDNNN.
+The normal form is twelve digits, YYYYMMDDNNNC.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 _PATTERN = re.compile(
-    r"^(?P<century>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$"
+    r"^(?P<century>\d{2})?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$",
+    re.ASCII,
 )
 COORDINATION_OFFSET = 60
 
@@ -62,10 +67,26 @@ def luhn_check_digit(nine_digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+# MINUS SIGN is a mathematical symbol, not a dash (Pd), but word processors type it for a hyphen too.
+_MINUS_SIGNS = frozenset("\u2212")
+
+
+def _plain(text: str) -> str:
+    """Every Unicode dash or minus as '-', every space and invisible format character (soft hyphen,
+    zero-width space, direction marks) dropped."""
+    plain = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char.isspace() or category == "Cf":
+            continue
+        plain.append("-" if category == "Pd" or char in _MINUS_SIGNS else char)
+    return "".join(plain)
+
+
 def parse(text: str, *, today: datetime.date | None = None) -> PersonalNumber:
     """Parse and validate; raises InvalidPersonalNumber with a message naming the fault."""
     today = today or datetime.date.today()
-    raw = (text or "").strip().replace(" ", "")
+    raw = _plain(text or "")
     if not raw:
         raise InvalidPersonalNumber(_("Ange ett personnummer eller samordningsnummer."))
     match = _PATTERN.match(raw)

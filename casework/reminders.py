@@ -25,6 +25,7 @@ from django.utils.translation import ngettext, override
 from accesscontrol.models import Membership, Role, User
 from casework.models import Agreement, Case, CaseStatus, Decision, FollowUp, Meeting, Notification
 from casework.periods import PeriodKind, period_containing
+from casework.services.meetings import police_participants
 
 DAYS_BEFORE_WINDOW = 7
 MINUTES_APPROVAL_DAYS = 14
@@ -120,21 +121,31 @@ def follow_up_reminders(agreement, today: datetime.date) -> list[Due]:
     return due
 
 
+def _police_still_to_approve(meeting) -> set[int]:
+    """The police participants, while the agreement needs a police approval and none has been given (a
+    meeting with nothing recorded is not held yet, and there is nothing they could approve)."""
+    if not (meeting.held and meeting.agreement.minutes_need_police_approval):
+        return set()
+    if meeting.approvals.filter(as_police=True).exists():
+        return set()
+    return set(police_participants(meeting).filter(user__is_active=True).values_list("user_id", flat=True))
+
+
 def meeting_reminders(agreement, today: datetime.date) -> list[Due]:
-    """Minutes not approved 14 days after a held meeting (chair and social managers); the quarter's
+    """Minutes not approved 14 days after the meeting day, whatever has been recorded (chair, social
+    managers, and the police participants while a police approval is needed and missing); the quarter's
     meeting not scheduled when 30 days of the quarter remain (social managers)."""
     managers = _users_with_role(agreement, Role.SOCIAL_MANAGER)
     due = []
     stale = Meeting.objects.filter(
         agreement=agreement,
-        held=True,
         minutes_status=Meeting.MinutesStatus.DRAFT,
         held_on__lte=today - datetime.timedelta(days=MINUTES_APPROVAL_DAYS),
-    )
+    ).select_related("agreement")
     for meeting in stale:
         text = _("Protokollet från samverkansmötet %(date)s är inte justerat.") % {"date": meeting.held_on.isoformat()}
         url = reverse("casework:meeting_detail", args=[meeting.pk])
-        for user_id in sorted(set(managers) | {meeting.chair_id}):
+        for user_id in sorted(set(managers) | {meeting.chair_id} | _police_still_to_approve(meeting)):
             due.append(Due(Kind.MINUTES_UNAPPROVED, str(meeting.pk), user_id, text, url))
     quarter = period_containing(today, PeriodKind.QUARTER)
     scheduled = Meeting.objects.filter(

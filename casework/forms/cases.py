@@ -233,3 +233,21 @@ class CloseCaseForm(ServiceForm):
 class ReopenCaseForm(ServiceForm):
     reopened_on = forms.DateField(label=_("Datum"), initial=timezone.localdate)
     note = forms.CharField(label=_("Varför återöppnas ärendet?"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class LegalHoldForm(ServiceForm):
+    """Set or lift the legal hold: `on` says which the page offered, so a repeated post is refused rather
+    than undoing the first."""
+
+    on = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1", widget=forms.HiddenInput
+    )
+    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, on: bool, **kwargs):
+        super().__init__(*args, initial={"on": "1" if on else "0"}, **kwargs)
+        self.fields["reason"].help_text = (
+            _("Till exempel en begäran om utlämnande, ett klagomål eller en tillsyn som gäller ärendet.")
+            if on
+            else _("Varför behöver uppgifterna inte längre bevaras?")
+        )

@@ -54,6 +54,9 @@ EVENT_FIELD_CLASS = {
     CaseEvent.Kind.DISCLOSURE: FieldClass.SOCIAL_ASSESSMENT,
     CaseEvent.Kind.DISCLOSURE_WITHDRAWN: FieldClass.SOCIAL_ASSESSMENT,
     CaseEvent.Kind.CONSENT: FieldClass.SOCIAL_ASSESSMENT,
+    # The reason for a legal hold is the social services' free text (e.g. a pending complaint or request).
+    CaseEvent.Kind.LEGAL_HOLD_SET: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.LEGAL_HOLD_LIFTED: FieldClass.SOCIAL_ASSESSMENT,
     CaseEvent.Kind.INTERVENTION_OFFERED: FieldClass.INTERVENTIONS,
     CaseEvent.Kind.INTERVENTION_ANSWERED: FieldClass.INTERVENTIONS,
     CaseEvent.Kind.FIELD_CONTACT: FieldClass.FIELD_CONTACTS,
@@ -116,7 +119,11 @@ class FollowUpBadge:
 
 def follow_up_badge(*, case: Case, has_follow_up: bool, today: datetime.date) -> FollowUpBadge | None:
     state = follow_up_state(
-        raised_on=case.raised_on, agreement=case.agreement, has_follow_up=has_follow_up, today=today
+        raised_on=case.raised_on,
+        agreement=case.agreement,
+        has_follow_up=has_follow_up,
+        today=today,
+        closed_on=case.closed_on if case.status == CaseStatus.CLOSED else None,
     )
     if state is None:
         return None
@@ -296,6 +303,7 @@ class CasePage:
     can_follow_up: bool = False
     can_assess_police: bool = False
     can_assess_social: bool = False
+    can_set_legal_hold: bool = False
 
     @property
     def persons(self) -> list[Person]:
@@ -349,6 +357,7 @@ def case_page(*, actor, case: Case) -> CasePage:
     page.can_follow_up = active and FieldClass.SOCIAL_ASSESSMENT in writable
     page.can_assess_social = is_open and FieldClass.SOCIAL_ASSESSMENT in writable
     page.can_assess_police = is_open and FieldClass.POLICE_ASSESSMENT in writable
+    page.can_set_legal_hold = actor.has(Role.SOCIAL_MANAGER) and FieldClass.CASE_FRAME in writable
     return page
 
 

@@ -88,6 +88,9 @@ class MeetingPage:
     targets: PeriodRow
     can_edit: bool = False
     can_record: bool = False
+    can_mark_decisions_done: bool = False
+    # Someone has approved the draft: its content is frozen until the minutes lock (services.meetings).
+    approval_started: bool = False
     can_approve: bool = False
     can_add_addendum: bool = False
     can_assess_police: bool = False
@@ -177,7 +180,11 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
         chair_approved=any(approval.as_chair for approval in approvals),
         police_approved=any(approval.as_police for approval in approvals),
     )
-    page.can_edit = is_manager and not meeting.locked
+    page.approval_started = bool(approvals) and not meeting.locked
+    # An approval is of the text as it stood: from the first one on, the content is not editable.
+    page.can_edit = is_manager and not meeting.locked and not approvals
+    # Marking an earlier meeting's decision done does not change these minutes (services.meetings).
+    page.can_mark_decisions_done = is_manager and not meeting.locked
     page.can_record = page.can_edit and meeting.held_on <= today
     page.can_approve = (
         not meeting.locked

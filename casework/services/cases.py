@@ -1,4 +1,5 @@
-"""Cases: a youth proposed, identified (or not) at a meeting, assessed, re-categorised, closed, reopened.
+"""Cases: a youth proposed, identified (or not) at a meeting, assessed, re-categorised, closed, reopened,
+put under a legal hold against purging (and released from it).
 
 Every function is one transaction: it checks who may act, validates the input (a ValidationError keyed
 by form field, nothing saved), writes the change and its timeline event together.
@@ -434,4 +435,29 @@ def reopen_case(*, actor, case: Case, reopened_on: datetime.date, note: str) -> 
             raise
         raise OpenCaseExists(existing) from None
     add_event(case=case, kind=CaseEvent.Kind.REOPENED, by=actor.user, occurred_on=reopened_on, data=previous, note=note)
+    return case
+
+
+@transaction.atomic
+def set_legal_hold(*, actor, case: Case, on: bool, reason: str) -> Case:
+    """Put the case under a legal hold against purging (gallring), or lift it: the social manager's
+    decision, with its reason (free text, encrypted) on the timeline. While the hold is on, the purge
+    (casework.retention) leaves the case alone however long ago it closed; lifting it lets the purge take
+    the case on its next run if it is due."""
+    require_role(actor, Role.SOCIAL_MANAGER)
+    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
+    if case.legal_hold == on:
+        message = _("Ärendet är redan spärrat mot gallring.") if on else _("Ärendet är inte spärrat mot gallring.")
+        raise ValidationError(message, code="legal_hold_unchanged")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Skriv skälet till beslutet.")]})
+    case.legal_hold = on
+    case.save(update_fields=["legal_hold"])
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.LEGAL_HOLD_SET if on else CaseEvent.Kind.LEGAL_HOLD_LIFTED,
+        by=actor.user,
+        data={"legal_hold": on},
+        note=reason.strip(),
+    )
     return case

@@ -2,7 +2,9 @@
 decisions), approve (chair and, where the agreement says so, one police participant) → locked; a
 correction after approval is an addendum that keeps the original.
 
-Every function is one transaction; a locked meeting refuses every change to its minutes.
+Every function is one transaction. Once anyone has approved the minutes, their content (agenda,
+participants, identifications, reasoning, decisions) refuses every change, so each approval is of the
+text that is finally locked; a locked meeting refuses every change to its minutes.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ from casework.models import (
 from .timeline import add_event, require_agreement, require_role
 
 
-def _lock_draft(*, actor, meeting: Meeting) -> Meeting:
-    """The meeting, locked for update, refused when its minutes are approved."""
+def _lock_unlocked(*, actor, meeting: Meeting) -> Meeting:
+    """The meeting, locked for update, refused when its minutes are approved and locked."""
     require_agreement(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.locked:
@@ -41,9 +43,24 @@ def _lock_draft(*, actor, meeting: Meeting) -> Meeting:
     return meeting
 
 
+def _lock_draft(*, actor, meeting: Meeting) -> Meeting:
+    """The meeting, locked for update, refused once anyone has approved its minutes: an approval is of
+    the text as it stood, so the text must not change under it (nor after the minutes are locked)."""
+    meeting = _lock_unlocked(actor=actor, meeting=meeting)
+    if meeting.approvals.exists():
+        raise ValidationError(
+            _(
+                "Protokollet har börjat justeras och kan inte längre ändras. "
+                "Rättelser görs som tillägg när protokollet är justerat."
+            ),
+            code="minutes_being_approved",
+        )
+    return meeting
+
+
 def lock_open_meeting(*, actor, meeting: Meeting) -> Meeting:
-    """A meeting that has taken place and whose minutes are still a draft; recording anything at it
-    marks it as held."""
+    """A meeting that has taken place and whose minutes are still a draft nobody has approved;
+    recording anything at it marks it as held."""
     meeting = _lock_draft(actor=actor, meeting=meeting)
     if meeting.held_on > timezone.localdate():
         raise ValidationError(
@@ -114,14 +131,15 @@ def refresh_agenda(*, actor, meeting: Meeting) -> Meeting:
 
 
 def add_to_next_agenda(*, case: Case) -> MeetingItem | None:
-    """Put a new proposal on the next meeting whose minutes are still a draft (called inside
-    propose_case's transaction)."""
+    """Put a new proposal on the next meeting whose minutes are still a draft nobody has approved
+    (called inside propose_case's transaction)."""
     meeting = (
         Meeting.objects.filter(
             agreement_id=case.agreement_id,
             minutes_status=Meeting.MinutesStatus.DRAFT,
             held_on__gte=case.proposed_on,
         )
+        .exclude(approvals__isnull=False)
         .order_by("held_on")
         .first()
     )
@@ -166,9 +184,7 @@ def add_participant(
 @transaction.atomic
 def remove_participant(*, actor, participant: MeetingParticipant) -> None:
     require_role(actor, Role.SOCIAL_MANAGER)
-    meeting = _lock_draft(actor=actor, meeting=participant.meeting)
-    if participant.user_id and meeting.approvals.filter(user_id=participant.user_id).exists():
-        raise ValidationError(_("Deltagaren har justerat protokollet och kan inte tas bort."))
+    _lock_draft(actor=actor, meeting=participant.meeting)  # refuses once anyone has approved
     participant.delete()
 
 
@@ -260,8 +276,9 @@ def police_participants(meeting: Meeting):
 @transaction.atomic
 def approve_minutes(*, actor, meeting: Meeting) -> Meeting:
     """The chair, and one police participant where the agreement requires it, approve the minutes of
-    a held meeting; when both have, the minutes are approved and locked."""
-    meeting = _lock_draft(actor=actor, meeting=meeting)
+    a held meeting; when both have, the minutes are approved and locked. From the first approval on,
+    the minutes' content can no longer be changed (_lock_draft)."""
+    meeting = _lock_unlocked(actor=actor, meeting=meeting)
     if not meeting.held:
         raise ValidationError(_("Mötet har inte hållits än: det finns inget protokoll att justera."))
     user = actor.user

@@ -188,3 +188,36 @@ def reopen_case_view(request, case_id):
         submit_label=_("Återöppna ärendet"),
         done=_("Ärendet är återöppnat. Avslutet finns kvar i historiken."),
     )
+
+
+def legal_hold_view(request, case_id):
+    """Set the legal hold against purging, or lift it: whichever the case does not have now."""
+    actor = request.actor
+
+    def texts(case):
+        if case.legal_hold:
+            return _("Häv spärren mot gallring"), _("Häv spärren"), _("Spärren mot gallring är hävd.")
+        return _("Spärra mot gallring"), _("Spärra ärendet"), _("Ärendet är spärrat mot gallring.")
+
+    case = visible_case_or_404(request, case_id, page="casework:legal_hold")
+    title, submit_label, done = texts(case)
+    return case_form_page(
+        request,
+        case_id,
+        page="casework:legal_hold",
+        may=lambda page: page.can_set_legal_hold,
+        form_class=case_forms.LegalHoldForm,
+        form_kwargs=lambda case: {"on": not case.legal_hold},
+        perform=lambda case, data: case_services.set_legal_hold(actor=actor, case=case, **data),
+        title=title,
+        submit_label=submit_label,
+        done=done,
+        intro=lambda page: (
+            _("När spärren hävs gallras ärendet enligt överenskommelsens gallringsregel.")
+            if page.case.legal_hold
+            else _(
+                "Ett ärende som är spärrat mot gallring gallras inte, hur länge sedan det än avslutades, "
+                "förrän spärren hävs."
+            )
+        ),
+    )

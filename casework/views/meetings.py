@@ -306,7 +306,7 @@ def decision_done_view(request, meeting_id, decision_id):
         request,
         meeting_id,
         page_name="casework:decision_done",
-        may=lambda p: p.can_edit,
+        may=lambda p: p.can_mark_decisions_done,
         action=mark_done,
         done=_("Beslutet är markerat som klart."),
     )

@@ -126,6 +126,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:change_category": DECIDE_CASE,
     "casework:close_case": DECIDE_CASE,
     "casework:reopen_case": DECIDE_CASE,  # of `closed_case`
+    "casework:legal_hold": DECIDE_CASE,
     "casework:offer_intervention": SOCIAL_CARE,
     "casework:intervention_response": SOCIAL_CARE,
     "casework:follow_up": SOCIAL_CARE,

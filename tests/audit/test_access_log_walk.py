@@ -112,6 +112,7 @@ PAGES: dict[str, Rule] = {
     "casework:change_category": shows("case"),
     "casework:close_case": shows("case"),
     "casework:reopen_case": shows("closed_case"),
+    "casework:legal_hold": shows("case"),
     "casework:offer_intervention": shows("case"),
     "casework:intervention_response": shows("case"),
     "casework:follow_up": shows("case"),

@@ -92,6 +92,79 @@ def test_locked_minutes_refuse_every_change(people, meeting):
     assert meeting.reasoning == "Fokus på skolorna."
 
 
+def _edits(people, meeting):
+    """Every change to the minutes' content the social manager can make, by name."""
+    manager = f.actor(people.manager, people.agreement)
+    proposal = f.propose(people)
+    meeting.items.get_or_create(case=proposal, defaults={"kind": "proposal"})
+    participant = meeting_services.add_participant(actor=manager, meeting=meeting, name="Ext", organisation="Skolan")
+    return {
+        "reasoning": lambda: meeting_services.record_reasoning(
+            actor=manager, meeting=meeting, reasoning="Ändrat efter justering.", location=""
+        ),
+        "decision": lambda: meeting_services.add_decision(
+            actor=manager, meeting=meeting, what="X", responsible_text="Y"
+        ),
+        "add participant": lambda: meeting_services.add_participant(
+            actor=manager, meeting=meeting, name="N", organisation="O"
+        ),
+        "remove participant": lambda: meeting_services.remove_participant(actor=manager, participant=participant),
+        "agenda": lambda: meeting_services.refresh_agenda(actor=manager, meeting=meeting),
+        "identify": lambda: case_services.identify_case(
+            actor=manager,
+            case=proposal,
+            meeting=meeting,
+            category="svansen",
+            raised_on=f.today(),
+            unit=people.investigation,
+        ),
+        "not identified": lambda: case_services.mark_not_identified(
+            actor=manager, case=proposal, meeting=meeting, note="Inte aktuell."
+        ),
+    }
+
+
+@pytest.mark.parametrize("first", ["manager", "police"])
+def test_once_anyone_has_approved_the_content_refuses_every_change(people, meeting, first):
+    edits = _edits(people, meeting)
+    _approve(people, first, meeting)
+    for name, edit in edits.items():
+        with pytest.raises(ValidationError, match="börjat justeras"):
+            edit()
+            pytest.fail(f"{name} was allowed after an approval")
+    meeting.refresh_from_db()
+    assert meeting.reasoning == "Fokus på skolorna."
+    assert not meeting.decisions.exists()
+    assert meeting.participants.count() == 2
+
+
+def test_the_minutes_lock_with_the_text_the_chair_approved(people, meeting):
+    _approve(people, "manager", meeting)
+    manager = f.actor(people.manager, people.agreement)
+    with pytest.raises(ValidationError):
+        meeting_services.record_reasoning(actor=manager, meeting=meeting, reasoning="Något annat.", location="")
+    locked = _approve(people, "police", meeting)
+    assert locked.locked and locked.reasoning == "Fokus på skolorna."
+
+
+def test_a_new_proposal_does_not_join_minutes_being_approved(people, meeting):
+    _approve(people, "manager", meeting)
+    proposal = f.propose(people)
+    assert not meeting.items.filter(case=proposal).exists()
+
+
+def test_an_earlier_decision_can_still_be_marked_done_while_the_minutes_are_approved(people, meeting, login):
+    earlier = f.meeting(people, held_on=f.today() - datetime.timedelta(days=30))
+    decision = meeting_services.add_decision(
+        actor=f.actor(people.manager, people.agreement), meeting=earlier, what="Ring skolan.", responsible_text="Lisa"
+    )
+    _approve(people, "manager", meeting)
+    url = reverse("casework:decision_done", args=[meeting.pk, decision.pk])
+    assert login(people.manager).post(url).status_code == 302
+    decision.refresh_from_db()
+    assert decision.done_on == f.today()
+
+
 def test_an_addendum_keeps_the_approved_original(people, meeting):
     manager = f.actor(people.manager, people.agreement)
     with pytest.raises(ValidationError, match="inte justerat"):
@@ -144,3 +217,32 @@ def test_the_page_prints_only_the_minutes(people, login, meeting):
     page = login(people.manager).get(reverse("casework:meeting_detail", args=[meeting.pk])).content.decode()
     actions = page.index('class="samsyn-no-print"')
     assert actions < page.index("Justera protokollet") < page.index('<h2 class="govuk-heading-m">Protokoll</h2>')
+
+
+def test_once_the_chair_has_approved_the_page_hides_the_edit_controls(people, login, meeting):
+    detail = reverse("casework:meeting_detail", args=[meeting.pk])
+    edit_urls = [
+        reverse("casework:meeting_reasoning", args=[meeting.pk]),
+        reverse("casework:add_decision", args=[meeting.pk]),
+        reverse("casework:meeting_participants", args=[meeting.pk]),
+        reverse("casework:refresh_agenda", args=[meeting.pk]),
+    ]
+    client = login(people.manager)
+    before = client.get(detail).content.decode()
+    assert all(url in before for url in edit_urls)
+    assert client.post(reverse("casework:approve_minutes", args=[meeting.pk])).status_code == 302
+    after = client.get(detail).content.decode()
+    assert not any(url in after for url in edit_urls)
+    assert "Justeringen har börjat: protokollet kan inte längre ändras." in after
+
+
+def test_once_the_chair_has_approved_the_edit_pages_refuse(people, login, meeting):
+    _approve(people, "manager", meeting)
+    client = login(people.manager)
+    reasoning = reverse("casework:meeting_reasoning", args=[meeting.pk])
+    assert client.get(reasoning).status_code == 403
+    assert client.post(reasoning, {"reasoning": "Ändrat.", "location": ""}).status_code == 403
+    assert client.get(reverse("casework:meeting_participants", args=[meeting.pk])).status_code == 403
+    assert client.post(reverse("casework:refresh_agenda", args=[meeting.pk])).status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.reasoning == "Fokus på skolorna."

@@ -49,6 +49,39 @@ def test_any_single_digit_change_is_refused(born, serial, position, delta):
         personal_numbers.parse(changed, today=TODAY)
 
 
+# What a number copied from a Word document, a PDF or a web page brings along instead of '-' and ' '.
+UNICODE_DASHES = ["\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "\ufe63", "\uff0d"]
+UNICODE_SPACES = ["\u00a0", "\u2007", "\u2009", "\u200a", "\u202f", "\u3000", "\t", "\u200b", "\u00ad", "\u2060"]
+
+
+@given(
+    born=birth_dates,
+    serial=serials,
+    dash=st.sampled_from(UNICODE_DASHES),
+    spaces=st.lists(st.tuples(st.sampled_from(UNICODE_SPACES), st.integers(0, 13)), max_size=3),
+)
+def test_unicode_dashes_and_spaces_are_read_as_the_usual_forms(born, serial, dash, spaces):
+    twelve = personal_numbers.make(born, serial)
+    text = f"{twelve[:8]}{dash}{twelve[8:]}"
+    for space, position in spaces:
+        text = text[:position] + space + text[position:]
+    assert personal_numbers.parse(text, today=TODAY).normalised == twelve
+
+
+@given(born=birth_dates, serial=serials, dash=st.sampled_from(UNICODE_DASHES))
+def test_a_unicode_dash_in_ten_digits_is_the_hyphen_not_the_plus(born, serial, dash):
+    twelve = personal_numbers.make(born, serial)
+    assert personal_numbers.parse(f"{twelve[2:8]}{dash}{twelve[8:]}", today=TODAY) == personal_numbers.parse(
+        f"{twelve[2:8]}-{twelve[8:]}", today=TODAY
+    )
+
+
+def test_digits_of_other_scripts_are_refused():
+    arabic_indic = "".join(chr(0x0660 + int(digit)) for digit in personal_numbers.make(datetime.date(2010, 4, 12), 980))
+    with pytest.raises(InvalidPersonalNumber, match="10 eller 12 siffror"):
+        personal_numbers.parse(arabic_indic, today=TODAY)
+
+
 @given(born=birth_dates, serial=serials)
 def test_a_coordination_number_is_the_day_plus_sixty(born, serial):
     coordination = personal_numbers.make(born, serial, coordination=True)
@@ -64,7 +97,7 @@ def test_arbitrary_text_is_parsed_or_refused_with_a_message(text):
     except InvalidPersonalNumber as exc:
         assert str(exc)
     else:
-        assert len(parsed.normalised) == 12
+        assert len(parsed.normalised) == 12 and parsed.normalised.isascii() and parsed.normalised.isdigit()
 
 
 @given(born=birth_dates, serial=serials)
@@ -80,6 +113,7 @@ def test_a_future_birth_date_is_refused(born, serial):
     [
         ("", "Ange ett personnummer"),
         ("12345", "10 eller 12 siffror"),
+        ("20100412\u2013\u2013980", "10 eller 12 siffror"),
         ("20100230-9800", "Kontrollsiffran"),
         ("201002309805", "finns inte"),
         ("20100412+9800", "Plustecken"),

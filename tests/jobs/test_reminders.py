@@ -6,11 +6,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accesscontrol.models import User
+from accesscontrol.models import Role, User
 from casework import reminders
 from casework.models import Decision, Notification
+from casework.services import meetings as meeting_services
+from casework.services.cases import close_case
 from casework.services.follow_ups import write_follow_up
 from tests.casework import factories
+from tests.factories import user_with_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +71,73 @@ def test_a_written_follow_up_stops_the_reminders(people):
     assert not follow_up_notes().exists()
 
 
+def test_a_closed_case_gets_no_follow_up_reminder(people):
+    manager = factories.actor(people.manager, people.agreement)
+    opening_soon = factories.identified(
+        people, raised_on=factories.months_ago(3) + datetime.timedelta(days=5), caseworker=people.caseworker
+    )
+    overdue = factories.identified(people, raised_on=factories.months_ago(6, days=3), caseworker=people.caseworker)
+    for case in (opening_soon, overdue):
+        close_case(actor=manager, case=case, reason="moved", closed_on=timezone.localdate())
+    reminders.run_reminders(timezone.localdate())
+    assert not follow_up_notes().exists()
+
+
 def test_unapproved_minutes_two_weeks_after_the_meeting_remind_the_chair(people):
     meeting = factories.meeting(people, held_on=timezone.localdate() - datetime.timedelta(days=15))
     meeting.held = True
     meeting.save()
     reminders.run_reminders(timezone.localdate())
     assert keys_for(people.manager, prefix="") == {reminders.Kind.MINUTES_UNAPPROVED}
+
+
+def _meeting_two_weeks_ago(people, *, police_attended=True):
+    meeting = factories.meeting(people, held_on=timezone.localdate() - datetime.timedelta(days=15))
+    manager = factories.actor(people.manager, people.agreement)
+    if police_attended:
+        meeting_services.add_participant(actor=manager, meeting=meeting, user=people.police)
+    meeting_services.record_reasoning(actor=manager, meeting=meeting, reasoning="Skolorna.", location="")
+    return meeting
+
+
+def test_minutes_with_nothing_recorded_two_weeks_after_the_meeting_still_remind(people):
+    factories.meeting(people, held_on=timezone.localdate() - datetime.timedelta(days=15))
+    reminders.run_reminders(timezone.localdate())
+    assert keys_for(people.manager, prefix="") == {reminders.Kind.MINUTES_UNAPPROVED}
+
+
+def test_minutes_remind_the_police_participants_while_their_approval_is_missing(people):
+    outsider_police = user_with_roles(people.agreement, Role.POLICE, username="polis-ej-deltagare")
+    meeting = _meeting_two_weeks_ago(people)
+    meeting_services.approve_minutes(actor=factories.actor(people.manager, people.agreement), meeting=meeting)
+    reminders.run_reminders(timezone.localdate())
+    note = Notification.objects.get(user=people.police)
+    assert note.kind == reminders.Kind.MINUTES_UNAPPROVED and note.url.endswith(f"/moten/{meeting.pk}/")
+    assert keys_for(people.manager, prefix="") == {reminders.Kind.MINUTES_UNAPPROVED}
+    assert keys_for(outsider_police, prefix="") == set()
+
+
+def test_the_police_are_not_reminded_once_they_have_approved(people):
+    meeting = _meeting_two_weeks_ago(people)
+    meeting_services.approve_minutes(actor=factories.actor(people.police, people.agreement), meeting=meeting)
+    reminders.run_reminders(timezone.localdate())
+    assert keys_for(people.police, prefix="") == set()
+    assert keys_for(people.manager, prefix="") == {reminders.Kind.MINUTES_UNAPPROVED}
+
+
+def test_the_police_are_not_reminded_when_the_agreement_needs_no_police_approval(people):
+    people.agreement.minutes_need_police_approval = False
+    people.agreement.save()
+    _meeting_two_weeks_ago(people)
+    reminders.run_reminders(timezone.localdate())
+    assert keys_for(people.police, prefix="") == set()
+
+
+def test_approved_minutes_and_recent_meetings_remind_nobody(people):
+    factories.approve(people, _meeting_two_weeks_ago(people, police_attended=False))
+    factories.meeting(people, held_on=timezone.localdate() - datetime.timedelta(days=13))
+    reminders.run_reminders(timezone.localdate())
+    assert not Notification.objects.filter(kind=reminders.Kind.MINUTES_UNAPPROVED).exists()
 
 
 def test_an_unscheduled_quarterly_meeting_reminds_the_managers_late_in_the_quarter(people):
