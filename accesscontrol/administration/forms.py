@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.models import Membership, Organisation, Role, Unit, User
-from casework.models import Agreement, InterventionType, LegalBasis, Target, Tariff
+from casework.models import Agreement, Area, HotSpot, InterventionType, LegalBasis, Target, Tariff
 from config import forms as govuk
 
 CHECKBOXES = forms.CheckboxSelectMultiple
@@ -149,6 +149,32 @@ class TariffForm(govuk.ModelForm):
     def __init__(self, *args, intervention_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["intervention_type"].queryset = intervention_types
+
+
+class AreaForm(InAgreementForm):
+    unique_in_agreement = ("name",)
+
+    class Meta:
+        model = Area
+        fields = ["name"]
+
+
+class HotSpotForm(InAgreementForm):
+    unique_in_agreement = ("name",)
+
+    class Meta:
+        model = HotSpot
+        fields = ["name", "kind", "area", "active"]
+        labels = {"active": _("Platsen är aktiv")}
+        help_texts = {
+            "active": _("En inaktiv plats kan inte väljas för nya besök och kontakter; tidigare besök finns kvar.")
+        }
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["area"].empty_label = _("Inte angivet")
 
 
 class LegalBasisForm(govuk.ModelForm):

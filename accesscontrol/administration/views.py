@@ -181,6 +181,38 @@ SECTIONS = (
         form_kwargs=lambda actor: {"intervention_types": selectors.intervention_types(actor=actor)},
     ),
     Section(
+        name="areas",
+        slug="omraden",
+        kwarg="area_id",
+        title=gettext_lazy("Områden"),
+        add_label=gettext_lazy("Lägg till område"),
+        description=gettext_lazy("Kommunens stadsdelar, för personer, platser och fältkontakter."),
+        scope=selectors.areas,
+        form=forms.AreaForm,
+        columns=((gettext_lazy("Område"), lambda area: area.name),),
+        form_kwargs=lambda actor: {"agreement": actor.agreement},
+    ),
+    Section(
+        name="hot_spots",
+        slug="platser",
+        kwarg="hot_spot_id",
+        title=gettext_lazy("Platser"),
+        add_label=gettext_lazy("Lägg till plats"),
+        description=gettext_lazy(
+            "Skolor och offentliga platser med risk för rekrytering, som fältgruppen besöker. "
+            "En plats som inte längre används inaktiveras."
+        ),
+        scope=selectors.hot_spots,
+        form=forms.HotSpotForm,
+        columns=(
+            (gettext_lazy("Plats"), lambda spot: spot.name),
+            (gettext_lazy("Typ"), lambda spot: spot.get_kind_display()),
+            (gettext_lazy("Område"), lambda spot: spot.area or "–"),
+            (gettext_lazy("Aktiv"), lambda spot: yes_no(spot.active)),
+        ),
+        form_kwargs=lambda actor: {"agreement": actor.agreement, "areas": selectors.areas(actor=actor)},
+    ),
+    Section(
         name="legal_bases",
         slug="rattsliga-grunder",
         kwarg="legal_basis_id",
