@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -211,6 +212,28 @@ SECTIONS = (
             (gettext_lazy("Aktiv"), lambda spot: yes_no(spot.active)),
         ),
         form_kwargs=lambda actor: {"agreement": actor.agreement, "areas": selectors.areas(actor=actor)},
+    ),
+    Section(
+        name="retention_rules",
+        slug="gallringsregler",
+        kwarg="retention_rule_id",
+        title=gettext_lazy("Gallringsregler"),
+        add_label=gettext_lazy("Lägg till gallringsregel"),
+        description=gettext_lazy(
+            "Hur länge uppgifter sparas, enligt vilket lagrum och när regeln gäller. En regel som har börjat "
+            "gälla avslutas och ersätts av en ny."
+        ),
+        scope=selectors.retention_rules,
+        form=forms.RetentionRuleForm,
+        columns=(
+            (gettext_lazy("Uppgifter"), lambda rule: rule.get_record_type_display()),
+            (gettext_lazy("Gallras efter"), lambda rule: _("%(years)s år") % {"years": rule.years}),
+            (gettext_lazy("Lagrum"), lambda rule: Truncator(rule.legal_reference).chars(80)),
+            (gettext_lazy("Gäller"), lambda rule: f"{rule.valid_from:%Y-%m-%d} – {rule.valid_to or ''}"),
+        ),
+        form_kwargs=lambda actor: {"agreement": actor.agreement},
+        create=services.save_retention_rule,
+        update=services.save_retention_rule,
     ),
     Section(
         name="legal_bases",

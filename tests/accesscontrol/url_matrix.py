@@ -190,6 +190,9 @@ MATRIX: dict[str, dict[str, object]] = {
     "administration:hot_spots_list": only("sysadmin"),
     "administration:hot_spots_create": only("sysadmin"),
     "administration:hot_spots_edit": only("sysadmin"),
+    "administration:retention_rules_list": only("sysadmin"),
+    "administration:retention_rules_create": only("sysadmin"),
+    "administration:retention_rules_edit": only("sysadmin"),
     "administration:legal_bases_list": only("sysadmin"),
     "administration:legal_bases_create": only("sysadmin"),
     "administration:legal_bases_edit": only("sysadmin"),
@@ -260,6 +263,7 @@ SAMPLES = {
     "legal_basis_id": lambda w: w.legal_basis.pk,
     "area_id": lambda w: w.area.pk,
     "hot_spot_id": lambda w: w.hot_spot.pk,
+    "retention_rule_id": lambda w: w.people.agreement.retention_rules.first().pk,
     # reports: this year's figures, the current quarter, the cost report and the sysadmin's index
     "year": lambda w: w.today.year,
     "kind": lambda w: "kvartal",
