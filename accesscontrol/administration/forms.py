@@ -211,9 +211,18 @@ class RetentionRuleForm(InAgreementForm):
 
 
 class LegalBasisForm(govuk.ModelForm):
+    """Shared by all agreements. The service refuses changes to what disclosures already rest on
+    (casework.services.legal_bases)."""
+
     class Meta:
         model = LegalBasis
         fields = ["code", "label", "law_reference", "requires_consent", "age_limit", "valid_from", "valid_to"]
+        help_texts = {
+            "valid_to": _(
+                "När grunden används i utlämnanden kan kod, lagrum, samtyckeskrav, åldersgräns och startdatum inte "
+                "ändras: avsluta den och lägg till en ny grund med egen giltighetstid."
+            )
+        }
 
     def clean(self):
         cleaned = super().clean()

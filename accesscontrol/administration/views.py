@@ -246,6 +246,7 @@ SECTIONS = (
         ),
         scope=selectors.legal_bases,
         form=forms.LegalBasisForm,
+        update=services.save_legal_basis,
         columns=(
             (gettext_lazy("Benämning"), lambda b: b.label),
             (gettext_lazy("Lagrum"), lambda b: b.law_reference),
