@@ -762,6 +762,13 @@ class RetentionRule(models.Model):
         verbose_name_plural = _("gallringsregler")
         ordering = ["record_type", "-valid_from"]
 
+    def __str__(self):
+        return gettext("%(records)s, %(years)s år, från %(start)s") % {
+            "records": self.get_record_type_display(),
+            "years": self.years,
+            "start": f"{self.valid_from:%Y-%m-%d}",
+        }
+
 
 class PurgeRecord(models.Model):
     """What the purges of one day removed under one rule, in counts only. Each purged case adds to it in

@@ -1,10 +1,11 @@
 """Forms of the administration pages (GOV.UK styled through config.forms)."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.models import Membership, Organisation, Role, Unit, User
-from casework.models import Agreement, InterventionType, LegalBasis, Target, Tariff
+from casework.models import Agreement, Area, HotSpot, InterventionType, LegalBasis, RetentionRule, Target, Tariff
 from config import forms as govuk
 
 CHECKBOXES = forms.CheckboxSelectMultiple
@@ -151,10 +152,77 @@ class TariffForm(govuk.ModelForm):
         self.fields["intervention_type"].queryset = intervention_types
 
 
+class AreaForm(InAgreementForm):
+    unique_in_agreement = ("name",)
+
+    class Meta:
+        model = Area
+        fields = ["name"]
+
+
+class HotSpotForm(InAgreementForm):
+    unique_in_agreement = ("name",)
+
+    class Meta:
+        model = HotSpot
+        fields = ["name", "kind", "area", "active"]
+        labels = {"active": _("Platsen är aktiv")}
+        help_texts = {
+            "active": _("En inaktiv plats kan inte väljas för nya besök och kontakter; tidigare besök finns kvar.")
+        }
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["area"].empty_label = _("Inte angivet")
+
+
+class RetentionRuleForm(InAgreementForm):
+    """The terms are checked against the stored rules in the service (casework.services.retention_rules):
+    a rule in force keeps them and can only be ended."""
+
+    class Meta:
+        model = RetentionRule
+        fields = [
+            "record_type", "years", "complete_by_end_of_following_year", "legal_reference", "valid_from", "valid_to",
+        ]  # fmt: skip
+        widgets = {"record_type": forms.RadioSelect, "legal_reference": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "valid_from": _(
+                "En ny regel börjar gälla tidigast i dag. När den har börjat gälla kan bara slutdatumet ändras."
+            ),
+            "valid_to": _(
+                "Lämna tomt om regeln gäller tills vidare. Avsluta regeln innan en ny för samma uppgifter börjar."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["years"].widget.attrs["min"] = 1
+        self.fields["years"].validators.append(MinValueValidator(1, _("Ange minst ett år.")))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Regeln kan inte upphöra innan den börjar gälla."))
+        return cleaned
+
+
 class LegalBasisForm(govuk.ModelForm):
+    """Shared by all agreements. The service refuses changes to what disclosures already rest on
+    (casework.services.legal_bases)."""
+
     class Meta:
         model = LegalBasis
         fields = ["code", "label", "law_reference", "requires_consent", "age_limit", "valid_from", "valid_to"]
+        help_texts = {
+            "valid_to": _(
+                "När grunden används i utlämnanden kan kod, lagrum, samtyckeskrav, åldersgräns och startdatum inte "
+                "ändras: avsluta den och lägg till en ny grund med egen giltighetstid."
+            )
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accesscontrol.models import Membership, Organisation, Role, Unit, User
-from casework.models import Agreement, InterventionType, LegalBasis, Target, Tariff
+from casework.models import Agreement, Area, HotSpot, InterventionType, LegalBasis, RetentionRule, Target, Tariff
 
 
 def require_sysadmin(actor) -> None:
@@ -71,6 +71,21 @@ def intervention_types(*, actor) -> QuerySet[InterventionType]:
 def tariffs(*, actor) -> QuerySet[Tariff]:
     require_sysadmin(actor)
     return Tariff.objects.filter(intervention_type__agreement=actor.agreement).select_related("intervention_type")
+
+
+def areas(*, actor) -> QuerySet[Area]:
+    require_sysadmin(actor)
+    return Area.objects.filter(agreement=actor.agreement).order_by("name")
+
+
+def hot_spots(*, actor) -> QuerySet[HotSpot]:
+    require_sysadmin(actor)
+    return HotSpot.objects.filter(agreement=actor.agreement).select_related("area").order_by("-active", "name")
+
+
+def retention_rules(*, actor) -> QuerySet[RetentionRule]:
+    require_sysadmin(actor)
+    return RetentionRule.objects.filter(agreement=actor.agreement).order_by("record_type", "-valid_from")
 
 
 def legal_bases(*, actor) -> QuerySet[LegalBasis]:

@@ -18,6 +18,8 @@ from accesscontrol.models import IdentityProviderDevice, Membership, Role, Unit,
 from accesscontrol.tasks import send_set_password_link
 from casework.models import Target
 from casework.services.agreements import create_agreement
+from casework.services.legal_bases import check_legal_basis_change
+from casework.services.retention_rules import check_retention_rule_change
 from config.queueing import send_after_commit
 
 from . import selectors
@@ -51,6 +53,25 @@ def save_record(*, actor, form, scope):
         raise PermissionDenied
     with set_actor(actor.user):
         return form.save()
+
+
+@transaction.atomic
+def save_retention_rule(*, actor, form):
+    """A new or changed retention rule of the acting agreement. A rule in force keeps its terms and is
+    only ended; rules for the same records never overlap (casework.services.retention_rules)."""
+    require_sysadmin(actor)
+    _in_scope(actor, selectors.retention_rules, form.instance)
+    check_retention_rule_change(rule=form.instance)
+    return save_record(actor=actor, form=form, scope=selectors.retention_rules)
+
+
+@transaction.atomic
+def save_legal_basis(*, actor, form):
+    """A new or changed legal basis (shared by all agreements). A basis that a disclosure rests on keeps
+    its code, law reference, consent requirement, age limit and start (casework.services.legal_bases)."""
+    require_sysadmin(actor)
+    check_legal_basis_change(basis=form.instance)
+    return save_record(actor=actor, form=form, scope=selectors.legal_bases)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -181,6 +182,60 @@ SECTIONS = (
         form_kwargs=lambda actor: {"intervention_types": selectors.intervention_types(actor=actor)},
     ),
     Section(
+        name="areas",
+        slug="omraden",
+        kwarg="area_id",
+        title=gettext_lazy("Områden"),
+        add_label=gettext_lazy("Lägg till område"),
+        description=gettext_lazy("Kommunens stadsdelar, för personer, platser och fältkontakter."),
+        scope=selectors.areas,
+        form=forms.AreaForm,
+        columns=((gettext_lazy("Område"), lambda area: area.name),),
+        form_kwargs=lambda actor: {"agreement": actor.agreement},
+    ),
+    Section(
+        name="hot_spots",
+        slug="platser",
+        kwarg="hot_spot_id",
+        title=gettext_lazy("Platser"),
+        add_label=gettext_lazy("Lägg till plats"),
+        description=gettext_lazy(
+            "Skolor och offentliga platser med risk för rekrytering, som fältgruppen besöker. "
+            "En plats som inte längre används inaktiveras."
+        ),
+        scope=selectors.hot_spots,
+        form=forms.HotSpotForm,
+        columns=(
+            (gettext_lazy("Plats"), lambda spot: spot.name),
+            (gettext_lazy("Typ"), lambda spot: spot.get_kind_display()),
+            (gettext_lazy("Område"), lambda spot: spot.area or "–"),
+            (gettext_lazy("Aktiv"), lambda spot: yes_no(spot.active)),
+        ),
+        form_kwargs=lambda actor: {"agreement": actor.agreement, "areas": selectors.areas(actor=actor)},
+    ),
+    Section(
+        name="retention_rules",
+        slug="gallringsregler",
+        kwarg="retention_rule_id",
+        title=gettext_lazy("Gallringsregler"),
+        add_label=gettext_lazy("Lägg till gallringsregel"),
+        description=gettext_lazy(
+            "Hur länge uppgifter sparas, enligt vilket lagrum och när regeln gäller. En regel som har börjat "
+            "gälla avslutas och ersätts av en ny."
+        ),
+        scope=selectors.retention_rules,
+        form=forms.RetentionRuleForm,
+        columns=(
+            (gettext_lazy("Uppgifter"), lambda rule: rule.get_record_type_display()),
+            (gettext_lazy("Gallras efter"), lambda rule: _("%(years)s år") % {"years": rule.years}),
+            (gettext_lazy("Lagrum"), lambda rule: Truncator(rule.legal_reference).chars(80)),
+            (gettext_lazy("Gäller"), lambda rule: f"{rule.valid_from:%Y-%m-%d} – {rule.valid_to or ''}"),
+        ),
+        form_kwargs=lambda actor: {"agreement": actor.agreement},
+        create=services.save_retention_rule,
+        update=services.save_retention_rule,
+    ),
+    Section(
         name="legal_bases",
         slug="rattsliga-grunder",
         kwarg="legal_basis_id",
@@ -191,6 +246,7 @@ SECTIONS = (
         ),
         scope=selectors.legal_bases,
         form=forms.LegalBasisForm,
+        update=services.save_legal_basis,
         columns=(
             (gettext_lazy("Benämning"), lambda b: b.label),
             (gettext_lazy("Lagrum"), lambda b: b.law_reference),

@@ -132,6 +132,9 @@ def disclose(
     that does not cover the classes, and for an age-limited basis (OSL 10 kap. 18 a §) when the person
     has reached the limit on `decided_on`."""
     _require_decider_on(actor, case)
+    # The basis as stored, locked: a sysadmin's change to it waits for this decision, or this decision
+    # is checked against the change (casework.services.legal_bases).
+    legal_basis = LegalBasis.objects.select_for_update().get(pk=legal_basis.pk)
     field_classes = _disclosable(field_classes, field="field_classes")
     _not_in_future(decided_on, field="decided_on")
     if not assessment.strip():

@@ -10,11 +10,13 @@ from accesscontrol import crypto
 from accesscontrol.actor import actor_for
 from casework import personal_numbers
 from casework.models import (
+    Area,
     Case,
     Category,
     Consent,
     Disclosure,
     FieldContact,
+    HotSpot,
     Intervention,
     LegalBasis,
     Person,
@@ -117,7 +119,8 @@ def build_world(people, outsider):
       intervention offered; two orossamtal, the first followed up, `contact` awaiting its follow-up);
     - today's meeting (`meeting`, minutes a draft, an external `participant` attending, the police not)
       with `proposal` (svansen, no unit) on its agenda and a `decision` about it;
-    - the social manager's cost report (`job`, built, with its file) and a `cost_index` of the sysadmin.
+    - the social manager's cost report (`job`, built, with its file) and a `cost_index` of the sysadmin;
+    - an `area` and a `hot_spot` in it, as the sysadmin enters them.
 
     Everything happens in the current quarter (`period`), on `earlier` and today."""
     agreement = people.agreement
@@ -232,6 +235,8 @@ def build_world(people, outsider):
         source="SKR",
         for_agreement=True,
     )
+    area = Area.objects.create(agreement=agreement, name="Centrum")
+    hot_spot = HotSpot.objects.create(agreement=agreement, name="Stationen", kind=HotSpot.Kind.PUBLIC_PLACE, area=area)
     return SimpleNamespace(
         people=people,
         outsider=outsider,
@@ -254,4 +259,6 @@ def build_world(people, outsider):
         cost_index=cost_index,
         tariff=Tariff.objects.filter(intervention_type__agreement=agreement).first(),
         legal_basis=LegalBasis.objects.get(code="under_21"),
+        area=area,
+        hot_spot=hot_spot,
     )
