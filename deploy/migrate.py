@@ -20,6 +20,7 @@ SAMSYN_DB_APP_ROLE and SAMSYN_DB_PURGE_ROLE (default samsyn_app, samsyn_purge).
 
 import importlib
 import os
+import re
 import sys
 
 import django
@@ -31,6 +32,9 @@ PURGED_TABLES = ("audit_accesslogentry", "audit_changelogseal", "auditlog_logent
 FORBIDDEN_ON_LOGS = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
 
 
+ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
 class PrivilegeError(Exception):
     """The roles are missing, or the application role could change the log tables."""
 
@@ -40,6 +44,9 @@ def _tables(names) -> str:
 
 
 def grant_statements(app: str, purge: str) -> list[str]:
+    for role in (app, purge):
+        if not ROLE_NAME.fullmatch(role):
+            raise PrivilegeError(f"{role!r} is not a plain role name (lower-case letters, digits, _)")
     logs, purged = _tables(LOG_TABLES), _tables(PURGED_TABLES)
     return [
         f'GRANT USAGE ON SCHEMA public TO "{app}", "{purge}"',
@@ -102,7 +109,7 @@ def grant_and_check(connection, app: str, purge: str) -> None:
                 "\n".join(f"the database role {role} does not exist (deploy/init_roles.sh)" for role in sorted(missing))
             )
         for statement in grant_statements(app, purge):
-            cursor.execute(statement)
+            cursor.execute(statement)  # noqa: S608 - role names checked against ROLE_NAME, table names are ours
         problems = privilege_problems(cursor, app, purge)
     if problems:
         raise PrivilegeError("\n".join(problems))
@@ -128,7 +135,7 @@ def main() -> int:
         return 1
     print(
         f"deploy.migrate: privileges granted; {app} may read and append to the log tables "
-        f"({', '.join(LOG_TABLES)}), {purge} may also delete from {', '.join(PURGED_TABLES)}"
+        f"({', '.join(LOG_TABLES)}), {purge} may also purge {', '.join(PURGED_TABLES)}"
     )
     return 0
 

@@ -95,7 +95,9 @@ def database_role_violations(services: dict) -> list[str]:
             problems.append(f"{name}: no such service (README, Audit: purge_logs runs as its own role)")
             continue
         if not user or not secret:
-            problems.append(f"{name}: DATABASE_URL must name a role and DATABASE_PASSWORD_FILE a secret in /run/secrets")
+            problems.append(
+                f"{name}: DATABASE_URL must name a role and DATABASE_PASSWORD_FILE a secret in /run/secrets"
+            )
         if password:
             problems.append(f"{name}: DATABASE_URL holds a password; use DATABASE_PASSWORD_FILE")
         if secret and secret not in _secret_names(services[name]):
@@ -115,7 +117,9 @@ def database_role_violations(services: dict) -> list[str]:
             problems.append(f"{name}: DATABASE_URL uses {role} role {user}; use the application role")
         if secret and secret in (owner_secret, purge_secret):
             problems.append(f"{name}: DATABASE_PASSWORD_FILE is the password of another role ({secret})")
-        for other in sorted(_secret_names(services.get(name, {})) & {owner_secret, purge_secret, "db_password"} - {None}):
+        for other in sorted(
+            _secret_names(services.get(name, {})) & {owner_secret, purge_secret, "db_password"} - {None}
+        ):
             problems.append(f"{name}: must not be given the secret {other} (another database role's password)")
     if "purge-logs" not in services:
         return problems

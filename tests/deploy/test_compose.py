@@ -68,7 +68,9 @@ def test_it_needs_the_domain():
         ),
         (give_beat_the_owners_password, "beat: DATABASE_PASSWORD_FILE is the password of another role"),
         (
-            lambda d: d["services"]["worker"].update(secrets=[*d["services"]["worker"]["secrets"], "db_purge_password"]),
+            lambda d: d["services"]["worker"].update(
+                secrets=[*d["services"]["worker"]["secrets"], "db_purge_password"]
+            ),
             "worker: must not be given the secret db_purge_password",
         ),
         (
@@ -76,12 +78,16 @@ def test_it_needs_the_domain():
             "migrate: connects as PostgreSQL's administrator",
         ),
         (
-            lambda d: d["services"]["web"]["environment"].update(DATABASE_URL="postgres://samsyn_app:pw@db:5432/samsyn"),
+            lambda d: d["services"]["web"]["environment"].update(
+                DATABASE_URL="postgres://samsyn_app:pw@db:5432/samsyn"
+            ),
             "web: DATABASE_URL holds a password",
         ),
         (lambda d: d["services"].pop("purge-logs"), "purge-logs: no such service"),
         (
-            lambda d: d["services"]["purge-logs"]["environment"].update(DATABASE_URL="postgres://samsyn_app@db:5432/samsyn"),
+            lambda d: d["services"]["purge-logs"]["environment"].update(
+                DATABASE_URL="postgres://samsyn_app@db:5432/samsyn"
+            ),
             "purge-logs: must connect as the purge role",
         ),
         (lambda d: d["services"]["purge-logs"].pop("profiles"), "purge-logs: a one-shot job needs a profile"),
