@@ -3,7 +3,11 @@
     python deploy/generate_secrets.py DIRECTORY
 
 secret_key         Django's signing key (SECRET_KEY_FILE)
-db_password        the database user's password (DATABASE_PASSWORD_FILE; PostgreSQL's POSTGRES_PASSWORD_FILE)
+db_password        the PostgreSQL administrator's password (the Compose file's POSTGRES_PASSWORD_FILE);
+                   Samsyn never connects with it
+db_owner_password  samsyn_owner: owns the schema, runs the migrations (the migrate job's DATABASE_PASSWORD_FILE)
+db_app_password    samsyn_app: web, workers and beat (their DATABASE_PASSWORD_FILE)
+db_purge_password  samsyn_purge: `manage.py purge_logs` only (README, Audit)
 encryption_keys    keyring for field encryption (SAMSYN_ENCRYPTION_KEYS_FILE), one key named after today
 blind_index_keys   keyring for the blind indexes (SAMSYN_BLIND_INDEX_KEYS_FILE)
 metrics_token      bearer token for /metrics (SAMSYN_METRICS_TOKEN_FILE)
@@ -27,6 +31,9 @@ def secret_values(today: datetime.date) -> dict[str, str]:
     return {
         "secret_key": secrets.token_urlsafe(64),
         "db_password": secrets.token_urlsafe(32),
+        "db_owner_password": secrets.token_urlsafe(32),
+        "db_app_password": secrets.token_urlsafe(32),
+        "db_purge_password": secrets.token_urlsafe(32),
         "encryption_keys": generate_key_entry(f"enc{today:%Y%m%d}"),
         "blind_index_keys": generate_key_entry(f"idx{today:%Y%m%d}"),
         "metrics_token": secrets.token_urlsafe(32),

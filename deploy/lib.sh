@@ -10,7 +10,11 @@ export PGOPTIONS="-c client_min_messages=warning"
 say() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 fail() { say "FAILED: $*" >&2; exit 1; }
 
-database_url() { echo "postgres://${PGUSER}${PGPASSWORD:+:$PGPASSWORD}@${PGHOST}:${PGPORT}/$1"; }
+# The URL of database $1 for role $2 (default: $PGUSER, with $PGPASSWORD).
+database_url() {
+  if [ -n "${2:-}" ]; then echo "postgres://$2@${PGHOST}:${PGPORT}/$1"; return; fi
+  echo "postgres://${PGUSER}${PGPASSWORD:+:$PGPASSWORD}@${PGHOST}:${PGPORT}/$1"
+}
 
 # A new, empty database (dropped first if an earlier run left it).
 fresh_database() {

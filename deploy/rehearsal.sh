@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The production rehearsal (CI runs it from deploy/ci.sh): Samsyn with SAMSYN_ENV=production on
 # this machine's PostgreSQL and Redis — gunicorn, a Celery worker and Celery beat, as in the image —
-# then a sign-in over HTTPS like a browser's, and a clean stop.
+# then a sign-in over HTTPS like a browser's, and a clean stop. The database roles are split as in
+# production (README, Audit; deploy/init_roles.sh): migrations as the owner (python -m deploy.migrate),
+# web, worker and beat as the application role, which must fail to delete, truncate or unguard the
+# log tables, and `manage.py purge_logs` as the purge role.
 #
 #   deploy/rehearsal.sh        (from the repository root; needs PostgreSQL and Redis on 127.0.0.1)
 #
@@ -12,7 +15,8 @@
 # - ALLOWED_HOSTS=127.0.0.1;
 # - the beat's heartbeat every 10 s instead of 60 s (SAMSYN_BEAT_HEARTBEAT_SECONDS), to wait less.
 # Database samsyn_deploy_rehearsal (SAMSYN_REHEARSAL_DATABASE), Redis db 5 (SAMSYN_REHEARSAL_REDIS_URL);
-# both are emptied first and the database is dropped at the end.
+# both are emptied first and the database is dropped at the end. The roles are named
+# samsyn_rehearsal_owner, _app and _purge (they are cluster-wide; they stay, owning nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=deploy/lib.sh
@@ -43,12 +47,19 @@ say "keys and secrets into a temporary directory (deploy/generate_secrets.py), a
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
   -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
 
-say "a fresh database $database, migrated; an empty Redis database"
+export SAMSYN_DB_OWNER_ROLE=samsyn_rehearsal_owner SAMSYN_DB_APP_ROLE=samsyn_rehearsal_app
+export SAMSYN_DB_PURGE_ROLE=samsyn_rehearsal_purge
+say "a fresh database $database; the owner, app and purge roles (deploy/init_roles.sh); an empty Redis database"
 fresh_database "$database"
+POSTGRES_DB=$database SAMSYN_DB_SECRETS_DIR=$work/keys deploy/init_roles.sh
 production_environment "$database" "$work/keys"
 export SAMSYN_BEAT_HEARTBEAT_SECONDS=10
 "$PYTHON" -c 'import os, redis; redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()'
-"$PYTHON" manage.py migrate --noinput >/dev/null
+
+say "migrations as the owner, then its grants to the app and purge roles (python -m deploy.migrate)"
+DATABASE_URL=$(database_url "$database" "$SAMSYN_DB_OWNER_ROLE") "$PYTHON" -m deploy.migrate | tail -n 1
+# From here on Samsyn is the application role, as web, worker and beat are in production.
+DATABASE_URL=$(database_url "$database" "$SAMSYN_DB_APP_ROLE")
 "$PYTHON" manage.py check --deploy --fail-level WARNING
 
 say "collectstatic (as the image build does), a social manager with a password and a TOTP device"
@@ -92,6 +103,28 @@ for i in "${!pids[@]}"; do
   [ "$status" -eq 0 ] || fail "${names[$i]} exited with $status: $(tail -n 3 "$work/${names[$i]}.log")"
 done
 pids=()
+
+say "the application role cannot change the log tables; the purge role deletes only in a purge"
+as_role() { psql --no-psqlrc --quiet --tuples-only -v ON_ERROR_STOP=1 --username "$1" --dbname "$database" -c "$2" 2>&1; }
+[ "$(as_role "$SAMSYN_DB_APP_ROLE" 'SELECT count(*) > 0 FROM audit_accesslogentry' | tr -d ' ')" = t ] \
+  || fail "the visit wrote no access-log entry"
+for statement in "DELETE FROM audit_accesslogentry" "UPDATE auditlog_logentry SET id = id" \
+  "TRUNCATE audit_accesslogentry" "ALTER TABLE audit_accesslogentry DISABLE TRIGGER samsyn_append_only" \
+  "BEGIN; SELECT set_config('samsyn.audit_purge', 'on', true); DELETE FROM audit_accesslogentry; ROLLBACK"; do
+  if refusal=$(as_role "$SAMSYN_DB_APP_ROLE" "$statement"); then fail "$SAMSYN_DB_APP_ROLE may: $statement"; fi
+  case $refusal in
+    *"permission denied"* | *"must be owner"*) say "  $SAMSYN_DB_APP_ROLE: $statement: ${refusal#*ERROR:  }" ;;
+    *) fail "$SAMSYN_DB_APP_ROLE: $statement failed for another reason: $refusal" ;;
+  esac
+done
+refusal=$(as_role "$SAMSYN_DB_PURGE_ROLE" "DELETE FROM audit_accesslogentry") && fail "a DELETE outside a purge went through"
+case $refusal in *"append-only"*) ;; *) fail "the purge role's DELETE was not refused by the trigger: $refusal" ;; esac
+as_role "$SAMSYN_DB_PURGE_ROLE" "BEGIN; SELECT set_config('samsyn.audit_purge', 'on', true);
+  DELETE FROM audit_accesslogentry; ROLLBACK" >/dev/null || fail "the purge role cannot delete in a purge transaction"
+say "  $SAMSYN_DB_PURGE_ROLE: DELETE refused by the trigger outside a purge, let through inside one (rolled back)"
+DATABASE_URL=$(database_url "$database" "$SAMSYN_DB_PURGE_ROLE") "$PYTHON" manage.py purge_logs >"$work/purge.log" 2>&1 \
+  || fail "manage.py purge_logs as $SAMSYN_DB_PURGE_ROLE: $(tail -n 3 "$work/purge.log")"
+say "  manage.py purge_logs as $SAMSYN_DB_PURGE_ROLE: $(tr '\n' ' ' <"$work/purge.log")"
 
 say "the logs: one JSON object a line, request ids, no query strings, no personal data"
 "$PYTHON" - "$work" <<'PY'

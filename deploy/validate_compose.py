@@ -12,6 +12,11 @@ Samsyn's own rules for it.
    Redis have health checks, the web's on /healthz; no secret value in the file (a variable that
    names a key, password, token or secret must be a *_FILE path); every Samsyn process runs
    read-only as a non-root user without capabilities; data lives in named volumes.
+4. The database roles of README's "Audit": migrate connects as the owner (not PostgreSQL's
+   administrator); web, worker and beat as one application role that is neither the owner nor the
+   purge role, and none of them is given the owner's or the purge role's password; the one-shot
+   `purge-logs` service (a profile, run by the host's timer) runs `manage.py purge_logs` as the purge
+   role. Passwords come from files, never in the URL.
 
 The official `docker-compose` package on PyPI (1.29, the last Python release) does not install on
 Python 3.11 (its PyYAML<6 pin fails to build), and Compose v2 is a Go binary that needs a Docker
@@ -23,13 +28,15 @@ import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from compose_spec import PyCompose
 
 _VARIABLE = re.compile(r"\$(?:(?P<escaped>\$)|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\})")
 _SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|_KEYS?)(_|$)")
-SAMSYN_PROCESSES = ("web", "worker", "beat", "migrate")
+SAMSYN_PROCESSES = ("web", "worker", "beat", "migrate", "purge-logs")
+APP_PROCESSES = ("web", "worker", "beat")
 
 
 class ComposeError(Exception):
@@ -67,8 +74,67 @@ def _command(service: dict) -> str:
     return command if isinstance(command, str) else " ".join(command)
 
 
-def samsyn_rule_violations(services: dict) -> list[str]:
+def _database_login(service: dict) -> tuple[str | None, str | None, str | None]:
+    """(user of DATABASE_URL, its password in the URL if any, the secret named by DATABASE_PASSWORD_FILE)."""
+    environment = service.get("environment") or {}
+    url = urlsplit(environment.get("DATABASE_URL") or "")
+    password_file = environment.get("DATABASE_PASSWORD_FILE") or ""
+    secret = password_file.removeprefix("/run/secrets/") if password_file.startswith("/run/secrets/") else None
+    return url.username, url.password, secret
+
+
+def _secret_names(service: dict) -> set[str]:
+    return {item if isinstance(item, str) else item.get("source") for item in service.get("secrets", []) or []}
+
+
+def database_role_violations(services: dict) -> list[str]:
     problems = []
+    logins = {name: _database_login(services.get(name, {})) for name in SAMSYN_PROCESSES}
+    for name, (user, password, secret) in logins.items():
+        if name not in services:
+            problems.append(f"{name}: no such service (README, Audit: purge_logs runs as its own role)")
+            continue
+        if not user or not secret:
+            problems.append(
+                f"{name}: DATABASE_URL must name a role and DATABASE_PASSWORD_FILE a secret in /run/secrets"
+            )
+        if password:
+            problems.append(f"{name}: DATABASE_URL holds a password; use DATABASE_PASSWORD_FILE")
+        if secret and secret not in _secret_names(services[name]):
+            problems.append(f"{name}: DATABASE_PASSWORD_FILE names the secret {secret!r}, which is not mounted")
+    administrator = ((services.get("db") or {}).get("environment") or {}).get("POSTGRES_USER", "postgres")
+    owner, owner_secret = logins["migrate"][0], logins["migrate"][2]
+    purge, purge_secret = logins["purge-logs"][0], logins["purge-logs"][2]
+    if owner == administrator:
+        problems.append(f"migrate: connects as PostgreSQL's administrator {administrator}; use the owner role")
+    app_users = {logins[name][0] for name in APP_PROCESSES}
+    if len(app_users) != 1:
+        problems.append(f"web, worker and beat must share one application role, found {sorted(app_users)}")
+    for name in APP_PROCESSES:
+        user, _password, secret = logins[name]
+        if user and user in (owner, purge, administrator):
+            role = {purge: "the purge role's", administrator: "the administrator's", owner: "the owner's"}[user]
+            problems.append(f"{name}: DATABASE_URL uses {role} role {user}; use the application role")
+        if secret and secret in (owner_secret, purge_secret):
+            problems.append(f"{name}: DATABASE_PASSWORD_FILE is the password of another role ({secret})")
+        for other in sorted(
+            _secret_names(services.get(name, {})) & {owner_secret, purge_secret, "db_password"} - {None}
+        ):
+            problems.append(f"{name}: must not be given the secret {other} (another database role's password)")
+    if "purge-logs" not in services:
+        return problems
+    if purge in (owner, administrator) or purge in app_users:
+        problems.append(f"purge-logs: must connect as the purge role, not {purge}")
+    purge_service = services["purge-logs"]
+    if "purge_logs" not in _command(purge_service).split():
+        problems.append("purge-logs: must run manage.py purge_logs")
+    if not purge_service.get("profiles"):
+        problems.append("purge-logs: a one-shot job needs a profile (the host's timer runs it, `up` must not)")
+    return problems
+
+
+def samsyn_rule_violations(services: dict) -> list[str]:
+    problems = database_role_violations(services)
     for name, service in services.items():
         for dependency in service.get("depends_on", {}) or {}:
             if dependency not in services:

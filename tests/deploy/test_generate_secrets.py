@@ -11,7 +11,16 @@ TODAY = datetime.date(2026, 11, 29)
 
 def test_it_writes_private_files_the_keyrings_read(tmp_path):
     written = write_secrets(tmp_path, today=TODAY)
-    assert written == ["secret_key", "db_password", "encryption_keys", "blind_index_keys", "metrics_token"]
+    assert written == [
+        "secret_key",
+        "db_password",
+        "db_owner_password",
+        "db_app_password",
+        "db_purge_password",
+        "encryption_keys",
+        "blind_index_keys",
+        "metrics_token",
+    ]
     for name in written:
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
     ring = Keyring.parse((tmp_path / "encryption_keys").read_text(), source="test")

@@ -19,7 +19,11 @@ NAME = "Loggfrida Sentinelsson"
 
 EMIT_IN_A_REQUEST = """
 import logging
-import config.wsgi
+import os
+import django
+# Django set up as config.wsgi does, without its start-up keyring check (which needs a database).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
 from django.http import HttpResponse
 from django.test import RequestFactory
 from audit.middleware import RequestIdMiddleware
