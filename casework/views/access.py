@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accesscontrol.visibility import FieldClass
 from audit.access import log_denied, log_read
-from casework.models import Case
+from casework.models import Case, CaseStatus
 from casework.selectors import cases as case_selectors
 
 
@@ -56,14 +56,20 @@ def case_form_page(
     form_kwargs: Callable[[Case], dict] | None = None,
     shown: tuple = (),
     intro: Callable[[case_selectors.CasePage], str] | None = None,
+    when_closed: tuple[str, str] | None = None,
 ):
     """A form about one case: 404 outside the actor's scope, 403 when the actor may not do this to the
     case; the service's refusals land on the form; success goes back to the case page.
 
     `shown` names the field classes the form shows beyond the heading (e.g. a prefilled assessment),
-    for the access log."""
+    for the access log. `when_closed` is (the field class the form writes, why it cannot be done): a
+    user whose role may write it, following a link to a case closed meanwhile, is sent back to the case
+    page with that reason instead of a refusal that blames their role."""
     case = visible_case_or_404(request, case_id, page=page)
     case_page = case_selectors.case_page(actor=request.actor, case=case)
+    if when_closed and case.status == CaseStatus.CLOSED and when_closed[0] in case_page.writable:
+        messages.error(request, when_closed[1])
+        return redirect("casework:case_detail", case.pk)
     if not may(case_page):
         raise PermissionDenied
     kwargs = form_kwargs(case) if form_kwargs else {}

@@ -28,6 +28,7 @@ def offer_intervention_view(request, case_id):
         title=_("Erbjud en insats"),
         submit_label=_("Spara insatsen"),
         done=_("Insatsen är registrerad."),
+        when_closed=(FieldClass.INTERVENTIONS, _("Ärendet är avslutat: en insats kan inte erbjudas.")),
     )
 
 
@@ -83,4 +84,5 @@ def follow_up_view(request, case_id):
         submit_label=_("Spara uppföljningen"),
         done=_("Uppföljningen är sparad."),
         intro=_window_text,
+        when_closed=(FieldClass.SOCIAL_ASSESSMENT, _("Ärendet är avslutat: en uppföljning kan inte skrivas.")),
     )

@@ -130,9 +130,23 @@ def test_the_page_refuses_a_future_date(people, login):
     assert "framtiden" in _post(people, login, case, written_on=tomorrow).content.decode()
 
 
-def test_the_page_is_forbidden_on_a_closed_case(people, login):
+def test_on_a_case_closed_meanwhile_the_page_says_so_and_saves_nothing(people, login):
     case = _case(people, 4)
     case_services.close_case(
         actor=f.actor(people.manager, people.agreement), case=case, reason="moved", closed_on=f.today()
     )
-    assert _post(people, login, case).status_code == 403
+    response = _post(people, login, case)
+    assert response.status_code == 302 and response.url == reverse("casework:case_detail", args=[case.pk])
+    page = login(people.caseworker).get(response.url).content.decode()
+    assert "Ärendet är avslutat: en uppföljning kan inte skrivas." in page
+    assert "Din roll" not in page
+    assert not FollowUp.objects.exists()
+
+
+def test_on_a_closed_case_a_role_that_may_not_write_it_is_still_refused(people, login):
+    case = _case(people, 4)
+    case_services.close_case(
+        actor=f.actor(people.manager, people.agreement), case=case, reason="moved", closed_on=f.today()
+    )
+    url = reverse("casework:follow_up", args=[case.pk])
+    assert login(people.police).get(url).status_code in (403, 404)
