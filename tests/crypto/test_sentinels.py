@@ -8,7 +8,10 @@ access logs), the log output of this process and of the worker, every Celery tas
 key and value in Redis (broker, results and the cache).
 """
 
+import base64
+import binascii
 import datetime
+import json
 import logging
 import os
 import subprocess
@@ -24,7 +27,7 @@ from django.db import connection
 from django.utils import timezone
 
 from casework import personal_numbers
-from casework.models import Person
+from casework.models import ConcernTalkFollowUp, Person
 from casework.reminders import run_reminders
 from casework.services import cases as case_services
 from casework.services import disclosures as disclosure_services
@@ -40,7 +43,8 @@ TAG = uuid.uuid4().hex[:8]
 
 
 def sentinel(label: str) -> str:
-    return f"Sentinel{label}{TAG}"
+    # ASCII only, so a sentinel is found however a place encodes text (bytes, JSON escapes, base64 bodies).
+    return f"Sentinel{label.translate(str.maketrans('åäöÅÄÖ', 'aaoAAO'))}{TAG}"
 
 
 FIELDS = [
@@ -70,6 +74,13 @@ FIELDS = [
     "Blankett",
     "Utlämnandebedömning",
     "Tillägg",
+    "Identifieringsnot",
+    "Kategoribyte",
+    "Avslutsnot",
+    "Återöppning",
+    "Spärrskäl",
+    "Orossamtal",
+    "Orosuppföljning",
 ]
 SENTINELS = {label: sentinel(label) for label in FIELDS}
 
@@ -137,6 +148,7 @@ def write_everything(people, client):
         raised_on=meeting.held_on,
         unit=people.investigation,
         caseworker=people.caseworker,
+        note=SENTINELS["Identifieringsnot"],
     )
     meetings.record_reasoning(actor=manager, meeting=meeting, reasoning=SENTINELS["Resonemang"], location="Rådhuset")
     meetings.add_decision(
@@ -205,6 +217,33 @@ def write_everything(people, client):
         decided_on=today,
         consent=consent,
     )
+    talk = fieldwork.record_field_contact(
+        actor=field,
+        kind="concern_talk",
+        occurred_on=today,
+        case=case,
+        with_parents=True,
+        note=SENTINELS["Orossamtal"],
+    )
+    fieldwork.record_concern_talk_follow_up(
+        actor=field,
+        contact=talk,
+        followed_up_on=today,
+        youth_reception=ConcernTalkFollowUp.Reception.values[0],
+        parents_reception=ConcernTalkFollowUp.Reception.values[0],
+        note=SENTINELS["Orosuppföljning"],
+    )
+    factories.approve(people, meeting)
+    meetings.add_addendum(actor=manager, meeting=meeting, text=SENTINELS["Tillägg"])
+    case = case_services.set_legal_hold(actor=manager, case=case, on=True, reason=SENTINELS["Spärrskäl"])
+    case = case_services.set_legal_hold(actor=manager, case=case, on=False, reason=SENTINELS["Spärrskäl"])
+    case = case_services.change_category(
+        actor=manager, case=case, category="lifestyle", changed_on=today, note=SENTINELS["Kategoribyte"]
+    )
+    case = case_services.close_case(
+        actor=manager, case=case, reason="moved", closed_on=today, note=SENTINELS["Avslutsnot"]
+    )
+    case = case_services.reopen_case(actor=manager, case=case, reopened_on=today, note=SENTINELS["Återöppning"])
     return case, meeting, number
 
 
@@ -311,5 +350,23 @@ def redis_contents() -> str:
             value = client.zrange(key, 0, -1)
         else:
             value = b""
-        parts.append(f"{key!r} {value!r}")
+        parts.append(f"{key!r} {readable(value)}")
     return "\n".join(parts)
+
+
+def readable(value) -> str:
+    """A Redis value as text, with the base64 bodies of the Kombu messages in it decoded."""
+    items = value if isinstance(value, list | set | tuple) else [value] if not isinstance(value, dict) else [
+        *value.keys(),
+        *value.values(),
+    ]
+    texts = []
+    for item in items:
+        text = item.decode("utf-8", "replace") if isinstance(item, bytes) else str(item)
+        texts.append(text)
+        try:
+            message = json.loads(text)
+            texts.append(base64.b64decode(message["body"]).decode("utf-8", "replace"))
+        except (ValueError, TypeError, KeyError, binascii.Error):
+            pass
+    return "\n".join(texts)
