@@ -57,8 +57,10 @@ def _case_references(actor, case_ids: list[str]) -> tuple[list[str], list[str]]:
     return sorted(numbers), outside
 
 
-def _record(request, *, page: str, outcome: str, cases, persons, field_classes, export: bool) -> AccessLogEntry:
-    actor = getattr(request, "actor", None)
+def _record(
+    request, *, page: str, outcome: str, cases, persons, field_classes, export: bool, actor=None
+) -> AccessLogEntry:
+    actor = actor or getattr(request, "actor", None)
     user = getattr(request, "user", None)
     authenticated = bool(user and user.is_authenticated)
     case_ids = _ids(cases)
@@ -99,14 +101,21 @@ def log_read(request, *, page: str, cases=(), persons=(), field_classes=(), expo
     )
 
 
-def log_denied(request, *, page: str, cases=()) -> AccessLogEntry:
-    """Record a refused attempt (a guessed URL, a page outside the role)."""
-    return _record(
-        request,
-        page=page,
-        outcome=AccessLogEntry.Outcome.DENIED,
-        cases=cases,
-        persons=(),
-        field_classes=(),
-        export=False,
-    )
+def log_denied(request, *, page: str, cases=(), actor=None) -> AccessLogEntry:
+    """Record a refused attempt (a guessed URL, a page outside the role), once per request: a request is
+    refused once, so a second call (`audit.refusals` after a view that recorded its own refusal) returns
+    the first entry. `actor` names the agreement and roles when the request has none yet (the API)."""
+    entry = getattr(request, "_access_denied_entry", None)
+    if entry is None:
+        entry = _record(
+            request,
+            page=page,
+            outcome=AccessLogEntry.Outcome.DENIED,
+            cases=cases,
+            persons=(),
+            field_classes=(),
+            export=False,
+            actor=actor,
+        )
+        request._access_denied_entry = entry
+    return entry

@@ -352,9 +352,22 @@ def _segments(chain: str, start_seq: int, head_seq: int) -> list[_Segment]:
     return [_Segment(chain, lo, hi, checkpoints) for lo, hi in itertools.pairwise(bounds)]
 
 
+def _entries_below(chain: str, start_seq: int) -> bool:
+    """Whether any entry is left at or below a purge boundary (one index lookup)."""
+    return start_seq > 0 and _model(chain).objects.filter(seq__lte=start_seq).exists()
+
+
 def _scan(chain: str) -> tuple[int, int, str, Broken | None]:
-    """Walk the chain: (entries checked, head seq, head hash, the first broken entry or None)."""
+    """Walk the chain: (entries checked, head seq, head hash, the first broken entry or None).
+
+    The application's role may insert purge records, so a purge boundary is evidence only where the chain
+    agrees with it: a purge removes every entry up to it (one still there means the record is false, and
+    would otherwise hide the entries below it from the walk), and the first entry after it links to the
+    hash it recorded."""
+    Reason = ChainVerification.Reason
     start_seq, expected_prev = boundary(chain)
+    if _entries_below(chain, start_seq):
+        return 0, 0, "", Broken(start_seq, Reason.BOUNDARY)
     head_seq = _model(chain).objects.aggregate(head=Max("seq"))["head"] or start_seq
     segments = _segments(chain, start_seq, head_seq)
     if len(segments) == 1:
@@ -362,14 +375,17 @@ def _scan(chain: str) -> tuple[int, int, str, Broken | None]:
     else:
         with ThreadPoolExecutor(max_workers=len(segments)) as pool:
             results = list(pool.map(_check_segment_in_thread, segments))
-    Reason = ChainVerification.Reason
     checked = 0
     for segment, result in zip(segments, results, strict=True):
         first = segment.lo + 1
         broken = result.broken
         starts_broken = broken is not None and broken.seq == first and broken.reason in (Reason.MISSING, Reason.DELETED)
         if not starts_broken and result.first_prev_hash not in (None, expected_prev):
-            broken = Broken(first, Reason.LINK)
+            # The first entry after a purge boundary that does not link to it: the boundary is false.
+            false_boundary = start_seq and first == start_seq + 1
+            broken = Broken(start_seq, Reason.BOUNDARY) if false_boundary else Broken(first, Reason.LINK)
+        if broken and broken.reason == Reason.BOUNDARY:
+            return 0, 0, "", broken
         if broken:
             return checked + result.checked, broken.seq - 1, expected_prev, broken
         checked += result.checked

@@ -151,6 +151,13 @@ class ChainVerification(models.Model):
         UNSEALED = "unsealed", _("ändringsloggpost utan kedjelänk (inlagd utanför tjänsten)")
         TRUNCATED = "truncated", _("poster efter senaste kontrollpunkt saknas (raderade i slutet)")
         REWRITTEN = "rewritten", _("kedjan har räknats om sedan en tidigare kontroll (en tidigare post har ändrats)")
+        BOUNDARY = (
+            "boundary",
+            _(
+                "gallringsgränsen vid posten stämmer inte med kedjan (poster under gränsen finns kvar, "
+                "eller nästa post länkar inte till den)"
+            ),
+        )
 
     chain = models.CharField(max_length=10, choices=Chain.choices)
     ran_at = models.DateTimeField(db_index=True)
@@ -171,7 +178,8 @@ class ChainVerification(models.Model):
 
 class ChainPurge(models.Model):
     """Where a purge (gallring) of old log entries cut the chain: the last removed position and its
-    hash. Verification starts from the latest purge boundary instead of the genesis hash."""
+    hash. Verification starts from the latest purge boundary instead of the genesis hash, and believes it
+    only if the chain agrees: no entry is left at or below it, and the next entry links to `last_hash`."""
 
     chain = models.CharField(max_length=10, choices=Chain.choices)
     up_to_seq = models.PositiveBigIntegerField()

@@ -1,5 +1,7 @@
 """What the change log (django-auditlog) follows, in one place: every model of casework and
-accesscontrol, with encrypted fields masked, and a chain seal for every LogEntry.
+accesscontrol, and of the other apps the models that hold data the reports are computed from (the cost
+indexes change the cost comparison's figures), with encrypted fields masked, and a chain seal for every
+LogEntry.
 
 Masking: for an encrypted field the entry says that the field changed and shows `audit.masking.MASK`
 for both the old and the new value. django-auditlog decrypts both values in memory to compare them;
@@ -16,6 +18,7 @@ from accesscontrol.fields import encrypted_fields
 from .chain import seal_log_entry
 
 AUDITED_APPS = ("casework", "accesscontrol")
+AUDITED_MODELS = ("reports.CostIndex",)
 
 # Fields never written to the change log, beyond the encrypted ones (which are masked):
 # the password hash; the last-login stamp (a sign-in is not a change to the user); the blind indexes,
@@ -29,16 +32,22 @@ EXCLUDED_FIELDS = {
 M2M_FIELDS = {"accesscontrol.user": {"units"}}
 
 
-def register_audited_models() -> None:
+def _audited_models():
     for app_label in AUDITED_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            label = model._meta.label_lower
-            auditlog.register(
-                model,
-                mask_fields=[field.name for field in encrypted_fields(model)],
-                exclude_fields=list(EXCLUDED_FIELDS.get(label, [])),
-                m2m_fields=set(M2M_FIELDS.get(label, ())),
-            )
+        yield from apps.get_app_config(app_label).get_models()
+    for label in AUDITED_MODELS:
+        yield apps.get_model(label)
+
+
+def register_audited_models() -> None:
+    for model in _audited_models():
+        label = model._meta.label_lower
+        auditlog.register(
+            model,
+            mask_fields=[field.name for field in encrypted_fields(model)],
+            exclude_fields=list(EXCLUDED_FIELDS.get(label, [])),
+            m2m_fields=set(M2M_FIELDS.get(label, ())),
+        )
 
 
 def _seal_new_log_entry(sender, instance, created, **kwargs):

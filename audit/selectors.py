@@ -285,16 +285,18 @@ def agreement_users(*, actor) -> QuerySet:
 # --- the change log review -----------------------------------------------------------------------------
 
 
+def _belongs_to_a_case(model) -> bool:
+    """The model has a `case` foreign key: its rows are part of one case (events, interventions …)."""
+    return any(f.name == "case" and f.related_model is Case for f in model._meta.concrete_fields)
+
+
 def _case_objects(case_ids) -> Q:
     """Change-log entries about these cases: the case rows and the rows that belong to them
     (events, interventions, follow-ups, decisions, contacts, consents, disclosures …) as they exist now."""
     case_ids = [str(pk) for pk in case_ids]
     condition = Q(content_type=ContentType.objects.get_for_model(Case), object_pk__in=case_ids)
     for model in apps.get_app_config("casework").get_models():
-        case_field = next(
-            (f for f in model._meta.concrete_fields if f.name == "case" and f.related_model is Case), None
-        )
-        if case_field is not None:
+        if _belongs_to_a_case(model):
             related = [str(pk) for pk in model.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)]
             if related:
                 condition |= Q(content_type=ContentType.objects.get_for_model(model), object_pk__in=related)
@@ -340,8 +342,42 @@ class ChangeRow:
     fields: list[str]
 
 
+# Models whose string form is itself a reference, written for the logs ("Ärende 2026-014", "Person 1a2b3c4d").
+# Every other model's stored label can hold content (an intervention's name and date), so the auditor sees
+# the object's id instead, with the number of the case it belongs to.
+REFERENCE_LABELS = {"casework.case", "casework.person"}
+
+
+def _case_numbers_of(entries) -> dict[tuple[int, str], str]:
+    """(content type id, object pk) -> the number of the case the object belongs to, for the objects of
+    models with a `case` foreign key that still exist: one query per such model on the page."""
+    pks_by_type = defaultdict(set)
+    for entry in entries:
+        pks_by_type[entry.content_type].add(entry.object_pk)
+    numbers = {}
+    for content_type, pks in pks_by_type.items():
+        model = content_type.model_class()
+        if model is None or content_type.app_label != "casework" or not _belongs_to_a_case(model):
+            continue
+        for pk, number in model.objects.filter(pk__in=list(pks)).values_list("pk", "case__number"):
+            numbers[(content_type.pk, str(pk))] = number
+    return numbers
+
+
+def _object_reference(entry, case_numbers) -> str:
+    if f"{entry.content_type.app_label}.{entry.content_type.model}" in REFERENCE_LABELS:
+        return entry.object_repr
+    number = case_numbers.get((entry.content_type_id, entry.object_pk))
+    if number:
+        return _("id %(pk)s i ärende %(number)s") % {"pk": entry.object_pk, "number": number}
+    return _("id %(pk)s") % {"pk": entry.object_pk}
+
+
 def change_rows(entries) -> list[ChangeRow]:
+    """What the auditor sees of each change-log entry: who, when, what kind of object and a reference to
+    it, which fields; never a value or the object's stored label (see REFERENCE_LABELS)."""
     zone = _local_zone()
+    case_numbers = _case_numbers_of(entries)
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()
@@ -358,7 +394,7 @@ def change_rows(entries) -> list[ChangeRow]:
                 username=entry.actor_username or "",
                 action=entry.get_action_display(),
                 object_type=str(model._meta.verbose_name) if model else entry.content_type.model,
-                object_reference=entry.object_repr,
+                object_reference=_object_reference(entry, case_numbers),
                 fields=sorted(fields),
             )
         )

@@ -165,6 +165,8 @@ MIDDLEWARE = [
     "accesscontrol.middleware.IdleTimeoutMiddleware",
     "accesscontrol.middleware.VerifiedLoginRequiredMiddleware",
     "accesscontrol.middleware.CurrentAgreementMiddleware",
+    # A page's refusal (403, and 404 for a record) is a denied entry in the access log.
+    "audit.refusals.RefusalLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -336,6 +338,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "audit.refusals.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

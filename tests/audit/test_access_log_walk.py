@@ -1,7 +1,7 @@
 """Each page and export that shows personal data writes exactly one access entry per request, naming the
-cases and persons it shows; a page that shows none writes no read; a refused case URL writes one denied
-entry naming the case. Walks the URL matrix of tests/accesscontrol/url_matrix.py: every URL, requested by
-every signed-in visitor, on the world of that matrix.
+cases and persons it shows; a page that shows none writes no read; a refused URL (403 or 404) writes
+exactly one denied entry, naming the case of the URL if it has one. Walks the URL matrix of
+tests/accesscontrol/url_matrix.py: every URL, requested by every signed-in visitor, on the world of that matrix.
 
 PAGES declares, for every URL that answers someone 200, what the page shows them (a URL missing here
 fails the test, like a URL missing from the matrix):
@@ -252,12 +252,13 @@ def check_read(entries, expected: Shown | None, *, export: bool, seen: Shown) ->
     return problems
 
 
-def check_refusal(entries, pattern, url_case_id) -> list[str]:
+def check_refusal(entries, pattern, url_case_id, status) -> list[str]:
+    """A refusal (403 or 404) writes exactly one denied entry, naming the case of the URL, and no read."""
     shown = [e for e in entries if e.outcome == AccessLogEntry.Outcome.SHOWN]
     denied = [e for e in entries if e.outcome == AccessLogEntry.Outcome.DENIED]
     if pattern.key in NOT_A_REFUSAL:
         return [f"wrote {len(entries)} entries for a URL that does not exist"] if entries else []
-    problems = [f"wrote {len(shown)} read(s) for a 404"] if shown else []
+    problems = [f"wrote {len(shown)} read(s) for a {status}"] if shown else []
     if len(denied) != 1:
         return [*problems, f"wrote {len(denied)} denied entries, expected exactly one"]
     expected = [url_case_id] if url_case_id else []
@@ -288,8 +289,8 @@ def test_each_request_writes_the_access_entries_it_should(pattern, world):
         if response.status_code == 200:
             expected = PAGES[pattern.key](world, visitor)
             problems = check_read(entries, expected, export=pattern.key in EXPORTS, seen=on_the_page(response, world))
-        elif response.status_code == 404:
-            problems = check_refusal(entries, pattern, url_case_id)
+        elif response.status_code in (403, 404):
+            problems = check_refusal(entries, pattern, url_case_id, response.status_code)
         else:
             shown = [e for e in entries if e.outcome == AccessLogEntry.Outcome.SHOWN]
             problems = [f"wrote {len(shown)} read(s) for a {response.status_code}"] if shown else []

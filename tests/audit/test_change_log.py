@@ -22,6 +22,18 @@ def test_every_model_of_the_app_is_in_the_change_log(app_label):
         assert {field.name for field in encrypted_fields(model)} <= masked, model
 
 
+def test_cost_indexes_are_in_the_change_log(agreement):
+    from reports.models import CostIndex
+
+    assert auditlog.contains(CostIndex)
+    index = CostIndex.objects.create(agreement=agreement, name="KPI", year=2025, value="400.00", source="SCB")
+    index.value = "410.00"
+    index.save()
+    update = LogEntry.objects.get_for_object(index).filter(action=LogEntry.Action.UPDATE).get()
+    assert update.changes == {"value": ["400.00", "410.00"]}
+    assert update.chain_seal is not None
+
+
 def test_the_log_tables_are_not_in_the_change_log():
     assert not auditlog.contains(AccessLogEntry)
     assert not auditlog.contains(ChangeLogSeal)

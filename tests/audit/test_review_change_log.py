@@ -1,6 +1,7 @@
 """The auditor's review of the change log: who changed which fields of what, never the values."""
 
 import pytest
+from auditlog.models import LogEntry
 
 from audit.models import AccessLogEntry
 from casework.models import CaseEvent
@@ -50,6 +51,23 @@ def test_it_shows_which_fields_changed_never_the_values(login, people, changed_i
     assert update.fields == ["skäl för förslaget", "status"]
     html = response.content.decode()
     assert "Ett hemligt skäl" not in html and "[krypterat]" not in html and "proposed" not in html
+
+
+def test_it_shows_an_object_by_type_and_id_never_by_its_stored_label(login, people, case):
+    from casework.models import Intervention
+    from tests.casework.factories import intervention_type
+
+    offered = Intervention.objects.create(
+        case=case,
+        intervention_type=intervention_type(people.agreement),
+        offered_on=case.proposed_on,
+        recorded_by=people.manager,
+    )
+    assert str(offered.intervention_type) in LogEntry.objects.get_for_object(offered).get().object_repr
+    response = login(people.auditor).get(URL)
+    (row,) = [row for row in rows_of(response) if row.object_type == "insats"]
+    assert row.object_reference == f"id {offered.pk} i ärende {case.number}"
+    assert str(offered.intervention_type) not in response.content.decode()
 
 
 def test_it_filters_by_case_number_including_the_rows_of_the_case(login, people, changed_in_a_request):

@@ -9,13 +9,15 @@ from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import timezone
 
 from audit import access
 from audit.chain import ACCESS_COLUMNS, _segments, canonical_sql, link_hash, verify_chain
-from audit.models import AccessLogEntry, Chain, ChainVerification, ChangeLogSeal
-from audit.services import verify_audit_chains
+from audit.models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogSeal
+from audit.services import purge_chain_prefix, verify_audit_chains
 
 from .factories import CaseFactory
+from .helpers import TUESDAY, at
 from .tampering import trigger_disabled
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +170,69 @@ def test_it_finds_a_change_log_entry_inserted_behind_the_services_back(change_lo
     result = verify_chain(Chain.CHANGE)
     assert result.broken.reason == Reason.UNSEALED
     assert result.broken.log_entry_id == forged.pk
+
+
+def _forge_purge(chain, up_to_seq, last_hash):
+    """A purge record written behind the service's back (the application's role may INSERT into it)."""
+    ChainPurge.objects.create(
+        chain=chain, up_to_seq=up_to_seq, last_hash=last_hash, removed=up_to_seq, purged_at=timezone.now()
+    )
+
+
+def test_a_forged_purge_record_does_not_hide_a_changed_entry(access_log):
+    # Delete entry 1, change entry 2, and claim the chain was purged up to entry 2.
+    with trigger_disabled(ACCESS) as cursor:
+        cursor.execute(f"DELETE FROM {ACCESS} WHERE seq = 1")
+        cursor.execute(f"UPDATE {ACCESS} SET username = 'someone-else' WHERE seq = 2")
+    _forge_purge(Chain.ACCESS, 2, access_log[1].entry_hash)
+    assert _broken(Chain.ACCESS) == (2, Reason.BOUNDARY)
+
+
+def test_a_purge_boundary_with_entries_left_below_it_is_false(access_log):
+    _forge_purge(Chain.ACCESS, 3, access_log[2].entry_hash)
+    assert _broken(Chain.ACCESS) == (3, Reason.BOUNDARY)
+
+
+def test_a_purge_boundary_above_the_head_is_false(access_log):
+    _forge_purge(Chain.ACCESS, 100, "f" * 64)
+    assert _broken(Chain.ACCESS) == (100, Reason.BOUNDARY)
+
+
+def test_a_purge_boundary_the_next_entry_does_not_chain_from_is_false(access_log):
+    # The entries below the boundary are gone, as after a purge, but the recorded hash is not entry 2's.
+    with trigger_disabled(ACCESS) as cursor:
+        cursor.execute(f"DELETE FROM {ACCESS} WHERE seq <= 2")
+    _forge_purge(Chain.ACCESS, 2, "f" * 64)
+    assert _broken(Chain.ACCESS) == (2, Reason.BOUNDARY)
+
+
+def test_a_forged_purge_record_of_the_change_log_is_found(change_log):
+    target = change_log[2]
+    _forge_purge(Chain.CHANGE, target.seq, target.entry_hash)
+    assert _broken(Chain.CHANGE) == (target.seq, Reason.BOUNDARY)
+
+
+@pytest.fixture
+def dated_access_log(people, case, read):
+    """Six access entries, a minute apart from Tuesday 10:00, so a purge can cut between two of them."""
+    for minute in range(6):
+        read(people.manager, when=at(TUESDAY, 10, minute), cases=[case])
+    return list(AccessLogEntry.objects.order_by("seq"))
+
+
+def test_a_real_purge_still_verifies_and_the_chain_goes_on(dated_access_log, people, case, read):
+    purge = purge_chain_prefix(chain=Chain.ACCESS, before=at(TUESDAY, 10, 3))
+    assert (purge.up_to_seq, purge.last_hash, purge.removed) == (3, dated_access_log[2].entry_hash, 3)
+    read(people.manager, when=at(TUESDAY, 11), cases=[case])
+    result = verify_chain(Chain.ACCESS)
+    assert result.ok and result.checked == 4 and result.head_seq == 7
+
+
+def test_an_entry_changed_right_after_a_real_purge_is_named(dated_access_log):
+    purge_chain_prefix(chain=Chain.ACCESS, before=at(TUESDAY, 10, 3))
+    with trigger_disabled(ACCESS) as cursor:
+        cursor.execute(f"UPDATE {ACCESS} SET username = 'someone-else' WHERE seq = 4")
+    assert _broken(Chain.ACCESS) == (4, Reason.CHANGED)
 
 
 def test_the_command_reports_an_intact_log(access_log, change_log, capsys):
