@@ -6,13 +6,13 @@ is not sent. Entries are appended to a hash chain (`audit.chain`).
 """
 
 import hashlib
-import ipaddress
 import uuid
 
 from django.utils import timezone
 
 from accesscontrol.scoping import scope_cases
 from casework.models import Case
+from config.client_address import client_address
 
 from .chain import append_access_entry
 from .middleware import current_request_id
@@ -29,10 +29,7 @@ def _session_hash(request) -> str:
 
 
 def _address(request) -> str:
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
-        return ""
+    return client_address(request) or ""
 
 
 def _is_uuid(text: str) -> bool:

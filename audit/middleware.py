@@ -9,6 +9,8 @@ from functools import partial
 
 from auditlog.middleware import AuditlogMiddleware
 
+from config.client_address import client_address
+
 _request_id = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -58,13 +60,14 @@ def _acting_in(request) -> dict:
 
 class ChangeLogMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware (the actor of every change), with two Samsyn facts:
-    the address is REMOTE_ADDR, never a client-supplied X-Forwarded-For; and each entry's
+    the address is the client's as config.client_address finds it behind the proxies we run, never a
+    client-supplied X-Forwarded-For; and each entry's
     additional_data names the agreement and roles the actor worked in. That is read when the entry is
     written, because request.actor is set by a middleware further in."""
 
     @staticmethod
     def _get_remote_addr(request):
-        return request.META.get("REMOTE_ADDR") or None
+        return client_address(request)
 
     def get_extra_data(self, request):
         data = super().get_extra_data(request)

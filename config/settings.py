@@ -219,6 +219,10 @@ SAMSYN_DEMO_SECOND_FACTOR_HINTS = not PRODUCTION and env.bool("SAMSYN_DEMO_SECON
 OTP_TOTP_ISSUER = "Samsyn"
 
 # Lockout after repeated failures (django-axes).
+# Reverse proxies in front of Samsyn (Caddy, an ingress): the client's address is that many entries from
+# the right of X-Forwarded-For (config/client_address.py), for the logs and the lockout.
+SAMSYN_PROXY_HOPS = env.int("SAMSYN_PROXY_HOPS", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 # Lock a username after repeated failures, and an address that tries many usernames.

@@ -143,6 +143,21 @@ def test_an_address_trying_many_usernames_is_locked_out(client, settings, db):
     assert sign_in_with_password(client, user).status_code == 429
 
 
+def test_behind_the_proxy_one_address_guessing_usernames_does_not_lock_out_the_others(settings, db):
+    settings.SAMSYN_PROXY_HOPS = 1
+    proxy = "10.0.0.2"  # every request reaches Samsyn from the proxy
+    guesser = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        guesser.post(reverse("accesscontrol:login"), {"username": f"gissning{n}", "password": "x"})
+    user = UserFactory(username="innocent")
+    assert sign_in_with_password(guesser, user).status_code == 429
+    colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert sign_in_with_password(colleague, user).status_code == 302
+    # A forged entry to the left of the proxy's changes nothing: the guesser is still locked out.
+    forged = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.66")
+    assert sign_in_with_password(forged, user).status_code == 429
+
+
 def test_idle_timeout_signs_the_user_out(login, people, settings):
     settings.SAMSYN_IDLE_TIMEOUT_MINUTES = 30
     client = login(people.manager)

@@ -80,7 +80,10 @@ def test_each_log_entry_is_sealed_in_the_chain(people, case):
     assert seqs == list(range(1, len(seqs) + 1))
 
 
-def test_a_change_in_a_request_names_the_actor_and_the_agreement(login, people, case):
+# Without proxies the peer is the client and X-Forwarded-For is the client's own words; behind one, the
+# proxy's entry is the client.
+@pytest.mark.parametrize(("proxy_hops", "address"), [(0, "10.9.8.7"), (1, "6.6.6.6")])
+def test_a_change_in_a_request_names_the_actor_and_the_agreement(login, people, case, settings, proxy_hops, address):
     from django.test import RequestFactory
 
     from accesscontrol.actor import actor_for
@@ -92,12 +95,13 @@ def test_a_change_in_a_request_names_the_actor_and_the_agreement(login, people, 
         case.save()
         return None
 
+    settings.SAMSYN_PROXY_HOPS = proxy_hops
     request = RequestFactory().get("/", REMOTE_ADDR="10.9.8.7", HTTP_X_FORWARDED_FOR="6.6.6.6")
     request.user = people.manager
     ChangeLogMiddleware(view)(request)
     entry = LogEntry.objects.get_for_object(case).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == people.manager
-    assert entry.remote_addr == "10.9.8.7"
+    assert entry.remote_addr == address
     assert entry.additional_data == {"agreement_id": people.agreement.pk, "roles": ["social_manager"]}
 
 
