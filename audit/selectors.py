@@ -304,13 +304,13 @@ def _case_objects(case_ids) -> Q:
 
 
 def review_change_log(*, actor, filters: ReviewFilters) -> QuerySet:
-    """Change-log entries made in the auditor's agreement (or by the system, outside any signed-in
-    request), newest first. The page shows which fields changed, never the values."""
+    """Change-log entries made in the auditor's agreement (in its requests, or by a job working for it:
+    audit.services.system_changes_for), newest first. The page shows which fields changed, never the values."""
     _require_auditor(actor)
     since, until = filters.period()
     start, end = _day_bounds(since, until)
     entries = LogEntry.objects.filter(
-        Q(additional_data__agreement_id=actor.agreement.pk) | Q(actor__isnull=True),
+        additional_data__agreement_id=actor.agreement.pk,
         timestamp__gte=start,
         timestamp__lt=end,
     )

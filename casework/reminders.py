@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from accesscontrol.models import Membership, Role, User
+from audit.services import system_changes_for
 from casework.models import Agreement, Case, CaseStatus, Decision, FollowUp, Meeting, Notification
 from casework.periods import PeriodKind, period_containing
 from casework.services.meetings import police_participants
@@ -176,14 +177,13 @@ def decision_reminders(agreement, today: datetime.date) -> list[Due]:
     return due
 
 
-def due_reminders(today: datetime.date) -> list[Due]:
-    """Every reminder that should exist today, across all agreements."""
-    due = []
-    for agreement in Agreement.objects.all():
-        due += follow_up_reminders(agreement, today)
-        due += meeting_reminders(agreement, today)
-        due += decision_reminders(agreement, today)
-    return due
+def due_reminders(agreement, today: datetime.date) -> list[Due]:
+    """Every reminder of the agreement that should exist today."""
+    return (
+        follow_up_reminders(agreement, today)
+        + meeting_reminders(agreement, today)
+        + decision_reminders(agreement, today)
+    )
 
 
 def create_notifications(due: list[Due]) -> int:
@@ -263,8 +263,11 @@ def send_pending_emails() -> int:
 def run_reminders(today: datetime.date | None = None) -> dict:
     """The reminder job: create what is due, then e-mail those who want e-mail."""
     today = today or timezone.localdate()
+    created = 0
     with override(settings.LANGUAGE_CODE):
-        created = create_notifications(due_reminders(today))
+        for agreement in Agreement.objects.all():
+            with system_changes_for(agreement.pk):
+                created += create_notifications(due_reminders(agreement, today))
     return {"created": created, "emailed": send_pending_emails()}
 
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.services import system_changes_for
 from casework import reminders
 from casework.models import (
     Agreement,
@@ -152,9 +153,10 @@ def run_purge(today: datetime.date | None = None) -> list[PurgeRecord]:
     for plan in plan_purge(today):
         if not plan.cases:
             continue
-        record, _ = PurgeRecord.objects.get_or_create(agreement=plan.agreement, rule=plan.rule, run_on=today)
-        for case in plan.cases:
-            purge_case(case.pk, record_id=record.pk)
+        with system_changes_for(plan.agreement.pk):
+            record, _ = PurgeRecord.objects.get_or_create(agreement=plan.agreement, rule=plan.rule, run_on=today)
+            for case in plan.cases:
+                purge_case(case.pk, record_id=record.pk)
         record.refresh_from_db()
         record.counts["held_back"] = plan.held_back
         record.save(update_fields=["counts", "purged_at"])

@@ -107,6 +107,7 @@ def world(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test.utils import override_settings
 
+    from audit.services import system_changes_for
     from tests.accesscontrol.factories import build_world
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -115,7 +116,9 @@ def world(django_db_setup, django_db_blocker):
             agreement = factories.AgreementFactory(name="Överenskommelse Landskrona")
             other_agreement = factories.AgreementFactory(name="Överenskommelse Grannkommunen")
             outsider = factories.user_with_roles(other_agreement, Role.SOCIAL_MANAGER, username="utomstaende")
-            built = build_world(factories.people_for(agreement), outsider)
+            # The world's change-log entries belong to its agreement, as a request's or a job's would.
+            with system_changes_for(agreement.pk):
+                built = build_world(factories.people_for(agreement), outsider)
         yield built
         transaction.set_rollback(True)
 

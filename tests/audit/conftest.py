@@ -6,6 +6,7 @@ from django.test import RequestFactory
 
 from accesscontrol.actor import actor_for
 from audit import access
+from audit.services import system_changes_for
 
 from .factories import CaseFactory
 from .helpers import TUESDAY, at
@@ -13,8 +14,10 @@ from .helpers import TUESDAY, at
 
 @pytest.fixture
 def case(people):
-    """A lifestyle case of the investigation unit, proposed by the manager."""
-    return CaseFactory(agreement=people.agreement, proposed_by=people.manager, unit=people.investigation)
+    """A lifestyle case of the investigation unit, proposed by the manager; its change-log entries belong
+    to the agreement, as those of a request or a job working for it would."""
+    with system_changes_for(people.agreement.pk):
+        return CaseFactory(agreement=people.agreement, proposed_by=people.manager, unit=people.investigation)
 
 
 @pytest.fixture

@@ -82,7 +82,11 @@ def per_visitor(**rules: Rule) -> Rule:
 def changes_on_the_first_page(world, visitor):
     """The change log's review names the cases and persons whose change entries are on its first page
     (newest first); in the world's agreement every entry is in the default period."""
-    entries = LogEntry.objects.select_related("content_type").order_by("-timestamp", "-pk")[:PER_PAGE]
+    entries = (
+        LogEntry.objects.filter(additional_data__agreement_id=world.people.agreement.pk)
+        .select_related("content_type")
+        .order_by("-timestamp", "-pk")[:PER_PAGE]
+    )
     about = {"case": set(), "person": set()}
     for entry in entries:
         if entry.content_type.app_label == "casework" and entry.content_type.model in about:

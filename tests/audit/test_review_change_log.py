@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from audit.models import AccessLogEntry
+from audit.services import system_changes_for
 from casework.models import CaseEvent
 from tests.audit.factories import CaseFactory
 
@@ -57,12 +58,13 @@ def test_it_shows_an_object_by_type_and_id_never_by_its_stored_label(login, peop
     from casework.models import Intervention
     from tests.casework.factories import intervention_type
 
-    offered = Intervention.objects.create(
-        case=case,
-        intervention_type=intervention_type(people.agreement),
-        offered_on=case.proposed_on,
-        recorded_by=people.manager,
-    )
+    with system_changes_for(people.agreement.pk):
+        offered = Intervention.objects.create(
+            case=case,
+            intervention_type=intervention_type(people.agreement),
+            offered_on=case.proposed_on,
+            recorded_by=people.manager,
+        )
     assert str(offered.intervention_type) in LogEntry.objects.get_for_object(offered).get().object_repr
     response = login(people.auditor).get(URL)
     (row,) = [row for row in rows_of(response) if row.object_type == "insats"]
@@ -100,10 +102,26 @@ def test_it_shows_the_changes_of_the_auditors_agreement_only(login, people, othe
     request = RequestFactory().get("/")
     request.user = outsider
     ChangeLogMiddleware(view)(request)
+    ours = CaseFactory(agreement=people.agreement, proposed_by=people.manager)
+    with system_changes_for(people.agreement.pk):
+        ours.status = "active"
+        ours.save()
     response = login(people.auditor).get(URL)
     assert response.status_code == 200
     assert rows_of(response)
     assert outsider.username not in {row.username for row in rows_of(response)}
+
+
+def test_a_job_s_changes_are_shown_to_the_auditor_of_its_agreement_only(login, people, other_agreement, outsider):
+    theirs = CaseFactory(agreement=other_agreement, proposed_by=outsider)
+    ours = CaseFactory(agreement=people.agreement, proposed_by=people.manager)
+    for case in (theirs, ours):
+        with system_changes_for(case.agreement_id):  # as the nightly purge and the reminders do
+            case.status = "closed"
+            case.save()
+    shown = {row.object_reference for row in rows_of(login(people.auditor).get(URL))}
+    assert f"Ärende {ours.number}" in shown
+    assert f"Ärende {theirs.number}" not in shown
 
 
 def test_reviewing_the_change_log_is_logged(login, people, changed_in_a_request):
