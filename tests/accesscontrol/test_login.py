@@ -183,3 +183,20 @@ def test_the_idle_timeout_is_configurable(login, people, settings):
     session["last_seen"] = time.time() - 6 * 60
     session.save()
     assert client.get(reverse("accesscontrol:start")).url == reverse("accesscontrol:login")
+
+
+def test_signing_out_ends_the_session(login, people):
+    client = login(people.manager)
+    response = client.post(reverse("accesscontrol:logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accesscontrol:login")
+    assert "Du är utloggad." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("accesscontrol:start")).url.startswith(reverse("accesscontrol:login"))
+
+
+def test_every_page_carries_a_strict_content_security_policy(login, people):
+    response = login(people.manager).get(reverse("accesscontrol:start"))
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'self'" and policy["script-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]

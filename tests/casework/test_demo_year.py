@@ -118,3 +118,25 @@ def test_the_current_year_stops_at_today():
     assert not Case.objects.filter(agreement=agreement, proposed_on__gt=f.today()).exists()
     assert not FieldContact.objects.filter(agreement=agreement, occurred_on__gt=f.today()).exists()
     assert isinstance(agreement, Agreement)
+
+
+def test_the_command_prints_one_login_per_role_and_a_second_run_adds_nothing(capsys):
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--seed", "7", "--year", str(PAST_YEAR))
+    printed = capsys.readouterr().out
+    counts = (Case.objects.count(), User.objects.count(), Intervention.objects.count())
+    for username, *_rest in demo.DEMO_USERS:
+        assert re.search(rf"^{username}\s", printed, re.MULTILINE), username
+    assert demo.DEMO_PASSWORD in printed and "make otp" in printed
+    call_command("seed_demo", "--seed", "7", "--year", str(PAST_YEAR))
+    assert (Case.objects.count(), User.objects.count(), Intervention.objects.count()) == counts
+
+
+def test_the_command_refuses_to_run_in_production(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never in production"):
+        call_command("seed_demo")
+    assert not Case.objects.exists()
