@@ -237,7 +237,8 @@ def email_summary(kinds: Counter) -> str:
 
 def send_pending_emails() -> int:
     """One e-mail per user for their reminders not yet e-mailed; marked sent in the same transaction,
-    so a failed send is retried by the next run."""
+    so a failed send is retried by the next run. At least once, by choice: a worker killed between the
+    relay's acceptance and the commit sends that summary again, rather than risk a reminder never sent."""
     sent = 0
     user_ids = (
         Notification.objects.filter(email_wanted=True, emailed_at__isnull=True)
