@@ -235,6 +235,21 @@ class ReopenCaseForm(ServiceForm):
     note = forms.CharField(label=_("Varför återöppnas ärendet?"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ReassignForm(ServiceForm):
+    unit = forms.ModelChoiceField(label=_("Ansvarig enhet"), queryset=Unit.objects.none())
+    caseworker = forms.ModelChoiceField(
+        label=_("Handläggare"), queryset=User.objects.none(), required=False, empty_label=_("Ingen utsedd än")
+    )
+    reassigned_on = forms.DateField(label=_("Från och med"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("initial", {}).update({"unit": case.unit_id, "caseworker": case.caseworker_id})
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=case.agreement.social_services)
+        self.fields["caseworker"].queryset = caseworkers_of(case.agreement)
+
+
 class LegalHoldForm(ServiceForm):
     """Set or lift the legal hold: `on` says which the page offered, so a repeated post is refused rather
     than undoing the first."""

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accesscontrol import scoping
-from accesscontrol.models import Role
+from accesscontrol.models import Role, Unit, User
 from accesscontrol.visibility import CaseFacts, FieldClass, readable_classes, roles_with_case_access, writable_classes
 from casework import personal_numbers
 from casework.blind_indexes import name_candidates, personal_number_candidates
@@ -249,6 +249,8 @@ def _event_summary(event: CaseEvent, agreement) -> str:
         }
     if kind == CaseEvent.Kind.CLOSED:
         return _choice_label(CloseReason.choices, data.get("reason"))
+    if kind == CaseEvent.Kind.ASSIGNED:
+        return _responsibility(data)
     if kind == CaseEvent.Kind.REOPENED and data.get("closed_on"):
         return _("Var avslutat %(day)s (%(reason)s)") % {
             "day": data["closed_on"],
@@ -265,6 +267,15 @@ def _event_summary(event: CaseEvent, agreement) -> str:
         label = _choice_label(FieldContact.Kind.choices, data.get("contact_kind"))
         return _("%(kind)s följt upp") % {"kind": label} if data.get("follow_up") else label
     return ""
+
+
+def _responsibility(data: dict) -> str:
+    """Staff and units, named: who is responsible is not the youth's personal data."""
+    unit = Unit.objects.filter(pk=data.get("unit")).values_list("name", flat=True).first() or ""
+    caseworker = User.objects.filter(pk=data.get("caseworker")).first() if data.get("caseworker") else None
+    if caseworker is None:
+        return _("Ansvarig enhet: %(unit)s, ingen handläggare utsedd") % {"unit": unit}
+    return _("Ansvarig enhet: %(unit)s, handläggare: %(caseworker)s") % {"unit": unit, "caseworker": caseworker}
 
 
 @dataclass(frozen=True)
@@ -304,6 +315,7 @@ class CasePage:
     can_assess_police: bool = False
     can_assess_social: bool = False
     can_set_legal_hold: bool = False
+    can_reassign: bool = False
 
     @property
     def persons(self) -> list[Person]:
@@ -358,6 +370,7 @@ def case_page(*, actor, case: Case) -> CasePage:
     page.can_assess_social = is_open and FieldClass.SOCIAL_ASSESSMENT in writable
     page.can_assess_police = is_open and FieldClass.POLICE_ASSESSMENT in writable
     page.can_set_legal_hold = actor.has(Role.SOCIAL_MANAGER) and FieldClass.CASE_FRAME in writable
+    page.can_reassign = active and actor.has(Role.SOCIAL_MANAGER) and FieldClass.CASE_FRAME in writable
     return page
 
 

@@ -461,3 +461,33 @@ def set_legal_hold(*, actor, case: Case, on: bool, reason: str) -> Case:
         note=reason.strip(),
     )
     return case
+
+
+@transaction.atomic
+def reassign_case(
+    *, actor, case: Case, unit: Unit, caseworker=None, reassigned_on: datetime.date, note: str = ""
+) -> Case:
+    """Hand an active case to another responsible unit or caseworker (a caseworker leaves, the case moves to
+    open care): the social manager's decision, on the timeline. The permissions follow at once: the old
+    unit and caseworker lose the case, the new ones get it (accesscontrol.case_permissions)."""
+    require_role(actor, Role.SOCIAL_MANAGER)
+    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
+    require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan byta ansvar."))
+    _require_unit_and_caseworker(case.agreement, unit, caseworker)
+    refuse_future(reassigned_on, field="reassigned_on")
+    if case.raised_on and reassigned_on < case.raised_on:
+        raise ValidationError({"reassigned_on": [_("Datumet kan inte ligga före aktualiseringen.")]})
+    if (unit.pk, getattr(caseworker, "pk", None)) == (case.unit_id, case.caseworker_id):
+        raise ValidationError(_("Ärendet har redan den enheten och handläggaren."), code="unchanged")
+    previous = {"from_unit": case.unit_id, "from_caseworker": case.caseworker_id}
+    case.unit, case.caseworker = unit, caseworker
+    case.save(update_fields=["unit", "caseworker"])
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.ASSIGNED,
+        by=actor.user,
+        occurred_on=reassigned_on,
+        data={**previous, "unit": unit.pk, "caseworker": caseworker.pk if caseworker else None},
+        note=(note or "").strip(),
+    )
+    return case

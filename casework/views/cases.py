@@ -175,6 +175,22 @@ def close_case_view(request, case_id):
     )
 
 
+def reassign_view(request, case_id):
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        page="casework:reassign",
+        may=lambda page: page.can_reassign,
+        form_class=case_forms.ReassignForm,
+        form_kwargs=lambda case: {"case": case},
+        perform=lambda case, data: case_services.reassign_case(actor=actor, case=case, **data),
+        title=_("Ändra ansvar"),
+        submit_label=_("Spara"),
+        done=_("Ansvaret är ändrat. Ändringen syns i ärendets historik."),
+    )
+
+
 def reopen_case_view(request, case_id):
     actor = request.actor
     return case_form_page(

@@ -127,6 +127,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:close_case": DECIDE_CASE,
     "casework:reopen_case": DECIDE_CASE,  # of `closed_case`
     "casework:legal_hold": DECIDE_CASE,
+    "casework:reassign": DECIDE_CASE,
     "casework:offer_intervention": SOCIAL_CARE,
     "casework:intervention_response": SOCIAL_CARE,
     "casework:follow_up": SOCIAL_CARE,
