@@ -658,8 +658,11 @@ class ConcernTalkFollowUp(EncryptedModel):
 
     contact = models.OneToOneField(FieldContact, on_delete=models.CASCADE, related_name="concern_follow_up")
     followed_up_on = models.DateField(_("datum"))
-    youth_reception = models.CharField(_("ungdomens mottagande"), max_length=20, choices=Reception.choices)
-    parents_reception = models.CharField(_("föräldrarnas mottagande"), max_length=20, choices=Reception.choices)
+    # Blank for whoever did not take part in the orossamtal (FieldContact.with_youth / with_parents).
+    youth_reception = models.CharField(_("ungdomens mottagande"), max_length=20, choices=Reception.choices, blank=True)
+    parents_reception = models.CharField(
+        _("föräldrarnas mottagande"), max_length=20, choices=Reception.choices, blank=True
+    )
     note = EncryptedTextField(_("anteckning"), blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

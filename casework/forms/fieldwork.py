@@ -61,6 +61,14 @@ class ConcernTalkFollowUpForm(ServiceForm):
     )
     note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args, contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only those who took part in the orossamtal are asked about.
+        if not contact.with_youth:
+            del self.fields["youth_reception"]
+        if not contact.with_parents:
+            del self.fields["parents_reception"]
+
 
 class HotSpotVisitForm(ServiceForm):
     hot_spot = forms.ModelChoiceField(label=_("Plats"), queryset=HotSpot.objects.none())

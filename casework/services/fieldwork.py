@@ -114,11 +114,12 @@ def record_concern_talk_follow_up(
     actor,
     contact: FieldContact,
     followed_up_on: datetime.date,
-    youth_reception: str,
-    parents_reception: str,
+    youth_reception: str = "",
+    parents_reception: str = "",
     note: str = "",
 ) -> ConcernTalkFollowUp:
-    """How the youth and the parents received an orossamtal; once per orossamtal, not before it."""
+    """How the youth and the parents received an orossamtal; once per orossamtal, not before it. Only
+    those who took part are asked about: a reception given for someone absent is not kept."""
     require_role(actor, Role.FIELD_WORKER)
     require_agreement(actor, contact)
     contact = FieldContact.objects.select_for_update().get(pk=contact.pk)
@@ -127,10 +128,12 @@ def record_concern_talk_follow_up(
         raise ValidationError(_("Bara orossamtal följs upp."))
     if ConcernTalkFollowUp.objects.filter(contact=contact).exists():
         raise ValidationError(_("Orossamtalet är redan uppföljt."))
+    youth_reception = youth_reception if contact.with_youth else ""
+    parents_reception = parents_reception if contact.with_parents else ""
     errors = {}
-    if youth_reception not in ConcernTalkFollowUp.Reception.values:
+    if contact.with_youth and youth_reception not in ConcernTalkFollowUp.Reception.values:
         errors["youth_reception"] = [_("Välj hur ungdomen tog emot samtalet.")]
-    if parents_reception not in ConcernTalkFollowUp.Reception.values:
+    if contact.with_parents and parents_reception not in ConcernTalkFollowUp.Reception.values:
         errors["parents_reception"] = [_("Välj hur föräldrarna tog emot samtalet.")]
     if errors:
         raise ValidationError(errors)

@@ -81,7 +81,7 @@ def concern_follow_up_view(request, contact_id):
     entry = field_selectors.contact_entry(actor=actor, contact=contact)
     if not entry.may_follow_up:
         raise PermissionDenied
-    form = field_forms.ConcernTalkFollowUpForm(request.POST or None)
+    form = field_forms.ConcernTalkFollowUpForm(request.POST or None, contact=contact)
     response = submit(
         request,
         form,

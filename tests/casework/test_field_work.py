@@ -105,6 +105,23 @@ def test_an_orossamtal_is_followed_up_once_and_not_before_it(people, svansen):
     assert ConcernTalkFollowUp.objects.count() == 1
 
 
+def test_only_those_who_took_part_in_the_orossamtal_are_asked_about(people, svansen, login):
+    talk = _contact(people, case=svansen, kind=FieldContact.Kind.CONCERN_TALK, with_parents=False)
+    actor = f.actor(people.field_worker, people.agreement)
+    with pytest.raises(ValidationError) as refusal:
+        fieldwork.record_concern_talk_follow_up(actor=actor, contact=talk, followed_up_on=f.today())
+    assert set(refusal.value.message_dict) == {"youth_reception"}  # the parents were not there
+    url = reverse("casework:concern_follow_up", args=[talk.pk])
+    form_page = login(people.field_worker).get(url).content.decode()
+    assert 'name="youth_reception"' in form_page and 'name="parents_reception"' not in form_page
+    response = login(people.field_worker).post(
+        url, {"followed_up_on": f.today(), "youth_reception": "positive", "parents_reception": "negative"}
+    )
+    assert response.status_code == 302
+    follow_up = ConcernTalkFollowUp.objects.get()
+    assert (follow_up.youth_reception, follow_up.parents_reception) == ("positive", "")
+
+
 def test_only_an_orossamtal_is_followed_up(people, svansen):
     outreach = _contact(people, case=svansen)
     with pytest.raises(ValidationError, match="Bara orossamtal"):
