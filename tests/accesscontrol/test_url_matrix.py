@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.accesscontrol.factories import SECRETS
-from tests.accesscontrol.url_matrix import MATRIX, OPTIONAL, Redirect, project_patterns, url_of
+from tests.accesscontrol.url_matrix import MATRIX, OPTIONAL, POST_MATRIX, POST_ONLY, Redirect, project_patterns, url_of
 from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,29 @@ def test_each_url_answers_each_visitor_as_declared(pattern, world):
         if shown := leaks(response, hidden_from(world, visitor)):
             wrong.append(f"  {visitor}: shown {', '.join(shown)}")
     assert not wrong, f"GET {url}\n" + "\n".join(wrong)
+
+
+POSTED = [p for p in PATTERNS if p.key in POST_MATRIX]
+
+
+@pytest.mark.parametrize("pattern", POSTED, ids=[p.key for p in POSTED])
+def test_each_post_only_url_answers_each_visitor_as_declared(pattern, world):
+    url = url_of(pattern, world)
+    declared = POST_MATRIX[pattern.key]
+    # The refused first: the one who may act changes the world (removes the participant, approves).
+    acts = {visitor for visitor, answer in declared.items() if answer in (200, 302) or isinstance(answer, Redirect)}
+    order = sorted(declared, key=lambda visitor: visitor in acts)
+    wrong = []
+    for visitor in order:
+        response = client_for(world, visitor).post(url)
+        if not answers_as_declared(response, declared[visitor], world):
+            wrong.append(f"  {visitor}: declared {declared[visitor]}, got {describe(response)}")
+    assert not wrong, f"POST {url}\n" + "\n".join(wrong)
+
+
+def test_every_post_only_url_is_declared_for_post():
+    post_only = {key for key, row in MATRIX.items() if row == POST_ONLY}
+    assert post_only <= set(POST_MATRIX), f"declare them in POST_MATRIX too: {sorted(post_only - set(POST_MATRIX))}"
 
 
 def test_the_matrix_declares_only_urls_that_exist():

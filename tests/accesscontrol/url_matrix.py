@@ -240,6 +240,20 @@ MATRIX: dict[str, dict[str, object]] = {
     "oidc_logout": expect(405, anonymous=405),
 }
 
+# The URLs that answer GET with 405 (POST_ONLY above), posted with an empty form by every visitor: whoever
+# may act goes on (302), everyone else is refused (403, or 404 outside their scope). Same format as MATRIX.
+CHAIR_ACTION = expect(403, social_manager=302, police=404, outsider=404)  # on `meeting`, not attended by police
+POST_MATRIX: dict[str, dict[str, object]] = {
+    "casework:remove_participant": CHAIR_ACTION,
+    "casework:decision_done": CHAIR_ACTION,
+    "casework:refresh_agenda": CHAIR_ACTION,
+    "casework:approve_minutes": CHAIR_ACTION,
+    "reminders:mark_read": expect(Redirect("reminders:list")),  # each visitor's own notifications
+    "reminders:choose_channel": expect(200),  # an empty choice: the form again, with its error
+    "reports:cost_index_delete": expect(403, sysadmin=Redirect("reports:cost_indexes")),
+    "accesscontrol:logout": expect(LOGIN, anonymous=LOGIN),
+}
+
 # Declared, but present only with some settings (so their absence is not a stale entry).
 OPTIONAL = {"oidc_authentication_init", "oidc_authentication_callback", "oidc_logout"}
 
