@@ -28,3 +28,17 @@ def test_the_sysadmin_gets_the_administration_and_others_do_not(people):
 def test_the_administration_link_is_on_the_sysadmins_pages(login, people):
     page = login(people.sysadmin).get(reverse("accesscontrol:start")).content.decode()
     assert f'href="{reverse("administration:index")}"' in page
+
+
+@pytest.mark.parametrize(
+    "role", ["social_manager", "caseworker", "field_worker", "police", "management", "sysadmin", "auditor"]
+)
+def test_each_entry_a_role_is_shown_leads_to_a_page_the_role_may_open(role):
+    from tests.accesscontrol.url_matrix import LOGIN, MATRIX, Redirect
+
+    for item in NAVIGATION:
+        if role in item.roles:
+            answer = MATRIX[item.url_name][role]
+            # 200, or a start page that sends on to the current period's page (never to the login).
+            opens = answer == 200 or (isinstance(answer, Redirect) and answer != LOGIN)
+            assert opens, f"{role} is shown {item.url_name}, which answers them {answer}"
