@@ -42,6 +42,9 @@ urlpatterns = [
     ),
     path("moten/<uuid:meeting_id>/dagordning/", meetings.refresh_agenda_view, name="refresh_agenda"),
     path("moten/<uuid:meeting_id>/justera/", meetings.approve_minutes_view, name="approve_minutes"),
+    path(
+        "moten/<uuid:meeting_id>/justera/aterkalla/", meetings.withdraw_approval_view, name="withdraw_approval"
+    ),
     path("moten/<uuid:meeting_id>/tillagg/", meetings.addendum_view, name="add_addendum"),
     path("falt/", fieldwork.field_home_view, name="field_home"),
     path("falt/kontakt/ny/", fieldwork.new_contact_view, name="new_contact"),

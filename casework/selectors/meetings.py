@@ -92,6 +92,7 @@ class MeetingPage:
     # Someone has approved the draft: its content is frozen until the minutes lock (services.meetings).
     approval_started: bool = False
     can_approve: bool = False
+    can_withdraw_approval: bool = False
     can_add_addendum: bool = False
     can_assess_police: bool = False
     needs_police_approval: bool = True
@@ -192,6 +193,7 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
         and not approved_by_me
         and (meeting.chair_id == actor.user.pk or is_police_participant)
     )
+    page.can_withdraw_approval = not meeting.locked and approved_by_me
     page.can_add_addendum = is_manager and meeting.locked
     page.can_assess_police = actor.has(Role.POLICE) and not meeting.locked
     page.shown_cases = [entry.case for entry in entries if entry.visible]

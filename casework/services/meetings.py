@@ -300,6 +300,18 @@ def approve_minutes(*, actor, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
+def withdraw_approval(*, actor, meeting: Meeting) -> Meeting:
+    """Take back one's own approval before the minutes are locked, so that an error found after the
+    first approval can still be corrected in the draft (which is editable again once no approval is left)."""
+    meeting = _lock_unlocked(actor=actor, meeting=meeting)
+    approval = meeting.approvals.filter(user=actor.user).first()
+    if approval is None:
+        raise ValidationError(_("Du har inte justerat protokollet."))
+    approval.delete()
+    return meeting
+
+
+@transaction.atomic
 def add_addendum(*, actor, meeting: Meeting, text: str) -> MinutesAddendum:
     """A correction of approved minutes: a dated addendum by its author; the original stays as approved."""
     require_role(actor, Role.SOCIAL_MANAGER)

@@ -283,6 +283,18 @@ def approve_minutes_view(request, meeting_id):
 
 
 @require_POST
+def withdraw_approval_view(request, meeting_id):
+    return _post_action(
+        request,
+        meeting_id,
+        page_name="casework:withdraw_approval",
+        may=lambda p: p.can_withdraw_approval,
+        action=lambda meeting: meeting_services.withdraw_approval(actor=request.actor, meeting=meeting),
+        done=_("Din justering är återkallad."),
+    )
+
+
+@require_POST
 def refresh_agenda_view(request, meeting_id):
     return _post_action(
         request,

@@ -145,6 +145,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:decision_done": POST_ONLY,
     "casework:refresh_agenda": POST_ONLY,
     "casework:approve_minutes": POST_ONLY,
+    "casework:withdraw_approval": POST_ONLY,
     "casework:add_addendum": expect(403, social_manager=200, outsider=404),  # `approved_meeting`
     # --- field work and targets ------------------------------------------------------------------------------
     "casework:field_home": only("field_worker", "social_manager", "outsider"),
@@ -248,6 +249,8 @@ POST_MATRIX: dict[str, dict[str, object]] = {
     "casework:decision_done": CHAIR_ACTION,
     "casework:refresh_agenda": CHAIR_ACTION,
     "casework:approve_minutes": CHAIR_ACTION,
+    # Nobody has approved `meeting`'s minutes, so nobody has an approval to take back.
+    "casework:withdraw_approval": expect(403, police=404, outsider=404),
     "reminders:mark_read": expect(Redirect("reminders:list")),  # each visitor's own notifications
     "reminders:choose_channel": expect(200),  # an empty choice: the form again, with its error
     "reports:cost_index_delete": expect(403, sysadmin=Redirect("reports:cost_indexes")),

@@ -147,6 +147,32 @@ def test_the_minutes_lock_with_the_text_the_chair_approved(people, meeting):
     assert locked.locked and locked.reasoning == "Fokus på skolorna."
 
 
+def test_an_approval_taken_back_opens_the_draft_again(people, meeting, login):
+    _approve(people, "manager", meeting)
+    client = login(people.manager)
+    page = client.get(reverse("casework:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Återkalla min justering" in page
+    response = client.post(reverse("casework:withdraw_approval", args=[meeting.pk]), follow=True)
+    assert "Din justering är återkallad." in response.content.decode()
+    assert not meeting.approvals.exists()
+    manager = f.actor(people.manager, people.agreement)
+    meeting_services.record_reasoning(actor=manager, meeting=meeting, reasoning="Rättat resonemang.", location="")
+    meeting.refresh_from_db()
+    assert meeting.reasoning == "Rättat resonemang."
+
+
+def test_only_ones_own_approval_of_unlocked_minutes_can_be_taken_back(people, meeting):
+    police = f.actor(people.police, people.agreement)
+    _approve(people, "manager", meeting)
+    with pytest.raises(ValidationError, match="inte justerat"):
+        meeting_services.withdraw_approval(actor=police, meeting=meeting)
+    assert meeting.approvals.count() == 1
+    _approve(people, "police", meeting)  # both: locked
+    with pytest.raises(ValidationError):
+        meeting_services.withdraw_approval(actor=police, meeting=meeting)
+    assert meeting.approvals.count() == 2
+
+
 def test_a_new_proposal_does_not_join_minutes_being_approved(people, meeting):
     _approve(people, "manager", meeting)
     proposal = f.propose(people)
