@@ -178,3 +178,18 @@ def test_serialisation_never_carries_plaintext(agreement):
     make_person(agreement)
     dumped = serializers.serialize("json", Person.objects.all())
     assert "Testa" not in dumped and "9809" not in dumped
+
+
+def test_a_date_field_round_trips_and_is_bound_to_its_row():
+    from accesscontrol.fields import EncryptedDateField
+
+    field = EncryptedDateField()
+    field.set_attributes_from_name("born_on")
+    field.model = Person
+    alice, bob = Person(), Person()
+    sealed = field.seal_value(datetime.date(2009, 3, 14), alice)
+    assert "2009" not in sealed.token
+    assert field.open_value(sealed.token, alice) == datetime.date(2009, 3, 14)
+    with pytest.raises(DecryptionError, match=f"casework_person.born_on \\(rad {bob.pk}\\)"):
+        field.open_value(sealed.token, bob)
+    assert field.to_python("2009-03-14") == datetime.date(2009, 3, 14)
