@@ -5,6 +5,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_reports_database_and_broker(client):
+    from django.utils import timezone
+
+    from audit.models import Heartbeat
+
+    # With a broker, "ok" also needs a beat that ticks.
+    Heartbeat.objects.update_or_create(name="beat", defaults={"last_run_at": timezone.now()})
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
