@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accesscontrol import services as access_services
 from accesscontrol.actor import actor_for
 from accesscontrol.models import Organisation, Role, Unit, User
+from audit.services import system_changes_for
 from casework.demo_year import build_year, default_year
 from casework.models import Agreement, Area, HotSpot
 from casework.services.agreements import create_agreement
@@ -100,6 +101,13 @@ def build_demo(*, seed: int = 2026, year: int | None = None) -> tuple[Agreement,
         agreement = create_agreement(
             name=AGREEMENT_NAME, social_services=social, police=police, starts_on=datetime.date(year, 1, 1)
         )
+    # The demo's changes are the agreement's in the change log, so its auditor has a year to review.
+    with system_changes_for(agreement.pk):
+        return agreement, _build_demo_in(agreement, social, police, seed=seed, year=year, created=created)
+
+
+def _build_demo_in(agreement, social, police, *, seed: int, year: int, created: bool) -> list[DemoLogin]:
+    if created:
         for area in AREAS:
             Area.objects.create(agreement=agreement, name=area)
         for name, kind, area in HOT_SPOTS:
@@ -122,7 +130,7 @@ def build_demo(*, seed: int = 2026, year: int | None = None) -> tuple[Agreement,
         build_year(agreement=agreement, year=year, rng=random.Random(seed), users=users)
         _demo_cost_index(agreement, users["sysadmin"], last_year=year)
         _demo_tariffs(agreement, year)
-    return agreement, logins
+    return logins
 
 
 # Interventions whose price no public source gives (domain-sweden.md §2.4: use the municipality's own

@@ -140,3 +140,9 @@ def test_the_command_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="never in production"):
         call_command("seed_demo")
     assert not Case.objects.exists()
+
+
+def test_the_demo_auditor_has_the_demo_years_changes_to_review(demo_agreement):
+    from auditlog.models import LogEntry
+
+    assert LogEntry.objects.filter(additional_data__agreement_id=demo_agreement.pk).count() > 100
