@@ -10,6 +10,7 @@ key and value in Redis (broker, results and the cache).
 
 import base64
 import binascii
+import contextlib
 import datetime
 import json
 import logging
@@ -356,17 +357,17 @@ def redis_contents() -> str:
 
 def readable(value) -> str:
     """A Redis value as text, with the base64 bodies of the Kombu messages in it decoded."""
-    items = value if isinstance(value, list | set | tuple) else [value] if not isinstance(value, dict) else [
-        *value.keys(),
-        *value.values(),
-    ]
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list | set | tuple):
+        items = list(value)
+    else:
+        items = [value]
     texts = []
     for item in items:
         text = item.decode("utf-8", "replace") if isinstance(item, bytes) else str(item)
         texts.append(text)
-        try:
+        with contextlib.suppress(ValueError, TypeError, KeyError, binascii.Error):  # not a Kombu message
             message = json.loads(text)
             texts.append(base64.b64decode(message["body"]).decode("utf-8", "replace"))
-        except (ValueError, TypeError, KeyError, binascii.Error):
-            pass
     return "\n".join(texts)
