@@ -8,7 +8,8 @@ decisions, a category change, closings and a reopening. Nothing is dated after t
 has not come are left out, so a demo of the current year shows the year so far.
 
 Everything is invented: names that cannot be mistaken for real ones, telephone numbers from the range
-PTS keeps for fiction (070-174 06 05–99), personal numbers with the test serials 980–999.
+PTS keeps for fiction (070-174 06 05–99), personal numbers with the test serials 980–999. Each person's
+gender is the one their number carries, and a visit's observations agree with the youths it counts.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ REASONS = {
     Category.LIFESTYLE: [
         "Misstänkt för flera rån och narkotikabrott under kvartalet; umgås med den kriminella kärnan.",
         "Återkommande grov misshandel, skolk sedan hösten, har slutat på fritidsgården.",
-        "Påträffad med vapen vid två tillfällen; uppger själv att han säljer narkotika.",
+        "Påträffad med vapen vid två tillfällen; har själv berättat om sin narkotikaförsäljning.",
     ],
     Category.SVANSEN: [
         "Har synts i gruppen vid Stationsparken vid flera ingripanden; inga egna brott än.",
@@ -71,7 +72,7 @@ DECISIONS = [
 ]
 FOLLOW_UP_TEXTS = {
     "youth_view": [
-        "Ungdomen tycker att kontaktpersonen hjälper. Mamma ser att han är hemma tidigare.",
+        "Ungdomen tycker att kontaktpersonen hjälper. Mamma ser att ungdomen är hemma tidigare.",
         "Säger att det är lugnare nu men att kompisarna fortfarande hör av sig.",
         "Vill inte prata om det; föräldrarna är oroliga.",
     ],
@@ -86,9 +87,15 @@ FIELD_NOTES = [
     "Kort samtal vid parken, ungdomen var med två äldre.",
     "Föräldrarna tacksamma för kontakten, vill ha tips om stöd.",
 ]
+# A hot-spot visit's observations, by whether anyone was there ({youths}: "en ungdom", "16 ungdomar").
 OBSERVATIONS = [
-    "Lugnt, ett tiotal ungdomar vid kiosken.",
-    "Grupp om femton äldre ungdomar; några yngre i utkanten.",
+    "Lugnt, {youths} vid kiosken.",
+    "Sent på kvällen; {youths} vid busshållplatsen, inga bråk.",
+    "Nedskräpat och spår av fyrverkerier; {youths} på plats.",
+]
+EMPTY_OBSERVATIONS = [
+    "Lugnt och tomt vid kiosken; inga ungdomar på plats.",
+    "Regnigt; inga ungdomar på plats.",
     "Nedskräpat och spår av fyrverkerier; inga ungdomar på plats.",
 ]
 MEETING_PLACES = ["Stadshuset, sal 2", "Polisstationen, konferensrummet", "Socialkontoret, Demogatan 1"]
@@ -155,15 +162,17 @@ class _Year:
     # --- people ---------------------------------------------------------------------------------------
 
     def personal_number(self, proposed_on: datetime.date) -> str:
+        """About two boys to each girl; the serial's last digit (the number's second-last) is odd for a boy."""
         while True:
             age = self.rng.choice([14, 15, 15, 16, 16, 17, 17, 18, 19, 21])
             born = proposed_on - relativedelta(years=age) - datetime.timedelta(days=self.rng.randint(1, 360))
-            number = personal_numbers.make(born, self.rng.randint(980, 999))
+            boy = self.rng.random() < 2 / 3
+            number = personal_numbers.make(born, self.rng.randrange(981 if boy else 980, 1000, 2))
             if number not in self.numbers:
                 self.numbers.add(number)
                 return number
 
-    def person_details(self) -> case_services.PersonDetails:
+    def person_details(self, personal_number: str) -> case_services.PersonDetails:
         rng = self.rng
         last = rng.choice(LAST_NAMES)
         guardians = [
@@ -174,7 +183,7 @@ class _Year:
         return case_services.PersonDetails(
             first_name=first,
             last_name=last,
-            gender=rng.choice(["boy", "boy", "girl"]),
+            gender=personal_numbers.parse(personal_number).legal_gender,
             area=rng.choice(self.areas) if self.areas else None,
             contact={"phone": f"070-174 06 {rng.randint(5, 99):02d}", "email": f"{first.lower()}@exempel.invalid"},
             guardians=guardians,
@@ -205,13 +214,14 @@ class _Year:
 
     def propose(self, holder: dict, proposed_on: datetime.date) -> None:
         by = self.cast.police if self.rng.random() < 0.75 else self.cast.manager
+        number = self.personal_number(proposed_on)
         holder["case"] = case_services.propose_case(
             actor=by,
-            personal_number=self.personal_number(proposed_on),
+            personal_number=number,
             category=holder["category"],
             reason=self.rng.choice(REASONS[holder["category"]]),
             proposed_on=proposed_on,
-            person_details=self.person_details(),
+            person_details=self.person_details(number),
         )
 
     def police_assessment(self, holder: dict, assessed_on: datetime.date) -> None:
@@ -447,13 +457,7 @@ class _Year:
                 if spot is not None:
                     self.plan.at(
                         day,
-                        lambda d=day, s=spot: fieldwork.record_hot_spot_visit(
-                            actor=self.cast.field_worker,
-                            hot_spot=s,
-                            visited_on=d,
-                            youths_present=rng.randint(0, 20),
-                            observations=rng.choice(OBSERVATIONS),
-                        ),
+                        lambda d=day, s=spot: self.hot_spot_visit(s, d),
                     )
             day = datetime.date(self.year, month, rng.randint(1, 28))
             self.plan.at(
@@ -468,6 +472,16 @@ class _Year:
                 ),
             )
 
+    def hot_spot_visit(self, spot: HotSpot, day: datetime.date) -> None:
+        youths = self.rng.randint(0, 20)
+        fieldwork.record_hot_spot_visit(
+            actor=self.cast.field_worker,
+            hot_spot=spot,
+            visited_on=day,
+            youths_present=youths,
+            observations=observation(youths, self.rng),
+        )
+
     def next_proposals(self) -> None:
         """Proposals after the year's last meeting, waiting for the next one."""
         last = datetime.date(self.year, 11, 21)
@@ -476,6 +490,13 @@ class _Year:
             if day >= last:
                 holder = {"category": self.rng.choice([Category.SVANSEN, Category.LIFESTYLE])}
                 self.plan.at(day, lambda h=holder, d=day: self.propose(h, d))
+
+
+def observation(youths: int, rng: random.Random) -> str:
+    """A visit's observations that agree with its count: "inga ungdomar på plats" only when none were."""
+    if youths == 0:
+        return rng.choice(EMPTY_OBSERVATIONS)
+    return rng.choice(OBSERVATIONS).format(youths="en ungdom" if youths == 1 else f"{youths} ungdomar")
 
 
 def default_year(today: datetime.date) -> int:

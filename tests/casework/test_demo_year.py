@@ -1,15 +1,17 @@
 """The demo year: built through the services, invented people, deterministic for a seed, not duplicated
 by a second run, and with something to show on every casework page."""
 
+import datetime
 import random
 import re
 
 import pytest
+import time_machine
 
 from accesscontrol import services as access_services
 from accesscontrol.models import Membership, User
 from casework import demo, personal_numbers
-from casework.demo_year import FIRST_NAMES, LAST_NAMES, build_year
+from casework.demo_year import FIRST_NAMES, LAST_NAMES, build_year, observation
 from casework.models import (
     Agreement,
     Area,
@@ -35,6 +37,14 @@ PAST_YEAR = f.today().year - 1
 @pytest.fixture
 def demo_agreement():
     agreement, _logins = demo.build_demo(seed=7, year=PAST_YEAR)
+    return agreement
+
+
+@pytest.fixture
+def pinned_demo():
+    """The demo year 2025, built as on 15 June 2026 rather than today."""
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 12, tzinfo=datetime.UTC)):
+        agreement, _logins = demo.build_demo(seed=7, year=2025)
     return agreement
 
 
@@ -80,6 +90,38 @@ def test_the_people_are_invented(demo_agreement):
             assert re.fullmatch(r"070-174 06 \d\d", guardian["phone"])
 
 
+def test_every_demo_persons_gender_is_the_one_their_number_carries(pinned_demo):
+    """The second-last digit of a personnummer is odd for a boy, even for a girl."""
+    genders = []
+    for case in Case.objects.filter(agreement=pinned_demo).select_related("person"):
+        person = case.person
+        odd = int(person.personal_number[-2]) % 2 == 1
+        assert person.gender == ("boy" if odd else "girl"), (person.personal_number, person.gender)
+        assert person.gender == personal_numbers.parse(person.personal_number).legal_gender
+        genders.append(person.gender)
+    assert genders.count("boy") > genders.count("girl") > 0
+
+
+def test_a_demo_visits_observations_agree_with_the_youths_it_counts(pinned_demo):
+    visits = HotSpotVisit.objects.filter(hot_spot__agreement=pinned_demo)
+    assert visits.filter(youths_present__gt=1).exists()
+    for visit in visits:
+        count, text = visit.youths_present, visit.observations
+        if count == 0:
+            assert "inga ungdomar på plats" in text
+        else:
+            assert "inga ungdomar" not in text
+            assert (f"{count} ungdomar" if count > 1 else "en ungdom") in text, (count, text)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_observation_says_nobody_was_there_only_when_nobody_was(seed):
+    assert "inga ungdomar på plats" in observation(0, random.Random(seed))
+    assert "en ungdom " in observation(1, random.Random(seed))
+    sixteen = observation(16, random.Random(seed))
+    assert "16 ungdomar" in sixteen and "inga ungdomar" not in sixteen
+
+
 def test_a_second_run_adds_nothing(demo_agreement):
     before = (Case.objects.count(), Meeting.objects.count(), FieldContact.objects.count())
     demo.build_demo(seed=7, year=PAST_YEAR)
@@ -120,15 +162,17 @@ def test_the_current_year_stops_at_today():
     assert isinstance(agreement, Agreement)
 
 
-def test_the_command_prints_one_login_per_role_and_a_second_run_adds_nothing(capsys):
+def test_the_command_prints_one_login_per_role_and_a_second_run_adds_nothing(capsys, settings):
     from django.core.management import call_command
 
+    settings.SAMSYN_BASE_URL = "http://127.0.0.1:8080"  # what `make run PORT=8080` sets
     call_command("seed_demo", "--seed", "7", "--year", str(PAST_YEAR))
     printed = capsys.readouterr().out
     counts = (Case.objects.count(), User.objects.count(), Intervention.objects.count())
     for username, *_rest in demo.DEMO_USERS:
         assert re.search(rf"^{username}\s", printed, re.MULTILINE), username
     assert demo.DEMO_PASSWORD in printed and "make otp" in printed
+    assert "Open http://127.0.0.1:8080/ and sign in." in printed and ":8000" not in printed
     call_command("seed_demo", "--seed", "7", "--year", str(PAST_YEAR))
     assert (Case.objects.count(), User.objects.count(), Intervention.objects.count()) == counts
 

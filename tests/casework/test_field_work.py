@@ -2,8 +2,10 @@
 visits; field workers see svansen cases only."""
 
 import datetime
+import re
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -218,6 +220,33 @@ def test_the_visit_page_records_a_visit(people, login, hot_spot):
     )
     assert response.status_code == 302
     assert HotSpotVisit.objects.get().observations == "Lugnt."
+
+
+def test_the_overview_shows_how_many_youths_a_visit_counted(people, login, hot_spot):
+    """Issue 13: a visit counting 16 youths never reads "inga ungdomar på plats"; an empty one may."""
+    actor = f.actor(people.field_worker, people.agreement)
+    with time_machine.travel(datetime.datetime(2025, 5, 20, 12, tzinfo=datetime.UTC)):
+        fieldwork.record_hot_spot_visit(
+            actor=actor,
+            hot_spot=hot_spot,
+            visited_on=datetime.date(2025, 5, 16),
+            youths_present=16,
+            observations="Grupp om 16 ungdomar vid kiosken.",
+        )
+        fieldwork.record_hot_spot_visit(
+            actor=actor,
+            hot_spot=hot_spot,
+            visited_on=datetime.date(2025, 5, 9),
+            observations="Regnigt; inga ungdomar på plats.",
+        )
+    page = login(people.field_worker).get(reverse("casework:field_home")).content.decode()
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", page, re.DOTALL)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL) for row in rows]
+    visits = [row for row in cells if row and row[0] in ("2025-05-16", "2025-05-09")]
+    assert visits == [
+        ["2025-05-16", "Stationsparken", "16", "Grupp om 16 ungdomar vid kiosken."],
+        ["2025-05-09", "Stationsparken", "0", "Regnigt; inga ungdomar på plats."],
+    ]
 
 
 def test_the_case_page_shows_field_contacts_to_the_field_team_but_not_to_the_police(people, login, svansen):
