@@ -1,4 +1,5 @@
-"""The visibility matrix of DESIGN.md, in one place: which role sees which field class of which case.
+"""The visibility matrix (docs/roles-and-visibility.md), in one place: which role sees which field class of
+which case.
 
 Default deny: a role reads a field class only where this module says so. Selectors use it to scope
 querysets; templates receive the resulting set of readable classes and never decide by role.

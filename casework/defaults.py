@@ -1,13 +1,14 @@
 """Default data for a new agreement, each figure with its source. Everything here is editable data
 (sysadmin pages), not code: targets, catalogue, tariffs, legal bases, retention rules.
 
-Sources are collected in ../shared/reference/domain-sweden.md (section 2 for costs, 1 for law).
+Sources and their caveats: docs/domain.md ("Costs: where the default tariffs come from" and "The law, in the
+product's terms").
 """
 
 import datetime
 from decimal import Decimal
 
-# Landskrona's agreement 2013/14, area 7 (../shared/seed/), as targets.
+# Landskrona's agreement 2013/14, area 7 (docs/domain.md, "The source agreement"), as targets.
 TARGETS = [
     ("meetings", "year", 4),
     ("lifestyle_identified", "quarter", 2),

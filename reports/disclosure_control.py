@@ -1,4 +1,5 @@
-"""Disclosure control: the one place every management output passes through (DESIGN rule 5).
+"""Disclosure control: the one place every management output passes through (docs/architecture.md, rule 5;
+the method in docs/statistics-method.md).
 
 Pages, charts, CSV/XLSX/PDF files and the API for the management role render only `ProtectedTable`s,
 and only `protect_year` and `protected_table` in this module make them. The method, as /statistik/metod/

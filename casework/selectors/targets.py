@@ -5,7 +5,7 @@ The one place these figures are defined and counted. The target board (/mal/), t
 a meeting, the social manager's follow-up report (reports.selectors.follow_up, its PDF/XLSX and the long
 reports) and the management statistics' targets table (reports.catalogue) all count through here.
 
-Definitions (Landskrona's agreement 2013/14, area 7, in ../shared/seed/; ../shared/DESIGN.md). Each measure
+Definitions (Landskrona's agreement 2013/14, area 7: docs/domain.md, "The source agreement"). Each measure
 is a set of rows placed in a period by one date:
 
 - Meetings on management level (mål 1, "minst fyra träffar per år på ledningsnivå som kan följas genom
@@ -506,7 +506,7 @@ def svansen_without_offer(*, actor) -> list[Case]:
 def board_page(*, actor, year: int) -> BoardPage:
     """The target board for the social managers of the actor's agreement. Its counts are exact, so it is
     not for management: management follows the same targets in the statistics, through disclosure control
-    (DESIGN.md rule 5: nothing reaches the management role by another path)."""
+    (docs/architecture.md, rule 5: nothing reaches the management role by another path)."""
     if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
         raise PermissionDenied
     rows = target_board(agreement=actor.agreement, year=year)

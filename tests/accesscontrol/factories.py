@@ -92,7 +92,8 @@ def make_disclosure(case, *, decided_by, field_classes=("social_assessment",), b
 
 
 # Free text of one field class each, written into the world's cases: a page may show a visitor each only
-# where DESIGN.md's visibility matrix lets them read the class (tests/accesscontrol/test_url_matrix.py).
+# where the visibility matrix (docs/roles-and-visibility.md) lets them read the class
+# (tests/accesscontrol/test_url_matrix.py).
 SECRETS = {
     "social_assessment": "Socialtjänstens hemliga bedömning",  # disclosed to the police
     "police_assessment": "Polisens hemliga bedömning",

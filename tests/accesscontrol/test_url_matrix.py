@@ -1,5 +1,6 @@
 """Every URL pattern of the project, requested by every kind of visitor, answers as url_matrix.py declares,
-and never shows a visitor a person or a free text that DESIGN.md's visibility matrix hides from them.
+and never shows a visitor a person or a free text that the visibility matrix (docs/roles-and-visibility.md)
+hides from them.
 A pattern missing from the matrix fails here: declare it there (the format is at the top of that file)."""
 
 import io
@@ -27,8 +28,9 @@ USER_OF = {
 }
 
 
-# What DESIGN.md lets each visitor read of the world: whose identity (by the world's case) and which of the
-# free texts of tests/accesscontrol/factories.SECRETS (by field class). Everyone else reads none of it.
+# What docs/roles-and-visibility.md lets each visitor read of the world: whose identity (by the world's case)
+# and which of the free texts of tests/accesscontrol/factories.SECRETS (by field class). Everyone else reads
+# none of it.
 WORLD_CASES = ("case", "closed_case", "svansen_case", "proposal")
 READS = {
     "social_manager": (WORLD_CASES, set(SECRETS)),

@@ -1,4 +1,4 @@
-"""The field-class matrix of DESIGN.md, transcribed here by hand and checked cell by cell against
+"""The field-class matrix of docs/roles-and-visibility.md, transcribed here by hand and checked cell by cell against
 accesscontrol.visibility: every role × field class × scope (assigned or not, svansen or lifestyle,
 disclosed or not). Default deny: anything not written below is refused."""
 
@@ -27,7 +27,7 @@ SCENARIOS = [
 
 
 def expected_read(role: str, facts: CaseFacts) -> set[FieldClass]:
-    """DESIGN.md, 'who sees what', one branch per column of the table."""
+    """docs/roles-and-visibility.md, "The matrix", one branch per column of the table."""
     everything = {F.IDENTITY, F.CASE_FRAME, F.SOCIAL_ASSESSMENT, F.INTERVENTIONS, F.POLICE_ASSESSMENT}
     if role == Role.SOCIAL_MANAGER:
         return everything | {F.FIELD_CONTACTS}

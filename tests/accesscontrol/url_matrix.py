@@ -18,7 +18,7 @@ its route, e.g. "api/schema/"):
     Outcomes: an HTTP status (200, 403, 404, 405 …), LOGIN (302 to the login page) or
     Redirect("namespace:name", ("keyword", …)) (302 to that page, its keywords filled from SAMPLES).
 
-The rules behind the outcomes (../shared/DESIGN.md): default deny; a case, meeting, contact or report
+The rules behind the outcomes (docs/roles-and-visibility.md): default deny; a case, meeting, contact or report
 the visitor cannot see at all is 404 (and a denied entry in the access log); a page the visitor's roles
 do not give is 403; a POST-only URL is 405 on GET. The outsider is a social manager of agreement B, so
 pages that are not about one of A's records answer them as they answer A's social manager (with B's data).
@@ -31,9 +31,10 @@ meeting, minutes a draft, which the police did not attend; `approved_meeting` is
 approved, which they did. A URL keyword not in SAMPLES fails the test with a message naming it: add one
 line there (or in SAMPLES_FOR, where one URL needs another record than the rest).
 
-The same walk checks that no page shows a visitor a world person or free text that DESIGN.md hides from
-them (READS in test_url_matrix.py), and tests/audit/test_access_log_walk.py walks this matrix to check
-each request's access-log entries (declare there what a new page shows, and whose).
+The same walk checks that no page shows a visitor a world person or free text that
+docs/roles-and-visibility.md hides from them (READS in test_url_matrix.py), and
+tests/audit/test_access_log_walk.py walks this matrix to check each request's access-log entries (declare
+there what a new page shows, and whose).
 """
 
 from __future__ import annotations
