@@ -1,4 +1,12 @@
-"""The follow-up window: the rule of the agreement (3–6 months after raising by default), in one place."""
+"""The follow-up window: the rule of the agreement (3–6 months after raising by default), in one place.
+
+`follow_up_window` (Python) and `follow_up_window_expressions` (its SQL twin, MonthsAfter) are the only
+month arithmetic of the window. Everything else compares days with the window's forward dates: the badge
+(FollowUpWindow.state_on), the late flag of a follow-up (FollowUpWindow.written_late), the reminders
+(casework.reminders, on the annotated window) and the target figures (casework.selectors.targets). Nothing
+inverts it (`today - 6 months`): at month ends that is not the inverse of `raised_on + 6 months` (a case
+raised 30 Sep closes 30 Mar, but 31 Mar - 6 months is 30 Sep again), and the copies disagreed by a day.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -36,6 +44,20 @@ class FollowUpWindow:
     def contains(self, day: datetime.date) -> bool:
         return self.opens_on <= day <= self.closes_on
 
+    def state_on(self, today: datetime.date) -> FollowUpState:
+        """The badge of an open case without a follow-up: not due before opens_on, due up to and including
+        closes_on, overdue from the day after."""
+        if today < self.opens_on:
+            return FollowUpState.NOT_DUE
+        if today <= self.closes_on:
+            return FollowUpState.DUE
+        return FollowUpState.OVERDUE
+
+    def written_late(self, written_on: datetime.date) -> bool:
+        """A follow-up written after the window closed (FollowUp.late); the target figures count the same
+        follow-up as not in time (written_on after follow_up_closes_on)."""
+        return written_on > self.closes_on
+
 
 def follow_up_window(*, raised_on: datetime.date, agreement) -> FollowUpWindow:
     """Opens `follow_up_opens_months` and closes `follow_up_closes_months` after the raised-on date."""
@@ -57,12 +79,7 @@ def follow_up_state(
         return FollowUpState.DONE
     if closed_on is not None:
         return FollowUpState.CLOSED
-    window = follow_up_window(raised_on=raised_on, agreement=agreement)
-    if today < window.opens_on:
-        return FollowUpState.NOT_DUE
-    if today <= window.closes_on:
-        return FollowUpState.DUE
-    return FollowUpState.OVERDUE
+    return follow_up_window(raised_on=raised_on, agreement=agreement).state_on(today)
 
 
 class MonthsAfter(Func):
@@ -102,3 +119,18 @@ def follow_up_window_expressions(agreement) -> dict:
         "follow_up_opens_on": MonthsAfter("raised_on", months=agreement.follow_up_opens_months),
         "follow_up_closes_on": MonthsAfter("raised_on", months=agreement.follow_up_closes_months),
     }
+
+
+def raised_on_range_for_windows_closing(
+    agreement, starts_on: datetime.date, ends_on: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """[first, last] raised-on dates that hold every case whose window closes in [starts_on, ends_on]: for
+    narrowing by the raised_on index before the exact test on follow_up_closes_on. Not an inverse of the
+    window (there is none: 30 and 31 Aug both close on 28 Feb) but a superset, by whole calendar months:
+    months after a day always lands in the calendar month as many months later (the day is kept or cut to
+    the month's last, never carried over), so a window closing in the months of [starts_on, ends_on] was
+    raised in the months as many months earlier. Exact when the span is whole months, as periods are."""
+    months = agreement.follow_up_closes_months
+    first = starts_on.replace(day=1) - relativedelta(months=months)
+    last = ends_on.replace(day=1) - relativedelta(months=months - 1) - datetime.timedelta(days=1)
+    return first, last

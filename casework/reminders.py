@@ -12,7 +12,6 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -24,6 +23,7 @@ from django.utils.translation import ngettext, override
 
 from accesscontrol.models import Membership, Role, User
 from audit.services import system_changes_for
+from casework.follow_up import FollowUpState, FollowUpWindow, follow_up_window_expressions
 from casework.models import Agreement, Case, CaseStatus, Decision, FollowUp, Meeting, Notification
 from casework.periods import PeriodKind, period_containing
 from casework.services.meetings import police_participants
@@ -93,29 +93,58 @@ def _open_cases_without_follow_up(agreement):
     )
 
 
+def follow_up_reminder_kind(window: FollowUpWindow, today: datetime.date) -> str | None:
+    """The follow-up reminder an open case without a follow-up is due on `today`, by the window's forward
+    dates (casework.follow_up): FOLLOW_UP_OPENS from DAYS_BEFORE_WINDOW days before opens_on up to the day
+    before it (the page still says not due); FOLLOW_UP_OVERDUE from the day after closes_on, the first day
+    the page says overdue. None otherwise."""
+    state = window.state_on(today)
+    if state == FollowUpState.OVERDUE:
+        return Kind.FOLLOW_UP_OVERDUE
+    if state == FollowUpState.NOT_DUE and today >= window.opens_on - datetime.timedelta(days=DAYS_BEFORE_WINDOW):
+        return Kind.FOLLOW_UP_OPENS
+    return None
+
+
+def follow_up_reminder_cases(agreement, today: datetime.date):
+    """The open cases without a follow-up that a follow-up reminder is due for on `today`, annotated with
+    their window (follow_up_window_expressions): the SQL side of follow_up_reminder_kind, comparing today
+    with the window's forward dates (never today moved back by months)."""
+    return (
+        _open_cases_without_follow_up(agreement)
+        .annotate(**follow_up_window_expressions(agreement))
+        .filter(
+            Q(follow_up_opens_on__gt=today, follow_up_opens_on__lte=today + datetime.timedelta(days=DAYS_BEFORE_WINDOW))
+            | Q(follow_up_closes_on__lt=today)
+        )
+    )
+
+
+def follow_up_reminders_due(agreement, today: datetime.date) -> list[tuple[Case, FollowUpWindow, str]]:
+    """(case, its window, the reminder kind) for each case a follow-up reminder is due for on `today`."""
+    due = []
+    for case in follow_up_reminder_cases(agreement, today):
+        window = FollowUpWindow(opens_on=case.follow_up_opens_on, closes_on=case.follow_up_closes_on)
+        kind = follow_up_reminder_kind(window, today)
+        if kind is not None:
+            due.append((case, window, kind))
+    return due
+
+
 def follow_up_reminders(agreement, today: datetime.date) -> list[Due]:
     """Window opens within a week (the caseworkers); window closed without a follow-up (caseworkers and
     social managers). The window is the agreement's, as in casework.follow_up."""
-    opens_before = (
-        today - relativedelta(months=agreement.follow_up_opens_months) + datetime.timedelta(days=DAYS_BEFORE_WINDOW)
-    )
-    opens_after = today - relativedelta(months=agreement.follow_up_opens_months)
-    closed_before = today - relativedelta(months=agreement.follow_up_closes_months)
     managers = _users_with_role(agreement, Role.SOCIAL_MANAGER)
     due = []
-    cases = _open_cases_without_follow_up(agreement).filter(
-        Q(raised_on__gt=opens_after, raised_on__lte=opens_before) | Q(raised_on__lt=closed_before)
-    )
-    for case in cases:
-        if case.raised_on < closed_before:
+    for case, window, kind in follow_up_reminders_due(agreement, today):
+        if kind == Kind.FOLLOW_UP_OVERDUE:
             text = _("Uppföljningen av ärende %(number)s är försenad.") % {"number": case.number}
             for user_id in sorted(set(_caseworkers_of(case)) | set(managers)):
                 due.append(Due(Kind.FOLLOW_UP_OVERDUE, str(case.pk), user_id, text, _case_url(case)))
         else:
-            opens_on = case.raised_on + relativedelta(months=agreement.follow_up_opens_months)
             text = _("Uppföljningsfönstret för ärende %(number)s öppnar %(date)s.") % {
                 "number": case.number,
-                "date": opens_on.isoformat(),
+                "date": window.opens_on.isoformat(),
             }
             for user_id in _caseworkers_of(case):
                 due.append(Due(Kind.FOLLOW_UP_OPENS, str(case.pk), user_id, text, _case_url(case)))

@@ -53,7 +53,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -62,7 +61,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.models import Role
 from accesscontrol.scoping import scope_cases
-from casework.follow_up import follow_up_window_expressions
+from casework.follow_up import follow_up_window_expressions, raised_on_range_for_windows_closing
 from casework.models import (
     Case,
     CaseStatus,
@@ -354,11 +353,11 @@ def _aggregates(metric: str, measure: Measure, index: int, period: Period) -> di
 
 
 def _narrowed(source: str, rows: QuerySet, agreement, start: datetime.date, end: datetime.date) -> QuerySet:
-    """The rows of a source that can fall in [start, end], by an indexed column: a window closing in whole
-    months [start, end] belongs to a case raised in [start, end + 1 day) moved back by the window's months."""
+    """The rows of a source that can fall in [start, end], by an indexed column (the periods' own filter on
+    the measure's date then counts exactly): for follow-ups, the raised-on dates whose window can close in
+    [start, end] (casework.follow_up, a superset: the window is never inverted)."""
     if source == "follow_ups":
-        months = relativedelta(months=agreement.follow_up_closes_months)
-        return rows.filter(raised_on__gte=start - months, raised_on__lt=end + datetime.timedelta(days=1) - months)
+        return rows.filter(raised_on__range=raised_on_range_for_windows_closing(agreement, start, end))
     date_field = next(m.date_field for m in MEASURES.values() if m.source == source)
     return rows.filter(**{f"{date_field}__range": (start, end)})
 

@@ -76,7 +76,7 @@ def write_follow_up(
         hindered=(hindered or "").strip(),
         collaboration=(collaboration or "").strip(),
         outcome=outcome,
-        late=written_on > window.closes_on,
+        late=window.written_late(written_on),
         author=actor.user,
     )
     add_event(
