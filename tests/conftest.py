@@ -10,8 +10,40 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from accesscontrol.models import Role
 from tests import factories
+from tests.clock import TODAY_ENV, start_travel, travel_destination
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+# --today: the whole suite as if it were that day. Tests that depend on the date pin it themselves with
+# time_machine.travel (the one clock tool of the suite); everything else must pass on any day, which
+# .ci/run proves by running the date-sensitive folders on the days a year goes wrong (docs/testing.md).
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD[THH:MM[+HH:MM]]",
+        default=os.environ.get(TODAY_ENV) or None,
+        help=f"run the suite as if it were this day, at 12:00 Swedish time unless a time is given "
+        f"(also ${TODAY_ENV}); the clock keeps ticking from there",
+    )
+
+
+def pytest_configure(config):
+    value = config.getoption("--today")
+    if value:
+        try:
+            travel_destination(value)
+        except ValueError as error:
+            raise pytest.UsageError(f"--today={value}: expected YYYY-MM-DD or an ISO date and time") from error
+        # Sets $SAMSYN_TEST_TODAY too: the processes the tests start (xdist's, the Celery worker) travel along.
+        config.add_cleanup(start_travel(value).stop)
+
+
+def pytest_report_header(config):
+    value = config.getoption("--today")
+    if value:
+        return f"today: {travel_destination(value).isoformat()} (--today={value})"
+    return None
 
 
 def services_available() -> tuple[bool, str]:
@@ -166,6 +198,7 @@ def start_worker(*, name: str, loglevel: str = "WARNING", output=None, **env):
         [
             sys.executable,
             "-m",
+            "tests.clock",  # the Celery command line, on the suite's --today
             "celery",
             "-A",
             "config",

@@ -215,7 +215,7 @@ def test_the_command_can_queue_the_rotation_as_a_task(people, keyrings, capsys):
         ("k1", "id:base64key"),
         ("k1:bm90LWJhc2U2NA", "not valid base64"),
         ("k1:" + "QUJD", "must be 32 bytes"),
-        (f"{K1},{K1}", "appears twice"),
+        pytest.param(f"{K1},{K1}", "appears twice", id="the same key twice"),  # K1 is random: a stable id
     ],
 )
 def test_a_malformed_keyring_is_a_start_up_error(keyrings, text, message):

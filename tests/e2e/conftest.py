@@ -1,5 +1,6 @@
 """Browser tests: Playwright drives the system Chromium; axe-core checks WCAG 2.1 A/AA on every page."""
 
+import datetime
 import os
 import shutil
 
@@ -46,6 +47,20 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _cookies_outlive_a_past_today(settings):
+    """Chromium keeps the real clock. On a --today in the past, a cookie that expires twelve hours after
+    that day has long expired for the browser, which would drop it: the session and CSRF cookies then
+    last until the browser closes (docs/testing.md)."""
+    import time_machine
+    from django.utils import timezone
+
+    real_now = time_machine.escape_hatch.datetime.datetime.now(datetime.UTC)
+    if timezone.now() < real_now - datetime.timedelta(hours=1):
+        settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+        settings.CSRF_COOKIE_AGE = None
 
 
 @pytest.fixture
