@@ -18,15 +18,20 @@ $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 
 install: $(STAMP)
 
-## make run: install, migrate, load the demo year, print the demo logins, serve on http://127.0.0.1:8000
+## make run: install, migrate, load the demo year, print the demo logins, serve on http://$(HOST):$(PORT)
+## (default http://127.0.0.1:8000; `make run PORT=8080 HOST=0.0.0.0`). The printed address and e-mailed
+## links follow: SAMSYN_BASE_URL is http://$(HOST):$(PORT) unless set in the environment.
+run: export SAMSYN_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: install if needed, run the whole suite (PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set)
+# Spread over the machine's cores by pytest-xdist, one file per worker at a time (a module's fixtures are
+# built once); PYTEST_ARGS="-n 0" runs in one process, PYTEST_ARGS="--today=YYYY-MM-DD" on another day.
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
