@@ -1,9 +1,14 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import GovukFormMixin
+
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -38,3 +43,52 @@ class ChooseAgreementForm(forms.Form):
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     """Django's set-password form (the password validators of settings) with GOV.UK classes."""
+
+
+_DATE_FORMAT = _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-01-01.")
+
+
+class FirstRunForm(forms.Form):
+    """The input of `manage.py setup_samsyn` (flags, environment or prompts), checked before anything is
+    made: names given, dates that parse and come in order, a username and e-mail address Django accepts,
+    and a password that passes the password validators of settings. accesscontrol.installation checks
+    what the database already holds."""
+
+    social_services = forms.CharField(
+        max_length=200, error_messages={"required": _("Ange namnet på kommunens socialtjänst.")}
+    )
+    police = forms.CharField(max_length=200, error_messages={"required": _("Ange namnet på lokalpolisområdet.")})
+    agreement = forms.CharField(max_length=200, error_messages={"required": _("Ange överenskommelsens namn.")})
+    starts_on = forms.DateField(
+        input_formats=["%Y-%m-%d"],
+        error_messages={"required": _("Ange datumet då överenskommelsen börjar gälla."), "invalid": _DATE_FORMAT},
+    )
+    ends_on = forms.DateField(input_formats=["%Y-%m-%d"], required=False, error_messages={"invalid": _DATE_FORMAT})
+    username = forms.CharField(
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        error_messages={"required": _("Ange ett användarnamn för den första systemförvaltaren.")},
+    )
+    email = forms.EmailField(error_messages={"required": _("Ange den första systemförvaltarens e-postadress.")})
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    password = forms.CharField(
+        strip=False, error_messages={"required": _("Ange ett lösenord för den första systemförvaltaren.")}
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("Överenskommelsen kan inte upphöra innan den börjar gälla."))
+        social, police = cleaned.get("social_services"), cleaned.get("police")
+        if social and police and social.casefold() == police.casefold():
+            self.add_error("police", _("Socialtjänsten och polisen behöver olika namn."))
+        password = cleaned.get("password")
+        if password:
+            details = {name: cleaned.get(name) or "" for name in ("username", "email", "first_name", "last_name")}
+            try:
+                password_validation.validate_password(password, user=User(**details))
+            except ValidationError as error:
+                self.add_error("password", error)
+        return cleaned

@@ -1,8 +1,9 @@
 """The start page: one section per role the user holds, each with what that role works with."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import Membership, Role, User
 
 ROLE_INTRODUCTIONS = {
     Role.SOCIAL_MANAGER: _("Du förbereder och leder samverkansmötena, identifierar ärenden och justerar protokoll."),
@@ -32,3 +33,16 @@ def start_page_sections(actor) -> list[dict]:
         for role in Role.values
         if role in actor.roles
     ]
+
+
+def sysadmins_to_contact(user) -> list[User]:
+    """Whom a user without a role asks for one: the active sysadmins of the agreements their organisation
+    is a party to, or, when it is a party to none (or they have no organisation), every active sysadmin
+    of the installation. Empty before `manage.py setup_samsyn` has made the first one."""
+    administering = Membership.objects.filter(role=Role.SYSADMIN, user__is_active=True)
+    if user.organisation_id is not None:
+        party = Q(agreement__social_services=user.organisation_id) | Q(agreement__police=user.organisation_id)
+        if administering.filter(party).exists():
+            administering = administering.filter(party)
+    sysadmins = User.objects.filter(pk__in=administering.values("user"))
+    return list(sysadmins.order_by("last_name", "first_name", "username"))

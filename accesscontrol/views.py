@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import second_factor
 from .actor import agreements_of
 from .forms import ChooseAgreementForm, LoginForm, SetPasswordForm, TokenForm
-from .start import start_page_sections
+from .start import start_page_sections, sysadmins_to_contact
 
 
 class LoginView(auth_views.LoginView):
@@ -147,7 +147,10 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 
 def start_view(request):
-    return render(request, "accesscontrol/start.html", {"sections": start_page_sections(request.actor)})
+    context = {"sections": start_page_sections(request.actor)}
+    if request.actor is None or not request.actor.roles:
+        context["sysadmins"] = sysadmins_to_contact(request.user)
+    return render(request, "accesscontrol/start.html", context)
 
 
 def choose_agreement_view(request):
