@@ -57,6 +57,8 @@ def _cookies_outlive_a_past_today(settings):
     import time_machine
     from django.utils import timezone
 
+    if not time_machine.escape_hatch.is_travelling():
+        return
     real_now = time_machine.escape_hatch.datetime.datetime.now(datetime.UTC)
     if timezone.now() < real_now - datetime.timedelta(hours=1):
         settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
