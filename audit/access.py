@@ -3,9 +3,16 @@
 Views call `log_read` before returning such a response. It writes synchronously (never through a queue,
 so a broker outage cannot drop a read); if the write fails the exception propagates and the response
 is not sent. Entries are appended to a hash chain (`audit.chain`).
+
+An entry belongs to one agreement's log and names only that agreement's cases. A request for a case of
+another agreement (a guessed or copied address) is recorded without that case's id or number, and without
+any id in its address: its number may be the number of one of this agreement's own cases, and the
+auditor would read the attempt as one on that case. The entry carries FOREIGN_CASE instead, which the
+review shows as "Ärende i en annan överenskommelse".
 """
 
 import hashlib
+import re
 import uuid
 
 from django.utils import timezone
@@ -17,6 +24,12 @@ from config.client_address import client_address
 from .chain import append_access_entry
 from .middleware import current_request_id
 from .models import AccessLogEntry
+
+# Stored in `outside_scope_case_ids` in place of a case of another agreement; not an id, so it never
+# matches a case, and the stored lists (and the hash chain's columns) keep their form.
+FOREIGN_CASE = "foreign"
+HIDDEN_ID = "<dold>"
+_UUID_IN_PATH = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 def _ids(items) -> list[str]:
@@ -40,18 +53,36 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def _case_references(actor, case_ids: list[str]) -> tuple[list[str], list[str]]:
-    """The cases' numbers, and which of them were outside the actor's case scope. One query when all
-    are inside (the usual read); a second one for the numbers of those outside. An id that names no
-    case (a guessed URL) counts as outside the scope."""
+def _case_references(actor, case_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """The ids to record, the cases' numbers, and which of them were outside the actor's case scope.
+
+    A case of another agreement than the actor's is left out of the ids and numbers and recorded as
+    FOREIGN_CASE among the outside ones. One query when all are inside the scope (the usual read); a
+    second one for those outside. An id that names no case (a guessed URL) is kept, as outside the scope."""
     known = Case.objects.filter(pk__in=[case_id for case_id in case_ids if _is_uuid(case_id)])
     inside = dict(scope_cases(known, actor).values_list("pk", "number"))
     inside_ids = {str(pk) for pk in inside}
-    outside = [case_id for case_id in case_ids if case_id not in inside_ids]
     numbers = list(inside.values())
-    if outside:
-        numbers += known.exclude(pk__in=list(inside)).values_list("number", flat=True)
-    return sorted(numbers), outside
+    if len(inside_ids) == len(case_ids):
+        return case_ids, sorted(numbers), []
+    agreement_id = actor.agreement.pk if actor and actor.agreement else None
+    foreign = set()
+    for pk, number, case_agreement_id in known.exclude(pk__in=list(inside)).values_list("pk", "number", "agreement_id"):
+        if case_agreement_id == agreement_id:
+            numbers.append(number)
+        else:
+            foreign.add(str(pk))
+    recorded = [case_id for case_id in case_ids if case_id not in foreign]
+    outside = [case_id for case_id in recorded if case_id not in inside_ids] + ([FOREIGN_CASE] if foreign else [])
+    return recorded, sorted(numbers), outside
+
+
+def _recorded_path(request, outside: list[str]) -> str:
+    """The request's path; when it named a case of another agreement, with every id in it hidden (the
+    case's and those of its parts)."""
+    if FOREIGN_CASE in outside:
+        return _UUID_IN_PATH.sub(HIDDEN_ID, request.path)
+    return request.path
 
 
 def _record(
@@ -61,7 +92,7 @@ def _record(
     user = getattr(request, "user", None)
     authenticated = bool(user and user.is_authenticated)
     case_ids = _ids(cases)
-    case_numbers, outside_scope = _case_references(actor, case_ids) if case_ids else ([], [])
+    case_ids, case_numbers, outside_scope = _case_references(actor, case_ids) if case_ids else ([], [], [])
     return append_access_entry(
         {
             "at": timezone.now(),
@@ -71,7 +102,7 @@ def _record(
             "agreement_id": actor.agreement.pk if actor and actor.agreement else None,
             "outcome": outcome,
             "page": page[:200],
-            "path": request.path[:500],
+            "path": _recorded_path(request, outside_scope)[:500],
             "export": export,
             "case_ids": case_ids,
             "case_numbers": case_numbers,

@@ -81,7 +81,8 @@ class AccessLogEntry(ChainLinkFields):
     `case_numbers` keeps the cases' references readable after the cases are purged;
     `outside_scope_case_ids` are the cases that were outside the actor's case scope
     (`accesscontrol.scoping.scope_cases`) at the moment of the read, so the flag shows the
-    assignments as they were then, not as they are when the auditor looks."""
+    assignments as they were then, not as they are when the auditor looks. A case of another agreement
+    is never named here (not its id, number or path): it is recorded as `audit.access.FOREIGN_CASE`."""
 
     class Outcome(models.TextChoices):
         SHOWN = "shown", _("Visad")

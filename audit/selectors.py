@@ -28,6 +28,7 @@ from accesscontrol.visibility import FIELD_CLASS_LABELS
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Case, Person
 
+from .access import FOREIGN_CASE
 from .models import AccessLogEntry, Chain, ChainVerification, naming_case, naming_person
 
 DEFAULT_PERIOD_DAYS = 30
@@ -102,6 +103,7 @@ class AccessFilters(ReviewFilters):
     outside_office_hours: bool = False
     many_persons: bool = False
     denied: bool = False
+    foreign_case: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ FLAG_LABELS = {
     "outside_office_hours": _("Utanför kontorstid"),
     "many_persons": _("Många personer samma dag"),
     "denied": _("Nekad"),
+    "foreign_case": _("Ärende i en annan överenskommelse"),
 }
 
 
@@ -206,7 +209,9 @@ def review_access_log(*, actor, filters: AccessFilters) -> tuple[QuerySet, list[
     if filters.case_number:
         entries = entries.filter(case_numbers__contains=json.dumps(filters.case_number))
     if filters.outside_scope:
-        entries = entries.exclude(outside_scope_case_ids=[])
+        entries = entries.exclude(outside_scope_case_ids=[]).exclude(outside_scope_case_ids=[FOREIGN_CASE])
+    if filters.foreign_case:
+        entries = entries.filter(outside_scope_case_ids__contains=json.dumps(FOREIGN_CASE))
     if filters.denied:
         entries = entries.filter(outcome=AccessLogEntry.Outcome.DENIED)
     if filters.outside_office_hours:
@@ -234,8 +239,10 @@ def review_rows(entries, busy: list[BusyDay]) -> list[ReviewRow]:
         flags = []
         if entry.outcome == AccessLogEntry.Outcome.DENIED:
             flags.append("denied")
-        if entry.outside_scope_case_ids:
+        if set(entry.outside_scope_case_ids) - {FOREIGN_CASE}:
             flags.append("outside_scope")
+        if FOREIGN_CASE in entry.outside_scope_case_ids:
+            flags.append("foreign_case")
         if outside_office_hours(entry.at):
             flags.append("outside_office_hours")
         if (entry.user_id, local.date()) in busy_keys:

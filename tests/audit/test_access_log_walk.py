@@ -30,6 +30,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
+from audit.access import FOREIGN_CASE
 from audit.models import AccessLogEntry
 from audit.views import PER_PAGE
 from tests.accesscontrol.factories import SECRET_OF, SECRETS
@@ -257,8 +258,10 @@ def check_read(entries, expected: Shown | None, *, export: bool, seen: Shown) ->
     return problems
 
 
-def check_refusal(entries, pattern, url_case_id, status) -> list[str]:
-    """A refusal (403 or 404) writes exactly one denied entry, naming the case of the URL, and no read."""
+def check_refusal(entries, pattern, url_case_id, status, *, foreign: bool = False) -> list[str]:
+    """A refusal (403 or 404) writes exactly one denied entry, naming the case of the URL, and no read.
+    A case of another agreement than the visitor's (`foreign`) is not named: the entry is flagged instead
+    (audit.access.FOREIGN_CASE), and its path holds no id."""
     shown = [e for e in entries if e.outcome == AccessLogEntry.Outcome.SHOWN]
     denied = [e for e in entries if e.outcome == AccessLogEntry.Outcome.DENIED]
     if pattern.key in NOT_A_REFUSAL:
@@ -266,9 +269,12 @@ def check_refusal(entries, pattern, url_case_id, status) -> list[str]:
     problems = [f"wrote {len(shown)} read(s) for a {status}"] if shown else []
     if len(denied) != 1:
         return [*problems, f"wrote {len(denied)} denied entries, expected exactly one"]
-    expected = [url_case_id] if url_case_id else []
+    expected = [url_case_id] if url_case_id and not foreign else []
     if denied[0].case_ids != expected:
         problems.append(f"the denied entry names cases {denied[0].case_ids}, expected {expected}")
+    flagged = denied[0].outside_scope_case_ids == [FOREIGN_CASE] and str(url_case_id) not in denied[0].path
+    if url_case_id and foreign and not flagged:
+        problems.append("the denied entry does not flag the other agreement's case, or names it in its path")
     return problems
 
 
@@ -295,7 +301,7 @@ def test_each_request_writes_the_access_entries_it_should(pattern, world):
             expected = PAGES[pattern.key](world, visitor)
             problems = check_read(entries, expected, export=pattern.key in EXPORTS, seen=on_the_page(response, world))
         elif response.status_code in (403, 404):
-            problems = check_refusal(entries, pattern, url_case_id, response.status_code)
+            problems = check_refusal(entries, pattern, url_case_id, response.status_code, foreign=visitor == "outsider")
         else:
             shown = [e for e in entries if e.outcome == AccessLogEntry.Outcome.SHOWN]
             problems = [f"wrote {len(shown)} read(s) for a {response.status_code}"] if shown else []

@@ -82,14 +82,15 @@ def test_it_records_a_denied_attempt_with_an_unknown_id_as_outside_the_scope(peo
     assert verify_chain(Chain.ACCESS).ok
 
 
-def test_a_case_of_another_agreement_is_outside_the_scope(people, outsider, other_agreement, request_as):
+def test_a_case_of_another_agreement_is_flagged_without_its_id_or_number(people, outsider, other_agreement, request_as):
     from .factories import CaseFactory
 
     foreign = CaseFactory(
         agreement=other_agreement, proposed_by=outsider, person=PersonFactory(agreement=other_agreement)
     )
     entry = access.log_denied(request_as(people.manager), page="casework:case", cases=[foreign.pk])
-    assert entry.outside_scope_case_ids == [str(foreign.pk)]
+    assert entry.outside_scope_case_ids == [access.FOREIGN_CASE]
+    assert entry.case_ids == [] and entry.case_numbers == []
 
 
 def test_the_entry_holds_no_content_of_the_case(people, case, request_as):
