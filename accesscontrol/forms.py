@@ -11,6 +11,13 @@ from config.forms import GovukFormMixin
 from .models import User
 
 
+def refuse_end_before_start(form, cleaned: dict) -> None:
+    """An agreement's period, the same wherever it is given: the first run or the administration."""
+    starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+    if starts and ends and ends < starts:
+        form.add_error("ends_on", _("Överenskommelsen kan inte upphöra innan den börjar gälla."))
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("Användarnamn"), max_length=150)
     password = forms.CharField(label=_("Lösenord"), strip=False, widget=forms.PasswordInput)
@@ -78,9 +85,7 @@ class FirstRunForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("Överenskommelsen kan inte upphöra innan den börjar gälla."))
+        refuse_end_before_start(self, cleaned)
         social, police = cleaned.get("social_services"), cleaned.get("police")
         if social and police and social.casefold() == police.casefold():
             self.add_error("police", _("Socialtjänsten och polisen behöver olika namn."))

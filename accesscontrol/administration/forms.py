@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from accesscontrol.forms import refuse_end_before_start
 from accesscontrol.models import Membership, Organisation, Role, Unit, User
 from casework.models import Agreement, Area, HotSpot, InterventionType, LegalBasis, RetentionRule, Target, Tariff
 from config import forms as govuk
@@ -83,9 +84,7 @@ class AgreementForm(govuk.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("Överenskommelsen kan inte upphöra innan den börjar gälla."))
+        refuse_end_before_start(self, cleaned)
         low, high = cleaned.get("min_age"), cleaned.get("max_age")
         if low is not None and high is not None and low >= high:
             self.add_error("max_age", _("Högsta ålder måste vara större än lägsta ålder."))

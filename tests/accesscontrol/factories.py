@@ -119,7 +119,10 @@ def build_world(people, outsider):
       insatser": outside the investigation caseworker's unit, inside the field worker's scope; no
       intervention offered; two orossamtal, the first followed up, `contact` awaiting its follow-up);
     - today's meeting (`meeting`, minutes a draft, an external `participant` attending, the police not)
-      with `proposal` (svansen, no unit) on its agenda and a `decision` about it;
+      with `proposal` (svansen, no unit) on its agenda and a `decision` about it. The social manager
+      proposed it on `earlier`, with no consent or disclosure, so it is also on the agenda and in the
+      approved minutes of `approved_meeting` (not dealt with there): the police, who attended, see it in
+      those minutes without identity (OSL 26 kap. 1 §). The other cases are the police's own proposals;
     - the social manager's cost report (`job`, built, with its file) and a `cost_index` of the sysadmin;
     - an `area` and a `hot_spot` in it, as the sysadmin enters them.
 
@@ -131,28 +134,29 @@ def build_world(people, outsider):
     period = period_containing(today, PeriodKind.QUARTER)
     earlier = max(today - datetime.timedelta(days=14), period.starts_on)
 
-    def proposed(category, last_name, on=earlier):
+    def proposed(category, last_name, on=earlier, by=None):
         person = casework_factories.details(first="Hemlig", last=last_name)
-        return casework_factories.propose(people, category=category, proposed_on=on, person=person)
+        return casework_factories.propose(people, category=category, proposed_on=on, person=person, by=by)
 
     case = proposed("lifestyle", "Livsstilsson")
     closed_case = proposed("lifestyle", "Avslutadsson")
     svansen_case = proposed("svansen", "Svansensson")
+    proposal = proposed("svansen", "Forslagsson", by=people.manager)
     case_services.record_police_assessment(
         actor=actor_for(people.police, agreement), case=case, assessment=SECRETS["police_assessment"], priority=True
     )
     approved_meeting = meetings.schedule_meeting(actor=manager, held_on=earlier, location="Stadshuset")
     meetings.add_participant(actor=manager, meeting=approved_meeting, user=people.police)
-    for proposal, unit in (
+    for identified, unit in (
         (case, people.investigation),
         (closed_case, people.investigation),
         (svansen_case, people.open_care),
     ):
         case_services.identify_case(
             actor=manager,
-            case=proposal,
+            case=identified,
             meeting=approved_meeting,
-            category=proposal.category,
+            category=identified.category,
             raised_on=earlier,
             unit=unit,
         )
@@ -209,7 +213,6 @@ def build_world(people, outsider):
     contact = fieldwork.record_field_contact(
         actor=field_worker, kind=FieldContact.Kind.CONCERN_TALK, case=svansen_case, occurred_on=today
     )
-    proposal = proposed("svansen", "Forslagsson", on=today)
     meeting = meetings.schedule_meeting(actor=manager, held_on=today)
     participant = meetings.add_participant(
         actor=manager, meeting=meeting, name="Extern Deltagare", organisation="Skolan", role_title="Kurator"
@@ -263,3 +266,19 @@ def build_world(people, outsider):
         area=area,
         hot_spot=hot_spot,
     )
+
+
+# The first run of tests/accesscontrol/test_setup_samsyn.py and tests/e2e/test_first_run.py: an operator's
+# flags for manage.py setup_samsyn, and the first sysadmin's password.
+FIRST_RUN_PASSWORD = "Nyby-forvaltning-2026-samsyn"
+FIRST_RUN = {
+    "social_services": "Socialtjänsten i Nyby",
+    "police": "Lokalpolisområde Nyby",
+    "agreement": "Samverkan för ökad trygghet – Nyby 2026",
+    "starts_on": "2026-01-01",
+    "ends_on": "2026-12-31",
+    "username": "forvaltare",
+    "email": "sara.systemsson@nyby.example.se",
+    "first_name": "Sara",
+    "last_name": "Systemsson",
+}

@@ -21,23 +21,14 @@ from accesscontrol.management.commands import setup_samsyn
 from accesscontrol.models import Membership, Organisation, Role, Unit, User
 from casework import defaults
 from casework.models import Agreement, InterventionType, RetentionRule, Target
+from tests.accesscontrol.factories import FIRST_RUN, FIRST_RUN_PASSWORD
 from tests.accesscontrol.test_login import code_of
 from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Nyby-forvaltning-2026-samsyn"
-FLAGS = {
-    "social_services": "Socialtjänsten i Nyby",
-    "police": "Lokalpolisområde Nyby",
-    "agreement": "Samverkan för ökad trygghet – Nyby 2026",
-    "starts_on": "2026-01-01",
-    "ends_on": "2026-12-31",
-    "username": "forvaltare",
-    "email": "sara.systemsson@nyby.example.se",
-    "first_name": "Sara",
-    "last_name": "Systemsson",
-}
+PASSWORD = FIRST_RUN_PASSWORD
+FLAGS = FIRST_RUN
 
 
 @pytest.fixture(autouse=True)

@@ -14,23 +14,13 @@ from django_otp.oath import totp
 
 from accesscontrol.models import Membership, Role, User
 from casework.models import Agreement, Meeting
+from tests.accesscontrol.factories import FIRST_RUN, FIRST_RUN_PASSWORD
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SYSADMIN_PASSWORD = "Nyby-forvaltning-2026-samsyn"
+SYSADMIN_PASSWORD = FIRST_RUN_PASSWORD
 MANAGER_PASSWORD = "Signes-eget-losenord-2026"
-FIRST_RUN = {
-    "social_services": "Socialtjänsten i Nyby",
-    "police": "Lokalpolisområde Nyby",
-    "agreement": "Samverkan för ökad trygghet – Nyby 2026",
-    "starts_on": "2026-01-01",
-    "ends_on": "2026-12-31",
-    "username": "forvaltare",
-    "email": "sara.systemsson@nyby.example.se",
-    "first_name": "Sara",
-    "last_name": "Systemsson",
-}
 
 
 def code_from_the_key_shown(page) -> str:
