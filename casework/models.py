@@ -410,7 +410,7 @@ class Intervention(EncryptedModel):
     response = models.CharField(_("svar"), max_length=20, choices=Response.choices, default=Response.PENDING)
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("slut"), null=True, blank=True)
-    provider = models.CharField(_("utförare"), max_length=200, blank=True)
+    provider = EncryptedCharField(_("utförare"), blank=True, default="")
     occasions = models.PositiveIntegerField(_("antal tillfällen"), null=True, blank=True)
     note = EncryptedTextField(_("anteckning"), blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -469,7 +469,7 @@ class Meeting(EncryptedModel):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField(_("datum"))
-    location = models.CharField(_("plats"), max_length=200, blank=True)
+    location = EncryptedCharField(_("plats"), blank=True, default="")
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("ordförande")
     )
@@ -492,14 +492,14 @@ class Meeting(EncryptedModel):
         return self.minutes_status == self.MinutesStatus.APPROVED
 
 
-class MeetingParticipant(models.Model):
+class MeetingParticipant(EncryptedModel):
     """A participant: a Samsyn user, or an external person named with organisation and role."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
-    name = models.CharField(_("namn"), max_length=200, blank=True)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    role_title = models.CharField(_("roll"), max_length=200, blank=True)
+    name = EncryptedCharField(_("namn"), blank=True, default="")
+    organisation = EncryptedCharField(_("organisation"), blank=True, default="")
+    role_title = EncryptedCharField(_("roll"), blank=True, default="")
 
     class Meta:
         constraints = [
@@ -509,7 +509,8 @@ class MeetingParticipant(models.Model):
         ]
 
     def __str__(self):
-        return str(self.user) if self.user_id else self.name
+        # Also the change log's object_repr: never the external participant's (encrypted) name.
+        return str(self.user) if self.user_id else "Extern deltagare"
 
 
 class MeetingItem(models.Model):
@@ -542,7 +543,7 @@ class Decision(EncryptedModel):
         related_name="+",
         verbose_name=_("ansvarig"),
     )
-    responsible_text = models.CharField(_("ansvarig (annan)"), max_length=200, blank=True)
+    responsible_text = EncryptedCharField(_("ansvarig (annan)"), blank=True, default="")
     due_on = models.DateField(_("klart senast"), null=True, blank=True)
     done_on = models.DateField(_("klart"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

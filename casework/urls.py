@@ -28,7 +28,7 @@ urlpatterns = [
     path("moten/<uuid:meeting_id>/protokoll.pdf", meetings.minutes_pdf_view, name="minutes_pdf"),
     path("moten/<uuid:meeting_id>/deltagare/", meetings.participants_view, name="meeting_participants"),
     path(
-        "moten/<uuid:meeting_id>/deltagare/<int:participant_id>/ta-bort/",
+        "moten/<uuid:meeting_id>/deltagare/<uuid:participant_id>/ta-bort/",
         meetings.remove_participant_view,
         name="remove_participant",
     ),

@@ -167,7 +167,7 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
     is_police_participant = actor.has(Role.POLICE) and police_participants(meeting).filter(user=actor.user).exists()
     page = MeetingPage(
         meeting=meeting,
-        participants=list(meeting.participants.select_related("user").order_by("user__first_name", "name")),
+        participants=_in_name_order(meeting.participants.select_related("user")),
         proposals=[entry for entry in entries if entry.item.kind == MeetingItem.Kind.PROPOSAL],
         follow_ups=[entry for entry in entries if entry.item.kind != MeetingItem.Kind.PROPOSAL],
         decisions=list(meeting.decisions.select_related("responsible", "case")),
@@ -203,6 +203,15 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
 def decision_cases(*, meeting: Meeting) -> QuerySet:
     """Cases a decision of this meeting can be about: those on its agenda."""
     return Case.objects.filter(meeting_items__meeting=meeting).select_related("person").order_by("number")
+
+
+def _in_name_order(participants) -> list:
+    """Samsyn users by first name, then external participants by name. Sorted here, not in SQL: an
+    external participant's name is encrypted, so the database cannot order by it."""
+    return sorted(
+        participants,
+        key=lambda p: (p.user is None, (p.user.first_name if p.user else p.name).casefold(), str(p.pk)),
+    )
 
 
 def participant_of(*, meeting: Meeting, participant_id):

@@ -86,6 +86,7 @@ def _build_every_encrypted_model(people, sentinels):
         casework.FollowUp(case=case, written_on=datetime.date(2026, 6, 1), outcome="improved", author=manager),
         casework.Decision(meeting=meeting, case=case),
         casework.MinutesAddendum(meeting=meeting, author=manager),
+        casework.MeetingParticipant(meeting=meeting),  # an external participant: name, organisation, role
         casework.HotSpotVisit(hot_spot=hot_spot, visited_on=datetime.date(2026, 3, 5), recorded_by=manager),
         casework.ConcernTalkFollowUp(
             contact=contact,

@@ -6,6 +6,9 @@ read, exported and reported on; reminders and a long report run on the worker. T
 reach is searched for every sentinel: a pg_dump of the whole database (which includes the change and
 access logs), the log output of this process and of the worker, every Celery task message sent, and every
 key and value in Redis (broker, results and the cache).
+
+On any database (SQLite too), the same writing is followed by a search of every table, read with raw SQL,
+and of the change log's entries (their changes and object_repr).
 """
 
 import base64
@@ -21,6 +24,7 @@ import uuid
 
 import pytest
 import redis
+from auditlog.models import LogEntry
 from celery.signals import before_task_publish
 from django.conf import settings
 from django.core.cache import cache
@@ -28,7 +32,7 @@ from django.db import connection
 from django.utils import timezone
 
 from casework import personal_numbers
-from casework.models import ConcernTalkFollowUp, Person
+from casework.models import ConcernTalkFollowUp, Intervention, Meeting, Person
 from casework.reminders import run_reminders
 from casework.services import cases as case_services
 from casework.services import disclosures as disclosure_services
@@ -38,7 +42,7 @@ from reports.services import request_report
 from tests.casework import factories
 from tests.conftest import start_worker, stop_worker, verified_client
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 TAG = uuid.uuid4().hex[:8]
 
@@ -82,6 +86,13 @@ FIELDS = [
     "Spärrskäl",
     "Orossamtal",
     "Orosuppföljning",
+    "Utförare",
+    "Plats",
+    "Ansvarig",
+    "Deltagarnamn",
+    "Deltagarorganisation",
+    "Deltagarroll",
+    "Borttagendeltagare",
 ]
 SENTINELS = {label: sentinel(label) for label in FIELDS}
 
@@ -151,7 +162,20 @@ def write_everything(people, client):
         caseworker=people.caseworker,
         note=SENTINELS["Identifieringsnot"],
     )
-    meetings.record_reasoning(actor=manager, meeting=meeting, reasoning=SENTINELS["Resonemang"], location="Rådhuset")
+    meetings.record_reasoning(
+        actor=manager, meeting=meeting, reasoning=SENTINELS["Resonemang"], location=SENTINELS["Plats"]
+    )
+    meetings.add_participant(
+        actor=manager,
+        meeting=meeting,
+        name=SENTINELS["Deltagarnamn"],
+        organisation=SENTINELS["Deltagarorganisation"],
+        role_title=SENTINELS["Deltagarroll"],
+    )
+    removed = meetings.add_participant(
+        actor=manager, meeting=meeting, name=SENTINELS["Borttagendeltagare"], organisation="Skolan"
+    )
+    meetings.remove_participant(actor=manager, participant=removed)
     meetings.add_decision(
         actor=manager,
         meeting=meeting,
@@ -160,6 +184,7 @@ def write_everything(people, client):
         due_on=today - datetime.timedelta(days=1),
         case=case,
     )
+    meetings.add_decision(actor=manager, meeting=meeting, what="Bjud in skolan", responsible_text=SENTINELS["Ansvarig"])
     case_services.record_police_assessment(
         actor=police, case=case, assessment=SENTINELS["Polisbedömning"], priority=True
     )
@@ -175,6 +200,7 @@ def write_everything(people, client):
         case=case,
         intervention_type=factories.intervention_type(people.agreement, "mst"),
         offered_on=meeting.held_on + datetime.timedelta(days=3),
+        provider=SENTINELS["Utförare"],
         note=SENTINELS["Insatsanteckning"],
     )
     follow_ups.write_follow_up(
@@ -267,6 +293,7 @@ def forms_of(text: str) -> list[str]:
     return [text, text.lower(), text.upper()]
 
 
+@pytest.mark.services
 def test_no_sentinel_reaches_a_dump_a_log_a_task_message_or_redis(
     people, client, caplog, captured_messages, worker_log, tmp_path
 ):
@@ -331,6 +358,48 @@ def test_no_sentinel_reaches_a_dump_a_log_a_task_message_or_redis(
         if any(form in text for form in forms_of(value))
     ]
     assert leaks == []
+
+
+def test_no_sentinel_is_in_any_table_or_in_the_change_log(people, client):
+    write_everything(people, client)
+
+    # The data really is there, readable through the application.
+    meeting = Meeting.objects.get()
+    assert meeting.location == SENTINELS["Plats"]
+    assert Intervention.objects.get().provider == SENTINELS["Utförare"]
+    assert {d.responsible_text for d in meeting.decisions.all()} == {"", SENTINELS["Ansvarig"]}
+    external = meeting.participants.get(user=None)
+    assert (external.name, external.organisation, external.role_title) == (
+        SENTINELS["Deltagarnamn"],
+        SENTINELS["Deltagarorganisation"],
+        SENTINELS["Deltagarroll"],
+    )
+
+    tables = {table: table_contents(table) for table in connection.introspection.table_names()}
+    assert tables["auditlog_logentry"], "the change log is empty"
+    in_tables = [f"{label} in {table}" for table, text in tables.items() for label in found_in(text)]
+    assert in_tables == []
+
+    change_log = "\n".join(
+        f"{entry.object_repr} {json.dumps(entry.changes)} {entry.changes_text}" for entry in LogEntry.objects.all()
+    )
+    assert "[krypterat]" in change_log
+    assert found_in(change_log) == []
+
+
+def table_contents(table: str) -> str:
+    """Every row of a table, read with raw SQL (past the encrypted fields' decoding)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - a table name
+        rows = cursor.fetchall()
+    return "\n".join(
+        " ".join(bytes(v).decode("utf-8", "replace") if isinstance(v, bytes | memoryview) else str(v) for v in row)
+        for row in rows
+    )
+
+
+def found_in(text: str) -> list[str]:
+    return [label for label, value in SENTINELS.items() if any(form in text for form in forms_of(value))]
 
 
 def redis_contents() -> str:
