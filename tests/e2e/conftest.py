@@ -3,6 +3,7 @@
 import datetime
 import os
 import shutil
+import sqlite3
 
 import pytest
 from django_otp.oath import totp
@@ -63,6 +64,43 @@ def _cookies_outlive_a_past_today(settings):
     if timezone.now() < real_now - datetime.timedelta(hours=1):
         settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
         settings.CSRF_COOKIE_AGE = None
+
+
+@pytest.fixture(scope="module")
+def _demo_snapshots():
+    snapshots = {}
+    yield snapshots
+    for snapshot in snapshots.values():
+        snapshot.close()
+
+
+@pytest.fixture
+def demo_once(request, _demo_snapshots, live_server, transactional_db):
+    """`demo_once(build)` makes the module's demo data once and gives every test of the module the same
+    database: the first test runs `build` (e.g. `demo.build_demo(seed=7)`, some 10 s) and copies the
+    database aside; each later test gets that copy back, in milliseconds. A browser test needs committed
+    data (the live server reads it), so the usual rollback cannot share it, and each test's data is flushed
+    after it as before. The copy is SQLite's backup API on the in-memory test database (the embedded
+    default, where `make test` spends its time); on PostgreSQL every test builds its own."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    def once(build):
+        connection.ensure_connection()
+        if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+            build()
+            return
+        key = request.module.__name__
+        if key in _demo_snapshots:
+            _demo_snapshots[key].backup(connection.connection)
+            ContentType.objects.clear_cache()  # the flush after the last test made them anew
+            return
+        build()
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(snapshot)
+        _demo_snapshots[key] = snapshot
+
+    return once
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def auditor(live_server):
-    demo.build_demo(seed=7)
-    verify_audit_chains()
+def auditor(demo_once):
+    demo_once(lambda: (demo.build_demo(seed=7), verify_audit_chains()))
     return User.objects.get(username="granskare")
 
 

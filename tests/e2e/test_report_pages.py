@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from accesscontrol.models import User
 from casework import demo
+from casework.models import Agreement
 from reports.models import ReportJob
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.reports import factories
@@ -15,10 +16,13 @@ YEAR = 2025
 
 
 @pytest.fixture
-def demo_year(live_server):
-    agreement, _logins = demo.build_demo(seed=7, year=YEAR)
-    factories.year_of_cases(agreement, YEAR)
-    return agreement
+def demo_year(demo_once):
+    def build():
+        agreement, _logins = demo.build_demo(seed=7, year=YEAR)
+        factories.year_of_cases(agreement, YEAR)
+
+    demo_once(build)
+    return Agreement.objects.get(name=demo.AGREEMENT_NAME)
 
 
 def visit(page, url):

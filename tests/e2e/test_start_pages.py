@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_users(live_server):
-    demo.build_demo(seed=7)
+def demo_users(demo_once):
+    demo_once(lambda: demo.build_demo(seed=7))
     return {user.username: user for user in User.objects.all()}
 
 
