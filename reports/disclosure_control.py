@@ -23,7 +23,9 @@ explains it to users:
    ("..") until none can. This is what stops differencing and solving the margins for small cells.
 4. Register: every released table is stored with its protected values (`ReleasedTable`). Unchanged cells are
    served from the register exactly as released; when the records behind a table change, it gets a new
-   revision, whose changed cells get the noise of their new records (never a fresh random draw).
+   revision, whose changed cells get the noise of their new records (never a fresh random draw). Revisions
+   are made only on the fixed revision days (`revision_days`), collecting every change since the last one,
+   and only when what the table shows has changed; no cell is marked as changed.
 5. Small-population guard: a quarter or half-year with fewer than `SAMSYN_SMALL_POPULATION_GUARD` persons
    with an open case is not released (its year is).
 6. Amounts (costs) are published only when the number of cases behind them is published (not "<5") and no
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import logging
 import secrets
 from collections import defaultdict
@@ -46,6 +49,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import BigIntegerField, F
 from django.db.models.functions import Cast, Floor
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
@@ -486,6 +490,7 @@ class ProtectedTable:
     revision: int = 0
     released_at: datetime.datetime | None = None
     notes: tuple[str, ...] = ()
+    revision_day: datetime.date | None = None  # the fixed revision day this version was released for
 
     def as_json(self) -> dict:
         return {
@@ -546,6 +551,25 @@ class TableSpec:
         return cells
 
 
+def revision_days(year: int) -> list[datetime.date]:
+    """The fixed days of `year` on which released tables are revised: the release day of each quarter (the
+    day its release delay ends), so revisions come out together with the new quarter. With the default delay
+    of 14 days: 14 January, 14 April, 14 July and 14 October."""
+    delay = datetime.timedelta(days=settings.SAMSYN_STATISTICS_RELEASE_DELAY_DAYS)
+    days = [q.ends_on + delay for y in (year - 1, year) for q in periods_of_year(y, PeriodKind.QUARTER)]
+    return sorted(day for day in days if day.year == year)
+
+
+def revision_day(today: datetime.date) -> datetime.date:
+    """The latest revision day on or before `today`."""
+    return max(day for year in (today.year - 1, today.year) for day in revision_days(year) if day <= today)
+
+
+def next_revision_day(today: datetime.date) -> datetime.date:
+    """The first revision day after `today`."""
+    return min(day for year in (today.year, today.year + 1) for day in revision_days(year) if day > today)
+
+
 def releasable(period: Period, *, today: datetime.date, population_size: int) -> str:
     """Why a period is not released yet ("" when it is): once it has ended and the release delay has passed;
     a quarter or half-year only with enough persons in it."""
@@ -558,12 +582,25 @@ def releasable(period: Period, *, today: datetime.date, population_size: int) ->
 
 
 def protect_year(
-    *, agreement, year: int, populations: list[Population], specs: list[TableSpec], availability: dict[str, str]
+    *,
+    agreement,
+    year: int,
+    populations: list[Population],
+    specs: list[TableSpec],
+    availability: dict[str, str],
+    today: datetime.date | None = None,
 ) -> dict[tuple[str, str], ProtectedTable]:
     """Release the year's catalogue: reuse what the register holds for unchanged cells, publish new cells
     with cell-key noise and the threshold, audit everything released for the year together, withhold what
     the audit requires, and register new revisions. `availability` maps a period code to why it is not
-    released ("" when it is). Returns every table of `specs`, keyed by (table, period)."""
+    released ("" when it is). Returns every table of `specs`, keyed by (table, period).
+
+    Revisions follow the fixed schedule: a table already released for the latest revision day on or before
+    `today` is served exactly as released, every cell of it, until the next revision day; only then do the
+    changes in its records (all of them since the last revision) reach it, in one new revision, and only if
+    what it shows has changed. A revision therefore never appears the day after one late case, and a change
+    hidden under "<5" or ".." never shows up as a new version."""
+    day = revision_day(today or timezone.localdate())
     by_code = {p.code: p for p in populations}
     truth: dict[str, int] = {}
     digests: dict[str, str] = {}
@@ -582,10 +619,15 @@ def protect_year(
         type(agreement).objects.select_for_update().filter(pk=agreement.pk).first()
         latest = _latest_revisions(agreement, year)
         frozen: dict[str, Published] = {}
-        for row in latest.values():
+        frozen_digests: dict[str, str] = {}
+        # Tables released for this revision day first: every cell as released, changed records or not.
+        for row in sorted(latest.values(), key=lambda row: not _current(row, day)):
             for code, stored in row.cells.items():
-                if code in digests and stored["digest"] == digests[code]:
+                if code in frozen or code not in digests:
+                    continue
+                if _current(row, day) or stored["digest"] == digests[code]:
                     frozen[code] = Published(Status(stored["status"]), stored["value"])
+                    frozen_digests[code] = stored["digest"]
         published: dict[str, Published] = dict(frozen)
         new: set[str] = set()
         for spec in released_specs:
@@ -611,9 +653,22 @@ def protect_year(
                 )
                 continue
             table = _table(spec, published, by_code)
-            row = _register(agreement, spec, table, published, digests, latest.get((spec.code, spec.period.code)))
+            row = _register(
+                agreement,
+                spec,
+                table,
+                published,
+                {**digests, **frozen_digests},
+                latest.get((spec.code, spec.period.code)),
+                day,
+            )
             tables[(spec.code, spec.period.code)] = _with_revision(table, row)
     return tables
+
+
+def _current(row, day: datetime.date) -> bool:
+    """The register row was released (or checked) for the revision day `day`: it stands until the next one."""
+    return row.revised_for is not None and row.revised_for >= day
 
 
 def _latest_revisions(agreement, year: int) -> dict[tuple[str, str], object]:
@@ -652,8 +707,14 @@ def _table(spec: TableSpec, published, by_code) -> ProtectedTable:
     )
 
 
-def _register(agreement, spec: TableSpec, table: ProtectedTable, published, digests, latest):
-    """The register row of this table: the latest revision if nothing in it changed, else a new revision."""
+def _register(agreement, spec: TableSpec, table: ProtectedTable, published, digests, latest, day: datetime.date):
+    """The register row of this table: the latest revision while it stands (until the revision day after
+    the one it was released for) or when what it shows is unchanged, else a new revision for `day`.
+
+    An unchanged table keeps its version and is marked as checked for `day`, with the digests of the
+    records it now stands for; a version is never made for a change that does not show."""
+    if latest is not None and _current(latest, day):
+        return latest
     cells = {
         cell.code: {
             "status": str(published[cell.code].status),
@@ -665,7 +726,10 @@ def _register(agreement, spec: TableSpec, table: ProtectedTable, published, dige
     }
     rows = {row.code: [value.as_json() for value in row.values] for row in table.rows}
     basis = hashlib.sha256(repr((sorted(cells.items()), sorted(rows.items()))).encode()).hexdigest()
-    if latest is not None and latest.basis_digest == basis:
+    if latest is not None and latest.rows == json.loads(json.dumps(rows)):
+        if latest.basis_digest != basis or latest.revised_for != day:
+            latest.cells, latest.basis_digest, latest.revised_for = cells, basis, day
+            latest.save(update_fields=["cells", "basis_digest", "revised_for"])
         return latest
     return ReleasedTable.objects.create(
         agreement=agreement,
@@ -676,8 +740,29 @@ def _register(agreement, spec: TableSpec, table: ProtectedTable, published, dige
         cells=cells,
         rows=rows,
         basis_digest=basis,
+        revised_for=day,
     )
 
 
+def _stored_value(stored: dict) -> Published:
+    text = stored["text"]
+    unit = Unit.PERCENT if text.endswith(" %") else Unit.KRONOR if text.endswith(" kr") else Unit.COUNT
+    return Published(Status(stored["status"]), stored["value"], unit)
+
+
 def _with_revision(table: ProtectedTable, register_row) -> ProtectedTable:
-    return replace(table, revision=register_row.revision, released_at=register_row.released_at)
+    """The table as the register holds it: its values exactly as released (counts, shares, amounts and
+    exact counts alike), its revision and the revision day it stands for."""
+    rows = tuple(
+        replace(row, values=tuple(_stored_value(value) for value in register_row.rows[row.code]))
+        if row.code in register_row.rows
+        else row
+        for row in table.rows
+    )
+    return replace(
+        table,
+        rows=rows,
+        revision=register_row.revision,
+        released_at=register_row.released_at,
+        revision_day=revision_day(timezone.localdate(register_row.released_at)),
+    )

@@ -48,7 +48,8 @@ class ReleasedTable(models.Model):
 
     `cells` and `rows` hold the protected values exactly as management saw them; the digests fingerprint the
     records behind them, so a change in the data gives a new revision (computed by the same deterministic
-    cell-key noise, never a fresh random draw) and an unchanged table is served from here as it was."""
+    cell-key noise, never a fresh random draw) and an unchanged table is served from here as it was.
+    A new revision is made only on a fixed revision day, and only when what the table shows has changed."""
 
     agreement = models.ForeignKey("casework.Agreement", on_delete=models.CASCADE, related_name="released_tables")
     table = models.CharField(max_length=60)
@@ -59,6 +60,9 @@ class ReleasedTable(models.Model):
     rows = models.JSONField(help_text="The published rows, as management saw them.")
     basis_digest = models.CharField(max_length=64)
     released_at = models.DateTimeField(auto_now_add=True)
+    # The fixed revision day (`disclosure_control.revision_day`) this version stands for: it is served as
+    # released until the next revision day, whatever changes in the records meanwhile.
+    revised_for = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["agreement_id", "table", "period", "-revision"]

@@ -50,7 +50,7 @@ def statistics_year(*, actor, year: int, today: datetime.date | None = None) -> 
         for period in disclosure_control.year_periods(year)
     }
     return disclosure_control.protect_year(
-        agreement=agreement, year=year, populations=populations, specs=specs, availability=availability
+        agreement=agreement, year=year, populations=populations, specs=specs, availability=availability, today=today
     )
 
 

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.access import log_read
@@ -73,6 +75,7 @@ def statistics_table(request, table, period):
         "periods": selectors.statistics_periods(actor=request.actor, year=protected.period.year, table=table),
         "has_targets": any(row.target for row in protected.rows),
         "threshold": disclosure_control.threshold(),
+        "next_revision_day": disclosure_control.next_revision_day(timezone.localdate()),
     }
     return render(request, "reports/statistics/table.html", context)
 
@@ -114,6 +117,9 @@ def method(request):
         "rounding": int(disclosure_control.AMOUNT_ROUNDING),
         "age_bands": catalogue.AGE_BANDS,
         "target_rule": TARGET_RULE,
+        "revision_days": ", ".join(
+            date_format(day, "j F") for day in disclosure_control.revision_days(timezone.localdate().year)
+        ),
     }
     return render(request, "reports/statistics/method.html", context)
 

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from audit.models import AccessLogEntry
@@ -117,12 +118,16 @@ def test_the_same_table_is_the_same_every_time_and_registered_once(login, people
 
 
 def test_a_correction_is_a_new_revision_that_keeps_unchanged_cells(login, people, year_of_cases):
-    client = login(people.management)
-    before = client.get(f"/statistik/cases_by_gender/{YEAR}/").context["table"]
+    """On the next fixed revision day (14 April 2026 after a release in February; tests/reports/
+    test_revision_schedule.py)."""
+    noon = datetime.time(12, tzinfo=datetime.UTC)
+    with time_machine.travel(datetime.datetime.combine(datetime.date(2026, 2, 2), noon), tick=False):
+        before = login(people.management).get(f"/statistik/cases_by_gender/{YEAR}/").context["table"]
     girl = next(case for case in year_of_cases if case.person.gender == "girl")
     girl.person.gender = "other"
     girl.person.save()
-    after = client.get(f"/statistik/cases_by_gender/{YEAR}/").context["table"]
+    with time_machine.travel(datetime.datetime.combine(datetime.date(2026, 4, 14), noon), tick=False):
+        after = login(people.management).get(f"/statistik/cases_by_gender/{YEAR}/").context["table"]
     assert after.revision == before.revision + 1
     boys_before, boys_after = (next(r for r in t.rows if r.code == "boy").values[0] for t in (before, after))
     assert boys_before == boys_after
