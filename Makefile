@@ -28,10 +28,11 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: install if needed, run the whole suite (PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL are set)
-# Spread over the machine's cores by pytest-xdist, one file per worker at a time (a module's fixtures are
-# built once); PYTEST_ARGS="-n 0" runs in one process, PYTEST_ARGS="--today=YYYY-MM-DD" on another day.
+# Spread over the machine's cores by pytest-xdist: each worker takes a contiguous half of the suite (a
+# module's fixtures are built about once) and an idle worker steals from the other's tail, so one slow file
+# does not leave a core idle. PYTEST_ARGS="-n 0" runs in one process, "--today=YYYY-MM-DD" on another day.
 test: install
-	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
