@@ -17,6 +17,12 @@ class Actor:
         return any(role in self.roles for role in roles)
 
     @property
+    def instance_admin(self) -> bool:
+        """Keeps the reference data all agreements share (accesscontrol.models.User.is_instance_admin);
+        independent of the agreement and its roles."""
+        return bool(getattr(self.user, "is_instance_admin", False))
+
+    @property
     def role_labels(self) -> list[str]:
         return [str(Role(role).label) for role in Role.values if role in self.roles]
 

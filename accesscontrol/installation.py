@@ -1,6 +1,7 @@
 """The first run of an installation (`manage.py setup_samsyn`): the municipality's social services, the
 police area, their first agreement with the default targets, catalogue, tariffs and retention rules, and
-the first sysadmin. Made once, in one transaction; everything after it is done in the administration pages.
+the first sysadmin, who is also the instance administrator. Made once, in one transaction; everything
+after it is done in the administration pages.
 
 Its change-log entries are the new agreement's, as a job's are (audit.services.system_changes_for), so
 that agreement's auditor sees how the installation began. (The targets and retention rules are written in
@@ -103,8 +104,15 @@ def set_up_installation(
         )
         for organisation in parties:
             log_create(sender=Organisation, instance=organisation, created=True)
+        # The first sysadmin is also the instance administrator, who alone keeps what every agreement shares
+        # (legal bases, the common cost index); docs/roles-and-visibility.md.
         sysadmin = User(
-            username=username, email=email, first_name=first_name, last_name=last_name, organisation=parties[0]
+            username=username,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            organisation=parties[0],
+            is_instance_admin=True,
         )
         sysadmin.set_password(password)
         sysadmin.save()

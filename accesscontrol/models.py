@@ -71,6 +71,10 @@ class User(AbstractUser):
     # A set-password link is owed from this moment until it is e-mailed: the work is in the database, so a
     # message lost to a broker outage is sent by the sweep.
     password_link_due_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The instance administrator keeps the reference data every agreement shares (legal bases, the common
+    # cost index). Not a role in an agreement: it gives no agreement and nothing in one
+    # (docs/roles-and-visibility.md, "The instance administrator"). Set by setup_samsyn for the first sysadmin.
+    is_instance_admin = models.BooleanField(_("instansförvaltare"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("användare")

@@ -14,6 +14,7 @@ class NavItem:
     label: str
     url_name: str
     roles: tuple[str, ...]
+    instance_admin: bool = False  # also shown to the instance administrator, whatever their roles here
 
 
 _CASE_ROLES = (Role.SOCIAL_MANAGER, Role.CASEWORKER, Role.FIELD_WORKER, Role.POLICE)
@@ -25,7 +26,7 @@ NAVIGATION = (
     NavItem(_("Möten"), "casework:meeting_list", _CASE_ROLES),
     NavItem(_("Fältarbete"), "casework:field_home", (Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
     NavItem(_("Måluppföljning"), "casework:target_board", (Role.SOCIAL_MANAGER,)),
-    NavItem(_("Administration"), "administration:index", (Role.SYSADMIN,)),
+    NavItem(_("Administration"), "administration:index", (Role.SYSADMIN,), instance_admin=True),
     NavItem(_("Mitt konto"), "accesscontrol:account", tuple(Role.values)),
     NavItem(_("Åtkomstlogg"), "audit:access_log", (Role.AUDITOR,)),
     NavItem(_("Ändringslogg"), "audit:change_log", (Role.AUDITOR,)),
@@ -34,7 +35,7 @@ NAVIGATION = (
     NavItem(_("Kostnader"), "reports:costs_start", (Role.SOCIAL_MANAGER,)),
     NavItem(_("Statistik"), "reports:statistics", (Role.MANAGEMENT,)),
     NavItem(_("Långa rapporter"), "reports:jobs", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
-    NavItem(_("Kostnadsindex"), "reports:cost_indexes", (Role.SYSADMIN,)),
+    NavItem(_("Kostnadsindex"), "reports:cost_indexes", (Role.SYSADMIN,), instance_admin=True),
     NavItem(_("Påminnelser"), "reminders:list", tuple(Role.values)),
 )
 
@@ -44,7 +45,7 @@ def navigation_for(actor, current_path: str) -> list[dict]:
         return []
     items = []
     for item in NAVIGATION:
-        if actor.has(*item.roles):
+        if actor.has(*item.roles) or (item.instance_admin and actor.instance_admin):
             url = reverse(item.url_name)
             active = current_path == url if url == "/" else current_path.startswith(url)
             items.append({"label": item.label, "url": url, "active": active})

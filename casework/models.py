@@ -176,9 +176,12 @@ class Tariff(models.Model):
 
 
 class LegalBasis(models.Model):
-    """A secrecy-breaking provision, as data with its validity, since the rules change (2013, 2025)."""
+    """One version of a secrecy-breaking provision, as data with its validity, since the rules change (2013,
+    2025). The versions of a provision share its `code` and follow each other without overlap; a changed rule
+    is a new version from a date, and a disclosure keeps the version it was decided under
+    (casework.services.legal_bases). Shared by every agreement, kept by the instance administrator."""
 
-    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    code = models.SlugField(_("kod"), max_length=40)
     label = models.CharField(_("benämning"), max_length=200)
     law_reference = models.CharField(_("lagrum"), max_length=100)
     requires_consent = models.BooleanField(_("kräver samtycke"), default=False)
@@ -191,7 +194,8 @@ class LegalBasis(models.Model):
     class Meta:
         verbose_name = _("rättslig grund för utlämnande")
         verbose_name_plural = _("rättsliga grunder för utlämnande")
-        ordering = ["law_reference"]
+        ordering = ["law_reference", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="legal_basis_unique_version")]
 
     def __str__(self):
         return f"{self.label} ({self.law_reference})"

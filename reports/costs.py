@@ -12,6 +12,10 @@ the same time at its realistic alternative (HVB, SiS open or SiS locked) would h
   it has one, else the global one. The comparison says which tariff years and which index it used. Where
   no tariff or no index value covers a year, it says so and leaves the case out of the totals; it never
   guesses.
+- Index values are versioned (reports.models.CostIndex.valid_from): the comparison of a year uses, for each
+  index year, the version in force on the last day it computes (the year's end, or today in the running
+  year), or the first version recorded if none was in force yet. A corrected value thus changes the
+  comparisons of the years from its date on, never one of a year already past.
 - Both amounts: what the municipality pays (Tariff.municipal_cost) and the full cost to society.
 """
 
@@ -117,19 +121,30 @@ class Prices:
         self.tariffs = defaultdict(list)
         for tariff in Tariff.objects.filter(intervention_type__agreement=agreement).order_by("year"):
             self.tariffs[tariff.intervention_type_id].append(tariff)
-        own = list(CostIndex.objects.filter(agreement=agreement))
-        series = own or list(CostIndex.objects.filter(agreement__isnull=True))
-        self.index = {row.year: row for row in series}
-        self.index_name = series[0].name if series else ""
+        own = list(CostIndex.objects.filter(agreement=agreement).order_by("year", "valid_from"))
+        series = own or list(CostIndex.objects.filter(agreement__isnull=True).order_by("year", "valid_from"))
+        self.versions = defaultdict(list)  # index year -> its versions, oldest first
+        for row in series:
+            self.versions[row.year].append(row)
         self._cache = {}
 
-    def price(self, type_id, year: int) -> TariffUse | str:
-        """The tariff of `type_id` for `year`, or a sentence saying why there is none."""
-        if (type_id, year) not in self._cache:
-            self._cache[(type_id, year)] = self._price(self.types[type_id], year)
-        return self._cache[(type_id, year)]
+    def index_on(self, day: datetime.date) -> dict[int, CostIndex]:
+        """Per index year, the version in force on `day`, or the first version if none was yet."""
+        chosen = {}
+        for year, versions in self.versions.items():
+            in_force = [v for v in versions if v.valid_from <= day]
+            chosen[year] = in_force[-1] if in_force else versions[0]
+        return chosen
 
-    def _price(self, intervention_type, year: int) -> TariffUse | str:
+    def price(self, type_id, year: int, *, on: datetime.date | None = None) -> TariffUse | str:
+        """The tariff of `type_id` for `year`, or a sentence saying why there is none; indexed with the
+        versions in force on `on` (the last day of `year` unless given)."""
+        on = on or datetime.date(year, 12, 31)
+        if (type_id, year, on) not in self._cache:
+            self._cache[(type_id, year, on)] = self._price(self.types[type_id], year, self.index_on(on))
+        return self._cache[(type_id, year, on)]
+
+    def _price(self, intervention_type, year: int, index: dict[int, CostIndex]) -> TariffUse | str:
         tariffs = self.tariffs.get(intervention_type.pk, [])
         if not tariffs:
             return _("Det finns ingen taxa för %(type)s.") % {"type": intervention_type.name}
@@ -145,7 +160,7 @@ class Prices:
         }
         if tariff.year == year:
             return TariffUse(municipal=tariff.municipal_cost, societal=tariff.societal_cost, **use)
-        missing = [y for y in (tariff.year, year) if y not in self.index]
+        missing = [y for y in (tariff.year, year) if y not in index]
         if missing:
             return _(
                 "Taxan för %(type)s gäller %(tariff_year)s och kan inte räknas om till %(year)s: "
@@ -156,11 +171,11 @@ class Prices:
                 "year": year,
                 "missing": ", ".join(str(y) for y in missing),
             }
-        start, end = self.index[tariff.year].value, self.index[year].value
+        start, end = index[tariff.year].value, index[year].value
         return TariffUse(
             municipal=(tariff.municipal_cost * end / start).quantize(CENT, ROUND_HALF_UP),
             societal=(tariff.societal_cost * end / start).quantize(CENT, ROUND_HALF_UP),
-            index_name=self.index_name,
+            index_name=index[year].name,
             index_from=start,
             index_to=end,
             **use,
@@ -252,7 +267,7 @@ def compare_year(agreement, year: int, *, prices: Prices | None = None, today=No
         interval = _overlap(row["starts_on"], row["ends_on"], first, last)
         if interval:
             intervals[case.case_id].append(interval)
-        price = prices.price(row["intervention_type_id"], year)
+        price = prices.price(row["intervention_type_id"], year, on=last)
         if isinstance(price, str):
             case.problems.append(price)
             problems.add(price)
@@ -268,7 +283,7 @@ def compare_year(agreement, year: int, *, prices: Prices | None = None, today=No
         case.home_municipal = case.home_municipal.quantize(CENT, ROUND_HALF_UP)
         case.home_societal = case.home_societal.quantize(CENT, ROUND_HALF_UP)
         case.days = _covered_days(intervals[case.case_id])
-        _price_alternative(case, prices, year, days_of_year, used, problems)
+        _price_alternative(case, prices, year, days_of_year, used, problems, on=last)
     return YearComparison(
         year=year,
         cases=list(cases.values()),
@@ -277,7 +292,7 @@ def compare_year(agreement, year: int, *, prices: Prices | None = None, today=No
     )
 
 
-def _price_alternative(case: CaseCost, prices: Prices, year, days_of_year, used, problems) -> None:
+def _price_alternative(case: CaseCost, prices: Prices, year, days_of_year, used, problems, *, on) -> None:
     if not case.alternative:
         case.problems.append(_("Inget realistiskt alternativ är bedömt för ärendet."))
         return
@@ -289,7 +304,7 @@ def _price_alternative(case: CaseCost, prices: Prices, year, days_of_year, used,
         case.problems.append(message)
         problems.add(message)
         return
-    price = prices.price(alternative.pk, year)
+    price = prices.price(alternative.pk, year, on=on)
     if isinstance(price, str):
         case.problems.append(price)
         problems.add(price)

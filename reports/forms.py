@@ -35,5 +35,16 @@ class CostIndexForm(Form):
     for_agreement = forms.BooleanField(
         label=_("Gäller bara den här överenskommelsen"),
         required=False,
-        help_text=_("Annars gäller värdet alla överenskommelser som inte har en egen indexserie."),
+        help_text=_(
+            "Annars gäller värdet alla överenskommelser som inte har en egen indexserie; den gemensamma serien "
+            "ändras bara av instansens förvaltare."
+        ),
+    )
+    valid_from = forms.DateField(
+        label=_("Gäller från"),
+        required=False,
+        help_text=_(
+            "Tidigast i dag; tomt betyder i dag. Ett ändrat värde blir en ny version: jämförelser av år som "
+            "slutade före datumet räknas med det värde som gällde då."
+        ),
     )

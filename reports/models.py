@@ -5,12 +5,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class CostIndex(models.Model):
-    """An index value for a year (e.g. SCB's KPI or SKR's PKV), used to bring a tariff of one year to
-    the prices of another. An agreement's own series wins over the global one (agreement empty)."""
+    """One version of an index value for a year (e.g. SCB's KPI or SKR's PKV), used to bring a tariff of one
+    year to the prices of another. An agreement's own series wins over the global one (agreement empty),
+    which only the instance administrator keeps. A corrected value is a new version from `valid_from`; the
+    cost comparison of a year uses the version in force then (reports.costs.Prices)."""
 
     agreement = models.ForeignKey(
         "casework.Agreement",
@@ -25,16 +28,19 @@ class CostIndex(models.Model):
     year = models.PositiveSmallIntegerField(_("år"))
     value = models.DecimalField(_("indexvärde"), max_digits=10, decimal_places=2)
     source = models.TextField(_("källa"))
+    valid_from = models.DateField(_("gäller från"), default=timezone.localdate)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("kostnadsindex")
         verbose_name_plural = _("kostnadsindex")
-        ordering = ["agreement_id", "year"]
+        ordering = ["agreement_id", "year", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "year"], name="cost_index_unique_year"),
+            models.UniqueConstraint(fields=["agreement", "year", "valid_from"], name="cost_index_unique_version"),
             models.UniqueConstraint(
-                fields=["year"], condition=models.Q(agreement__isnull=True), name="cost_index_unique_global_year"
+                fields=["year", "valid_from"],
+                condition=models.Q(agreement__isnull=True),
+                name="cost_index_unique_global_version",
             ),
             models.CheckConstraint(condition=models.Q(value__gt=0), name="cost_index_positive"),
         ]

@@ -5,7 +5,6 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -44,26 +43,65 @@ def revoke_api_token(*, actor) -> None:
     Token.objects.filter(user=actor.user).delete()
 
 
+def _require_index_keeper(actor, *, for_agreement: bool) -> None:
+    """An agreement's own series is its sysadmin's; the common series, which feeds every agreement without a
+    series of its own, is the instance administrator's alone (an agreement's sysadmin is told so)."""
+    if for_agreement:
+        _require(actor, Role.SYSADMIN)
+    elif actor is None or not actor.instance_admin:
+        _require(actor, Role.SYSADMIN)
+        raise ValidationError(
+            {
+                "for_agreement": _(
+                    "Den gemensamma indexserien gäller alla överenskommelser och ändras bara av instansens "
+                    "förvaltare. Kryssa i rutan för att lägga in ett värde i överenskommelsens egen serie."
+                )
+            }
+        )
+
+
 @transaction.atomic
-def set_cost_index(*, actor, year: int, value, name: str, source: str, for_agreement: bool) -> CostIndex:
-    """Record (or correct) an index value for a year, for the actor's agreement or for all agreements.
-    Sysadmin only; the value must be positive and the source stated."""
-    _require(actor, Role.SYSADMIN)
+def set_cost_index(
+    *, actor, year: int, value, name: str, source: str, for_agreement: bool, valid_from: datetime.date | None = None
+) -> CostIndex:
+    """Record an index value for a year, for the actor's agreement or for all agreements, as a new version
+    in force from `valid_from` (today if not given; not before today, so a comparison already made of an
+    earlier year keeps the value it used, see reports.costs.Prices). A version from the same day is
+    corrected in place. The value must be positive and the source stated."""
+    _require_index_keeper(actor, for_agreement=for_agreement)
+    today = timezone.localdate()
+    valid_from = valid_from or today
     if value is None or value <= 0:
         raise ValidationError({"value": _("Indexvärdet måste vara större än noll.")})
     if not source.strip():
         raise ValidationError({"source": _("Ange varifrån indexvärdet kommer.")})
+    if valid_from < today:
+        raise ValidationError({"valid_from": _("Ett indexvärde kan gälla tidigast från i dag.")})
     agreement = actor.agreement if for_agreement else None
     index, _created = CostIndex.objects.update_or_create(
-        agreement=agreement, year=year, defaults={"value": value, "name": name.strip(), "source": source.strip()}
+        agreement=agreement,
+        year=year,
+        valid_from=valid_from,
+        defaults={"value": value, "name": name.strip(), "source": source.strip()},
     )
     return index
 
 
 @transaction.atomic
 def delete_cost_index(*, actor, index_id: int) -> None:
-    _require(actor, Role.SYSADMIN)
-    CostIndex.objects.filter(Q(agreement=actor.agreement) | Q(agreement__isnull=True), pk=index_id).delete()
+    """Removes a version that is not yet in force or took effect today (a mistaken entry); a version that
+    has been in force stays, since comparisons were made with it: enter a new version instead."""
+    index = CostIndex.objects.filter(pk=index_id).first()
+    if index is None:
+        return
+    _require_index_keeper(actor, for_agreement=index.agreement_id is not None)
+    if index.agreement_id is not None and index.agreement_id != actor.agreement.pk:
+        raise PermissionDenied
+    if index.valid_from < timezone.localdate():
+        raise ValidationError(
+            _("Indexvärdet har gällt och kan inte tas bort. Lägg in ett nytt värde som gäller från ett datum.")
+        )
+    index.delete()
 
 
 def report_kinds_for(actor) -> list[str]:

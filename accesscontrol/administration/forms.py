@@ -210,17 +210,21 @@ class RetentionRuleForm(InAgreementForm):
 
 
 class LegalBasisForm(govuk.ModelForm):
-    """Shared by all agreements. The service refuses changes to what disclosures already rest on
-    (casework.services.legal_bases)."""
+    """Shared by all agreements, kept by the instance administrator. The service refuses changes to what
+    disclosures already rest on (casework.services.legal_bases)."""
 
     class Meta:
         model = LegalBasis
         fields = ["code", "label", "law_reference", "requires_consent", "age_limit", "valid_from", "valid_to"]
         help_texts = {
+            "code": _(
+                "En ändrad regel läggs till som en ny version med samma kod och ett senare startdatum; versionen "
+                "före avslutas dagen innan."
+            ),
             "valid_to": _(
-                "När grunden används i utlämnanden kan kod, lagrum, samtyckeskrav, åldersgräns och startdatum inte "
-                "ändras: avsluta den och lägg till en ny grund med egen giltighetstid."
-            )
+                "Sista dagen grunden gäller. En version som används i utlämnanden kan bara avslutas, och inte före "
+                "en dag då ett utlämnande beslutades med den."
+            ),
         }
 
     def clean(self):

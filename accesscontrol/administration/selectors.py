@@ -1,6 +1,6 @@
 """What the sysadmin of the acting agreement administers, as scoped querysets. Everything is limited to
 the acting agreement (its parties, their units and people), except the legal bases, which are national
-law and shared by all agreements."""
+law and shared by all agreements: any sysadmin reads them, only the instance administrator changes them."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -13,6 +13,17 @@ from casework.models import Agreement, Area, HotSpot, InterventionType, LegalBas
 def require_sysadmin(actor) -> None:
     if actor is None or actor.agreement is None or not actor.has(Role.SYSADMIN):
         raise PermissionDenied
+
+
+def require_instance_admin(actor) -> None:
+    """Only the instance administrator changes what every agreement shares (legal bases, the common cost
+    index); an agreement's sysadmin reads it."""
+    if actor is None or not actor.instance_admin:
+        raise PermissionDenied
+
+
+def may_read_shared_data(actor) -> bool:
+    return actor is not None and (actor.instance_admin or (actor.agreement is not None and actor.has(Role.SYSADMIN)))
 
 
 def parties(actor) -> QuerySet[Organisation]:
@@ -89,5 +100,7 @@ def retention_rules(*, actor) -> QuerySet[RetentionRule]:
 
 
 def legal_bases(*, actor) -> QuerySet[LegalBasis]:
-    require_sysadmin(actor)
+    """Every version of every legal basis: read by any sysadmin, kept by the instance administrator."""
+    if not may_read_shared_data(actor):
+        raise PermissionDenied
     return LegalBasis.objects.order_by("law_reference", "valid_from")

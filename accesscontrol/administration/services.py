@@ -18,7 +18,7 @@ from accesscontrol.models import IdentityProviderDevice, Membership, Role, Unit,
 from accesscontrol.tasks import send_set_password_link
 from casework.models import Target
 from casework.services.agreements import create_agreement
-from casework.services.legal_bases import check_legal_basis_change
+from casework.services.legal_bases import save_legal_basis_version
 from casework.services.retention_rules import check_retention_rule_change
 from config.queueing import send_after_commit
 
@@ -67,11 +67,12 @@ def save_retention_rule(*, actor, form):
 
 @transaction.atomic
 def save_legal_basis(*, actor, form):
-    """A new or changed legal basis (shared by all agreements). A basis that a disclosure rests on keeps
-    its code, law reference, consent requirement, age limit and start (casework.services.legal_bases)."""
-    require_sysadmin(actor)
-    check_legal_basis_change(basis=form.instance)
-    return save_record(actor=actor, form=form, scope=selectors.legal_bases)
+    """A new legal basis, a new version of one from a date, or a change to a version (shared by all
+    agreements): the instance administrator's alone. A version that a disclosure rests on keeps its terms
+    and is only ended, never with effect before a disclosure decided under it (casework.services.legal_bases)."""
+    selectors.require_instance_admin(actor)
+    with set_actor(actor.user):
+        return save_legal_basis_version(basis=form.instance)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accesscontrol.models import Role
 from config.forms import submitted
 
 from . import forms, selectors, services
@@ -44,6 +45,17 @@ class Section:
     create: Callable | None = None  # service(actor=..., form=...) for a new record; else save_record
     update: Callable | None = None  # service(actor=..., form=...) for a change; else save_record
     actions: tuple[tuple[str, str], ...] = ()  # (label, url name taking the record's id) on its page
+    # Who may add and change the records (raises PermissionDenied); else the agreement's sysadmin. The list
+    # is shown to whoever `scope` admits.
+    editor: Callable = selectors.require_sysadmin
+    read_only_note: str = ""  # shown on the list to those who may read but not change the records
+
+    def may_edit(self, actor) -> bool:
+        try:
+            self.editor(actor)
+        except PermissionDenied:
+            return False
+        return True
 
     def save(self, actor, form):
         service = self.create if form.instance.pk is None else self.update
@@ -242,11 +254,19 @@ SECTIONS = (
         title=gettext_lazy("Rättsliga grunder"),
         add_label=gettext_lazy("Lägg till rättslig grund"),
         description=gettext_lazy(
-            "Sekretessbrytande bestämmelser för utlämnanden, med giltighetstid. Gemensamma för alla överenskommelser."
+            "Sekretessbrytande bestämmelser för utlämnanden, i versioner med giltighetstid. Gemensamma för alla "
+            "överenskommelser. En ändrad regel blir en ny version från ett datum; ett utlämnande behåller den "
+            "version det beslutades med."
         ),
         scope=selectors.legal_bases,
         form=forms.LegalBasisForm,
+        create=services.save_legal_basis,
         update=services.save_legal_basis,
+        editor=selectors.require_instance_admin,
+        read_only_note=gettext_lazy(
+            "Grunderna är gemensamma för alla överenskommelser och ändras bara av instansens förvaltare. "
+            "Du kan läsa dem men inte ändra dem."
+        ),
         columns=(
             (gettext_lazy("Benämning"), lambda b: b.label),
             (gettext_lazy("Lagrum"), lambda b: b.law_reference),
@@ -274,8 +294,24 @@ def _link(section) -> dict:
     }
 
 
+def _shared_links() -> list[dict]:
+    """What every agreement shares, kept by the instance administrator."""
+    return [
+        _link(SECTIONS_BY_NAME["legal_bases"]),
+        {
+            "title": _("Kostnadsindex"),
+            "description": _("Den gemensamma indexserien för kostnadsjämförelsen och överenskommelsens egen serie."),
+            "url": reverse("reports:cost_indexes"),
+        },
+    ]
+
+
 @require_http_methods(["GET"])
 def index_view(request):
+    if not request.actor.has(Role.SYSADMIN) and selectors.may_read_shared_data(request.actor):
+        # The instance administrator without a sysadmin role here: only what all agreements share.
+        context = {"sections": _shared_links(), "agreement": None}
+        return render(request, "accesscontrol/administration/index.html", context)
     selectors.require_sysadmin(request.actor)
     people = [_link(s) for s in SECTIONS if s.name in ("users", "units", "organisations")]
     agreement_data = [_link(s) for s in SECTIONS if s.name not in ("users", "units", "organisations")]
@@ -299,10 +335,13 @@ def list_view(section):
     @require_http_methods(["GET"])
     def view(request):
         records = section.scope(actor=request.actor)
+        may_edit = section.may_edit(request.actor)
         rows = [
             {
                 "cells": [getter(record) for _label, getter in section.columns],
-                "url": reverse(f"administration:{section.name}_edit", kwargs={section.kwarg: record.pk}),
+                "url": reverse(f"administration:{section.name}_edit", kwargs={section.kwarg: record.pk})
+                if may_edit
+                else None,
             }
             for record in records
         ]
@@ -311,6 +350,7 @@ def list_view(section):
             "headers": [label for label, _getter in section.columns],
             "rows": rows,
             "create_url": reverse(f"administration:{section.name}_create"),
+            "may_edit": may_edit,
         }
         return render(request, "accesscontrol/administration/list.html", context)
 
@@ -320,7 +360,7 @@ def list_view(section):
 def form_view(section, *, editing: bool):
     @require_http_methods(["GET", "POST"])
     def view(request, **kwargs):
-        selectors.require_sysadmin(request.actor)
+        section.editor(request.actor)
         record = _record(request, section, kwargs[section.kwarg]) if editing else None
         form = section.form(request.POST or None, instance=record, **section.form_kwargs(request.actor))
         if submitted(request, form, lambda: section.save(request.actor, form)):

@@ -2,9 +2,11 @@
 disclosures panel shows each role.
 
 A disclosure is in force while it is not withdrawn, its consent (if any) is neither withdrawn nor
-expired, its legal basis is still valid, and the person is under the basis's age limit (OSL 10 kap.
-18 a § stops on the 21st birthday). All of this is decided in the query each time it is read, so the
-police view follows a withdrawal, an expiry or a birthday at once, with no job to run.
+expired, the version of its legal basis held on the day it was decided, and the person is under the
+basis's age limit (OSL 10 kap. 18 a § stops on the 21st birthday). A legal basis ended from a date
+therefore never lapses a disclosure decided before it (casework.services.legal_bases). All of this is
+decided in the query each time it is read, so the police view follows a withdrawal, an expiry or a
+birthday at once, with no job to run.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accesscontrol.models import Role
@@ -45,13 +47,14 @@ def age_on(person, day: datetime.date) -> int | None:
 
 
 def _in_force(today: datetime.date) -> Q:
-    """Not withdrawn, decided by today, its consent (if any) holding and its legal basis valid today."""
+    """Not withdrawn, decided by today, its consent (if any) holding and the version of its legal basis
+    valid on its decision day (the version it was decided under, however the basis changed since)."""
     consent_holds = Q(consent__isnull=True) | Q(
         Q(consent__withdrawn_on__isnull=True),
         Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today),
     )
-    basis_valid = Q(legal_basis__valid_from__lte=today) & (
-        Q(legal_basis__valid_to__isnull=True) | Q(legal_basis__valid_to__gte=today)
+    basis_valid = Q(legal_basis__valid_from__lte=F("decided_on")) & (
+        Q(legal_basis__valid_to__isnull=True) | Q(legal_basis__valid_to__gte=F("decided_on"))
     )
     return consent_holds & basis_valid & Q(withdrawn_at__isnull=True, decided_on__lte=today)
 

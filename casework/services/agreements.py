@@ -8,18 +8,18 @@ from casework.models import Agreement, InterventionType, LegalBasis, RetentionRu
 
 @transaction.atomic
 def install_legal_bases() -> None:
-    """The secrecy-breaking provisions the product knows; shared by all agreements."""
+    """The secrecy-breaking provisions the product knows, as their first version where a provision has none
+    yet; shared by all agreements, and kept afterwards by the instance administrator."""
     for code, label, reference, consent, age_limit, valid_from in defaults.LEGAL_BASES:
-        LegalBasis.objects.get_or_create(
-            code=code,
-            defaults={
-                "label": label,
-                "law_reference": reference,
-                "requires_consent": consent,
-                "age_limit": age_limit,
-                "valid_from": valid_from,
-            },
-        )
+        if not LegalBasis.objects.filter(code=code).exists():
+            LegalBasis.objects.create(
+                code=code,
+                label=label,
+                law_reference=reference,
+                requires_consent=consent,
+                age_limit=age_limit,
+                valid_from=valid_from,
+            )
 
 
 @transaction.atomic

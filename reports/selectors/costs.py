@@ -25,9 +25,11 @@ def cost_comparison(*, actor, year: int) -> costs.YearComparison:
 
 
 def cost_indexes(*, actor):
-    """The index series the sysadmin keeps: the agreement's own and the global one."""
-    if actor is None or actor.agreement is None or not actor.has(Role.SYSADMIN):
+    """The index series a sysadmin reads: the agreement's own (theirs to keep) and the common one (the
+    instance administrator's to keep; the instance administrator without an agreement sees only it), every
+    version of each value."""
+    sysadmin = actor is not None and actor.agreement is not None and actor.has(Role.SYSADMIN)
+    if not sysadmin and not (actor is not None and actor.instance_admin):
         raise PermissionDenied
-    return CostIndex.objects.filter(Q(agreement=actor.agreement) | Q(agreement__isnull=True)).order_by(
-        "agreement_id", "year"
-    )
+    own = Q(agreement=actor.agreement) if actor.agreement is not None else Q(pk__in=[])
+    return CostIndex.objects.filter(own | Q(agreement__isnull=True)).order_by("agreement_id", "year", "valid_from")

@@ -127,6 +127,9 @@ def _disclosures(agreement, periods) -> list[DisclosureRow]:
     disclosures = Disclosure.objects.filter(case__agreement=agreement)
     decided = _counts(disclosures, "decided_on", periods, group="legal_basis__code")
     withdrawn = _counts(disclosures, "withdrawn_at", periods, group="legal_basis__code", datetime_field=True)
+    provisions = {}  # one row per provision (code), named by its latest version
+    for basis in LegalBasis.objects.order_by("law_reference", "valid_from"):
+        provisions[basis.code] = basis
     return [
         DisclosureRow(
             code=basis.code,
@@ -135,7 +138,7 @@ def _disclosures(agreement, periods) -> list[DisclosureRow]:
             decided=tuple(CountCell(p.code, decided[(basis.code, p.code)]) for p in periods),
             withdrawn=tuple(CountCell(p.code, withdrawn[(basis.code, p.code)]) for p in periods),
         )
-        for basis in LegalBasis.objects.order_by("law_reference")
+        for basis in provisions.values()
     ]
 
 

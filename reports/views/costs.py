@@ -1,5 +1,6 @@
 """The cost comparison (social manager) and the cost index (sysadmin)."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -53,11 +54,15 @@ def cost_indexes(request):
                     form.add_error(field, message)
         else:
             return redirect("reports:cost_indexes")
-    return render(request, "reports/costs/indexes.html", {"indexes": indexes, "form": form})
+    context = {"indexes": indexes, "form": form, "keeps_common": request.actor.instance_admin}
+    return render(request, "reports/costs/indexes.html", context)
 
 
 @require_POST
 @refusals_logged("reports:cost_index_delete")
 def cost_index_delete(request, index):
-    services.delete_cost_index(actor=request.actor, index_id=index)
+    try:
+        services.delete_cost_index(actor=request.actor, index_id=index)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("reports:cost_indexes")

@@ -112,9 +112,17 @@ def test_it_refuses_a_legal_basis_outside_its_validity(actors, case, valid_from,
     assert not Disclosure.objects.exists()
 
 
-def test_a_repealed_basis_stops_showing_from_its_last_day(actors, case):
+def test_a_repealed_basis_keeps_the_disclosures_decided_while_it_held(actors, case):
+    """Whether a disclosure is in force is decided against the basis version on its decision day, so a
+    basis ended after the decision never lapses it (issue 19, point 3)."""
     disclose_now(actors.manager, case, on=TODAY() - datetime.timedelta(days=10))
     LegalBasis.objects.filter(code="under_21").update(valid_to=TODAY() - datetime.timedelta(days=1))
+    assert shared_field_classes(case=case) == {"social_assessment"}
+
+
+def test_a_disclosure_decided_outside_its_basis_version_is_not_in_force(actors, case):
+    disclose_now(actors.manager, case, on=TODAY() - datetime.timedelta(days=10))
+    LegalBasis.objects.filter(code="under_21").update(valid_to=TODAY() - datetime.timedelta(days=11))
     assert shared_field_classes(case=case) == frozenset()
 
 

@@ -91,6 +91,24 @@ def test_it_makes_the_parties_the_first_agreement_and_its_sysadmin():
     assert "Samsyn är installerat." in output and "/login/" in output and "forvaltare" in output
 
 
+def test_the_first_sysadmin_is_also_the_instance_administrator():
+    output = setup()
+    sysadmin = User.objects.get()
+    assert sysadmin.is_instance_admin  # alone keeps the legal bases and the common cost index
+    assert "instansens förvaltare" in output
+    # Another is made, or removed, on the server; the last one is never removed.
+    other = User.objects.create_user(username="andra", email="andra@nyby.example.se")
+    call_command("instance_admin", "andra", stdout=io.StringIO())
+    other.refresh_from_db()
+    assert other.is_instance_admin
+    call_command("instance_admin", "andra", "--remove", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="den enda instansförvaltaren"):
+        call_command("instance_admin", "forvaltare", "--remove", stdout=io.StringIO())
+    sysadmin.refresh_from_db()
+    other.refresh_from_db()
+    assert sysadmin.is_instance_admin and not other.is_instance_admin
+
+
 def test_an_agreement_until_further_notice_needs_no_end_date():
     setup(ends_on=None)
     assert Agreement.objects.get().ends_on is None

@@ -5,10 +5,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from casework.models import Tariff
-from reports.costs import compare_year
+from reports.costs import Prices, compare_year
 from reports.models import CostIndex
+from tests import factories as factories_users
+from tests.clock import travel_destination
 from tests.reports import factories
 
 YEAR = 2025
@@ -169,25 +172,26 @@ def test_other_roles_cannot_see_the_comparison(login, people, role):
     assert client.get("/rapporter/kostnader/2026/").status_code == 403
 
 
-def test_the_sysadmin_records_an_index_value_with_its_source(login, people):
+def test_the_sysadmin_records_a_value_of_the_agreements_own_series_with_its_source(login, people):
     client = login(people.sysadmin)
     response = client.post(
         "/rapporter/kostnadsindex/",
-        {"name": "KPI", "year": 2024, "value": "412.50", "source": "SCB, KPI årsmedeltal"},
+        {"name": "KPI", "year": 2024, "value": "412.50", "source": "SCB, KPI årsmedeltal", "for_agreement": "on"},
     )
     assert response.status_code == 302
     index = CostIndex.objects.get(year=2024)
-    assert index.agreement is None and index.value == Decimal("412.50")
+    assert index.agreement == people.agreement and index.value == Decimal("412.50")
     client.post(f"/rapporter/kostnadsindex/{index.pk}/ta-bort/")
     assert not CostIndex.objects.exists()
 
 
 def test_a_bad_index_value_is_refused_with_a_message_and_nothing_saved(login, people):
     client = login(people.sysadmin)
-    zero = client.post("/rapporter/kostnadsindex/", {"name": "KPI", "year": 2024, "value": "0", "source": "SCB"})
+    own = {"name": "KPI", "year": 2024, "for_agreement": "on"}
+    zero = client.post("/rapporter/kostnadsindex/", {**own, "value": "0", "source": "SCB"})
     assert zero.status_code == 200
     assert "Indexvärdet måste vara större än noll." in zero.content.decode()
-    no_source = client.post("/rapporter/kostnadsindex/", {"name": "KPI", "year": 2024, "value": "5", "source": ""})
+    no_source = client.post("/rapporter/kostnadsindex/", {**own, "value": "5", "source": ""})
     assert "govuk-error-summary" in no_source.content.decode()
     assert not CostIndex.objects.exists()
 
@@ -199,3 +203,99 @@ def test_only_the_sysadmin_keeps_the_index(login, people, role):
     response = client.post("/rapporter/kostnadsindex/", {"name": "KPI", "year": 2024, "value": "1", "source": "x"})
     assert response.status_code == 403
     assert not CostIndex.objects.exists()
+
+
+# --- The common series is the instance administrator's, and versioned (issue 19, point 3) -----------------
+
+COMMON = "Gemensamt index"
+
+
+@pytest.fixture
+def instance_admin(db):
+    return factories_users.UserFactory(username="instansforvaltare", is_instance_admin=True)
+
+
+@pytest.fixture
+def common_index(agreement):
+    """The common series as recorded in 2025: 2018 = 100, 2025 = 125."""
+    for year, value in ((2018, "100.00"), (2025, "125.00")):
+        CostIndex.objects.create(
+            year=year, value=Decimal(value), name=COMMON, source="SCB", valid_from=datetime.date(2025, 3, 1)
+        )
+
+
+def test_an_agreements_sysadmin_cannot_change_the_common_index(login, people, other_agreement, common_index):
+    before = list(CostIndex.objects.order_by("pk").values())
+    with time_machine.travel(travel_destination("2026-12-07"), tick=False):
+        client = login(people.sysadmin)
+        page = client.get("/rapporter/kostnadsindex/").content.decode()
+        response = client.post(
+            "/rapporter/kostnadsindex/", {"name": "KPI", "year": 2025, "value": "999.00", "source": "Egen"}
+        )
+        common = CostIndex.objects.get(year=2025)
+        deleted = client.post(f"/rapporter/kostnadsindex/{common.pk}/ta-bort/", follow=True)
+    assert COMMON in page and "ändras bara av instansens förvaltare" in page
+    assert f"/rapporter/kostnadsindex/{common.pk}/ta-bort/" not in page
+    assert response.status_code == 200
+    assert "ändras bara av instansens förvaltare" in response.content.decode()
+    assert "ändras bara av instansens förvaltare" in deleted.content.decode()
+    assert list(CostIndex.objects.order_by("pk").values()) == before
+
+
+def test_the_instance_administrator_records_a_new_version_from_a_date(login, instance_admin, common_index):
+    with time_machine.travel(travel_destination("2026-12-07"), tick=False):
+        client = login(instance_admin)
+        earlier = client.post(
+            "/rapporter/kostnadsindex/",
+            {"name": COMMON, "year": 2025, "value": "150.00", "source": "SCB, reviderat", "valid_from": "2026-12-01"},
+        )
+        assert "Ett indexvärde kan gälla tidigast från i dag." in earlier.content.decode()
+        response = client.post(
+            "/rapporter/kostnadsindex/",
+            {"name": COMMON, "year": 2025, "value": "150.00", "source": "SCB, reviderat", "valid_from": "2027-01-01"},
+        )
+        assert response.status_code == 302
+        old = CostIndex.objects.get(year=2025, valid_from=datetime.date(2025, 3, 1))
+        refused = client.post(f"/rapporter/kostnadsindex/{old.pk}/ta-bort/", follow=True)
+    assert "Indexvärdet har gällt och kan inte tas bort." in refused.content.decode()
+    assert [(v.value, v.valid_from) for v in CostIndex.objects.filter(year=2025, agreement=None)] == [
+        (Decimal("125.00"), datetime.date(2025, 3, 1)),
+        (Decimal("150.00"), datetime.date(2027, 1, 1)),
+    ]
+
+
+def test_the_comparison_of_a_past_year_uses_the_index_in_force_then(agreement, common_index):
+    # Revised in 2027: the 2025 value becomes 150 from 1 January 2027.
+    CostIndex.objects.create(
+        year=2025, value=Decimal("150.00"), name=COMMON, source="SCB, reviderat", valid_from=datetime.date(2027, 1, 1)
+    )
+    case = lifestyle_case(agreement, "hvb")
+    factories.InterventionFactory(
+        case=case,
+        intervention_type=factories.intervention_type(agreement, "tfco"),  # 4 500 kr/day, 2018
+        starts_on=datetime.date(YEAR, 3, 1),
+        ends_on=datetime.date(YEAR, 3, 1),
+    )
+    (row,) = compare_year(agreement, YEAR, today=datetime.date(2027, 6, 1)).cases
+    assert row.home_municipal == Decimal("4500") * Decimal("1.25")
+    prices = Prices(agreement)
+    (type_id,) = [t.pk for t in prices.types.values() if t.code == "tfco"]
+    assert prices.price(type_id, YEAR).index_to == Decimal("125.00")
+    assert prices.price(type_id, 2025, on=datetime.date(2027, 1, 1)).index_to == Decimal("150.00")
+
+
+def test_the_first_version_of_a_value_serves_the_years_before_it(agreement):
+    # The 2025 value, published in 2026, prices the comparison of 2025.
+    for year, value in ((2018, "100.00"), (2025, "125.00")):
+        CostIndex.objects.create(
+            year=year, value=Decimal(value), name=COMMON, source="SCB", valid_from=datetime.date(2026, 2, 1)
+        )
+    case = lifestyle_case(agreement, "hvb")
+    factories.InterventionFactory(
+        case=case,
+        intervention_type=factories.intervention_type(agreement, "tfco"),
+        starts_on=datetime.date(YEAR, 3, 1),
+        ends_on=datetime.date(YEAR, 3, 1),
+    )
+    (row,) = compare_year(agreement, YEAR, today=TODAY).cases
+    assert row.home_municipal == Decimal("4500") * Decimal("1.25")

@@ -50,8 +50,9 @@ def env_name(field: str) -> str:
 class Command(BaseCommand):
     help = (
         "First run of a new installation, once: creates the social services and police organisations, the first "
-        "agreement (default targets, catalogue, tariffs, retention rules) and the first sysadmin, who enrols a "
-        "second factor at the first sign-in. Every value comes from a flag, else from SAMSYN_SETUP_<NAME> in the "
+        "agreement (default targets, catalogue, tariffs, retention rules) and the first sysadmin, who is also the "
+        "instance administrator (keeps the legal bases and the common cost index) and enrols a second factor at "
+        "the first sign-in. Every value comes from a flag, else from SAMSYN_SETUP_<NAME> in the "
         "environment, else (on a terminal, without --noinput) from a prompt. The password comes from "
         "--password-file, SAMSYN_SETUP_PASSWORD_FILE or SAMSYN_SETUP_PASSWORD, never from a flag. Refuses to run "
         "a second time, and refuses missing or weak input; a refused run saves nothing."
@@ -149,6 +150,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Systemförvaltare: %(username)s <%(email)s>") % {"username": sysadmin.username, "email": sysadmin.email}
+        )
+        self.stdout.write(
+            _(
+                "%(username)s är också instansens förvaltare och ensam om att ändra det som alla överenskommelser "
+                "delar: rättsliga grunder och den gemensamma indexserien."
+            )
+            % {"username": sysadmin.username}
         )
         self.stdout.write("")
         self.stdout.write(
