@@ -1,11 +1,14 @@
-"""The suite's one clock: `--today` (tests/conftest.py) and the processes the tests start travel with
-time-machine to the moment it names. See docs/testing.md."""
+"""The suite's one clock: `--today` (tests/conftest.py) moves every process of a test run, with time-machine,
+to the moment it names. See docs/testing.md."""
 
 import datetime
 import os
 import zoneinfo
 
 TODAY_ENV = "SAMSYN_TEST_TODAY"
+# Seconds between the real clock and the run's clock, fixed when the run starts: the processes the tests
+# start later (xdist's workers, Celery workers) keep the same clock as the run, not one that starts anew.
+OFFSET_ENV = "SAMSYN_TEST_CLOCK_OFFSET"
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 
 
@@ -18,17 +21,20 @@ def travel_destination(value: str) -> datetime.datetime:
 
 
 def start_travel(value: str):
-    """Travel to `value` for the rest of the process, the clock ticking from there; returns the traveller."""
+    """Move this process's clock to the run's clock, ticking from there; returns the traveller."""
     import time_machine
 
-    traveller = time_machine.travel(travel_destination(value), tick=True)
+    real_now = datetime.datetime.now(datetime.UTC)
+    if not os.environ.get(OFFSET_ENV) or os.environ.get(TODAY_ENV) != value:
+        os.environ[TODAY_ENV] = value
+        os.environ[OFFSET_ENV] = repr((travel_destination(value) - real_now).total_seconds())
+    traveller = time_machine.travel(real_now + datetime.timedelta(seconds=float(os.environ[OFFSET_ENV])), tick=True)
     traveller.start()
-    os.environ[TODAY_ENV] = value
     return traveller
 
 
 if __name__ == "__main__":
-    # `python -m tests.clock celery ARGS…`: the Celery worker of the service tests, on the suite's day.
+    # `python -m tests.clock celery ARGS…`: the Celery worker of the service tests, on the run's clock.
     import sys
 
     from celery.__main__ import main
