@@ -111,6 +111,7 @@ def test_the_sysadmin_keeps_the_cost_index(page, demo_year):
     page.get_by_label("År").fill("2024")
     page.get_by_label("Indexvärde").fill("0")
     page.get_by_label("Källa").fill("SCB")
+    page.get_by_label("Gäller bara den här överenskommelsen").check()  # the common series is not theirs
     page.get_by_role("button", name="Spara").click()
     assert page.get_by_text("Indexvärdet måste vara större än noll.").first.is_visible()
     assert_accessible(page)
