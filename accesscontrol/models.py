@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     MANAGEMENT = "management", _("Förvaltningsledning")
     SYSADMIN = "sysadmin", _("Systemförvaltare")
     AUDITOR = "auditor", _("Logggranskare")
+    # Approves the police's access (accesscontrol.approvals); reads no case content.
+    POLICE_RESPONSIBLE = "police_responsible", _("Behörighetsansvarig, polisen")
 
 
 class Organisation(models.Model):
@@ -164,3 +166,52 @@ class IdentityProviderDevice(Device):
 
     class Meta:
         verbose_name = _("inloggning via kommunens identitetsleverantör")
+
+
+class AccessRequest(models.Model):
+    """A change by the sysadmin that would give someone access to personal data, waiting for the
+    manager's decision (behörighetsbeslut): new roles, a new e-mail address or a reset login of a user
+    holding such roles. Nothing of it takes effect until it is approved (accesscontrol.approvals)."""
+
+    class Kind(models.TextChoices):
+        ROLES = "roles", _("Nya roller")
+        EMAIL = "email", _("Ny e-postadress")
+        RESET = "reset", _("Återställd inloggning")
+
+    class Side(models.TextChoices):
+        SOCIAL_SERVICES = "social_services", _("Socialtjänsten")
+        POLICE = "police", _("Polisen")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på beslut")
+        APPROVED = "approved", _("Godkänd och genomförd")
+        REJECTED = "rejected", _("Avslagen")
+
+    agreement = models.ForeignKey(
+        "casework.Agreement", models.PROTECT, related_name="access_requests", verbose_name=_("överenskommelse")
+    )
+    user = models.ForeignKey(User, models.CASCADE, related_name="access_requests", verbose_name=_("användare"))
+    kind = models.CharField(_("ändring"), max_length=10, choices=Kind.choices)
+    side = models.CharField(_("beslutas av"), max_length=20, choices=Side.choices)
+    roles = models.JSONField(_("roller"), default=list, blank=True)
+    email = models.EmailField(_("ny e-postadress"), blank=True)
+    previous_email = models.EmailField(_("tidigare e-postadress"), blank=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("begärd av")
+    )
+    requested_at = models.DateTimeField(_("begärd"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("beslutad av")
+    )
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+    # The notice to the previous address is owed from this moment until it is e-mailed (accesscontrol.tasks).
+    notice_due_since = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("behörighetsärende")
+        verbose_name_plural = _("behörighetsärenden")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.user}"

@@ -26,6 +26,7 @@ NAVIGATION = (
     NavItem(_("Möten"), "casework:meeting_list", _CASE_ROLES),
     NavItem(_("Fältarbete"), "casework:field_home", (Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
     NavItem(_("Måluppföljning"), "casework:target_board", (Role.SOCIAL_MANAGER,)),
+    NavItem(_("Behörighetsbeslut"), "approvals:list", (Role.SOCIAL_MANAGER, Role.POLICE_RESPONSIBLE)),
     NavItem(_("Administration"), "administration:index", (Role.SYSADMIN,), instance_admin=True),
     NavItem(_("Mitt konto"), "accesscontrol:account", tuple(Role.values)),
     NavItem(_("Åtkomstlogg"), "audit:access_log", (Role.AUDITOR,)),

@@ -13,7 +13,14 @@ ROLE_INTRODUCTIONS = {
     Role.MANAGEMENT: _("Du följer överenskommelsens mål och kostnader i anonymiserad statistik."),
     Role.SYSADMIN: _("Du administrerar användare, enheter, roller, överenskommelser, insatskatalog och taxor."),
     Role.AUDITOR: _("Du granskar vem som har tagit del av vilka uppgifter."),
+    Role.POLICE_RESPONSIBLE: _(
+        "Du beslutar om polisens behörigheter i överenskommelsen: systemförvaltarens ändringar gäller först när "
+        "du har godkänt dem."
+    ),
 }
+
+# The roles whose start-page section says how many access requests wait for their decision.
+_APPROVER_ROLES = (Role.SOCIAL_MANAGER, Role.POLICE_RESPONSIBLE)
 
 
 def start_page_sections(actor) -> list[dict]:
@@ -21,13 +28,17 @@ def start_page_sections(actor) -> list[dict]:
     casework.selectors.start."""
     from casework.selectors.start import start_content
 
+    from .approvals.selectors import pending_count
+
     if actor is None:
         return []
+    waiting = pending_count(actor=actor)
     return [
         {
             "role": role,
             "title": Role(role).label,
             "introduction": ROLE_INTRODUCTIONS[role],
+            "access_requests": waiting if role in _APPROVER_ROLES else 0,
             **start_content(actor=actor, role=role),
         }
         for role in Role.values

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from config.queueing import send_now
 
 from . import rotation
-from .models import User
+from .models import AccessRequest, User
 
 SWEEP_OWED_LINKS_AFTER = datetime.timedelta(minutes=2)
 
@@ -73,3 +73,54 @@ def send_owed_password_links() -> int:
         password_link_due_since__lte=timezone.now() - SWEEP_OWED_LINKS_AFTER
     ).values_list("pk", flat=True)
     return sum(send_now(send_set_password_link, user_id=pk) for pk in owed)
+
+
+def _notice_text(request) -> tuple[str, str]:
+    name = request.user.get_full_name() or request.user.username
+    decided = request.decided_by.get_full_name() or request.decided_by.username if request.decided_by else ""
+    facts = {"name": name, "username": request.user.username, "old": request.previous_email,
+             "new": request.email, "approver": decided}  # fmt: skip
+    ending = _(
+        "\n\nKänner du inte till ändringen? Kontakta din chef och systemförvaltaren genast: någon kan försöka "
+        "komma åt ditt konto.\n"
+    )
+    if request.kind == AccessRequest.Kind.EMAIL:
+        subject = _("Din e-postadress i Samsyn är ändrad")
+        body = _(
+            "Hej %(name)s!\n\nE-postadressen för ditt konto %(username)s i Samsyn har ändrats från %(old)s till "
+            "%(new)s. Ändringen begärdes av systemförvaltaren och godkändes av %(approver)s. Länkar och "
+            "meddelanden från Samsyn skickas från och med nu till den nya adressen."
+        )
+    else:
+        subject = _("Din inloggning i Samsyn är återställd")
+        body = _(
+            "Hej %(name)s!\n\nInloggningen för ditt konto %(username)s i Samsyn har återställts: lösenordet och "
+            "tvåstegsinloggningen är borttagna och en länk för att välja ett nytt lösenord skickas till %(old)s. "
+            "Återställningen begärdes av systemförvaltaren och godkändes av %(approver)s."
+        )
+    return subject, (body % facts) + ending
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def send_access_change_notice(request_id: int) -> None:
+    """Tells the previous address of a changed e-mail address or a reset login (accesscontrol.approvals),
+    if the notice is still owed. Compare-and-set as the set-password link: a lost run sends it at the sweep."""
+    request = AccessRequest.objects.select_related("user", "decided_by").filter(
+        pk=request_id, notice_due_since__isnull=False
+    ).first()
+    if request is None:
+        return
+    due_since = request.notice_due_since
+    if request.previous_email:
+        subject, body = _notice_text(request)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [request.previous_email])
+    AccessRequest.objects.filter(pk=request.pk, notice_due_since=due_since).update(notice_due_since=None)
+
+
+@shared_task(ignore_result=True)
+def send_owed_access_change_notices() -> int:
+    """Scheduled with the set-password links: queue again the notices owed for longer than a message takes."""
+    owed = AccessRequest.objects.filter(
+        notice_due_since__lte=timezone.now() - SWEEP_OWED_LINKS_AFTER
+    ).values_list("pk", flat=True)
+    return sum(send_now(send_access_change_notice, request_id=pk) for pk in owed)

@@ -104,6 +104,7 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-report-files": {"task": "reports.tasks.delete_expired_report_files", "schedule": 3600.0},
     "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 300.0},
     "send-owed-password-links": {"task": "accesscontrol.tasks.send_owed_password_links", "schedule": 300.0},
+    "send-owed-access-notices": {"task": "accesscontrol.tasks.send_owed_access_change_notices", "schedule": 300.0},
     "reminders": {"task": "casework.tasks.send_reminders", "schedule": crontab(minute=15, hour="6-18")},
     "purge": {"task": "casework.tasks.purge_expired", "schedule": crontab(minute=30, hour=2)},
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("", include("casework.urls_disclosures")),
     path("", include("accesscontrol.administration.urls")),
+    path("", include("accesscontrol.approvals.urls")),
     path("", include("audit.urls")),
     path("", include("reports.urls")),
     path("api/", include("reports.api_urls")),

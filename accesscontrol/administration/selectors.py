@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accesscontrol.models import Membership, Organisation, Role, Unit, User
+from accesscontrol.models import AccessRequest, Membership, Organisation, Role, Unit, User
 from casework.models import Agreement, Area, HotSpot, InterventionType, LegalBasis, RetentionRule, Target, Tariff
 
 
@@ -56,6 +56,11 @@ def users(*, actor) -> QuerySet[User]:
         .select_related("organisation")
         .prefetch_related(
             Prefetch("memberships", Membership.objects.filter(agreement=agreement), to_attr="roles_here"),
+            Prefetch(
+                "access_requests",
+                AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).order_by("requested_at"),
+                to_attr="pending_requests",
+            ),
             "units",
         )
         .annotate(has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))

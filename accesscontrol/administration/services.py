@@ -2,25 +2,24 @@
 agreement and that the record belongs to it, with django-auditlog attributing the change to the actor.
 
 A new user gets an unusable password and an e-mailed one-time link to choose one (accesscontrol.tasks):
-the sysadmin never sees or sets a credential, and the link dies when used."""
+the sysadmin never sees or sets a credential, and the link dies when used.
+
+A role that needs the manager's approval, and a new e-mail address or a reset login of a user holding one,
+only become a pending request (accesscontrol.approvals); the approver's decision carries them out."""
 
 from auditlog.context import set_actor
-from axes.utils import reset as reset_lockout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accesscontrol import services as access
-from accesscontrol.models import IdentityProviderDevice, Membership, Role, Unit, User
-from accesscontrol.tasks import send_set_password_link
+from accesscontrol.approvals import selectors as approval_rules
+from accesscontrol.approvals import services as approvals
+from accesscontrol.models import Membership, Role, Unit, User
 from casework.models import Target
 from casework.services.agreements import create_agreement
 from casework.services.legal_bases import save_legal_basis_version
 from casework.services.retention_rules import check_retention_rule_change
-from config.queueing import send_after_commit
 
 from . import selectors
 from .selectors import require_sysadmin
@@ -93,18 +92,22 @@ def _set_units(user: User, wanted, administered) -> None:
         access.remove_user_from_unit(user=user, unit=unit)
 
 
-def _set_roles(user: User, agreement, roles) -> None:
+def _set_roles(actor, user: User, roles) -> None:
+    """Roles taken away go at once; roles given that need approval become requests, the others are granted."""
+    agreement = actor.agreement
     Membership.objects.filter(user=user, agreement=agreement).exclude(role__in=roles).delete()
+    approvals.request_roles(actor=actor, user=user, roles=roles)
     for role in roles:
-        access.grant_role(user=user, agreement=agreement, role=role)
+        if not approval_rules.needs_approval(role):
+            access.grant_role(user=user, agreement=agreement, role=role)
 
 
 @transaction.atomic
 def create_user(
     *, actor, username, first_name, last_name, email, title="", organisation=None, units=(), roles=()
 ) -> User:
-    """A user with roles in the acting agreement and an unusable password; once the transaction is
-    committed they are e-mailed a one-time link to choose one."""
+    """A user with an unusable password; once the transaction is committed they are e-mailed a one-time
+    link to choose one. Roles that need approval are requested, the others granted."""
     require_sysadmin(actor)
     if organisation is not None and not selectors.parties(actor).filter(pk=organisation.pk).exists():
         raise PermissionDenied
@@ -116,15 +119,16 @@ def create_user(
         user.set_unusable_password()
         user.save()
         _set_units(user, units, selectors.units(actor=actor))
-        _set_roles(user, actor.agreement, roles)
-    _owe_password_link(user)
+        _set_roles(actor, user, roles)
+    access.owe_password_link(user)
     return user
 
 
 @transaction.atomic
 def update_user(*, actor, user: User, organisation=None, units=(), roles=(), is_active=True, **details) -> User:
     """Details, units and roles in the acting agreement. Nobody changes their own roles or deactivates
-    themselves: a sysadmin cannot grant themselves access to case content, nor lock everyone out."""
+    themselves: a sysadmin cannot grant themselves access to case content, nor lock everyone out. A new
+    e-mail address of a user holding roles that need approval is requested, not set."""
     require_sysadmin(actor)
     _in_scope(actor, selectors.users, user)
     _administered_entirely(actor, user)
@@ -137,21 +141,28 @@ def update_user(*, actor, user: User, organisation=None, units=(), roles=(), is_
         if not is_active:
             raise ValidationError({"is_active": _("Du kan inte inaktivera ditt eget konto.")})
     with set_actor(actor.user):
+        # The form has set the new address on `user` already; the stored one is what may change.
+        email = details.pop("email", user.email)
+        user.email = User.objects.filter(pk=user.pk).values_list("email", flat=True).get()
+        if email != user.email and approvals.request_email_change(actor=actor, user=user, email=email) is None:
+            user.email = email
         for name, value in details.items():
             setattr(user, name, value)
         user.organisation = organisation
         user.is_active = is_active
         user.save()
         _set_units(user, units, selectors.units(actor=actor))
-        _set_roles(user, actor.agreement, roles)
+        _set_roles(actor, user, roles)
     return user
 
 
 @transaction.atomic
-def reset_login(*, actor, user: User) -> None:
+def reset_login(*, actor, user: User):
     """For a user who lost both phone and recovery codes, or whose account may be compromised: the
     password becomes unusable, every second-factor device is removed (open sessions lose their
-    verification at the next request), a lockout is lifted, and a new set-password link is e-mailed."""
+    verification at the next request), a lockout is lifted, and a new set-password link is e-mailed
+    (accesscontrol.services.reset_credentials). For a user holding roles that need approval this only
+    requests it, and returns the request; otherwise it returns None."""
     require_sysadmin(actor)
     _in_scope(actor, selectors.users, user)
     _administered_entirely(actor, user)
@@ -160,19 +171,10 @@ def reset_login(*, actor, user: User) -> None:
     if not user.email:
         raise ValidationError(_("Användaren saknar e-postadress. Lägg till en först."))
     with set_actor(actor.user):
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        for device_model in (TOTPDevice, StaticDevice, IdentityProviderDevice):
-            device_model.objects.filter(user=user).delete()
-    reset_lockout(username=user.username)
-    _owe_password_link(user)
-
-
-def _owe_password_link(user: User) -> None:
-    """Record that a set-password link is owed, and ask a worker to e-mail it once this commits. Without
-    a broker the page still works: the sweep (send_owed_password_links) sends it later."""
-    User.objects.filter(pk=user.pk).update(password_link_due_since=timezone.now())
-    send_after_commit(send_set_password_link, user_id=user.pk)
+        request = approvals.request_reset(actor=actor, user=user)
+        if request is None:
+            access.reset_credentials(user=user)
+    return request
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accesscontrol.models import Role
+from accesscontrol.models import AccessRequest, Role
 from config.forms import submitted
 
 from . import forms, selectors, services
@@ -45,6 +45,7 @@ class Section:
     create: Callable | None = None  # service(actor=..., form=...) for a new record; else save_record
     update: Callable | None = None  # service(actor=..., form=...) for a change; else save_record
     actions: tuple[tuple[str, str], ...] = ()  # (label, url name taking the record's id) on its page
+    saved_note: Callable | None = None  # record -> what else to say once it is saved (or "")
     # Who may add and change the records (raises PermissionDenied); else the agreement's sysadmin. The list
     # is shown to whoever `scope` admits.
     editor: Callable = selectors.require_sysadmin
@@ -88,6 +89,19 @@ def _roles_here(user) -> str:
     return ", ".join(str(m.get_role_display()) for m in user.roles_here) or "–"
 
 
+def _waiting(user) -> str:
+    return ", ".join(str(r.get_kind_display()) for r in user.pending_requests) or "–"
+
+
+def _user_saved_note(user) -> str:
+    if not AccessRequest.objects.filter(user=user, status=AccessRequest.Status.PENDING).exists():
+        return ""
+    return _(
+        "Roller som ger åtkomst till personuppgifter och en ny e-postadress för den som har sådana roller "
+        "gäller först när chefen har godkänt dem under Behörighetsbeslut. Ändringen väntar på beslut."
+    )
+
+
 SECTIONS = (
     Section(
         name="users",
@@ -106,8 +120,10 @@ SECTIONS = (
             (gettext_lazy("Enheter"), lambda u: ", ".join(unit.name for unit in u.units.all()) or "–"),
             (gettext_lazy("Tvåstegsinloggning"), lambda u: yes_no(u.has_app)),
             (gettext_lazy("Aktiv"), lambda u: yes_no(u.is_active)),
+            (gettext_lazy("Väntar på beslut"), _waiting),
         ),
         form_kwargs=_users_form_kwargs,
+        saved_note=_user_saved_note,
         create=_create_user,
         update=_update_user,
         actions=((gettext_lazy("Återställ inloggning"), "administration:users_reset"),),
@@ -363,8 +379,11 @@ def form_view(section, *, editing: bool):
         section.editor(request.actor)
         record = _record(request, section, kwargs[section.kwarg]) if editing else None
         form = section.form(request.POST or None, instance=record, **section.form_kwargs(request.actor))
-        if submitted(request, form, lambda: section.save(request.actor, form)):
+        saved = []
+        if submitted(request, form, lambda: saved.append(section.save(request.actor, form))):
             messages.success(request, _("Ändringarna är sparade.") if editing else _("Posten är tillagd."))
+            if section.saved_note and (note := section.saved_note(saved[0])):
+                messages.info(request, note)
             return redirect(f"administration:{section.name}_list")
         context = {
             "section": section,
@@ -386,11 +405,11 @@ def form_view(section, *, editing: bool):
 def _confirm(request, *, record, section, heading, text, button, action, done):
     if request.method == "POST":
         try:
-            action()
+            result = action()
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, done)
+            messages.success(request, done(result) if callable(done) else done)
         return redirect(f"administration:{section.name}_list")
     context = {
         "heading": heading,
@@ -418,7 +437,11 @@ def reset_login_view(request, user_id):
         % {"email": user.email or _("(ingen e-postadress)")},
         button=_("Återställ inloggningen"),
         action=lambda: services.reset_login(actor=request.actor, user=user),
-        done=_("Inloggningen är återställd och en ny länk är skickad."),
+        done=lambda pending: _(
+            "Återställningen väntar på chefens beslut under Behörighetsbeslut; inget är ändrat ännu."
+        )
+        if pending
+        else _("Inloggningen är återställd och en ny länk är skickad."),
     )
 
 

@@ -1,5 +1,7 @@
 """The sysadmin creates users (unusable password, e-mailed one-time link), sets units and roles, and resets
-a lost login; nobody changes their own roles; other agreements' people are out of reach."""
+a lost login; nobody changes their own roles; other agreements' people are out of reach. Roles that read
+personal data, and new addresses and resets of their holders, wait for the manager's approval
+(tests/accesscontrol/test_access_approvals.py)."""
 
 import datetime
 import re
@@ -14,7 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu.exceptions import OperationalError
 
 from accesscontrol import services as access
-from accesscontrol.models import Membership, Role, User
+from accesscontrol.actor import actor_for
+from accesscontrol.approvals import services as approvals
+from accesscontrol.models import AccessRequest, Membership, Role, User
 from accesscontrol.tasks import send_owed_password_links, send_set_password_link
 from tests.conftest import verified_client
 from tests.factories import people_for
@@ -36,6 +40,13 @@ def new_user_data(people, **changes):
     }
 
 
+def approve_all(people) -> None:
+    """The social manager approves what the sysadmin asked for."""
+    manager = actor_for(people.manager, people.agreement)
+    for request in AccessRequest.objects.filter(status=AccessRequest.Status.PENDING):
+        approvals.approve(actor=manager, request=request)
+
+
 def link_in(mail) -> str:
     return re.search(r"http\S+/login/losenord/\S+/", mail.body).group(0)
 
@@ -50,6 +61,9 @@ def test_a_new_user_gets_an_unusable_password_and_a_one_time_link(
     user = User.objects.get(username="nyanstalld")
     assert not user.has_usable_password()
     assert list(user.units.all()) == [people.open_care] and people.open_care.group in user.groups.all()
+    # The caseworker role reads personal data: it waits for the social manager's approval.
+    assert not Membership.objects.filter(user=user).exists()
+    approve_all(people)
     assert list(Membership.objects.filter(user=user).values_list("agreement", "role")) == [
         (people.agreement.pk, Role.CASEWORKER)
     ]
@@ -115,7 +129,14 @@ def test_the_sysadmin_changes_roles_and_units(login, people):
         units=[people.field_team.pk], is_active="on",
     )  # fmt: skip
     assert login(people.sysadmin).post(url, data).status_code == 302
+    # The caseworker role goes at once; the field worker role and the new address wait for approval.
+    assert not Membership.objects.filter(user=people.caseworker).exists()
+    people.caseworker.refresh_from_db()
+    assert people.caseworker.email != "ny@example.org"
+    approve_all(people)
     assert set(Membership.objects.filter(user=people.caseworker).values_list("role", flat=True)) == {"field_worker"}
+    people.caseworker.refresh_from_db()
+    assert people.caseworker.email == "ny@example.org"
     assert list(people.caseworker.units.all()) == [people.field_team]
     assert people.investigation.group not in people.caseworker.groups.all()
 
@@ -170,9 +191,10 @@ def test_resetting_a_login_removes_every_factor_and_sends_a_new_link(
     their_session = verified_client(Client(), victim)
     assert their_session.get(reverse("accesscontrol:start")).status_code == 200
     AccessAttempt.objects.create(username=victim.username, ip_address="10.0.0.1", failures_since_start=9)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = login(people.sysadmin).post(reverse("administration:users_reset", kwargs={"user_id": victim.pk}))
+    response = login(people.sysadmin).post(reverse("administration:users_reset", kwargs={"user_id": victim.pk}))
     assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(people)  # a caseworker's login is reset once the social manager approves
     victim.refresh_from_db()
     assert not victim.has_usable_password()
     assert not TOTPDevice.objects.filter(user=victim).exists() and not StaticDevice.objects.filter(user=victim).exists()

@@ -202,6 +202,11 @@ MATRIX: dict[str, dict[str, object]] = {
     "administration:legal_bases_list": only("sysadmin"),
     "administration:legal_bases_create": expect(403),
     "administration:legal_bases_edit": expect(403),
+    # --- access decisions (accesscontrol.approvals): the social manager and the police's responsible; the
+    # latter is no visitor here (tests/accesscontrol/test_access_approvals.py). `access_request` is a reset of
+    # A's caseworker, which the outsider (B's social manager) does not see.
+    "approvals:list": only("social_manager", "outsider"),
+    "approvals:decide": expect(403, social_manager=200, outsider=404),
     # --- the auditor's review (audit.urls) -------------------------------------------------------------------
     "audit:access_log": only("auditor"),
     "audit:access_log_export": only("auditor"),
@@ -298,7 +303,21 @@ SAMPLES = {
     "table": lambda w: "targets",
     "file_type": lambda w: "csv",
     "agreement": lambda w: w.people.agreement.pk,
+    "access_request_id": lambda w: access_request(w).pk,
 }
+
+
+def access_request(world):
+    """A's sysadmin asks to reset the caseworker's login: pending, for A's social manager to decide."""
+    from accesscontrol.models import AccessRequest
+
+    people = world.people
+    request, _ = AccessRequest.objects.get_or_create(
+        agreement=people.agreement, user=people.caseworker, kind=AccessRequest.Kind.RESET,
+        defaults={"side": AccessRequest.Side.SOCIAL_SERVICES, "requested_by": people.sysadmin,
+                  "previous_email": people.caseworker.email},
+    )  # fmt: skip
+    return request
 
 # A URL whose page needs a record in another state than the sample: the keyword's value for that URL.
 SAMPLES_FOR = {

@@ -195,6 +195,9 @@ PAGES: dict[str, Rule] = {
     "api_statistics_catalogue": UNNAMED,
     "api_statistics_table": UNNAMED,
     **dict.fromkeys([key for key in MATRIX if key.startswith("administration:")], NOT_LOGGED),
+    # Staff names and addresses, never a youth's: no access-log entry.
+    "approvals:list": NOT_LOGGED,
+    "approvals:decide": NOT_LOGGED,
 }
 
 # Pages whose read is an export (a file or the API), recorded with export=True; every other read is not.

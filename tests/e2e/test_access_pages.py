@@ -1,5 +1,5 @@
 """The access-control pages in a browser: the sysadmin's administration, the social manager's disclosure
-pages, the account page and the set-password page each sign in for real and pass axe (WCAG 2.1 AA)."""
+and access-decision pages, the account page and the set-password page each sign in for real and pass axe (WCAG 2.1 AA)."""
 
 from urllib.parse import urlparse
 
@@ -54,7 +54,7 @@ def test_a_form_with_errors_is_accessible(page, world):
 
 def test_the_social_managers_disclosure_pages_are_accessible(page, world):
     sign_in(page, world.people.manager, PASSWORD)
-    visit_all(page, world, pages_for("social_manager", ("disclosures:", "accesscontrol:account")))
+    visit_all(page, world, pages_for("social_manager", ("disclosures:", "approvals:", "accesscontrol:account")))
     page.goto(url_of(next(p for p in project_patterns() if p.key == "disclosures:record_consent"), world))
     page.get_by_role("button", name="Registrera samtycket").click()
     assert page.locator(".govuk-error-summary").is_visible()

@@ -1,7 +1,9 @@
 """The first run of a real installation, in a browser, on an empty database: `setup_samsyn` makes the parties,
 the agreement and the sysadmin; the sysadmin signs in and enrols the authenticator app from the key the
-page shows; creates a social manager in the administration; the social manager chooses a password from the
-e-mailed link, signs in, enrols, and plans the first meeting. No Python shell, and every page passes axe."""
+page shows; creates a social manager in the administration, which waits for approval until operations carry
+out the first approver (`grant_first_approver`: the agreement has no social manager to approve it); the social
+manager chooses a password from the e-mailed link, signs in, enrols, and plans the first meeting. No Python
+shell, and every page passes axe."""
 
 import base64
 import io
@@ -74,11 +76,16 @@ def test_from_an_empty_database_to_the_first_meeting(browser, live_server, monke
     sysadmin.get_by_label("Sektionschef, socialtjänsten").check()
     sysadmin.get_by_role("button", name="Spara").click()
     assert "Posten är tillagd." in sysadmin.locator("main").inner_text()
+    assert "väntar på beslut" in sysadmin.locator("main").inner_text()
     assert "Signe Sektionsdotter" in sysadmin.locator("main").inner_text()
     assert_accessible(sysadmin)
     manager = User.objects.get(username="chef")
-    assert Membership.objects.filter(user=manager, agreement=agreement, role=Role.SOCIAL_MANAGER).exists()
+    assert not Membership.objects.filter(user=manager, agreement=agreement, role=Role.SOCIAL_MANAGER).exists()
     context.close()
+
+    # Nobody in Samsyn can approve the first social manager: operations carry out the sysadmin's request.
+    call_command("grant_first_approver", "chef", stdout=io.StringIO())
+    assert Membership.objects.filter(user=manager, agreement=agreement, role=Role.SOCIAL_MANAGER).exists()
 
     # The social manager chooses a password from the e-mailed one-time link.
     [message] = [m for m in mail.outbox if m.to == ["signe.sektionsdotter@nyby.example.se"]]

@@ -1,0 +1,79 @@
+"""Who approves what, in one place, and the requests an approver decides."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from accesscontrol.models import AccessRequest, Membership, Role
+
+Side = AccessRequest.Side
+
+# Every role except the sysadmin's needs the manager's approval: each reads personal data (the case roles
+# the youths', the auditor the logs' staff names and pseudonymous person references, management statistics
+# that are personal data whenever the disclosure control fails) or decides who does (the police's
+# responsible). The sysadmin reads no case content (docs/roles-and-visibility.md).
+NEEDS_APPROVAL = frozenset(Role.values) - {Role.SYSADMIN}
+
+# Who approves for each side of an agreement.
+APPROVER = {Side.SOCIAL_SERVICES: Role.SOCIAL_MANAGER, Side.POLICE: Role.POLICE_RESPONSIBLE}
+POLICE_ROLES = frozenset({Role.POLICE, Role.POLICE_RESPONSIBLE})
+
+
+def needs_approval(role: str) -> bool:
+    return role in NEEDS_APPROVAL
+
+
+def side_of(role: str) -> str:
+    """The police's responsible approves the police's roles; the social manager every other role."""
+    return Side.POLICE if role in POLICE_ROLES else Side.SOCIAL_SERVICES
+
+
+def login_approvals(user) -> set[tuple[int, str]]:
+    """Whose approval a new e-mail address or a reset login of `user` needs: (agreement id, side) for each
+    agreement and side in which the user holds a role that needs approval. Empty: the sysadmin alone."""
+    held = Membership.objects.filter(user=user, role__in=NEEDS_APPROVAL).values_list("agreement_id", "role")
+    return {(agreement_id, side_of(role)) for agreement_id, role in held}
+
+
+def sides_approved_by(actor) -> list[str]:
+    if actor is None or actor.agreement is None:
+        return []
+    return [side for side, role in APPROVER.items() if actor.has(role)]
+
+
+def is_approver(actor) -> bool:
+    return bool(sides_approved_by(actor))
+
+
+def has_approver(*, agreement, side: str) -> bool:
+    """Someone active can approve this side's requests in the agreement."""
+    return Membership.objects.filter(agreement=agreement, role=APPROVER[side], user__is_active=True).exists()
+
+
+def decidable_requests(*, actor) -> QuerySet[AccessRequest]:
+    """The acting agreement's requests of the sides the actor approves (pending and decided); refuses
+    everyone who approves nothing."""
+    sides = sides_approved_by(actor)
+    if not sides:
+        raise PermissionDenied
+    return AccessRequest.objects.filter(agreement=actor.agreement, side__in=sides).select_related(
+        "user", "requested_by", "decided_by", "user__organisation"
+    )
+
+
+def pending_count(*, actor) -> int:
+    """For the start page: how many requests wait for this approver's decision (0 for everyone else)."""
+    if not is_approver(actor):
+        return 0
+    pending = decidable_requests(actor=actor).filter(status=AccessRequest.Status.PENDING)
+    return pending.exclude(user=actor.user).exclude(requested_by=actor.user).count()
+
+
+def pending_for_users(users) -> dict[int, list[AccessRequest]]:
+    """For the sysadmin's user list: each user's requests waiting for a decision."""
+    found: dict[int, list[AccessRequest]] = {}
+    pending = AccessRequest.objects.filter(user__in=users, status=AccessRequest.Status.PENDING)
+    for request in pending.order_by("requested_at"):
+        found.setdefault(request.user_id, []).append(request)
+    return found
