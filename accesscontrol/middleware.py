@@ -1,4 +1,5 @@
-"""Request gates: idle timeout, mandatory second factor, and the acting agreement and roles."""
+"""Request gates: no caching, idle timeout and absolute session lifetime, mandatory second factor, and
+the acting agreement and roles."""
 
 import time
 
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -22,24 +24,68 @@ def _is_open(path: str) -> bool:
     return path.startswith(OPEN_PREFIXES)
 
 
-class IdleTimeoutMiddleware:
-    """Signs a user out after SAMSYN_IDLE_TIMEOUT_MINUTES without a request."""
+# Paths that never carry personal data and may be cached: static files (WhiteNoise, placed before the
+# no-store middleware, answers them first anyway) and the health check (which sends its own never-cache).
+CACHEABLE_PREFIXES = ("/static/", "/healthz")
+
+
+class NoStoreMiddleware:
+    """Pages, downloads (PDF, XLSX, CSV) and API answers may hold personal data: no browser, back-forward
+    cache or proxy keeps a copy (`Cache-Control: no-store`, with `Pragma: no-cache` for old proxies). Every
+    response gets it, the login pages too, except the paths of CACHEABLE_PREFIXES."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path_info.startswith(CACHEABLE_PREFIXES):
+            add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response
+
+
+# When the session signed in with a password (seconds since the epoch), set by `record_sign_in`.
+SIGNED_IN_AT = "signed_in_at"
+
+
+def record_sign_in(sender, request, user, **kwargs):
+    """Receives django.contrib.auth's user_logged_in (connected in apps.py): every login(), the password
+    step, OpenID Connect and the tests' force_login alike, starts the session's absolute lifetime."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = time.time()
+
+
+class SessionTimeoutMiddleware:
+    """Signs a user out SESSION_COOKIE_AGE seconds after signing in, however busy the session has been, and
+    after SAMSYN_IDLE_TIMEOUT_MINUTES without a request.
+
+    The absolute limit is kept here because nothing else keeps it: the session's expiry in the database
+    moves forward whenever the session is saved (as `last_seen` is, once a minute), and the cookie lasts
+    until the browser closes. A signed-in session without a sign-in time (one from before this rule) is
+    ended as well."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _sign_out(self, request, message: str):
+        logout(request)
+        messages.info(request, message)
+        return redirect(settings.LOGIN_URL)
+
+    def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
+            signed_in = request.session.get(SIGNED_IN_AT)
+            if signed_in is None or now - signed_in >= settings.SESSION_COOKIE_AGE:
+                return self._sign_out(request, _("Din inloggning har gått ut. Logga in igen."))
             last = request.session.get("last_seen", now)
             if now - last > settings.SAMSYN_IDLE_TIMEOUT_MINUTES * 60:
-                logout(request)
-                messages.info(
+                return self._sign_out(
                     request,
                     _("Du har loggats ut efter %(minutes)s minuter utan aktivitet.")
                     % {"minutes": settings.SAMSYN_IDLE_TIMEOUT_MINUTES},
                 )
-                return redirect(settings.LOGIN_URL)
             # Write the session at most once a minute, not on every request.
             if now - last > 60 or "last_seen" not in request.session:
                 request.session["last_seen"] = now

@@ -56,7 +56,7 @@ def confirm_enrolment(request, device: TOTPDevice, token: str) -> list[str] | No
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = replace_recovery_codes(device.user)
-    otp_login(request, device)
+    _mark_verified(request, device)
     return codes
 
 
@@ -86,7 +86,7 @@ def verify_second_factor(request, token: str) -> bool:
     for device in _devices_for(request.user, token):
         verified = verify_token(request.user, device.persistent_id, token)
         if verified is not None:
-            otp_login(request, verified)
+            _mark_verified(request, verified)
             return True
     return False
 
@@ -114,4 +114,11 @@ def login_with_identity_provider(request, user) -> None:
     device, _ = IdentityProviderDevice.objects.get_or_create(
         user=user, name=gettext_noop("Kommunens inloggning"), defaults={"confirmed": True}
     )
+    _mark_verified(request, device)
+
+
+def _mark_verified(request, device) -> None:
+    """The session passes the second factor under a new key: the key of the password step (which anyone
+    who saw it between the two steps may hold) dies here, as the anonymous key died at the password step."""
     otp_login(request, device)
+    request.session.cycle_key()

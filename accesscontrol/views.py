@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from . import second_factor
 from .actor import agreements_of
@@ -25,6 +26,11 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         # Keep where the user was going; the second factor comes first.
         response = super().form_valid(form)
+        # Django's login() keeps the key when the same user signs in again on a session that already
+        # holds them: the password step always hands out a new key (the second factor another one).
+        # It starts a new sign-in, with a new absolute lifetime: an earlier second factor does not count.
+        self.request.session.pop(DEVICE_ID_SESSION_KEY, None)
+        self.request.session.cycle_key()
         self.request.session["after_second_factor"] = self.get_redirect_url() or ""
         return response
 

@@ -153,6 +153,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that answers a request but static files: no response is cached (personal data).
+    "accesscontrol.middleware.NoStoreMiddleware",
     "audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -163,7 +165,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "audit.middleware.ChangeLogMiddleware",
-    "accesscontrol.middleware.IdleTimeoutMiddleware",
+    "accesscontrol.middleware.SessionTimeoutMiddleware",
     "accesscontrol.middleware.VerifiedLoginRequiredMiddleware",
     "accesscontrol.middleware.CurrentAgreementMiddleware",
     # A page's refusal (403, and 404 for a record) is a denied entry in the access log.
