@@ -365,3 +365,33 @@ def test_the_first_social_manager_is_carried_out_by_operations_and_only_while_th
 def test_the_first_approver_command_refuses_a_user_with_no_such_request(people):
     with pytest.raises(CommandError, match="ingen begärd roll"):
         call_command("grant_first_approver", people.caseworker.username, agreement=people.agreement.name)
+
+
+def test_a_notice_lost_to_a_broker_outage_is_sent_by_the_sweep(
+    people, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The notice is owed in the database (docs/architecture.md, rule 4): a lost message is sent later, once."""
+    import datetime
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from accesscontrol.tasks import send_access_change_notice, send_owed_access_change_notices
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+
+    victim = people.caseworker
+    old = victim.email
+    as_user(people.sysadmin).post(edit_url(victim), edit_data(people, victim, email="ny.adress@kommun.example.se"))
+    monkeypatch.setattr(send_access_change_notice, "apply_async", broker_down)
+    request = AccessRequest.objects.get(user=victim)
+    with django_capture_on_commit_callbacks(execute=True):
+        approvals.approve(actor=actor_for(people.manager, people.agreement), request=request)
+    assert mailoutbox == []
+    monkeypatch.undo()
+    AccessRequest.objects.filter(pk=request.pk).update(notice_due_since=timezone.now() - datetime.timedelta(minutes=3))
+    assert send_owed_access_change_notices() == 1
+    [notice] = mailoutbox
+    assert notice.to == [old]
+    assert send_owed_access_change_notices() == 0
