@@ -337,10 +337,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="samsyn@localhost")
 SAMSYN_BASE_URL = env.str("SAMSYN_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- REST API (statistics for BI tools) ----------------------------------------------------------------
+# A management user's API key works this many days from when it was made (reports.authentication).
+SAMSYN_API_TOKEN_DAYS = env.int("SAMSYN_API_TOKEN_DAYS", default=90)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reports.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

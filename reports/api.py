@@ -5,7 +5,7 @@ the management role of the agreement in the URL only. OpenAPI schema at /api/sch
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from audit.access import log_read
 from casework.models import Agreement
 
 from . import catalogue
+from .authentication import ExpiringTokenAuthentication
 from .selectors import statistics as selectors
 
 
@@ -47,7 +48,7 @@ class StatisticsView(APIView):
     """A refusal (403, 404) is recorded in the access log by `audit.refusals.api_exception_handler`, in the
     agreement the URL names, so that agreement's auditor sees it."""
 
-    authentication_classes = [VerifiedSessionAuthentication, TokenAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, VerifiedSessionAuthentication]
     permission_classes = [IsAuthenticated, IsManagement]
 
     def actor(self, request, agreement_id):

@@ -84,9 +84,19 @@ def released_tables(*, actor):
     )
 
 
+def api_token_expires_at(token) -> datetime.datetime:
+    """A key for the statistics API works for SAMSYN_API_TOKEN_DAYS from when it was made."""
+    return token.created + datetime.timedelta(days=settings.SAMSYN_API_TOKEN_DAYS)
+
+
 def api_token(*, actor):
-    """The actor's key for the statistics API, if they have one."""
+    """The actor's key for the statistics API, if they have one, with when it stops working (`expires_at`)
+    and whether it already has (`expired`)."""
     from rest_framework.authtoken.models import Token
 
     _require_management(actor)
-    return Token.objects.filter(user=actor.user).first()
+    token = Token.objects.filter(user=actor.user).first()
+    if token is not None:
+        token.expires_at = api_token_expires_at(token)
+        token.expired = token.expires_at <= timezone.now()
+    return token

@@ -144,6 +144,7 @@ def api_token(request):
             return redirect("reports:api_token")
         new_key = services.create_api_token(actor=request.actor)
     token = selectors.api_token(actor=request.actor)
-    response = render(request, "reports/statistics/api_token.html", {"token": token, "new_key": new_key})
+    context = {"token": token, "new_key": new_key, "token_days": settings.SAMSYN_API_TOKEN_DAYS}
+    response = render(request, "reports/statistics/api_token.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -103,7 +103,8 @@ CHAIR_MEETING = expect(403, social_manager=200, police=404, outsider=404)
 APPROVED_MEETING_PAGE = expect(403, social_manager=200, caseworker=200, field_worker=200, police=200, outsider=404)
 # The social manager's own report job: 404 for everyone else who orders reports, 403 for who orders none.
 OWN_REPORT_JOB = expect(403, social_manager=200, management=404, outsider=404)
-STATISTICS_API = expect(403, anonymous=403, management=200)  # DRF: no login redirect, 403 without credentials
+# DRF: no login redirect; 401 (WWW-Authenticate: Token) without credentials or with an expired or revoked key
+STATISTICS_API = expect(403, anonymous=401, management=200)
 
 MATRIX: dict[str, dict[str, object]] = {
     # --- config ------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """The statistics API: management only, by token or by a two-factor session; the schema at /api/schema/."""
 
+import datetime
+
 import pytest
+import time_machine
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -103,3 +106,53 @@ def test_the_api_key_page_makes_and_revokes_a_key(login, people):
     assert key not in client.get("/statistik/api-nyckel/").content.decode()
     client.post("/statistik/api-nyckel/", {"action": "revoke"})
     assert not Token.objects.filter(user=people.management).exists()
+
+
+# --- keys expire and can be revoked (issue 19, point 6) ----------------------------------------------------
+
+MADE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def test_a_key_works_for_the_configured_days_and_is_then_refused_with_401(people, year_of_cases, settings):
+    assert settings.SAMSYN_API_TOKEN_DAYS == 90
+    url = f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/"
+    with time_machine.travel(MADE, tick=False) as traveller:
+        key = services.create_api_token(actor=actor_for(people.management, people.agreement))
+        traveller.shift(datetime.timedelta(days=90) - datetime.timedelta(seconds=1))
+        assert token_client(key).get(url).status_code == 200
+        traveller.shift(datetime.timedelta(seconds=1))
+        refused = token_client(key).get(url)
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"] == "Token"
+    assert "gått ut" in refused.json()["detail"]
+
+
+def test_the_expiry_is_a_setting(people, year_of_cases, settings):
+    settings.SAMSYN_API_TOKEN_DAYS = 7
+    url = f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/"
+    with time_machine.travel(MADE, tick=False) as traveller:
+        key = services.create_api_token(actor=actor_for(people.management, people.agreement))
+        traveller.shift(datetime.timedelta(days=7))
+        assert token_client(key).get(url).status_code == 401
+
+
+def test_a_revoked_key_is_refused_with_401(people, year_of_cases, token):
+    url = f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/"
+    services.revoke_api_token(actor=actor_for(people.management, people.agreement))
+    assert token_client(token).get(url).status_code == 401
+    assert APIClient().get(url).status_code == 401
+
+
+def test_the_key_page_shows_until_when_the_key_works_and_that_it_expired(login, people):
+    client = login(people.management)
+    with time_machine.travel(MADE, tick=False) as traveller:
+        made = client.post("/statistik/api-nyckel/", {"action": "create"}).content.decode()
+        assert "Nyckeln gäller till 2026-05-31" in made  # 90 days, in Stockholm time
+        assert "Du har en nyckel, skapad 2026-03-02 10:00. Den gäller till 2026-05-31 11:00." in (
+            client.get("/statistik/api-nyckel/").content.decode()
+        )
+        traveller.shift(datetime.timedelta(days=91))
+        client = login(people.management)
+        expired = client.get("/statistik/api-nyckel/").content.decode()
+    assert "gick ut 2026-05-31 11:00 och fungerar inte längre" in expired
+    assert "Ta bort nyckeln" in expired
