@@ -5,9 +5,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from config.forms import GovukFormMixin
 
+from . import login_throttle
 from .models import User
 
 
@@ -26,6 +28,22 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Fel användarnamn eller lösenord. Kontrollera stavningen och försök igen."),
         "inactive": _("Kontot är inte aktivt. Kontakta systemförvaltaren."),
     }
+
+    def clean(self):
+        # Many failures for this username from anywhere: wait before the password is even checked.
+        if wait := login_throttle.wait_seconds(self.cleaned_data.get("username")):
+            raise ValidationError(
+                ngettext(
+                    "Många misslyckade inloggningar för det här användarnamnet. Vänta %(seconds)s sekund "
+                    "och försök igen.",
+                    "Många misslyckade inloggningar för det här användarnamnet. Vänta %(seconds)s sekunder "
+                    "och försök igen.",
+                    wait,
+                )
+                % {"seconds": wait},
+                code="slowed_down",
+            )
+        return super().clean()
 
 
 class TokenForm(forms.Form):

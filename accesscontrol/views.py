@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -32,6 +33,12 @@ class LoginView(auth_views.LoginView):
         self.request.session.pop(DEVICE_ID_SESSION_KEY, None)
         self.request.session.cycle_key()
         self.request.session["after_second_factor"] = self.get_redirect_url() or ""
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "slowed_down"):
+            response.status_code = 429
         return response
 
     def get_success_url(self):

@@ -228,8 +228,12 @@ SAMSYN_PROXY_HOPS = env.int("SAMSYN_PROXY_HOPS", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-# Lock a username after repeated failures, and an address that tries many usernames.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock a username at the address that guesses it, not everywhere: a guesser cannot lock a colleague out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Across addresses a username is slowed down instead (accesscontrol.login_throttle): after this many failures
+# from all addresses within the cool-off, each further attempt waits this many seconds after the last failure.
+SAMSYN_LOGIN_SLOWDOWN_AFTER = env.int("SAMSYN_LOGIN_SLOWDOWN_AFTER", default=10)
+SAMSYN_LOGIN_SLOWDOWN_SECONDS = env.int("SAMSYN_LOGIN_SLOWDOWN_SECONDS", default=60)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accesscontrol/locked_out.html"
 AXES_VERBOSE = False

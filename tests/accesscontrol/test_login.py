@@ -1,9 +1,14 @@
 """Signing in: password, then a TOTP code (enrolled on first login) or a single-use recovery code;
 wrong codes refused and throttled; lockout after repeated password failures; idle timeout."""
 
+import datetime
 import time
 
 import pytest
+import time_machine
+from axes.models import AccessAttempt
+from axes.utils import reset as reset_lockout
+from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +22,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "ett-langt-testlosenord"
+MONDAY_MORNING = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
 
 def code_of(device, offset_steps=0):
@@ -129,27 +135,82 @@ def test_lockout_after_repeated_password_failures(client, enrolled, settings):
     locked = sign_in_with_password(client, user, password="fel-losenord")
     assert locked.status_code == 429
     assert "Kontot är tillfälligt spärrat" in locked.content.decode()
-    # Now even the right password is refused, from another address too (the username is locked).
-    elsewhere = Client(REMOTE_ADDR="10.9.8.7")
-    refused = sign_in_with_password(elsewhere, user)
+    # Now even the right password is refused at this address (the username is locked here) ...
+    refused = sign_in_with_password(client, user)
     assert refused.status_code == 429
-    assert "_auth_user_id" not in elsewhere.session
+    assert "_auth_user_id" not in client.session
+    # ... but not the colleague at their own desk: the lock is per username and address.
+    colleague = Client(REMOTE_ADDR="10.9.8.7")
+    assert sign_in_with_password(colleague, user).url == reverse("accesscontrol:second_factor")
 
 
-def test_an_address_trying_many_usernames_is_locked_out(client, settings, db):
+def test_the_lock_at_one_address_ends_after_the_cool_off(enrolled, settings):
+    user, _, _ = enrolled
+    guesser = Client(REMOTE_ADDR="203.0.113.66")
+    with time_machine.travel(MONDAY_MORNING, tick=False) as traveller:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            sign_in_with_password(guesser, user, password="fel-losenord")
+        traveller.shift(settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1))
+        assert sign_in_with_password(guesser, user).status_code == 429
+        # Each attempt during the lock starts the cool-off again (django-axes' default): keep guessing,
+        # stay locked out.
+        traveller.shift(settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1))
+        assert sign_in_with_password(guesser, user).status_code == 429
+        traveller.shift(settings.AXES_COOLOFF_TIME + datetime.timedelta(seconds=1))
+        assert sign_in_with_password(guesser, user).status_code == 302
+
+
+def test_guessing_from_many_addresses_slows_the_username_down(enrolled, settings):
+    """A guesser with many addresses: after SAMSYN_LOGIN_SLOWDOWN_AFTER failures in all, one attempt for the
+    username per SAMSYN_LOGIN_SLOWDOWN_SECONDS, from anywhere; the password is not checked before that."""
+    assert (settings.SAMSYN_LOGIN_SLOWDOWN_AFTER, settings.SAMSYN_LOGIN_SLOWDOWN_SECONDS) == (10, 60)
+    user, _, _ = enrolled
+    with time_machine.travel(MONDAY_MORNING, tick=False) as traveller:
+        for n in range(settings.SAMSYN_LOGIN_SLOWDOWN_AFTER):  # four addresses, below the lock at each
+            guesser = Client(REMOTE_ADDR=f"203.0.113.{n // 3}")
+            assert sign_in_with_password(guesser, user, password=f"gissning{n}").status_code == 200
+        traveller.shift(30)
+        slowed = sign_in_with_password(Client(REMOTE_ADDR="203.0.113.99"), user, password="fel-losenord")
+        assert slowed.status_code == 429
+        assert "Vänta 30 sekunder och försök igen." in slowed.content.decode()
+        colleague = Client(REMOTE_ADDR="10.9.8.7")
+        assert sign_in_with_password(colleague, user).status_code == 429  # the colleague waits too, briefly
+        counted = AccessAttempt.objects.filter(username=user.username).aggregate(n=Sum("failures_since_start"))
+        assert counted["n"] == settings.SAMSYN_LOGIN_SLOWDOWN_AFTER  # the refused attempts were not counted
+        traveller.shift(30)
+        assert sign_in_with_password(colleague, user).url == reverse("accesscontrol:second_factor")
+
+
+def test_the_slow_down_ends_with_the_cool_off_and_with_a_reset(enrolled, settings):
+    user, _, _ = enrolled
+    with time_machine.travel(MONDAY_MORNING, tick=False) as traveller:
+        for n in range(settings.SAMSYN_LOGIN_SLOWDOWN_AFTER):
+            sign_in_with_password(Client(REMOTE_ADDR=f"203.0.113.{n}"), user, password="fel-losenord")
+        assert sign_in_with_password(Client(REMOTE_ADDR="10.9.8.7"), user).status_code == 429
+        reset_lockout(username=user.username)
+        assert sign_in_with_password(Client(REMOTE_ADDR="10.9.8.7"), user).status_code == 302
+        for n in range(settings.SAMSYN_LOGIN_SLOWDOWN_AFTER):
+            sign_in_with_password(Client(REMOTE_ADDR=f"203.0.113.{n}"), user, password="fel-losenord")
+        traveller.shift(settings.AXES_COOLOFF_TIME)
+        assert sign_in_with_password(Client(REMOTE_ADDR="10.9.8.8"), user).status_code == 302
+
+
+def test_an_address_trying_many_usernames_does_not_lock_out_a_colleague_there(client, settings, db):
+    """Colleagues often share an address (an office behind one NAT): someone there guessing other usernames
+    locks only those usernames at that address."""
     for n in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accesscontrol:login"), {"username": f"gissning{n}", "password": "x"})
     user = UserFactory(username="innocent")
-    assert sign_in_with_password(client, user).status_code == 429
+    assert sign_in_with_password(client, user).status_code == 302
 
 
-def test_behind_the_proxy_one_address_guessing_usernames_does_not_lock_out_the_others(settings, db):
+def test_behind_the_proxy_one_address_guessing_a_password_does_not_lock_out_the_others(settings, db):
     settings.SAMSYN_PROXY_HOPS = 1
     proxy = "10.0.0.2"  # every request reaches Samsyn from the proxy
     guesser = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
-    for n in range(settings.AXES_FAILURE_LIMIT):
-        guesser.post(reverse("accesscontrol:login"), {"username": f"gissning{n}", "password": "x"})
     user = UserFactory(username="innocent")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_with_password(guesser, user, password="fel-losenord")
     assert sign_in_with_password(guesser, user).status_code == 429
     colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert sign_in_with_password(colleague, user).status_code == 302

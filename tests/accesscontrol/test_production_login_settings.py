@@ -13,7 +13,9 @@ SHOW = (
     "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in ("
     "'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'SESSION_COOKIE_NAME', "
     "'CSRF_COOKIE_SECURE', 'CSRF_COOKIE_HTTPONLY', 'CSRF_COOKIE_SAMESITE', 'LANGUAGE_COOKIE_SECURE', "
-    "'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'SAMSYN_DEMO_SECOND_FACTOR_HINTS', 'SAMSYN_IDLE_TIMEOUT_MINUTES')}))"
+    "'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'SAMSYN_DEMO_SECOND_FACTOR_HINTS', 'SAMSYN_IDLE_TIMEOUT_MINUTES', "
+    "'SESSION_COOKIE_AGE', 'AXES_LOCKOUT_PARAMETERS', 'SAMSYN_LOGIN_SLOWDOWN_AFTER', "
+    "'SAMSYN_LOGIN_SLOWDOWN_SECONDS', 'SAMSYN_API_TOKEN_DAYS', 'MIDDLEWARE')}))"
 )
 
 
@@ -32,6 +34,15 @@ def test_cookies_are_secure_http_only_and_same_site_in_production(production):
     assert production["LANGUAGE_COOKIE_SECURE"]
     assert production["SESSION_EXPIRE_AT_BROWSER_CLOSE"]
     assert production["SAMSYN_IDLE_TIMEOUT_MINUTES"] == 30
+
+
+def test_production_locks_per_username_and_address_and_limits_sessions_and_keys(production):
+    assert production["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
+    assert (production["SAMSYN_LOGIN_SLOWDOWN_AFTER"], production["SAMSYN_LOGIN_SLOWDOWN_SECONDS"]) == (10, 60)
+    assert production["SESSION_COOKIE_AGE"] == 12 * 60 * 60
+    assert production["SAMSYN_API_TOKEN_DAYS"] == 90
+    assert "accesscontrol.middleware.NoStoreMiddleware" in production["MIDDLEWARE"]
+    assert "accesscontrol.middleware.SessionTimeoutMiddleware" in production["MIDDLEWARE"]
 
 
 def test_production_has_no_demo_second_factor_hints_even_when_asked(production):
