@@ -37,8 +37,14 @@ FIELD_CLASS_LABELS = {
     FieldClass.LOGS: _("Loggar"),
 }
 
-# What the social services can share with the police by a disclosure.
-DISCLOSABLE = (FieldClass.SOCIAL_ASSESSMENT, FieldClass.INTERVENTIONS, FieldClass.FIELD_CONTACTS)
+# What the social services can share with the police by a disclosure. Identity is among them: that a named
+# youth is known to the social services is itself secret towards the police (OSL 26 kap. 1 §).
+DISCLOSABLE = (
+    FieldClass.IDENTITY,
+    FieldClass.SOCIAL_ASSESSMENT,
+    FieldClass.INTERVENTIONS,
+    FieldClass.FIELD_CONTACTS,
+)
 
 
 class Scope(StrEnum):
@@ -46,6 +52,7 @@ class Scope(StrEnum):
     ASSIGNED = "assigned"  # cases of the user's units or assigned to the user
     SVANSEN = "svansen"  # svansen cases only
     DISCLOSED = "disclosed"  # only what an active disclosure shares
+    PROPOSED_OR_DISCLOSED = "proposed_or_disclosed"  # cases the police proposed, or shared by an active disclosure
     ATTENDED = "attended"  # minutes of meetings the user attended
 
 
@@ -85,7 +92,9 @@ MATRIX: dict[str, dict[FieldClass, Grant]] = {
         FieldClass.MINUTES: Grant(Scope.ALL),
     },
     Role.POLICE: {
-        FieldClass.IDENTITY: Grant(Scope.ALL),
+        # A youth the social services propose is shown to the police without identity until a disclosure
+        # shares it (docs/roles-and-visibility.md, "The police and a youth's identity").
+        FieldClass.IDENTITY: Grant(Scope.PROPOSED_OR_DISCLOSED),
         FieldClass.CASE_FRAME: Grant(Scope.ALL),
         FieldClass.SOCIAL_ASSESSMENT: Grant(Scope.DISCLOSED),
         FieldClass.INTERVENTIONS: Grant(Scope.DISCLOSED),
@@ -101,11 +110,15 @@ MATRIX: dict[str, dict[FieldClass, Grant]] = {
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What the matrix needs to know about one case, gathered by the caller in one query."""
+    """What the matrix needs to know about one case, gathered by the caller in one query.
+
+    `proposed_by_police`: the police proposed the case (read at each request from the case, never copied
+    at write time); `disclosed`: the field classes the disclosures in force today share with the police."""
 
     category: str
     assigned_to_user: bool
     disclosed: frozenset[str] = field(default_factory=frozenset)
+    proposed_by_police: bool = False
 
 
 def _scope_holds(scope: Scope, facts: CaseFacts, field_class: FieldClass) -> bool:
@@ -117,6 +130,8 @@ def _scope_holds(scope: Scope, facts: CaseFacts, field_class: FieldClass) -> boo
         return facts.category == "svansen"
     if scope is Scope.DISCLOSED:
         return field_class in facts.disclosed
+    if scope is Scope.PROPOSED_OR_DISCLOSED:
+        return facts.proposed_by_police or field_class in facts.disclosed
     return False
 
 

@@ -26,9 +26,11 @@ from django.utils import timezone
 from accesscontrol.actor import actor_for
 from casework import personal_numbers
 from casework.follow_up import follow_up_window
-from casework.models import Area, Category, HotSpot, InterventionType, Meeting
+from casework.models import Area, Category, HotSpot, InterventionType, LegalBasis, Meeting
+from casework.selectors.cases import police_read_identity
+from casework.selectors.disclosures import age_on
 from casework.services import cases as case_services
-from casework.services import fieldwork, follow_ups, interventions, meetings
+from casework.services import disclosures, fieldwork, follow_ups, interventions, meetings
 
 FIRST_NAMES = ["Testa", "Exempla", "Fiktiv", "Påhitta", "Låtsa", "Prova", "Övning", "Modella", "Skiss", "Figura"]
 LAST_NAMES = ["Demosson", "Påhittsson", "Låtsasberg", "Exempelsson", "Testberg", "Fiktivdotter", "Provlund"]
@@ -282,6 +284,8 @@ class _Year:
             return
         lifestyle = holder["category"] == Category.LIFESTYLE
         worker = self.cast.caseworker if lifestyle or self.rng.random() < 0.5 else self.cast.open_care_worker
+        if case.pk not in police_read_identity(cases=[case], today=held_on):
+            self.disclose_identity(case, held_on)
         case = case_services.identify_case(
             actor=self.cast.manager,
             case=case,
@@ -294,6 +298,36 @@ class _Year:
         )
         holder["case"], holder["worker"] = case, worker
         self.afterwards(holder, held_on, lifestyle)
+
+    def disclose_identity(self, case, held_on: datetime.date) -> None:
+        """The social services' proposal: its identity is disclosed to the police before the meeting identifies
+        the youth (docs/roles-and-visibility.md, "The police and a youth's identity"), under OSL 10 kap. 18 a §
+        for a youth under 21, else on the youth's own consent."""
+        manager = self.cast.manager
+        age = age_on(case.person, held_on)
+        under_21 = age is not None and age < 21
+        code = "under_21" if under_21 else "samtycke"
+        basis = LegalBasis.objects.filter(code=code, valid_from__lte=held_on).order_by("valid_from").last()
+        consent = None
+        if not under_21:
+            consent = disclosures.record_consent(
+                actor=manager,
+                case=case,
+                given_by="youth",
+                giver_name=case.person.full_name,
+                given_on=held_on,
+                scope=["identity"],
+                purpose="Samverkansmötet med polisen",
+            )
+        disclosures.disclose(
+            actor=manager,
+            case=case,
+            field_classes=["identity"],
+            legal_basis=basis,
+            assessment="Risk för fortsatt brottslighet; identiteten behövs för att förebygga den.",
+            decided_on=held_on,
+            consent=consent,
+        )
 
     def approve(self, meeting_holder: dict) -> None:
         meeting = meeting_holder["meeting"]

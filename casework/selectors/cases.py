@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accesscontrol import scoping
 from accesscontrol.models import Role, Unit, User
@@ -28,12 +29,13 @@ from casework.models import (
     CloseReason,
     FieldContact,
     FollowUp,
+    Gender,
     Intervention,
     OrganisationKind,
     Person,
     RealisticAlternative,
 )
-from casework.selectors.disclosures import shared_field_classes, shared_field_classes_by_case
+from casework.selectors.disclosures import age_on, shared_field_classes, shared_field_classes_by_case
 
 # Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
 # Decisions and disclosure or consent entries can hold social-services information, so they are read
@@ -93,7 +95,9 @@ def proposal_reason_class(case: Case) -> FieldClass:
 
 
 def _scoped(actor) -> QuerySet:
-    return scoping.scope_cases(Case.objects.select_related("person", "unit", "caseworker", "agreement"), actor)
+    return scoping.scope_cases(
+        Case.objects.select_related("person", "person__area", "unit", "caseworker", "agreement"), actor
+    )
 
 
 def get_case(*, actor, case_id) -> Case:
@@ -101,13 +105,64 @@ def get_case(*, actor, case_id) -> Case:
     return _scoped(actor).get(pk=case_id)
 
 
-def case_facts(*, actor, case: Case) -> CaseFacts:
+def _facts(case: Case, *, assigned_to_user: bool, disclosed) -> CaseFacts:
+    """The only place CaseFacts are made from a case: who proposed it is read from the case as it is now."""
     return CaseFacts(
         category=case.category,
+        assigned_to_user=assigned_to_user,
+        disclosed=frozenset(disclosed),
+        proposed_by_police=case.proposed_by_kind == OrganisationKind.POLICE,
+    )
+
+
+def case_facts(*, actor, case: Case) -> CaseFacts:
+    return _facts(
+        case,
         assigned_to_user=scoping.is_assigned(case, actor),
         # In force today: not withdrawn, consent holding, basis valid (OSL 10:18 a only under 21).
         disclosed=shared_field_classes(case=case),
     )
+
+
+def police_read_identity(*, cases, today: datetime.date | None = None) -> set:
+    """The ids of `cases` whose identity the police may read today, by the visibility matrix: the police
+    proposed the case, or a disclosure in force shares its identity. One query for the disclosures."""
+    cases = list(cases)
+    disclosed = shared_field_classes_by_case(cases=cases, today=today) if cases else {}
+    return {
+        case.pk
+        for case in cases
+        if FieldClass.IDENTITY
+        in readable_classes([Role.POLICE], _facts(case, assigned_to_user=False, disclosed=disclosed.get(case.pk, ())))
+    }
+
+
+GENDER_WORDS = {Gender.GIRL: gettext_lazy("flicka"), Gender.BOY: gettext_lazy("pojke")}
+PROPOSER_WORDS = {
+    OrganisationKind.POLICE: gettext_lazy("polisen"),
+    OrganisationKind.SOCIAL_SERVICES: gettext_lazy("socialtjänsten"),
+}
+
+
+def pseudonym(case: Case, *, on: datetime.date, ordinal: int | None = None) -> str:
+    """How a case is named to a reader who may not read its identity: who proposed it, gender, age on `on`
+    and area, never a name or a personnummer, e.g. "Förslag 3 från socialtjänsten: pojke, 15 år, område
+    Centrum". `ordinal` is the proposal's place on a meeting's agenda."""
+    proposer = PROPOSER_WORDS.get(case.proposed_by_kind, PROPOSER_WORDS[OrganisationKind.SOCIAL_SERVICES])
+    if ordinal is None:
+        lead = _("Förslag från %(proposer)s") % {"proposer": proposer}
+    else:
+        lead = _("Förslag %(number)s från %(proposer)s") % {"number": ordinal, "proposer": proposer}
+    person = case.person
+    traits = []
+    if person.gender in GENDER_WORDS:
+        traits.append(str(GENDER_WORDS[person.gender]))
+    age = age_on(person, on)
+    if age is not None:
+        traits.append(_("%(age)s år") % {"age": age})
+    if person.area_id:
+        traits.append(_("område %(area)s") % {"area": person.area.name})
+    return f"{lead}: {', '.join(traits)}" if traits else lead
 
 
 @dataclass(frozen=True)
@@ -140,10 +195,10 @@ def facts_by_case(*, actor, cases: list[Case]) -> dict[object, CaseFacts]:
     unit_ids = set(actor.user.units.values_list("pk", flat=True))
     disclosed = shared_field_classes_by_case(cases=cases) if actor.has(Role.POLICE) and cases else {}
     return {
-        case.pk: CaseFacts(
-            category=case.category,
+        case.pk: _facts(
+            case,
             assigned_to_user=case.caseworker_id == actor.user.pk or case.unit_id in unit_ids,
-            disclosed=frozenset(disclosed.get(case.pk, ())),
+            disclosed=disclosed.get(case.pk, ()),
         )
         for case in cases
     }
@@ -160,12 +215,14 @@ def readable_by_case(*, actor, cases: list[Case]) -> dict:
 
 @dataclass(frozen=True)
 class CaseRow:
-    """One line of the case list; `person` is None where the actor may not read the identity."""
+    """One line of the case list; `person` is None where the actor may not read the identity, and the case
+    is named by its `pseudonym` instead."""
 
     case: Case
     readable: frozenset
     badge: FollowUpBadge | None
     person: Person | None = None
+    pseudonym: str = ""
 
 
 def case_list(*, actor, status: str = "", category: str = "", person=None) -> list[CaseRow]:
@@ -202,7 +259,8 @@ def case_list(*, actor, status: str = "", category: str = "", person=None) -> li
         if FieldClass.SOCIAL_ASSESSMENT in readable:
             badge = follow_up_badge(case=case, has_follow_up=case.has_follow_up, today=today)
         person = case.person if FieldClass.IDENTITY in readable else None
-        result.append(CaseRow(case=case, readable=readable, badge=badge, person=person))
+        name = pseudonym(case, on=today) if person is None and FieldClass.CASE_FRAME in readable else ""
+        result.append(CaseRow(case=case, readable=readable, badge=badge, person=person, pseudonym=name))
     return result
 
 
@@ -299,6 +357,7 @@ class CasePage:
     readable: frozenset
     writable: frozenset
     person: Person | None = None
+    pseudonym: str = ""  # the case's name where the identity is not readable
     proposal_reason: str | None = None
     police_assessment: PoliceAssessment | None = None
     social_assessment: SocialAssessment | None = None
@@ -330,6 +389,8 @@ def case_page(*, actor, case: Case) -> CasePage:
     page = CasePage(case=case, readable=readable, writable=writable)
     if FieldClass.IDENTITY in readable:
         page.person = case.person
+    elif FieldClass.CASE_FRAME in readable:
+        page.pseudonym = pseudonym(case, on=timezone.localdate())
     if proposal_reason_class(case) in readable:
         page.proposal_reason = case.proposal_reason
     if FieldClass.POLICE_ASSESSMENT in readable:

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from accesscontrol import scoping
 from accesscontrol.models import Role
 from accesscontrol.visibility import MATRIX, FieldClass, Scope
-from casework.models import Case, CaseStatus, Decision, Meeting, MeetingItem
+from casework.models import Case, CaseStatus, Decision, Meeting, MeetingItem, OrganisationKind
 from casework.periods import PeriodKind, period_containing
 from casework.services.meetings import police_participants
 
-from .cases import readable_by_case
+from .cases import police_read_identity, pseudonym, readable_by_case
+from .disclosures import may_decide_disclosures
 from .targets import PeriodRow, targets_for_period
 
 
@@ -59,12 +60,16 @@ def may_schedule(actor) -> bool:
 @dataclass(frozen=True)
 class AgendaEntry:
     """A case on the agenda: `visible` says whether the actor's case scope includes it (else only its
-    number is shown), `readable` which of its field classes the actor may read."""
+    number is shown), `readable` which of its field classes the actor may read. Where the identity is not
+    readable, `pseudonym` names the case. `needs_identity_decision`: a social-services proposal whose
+    identity the police may not read yet, shown to the one who decides disclosures."""
 
     item: MeetingItem
     case: Case
     visible: bool
     readable: frozenset
+    pseudonym: str = ""
+    needs_identity_decision: bool = False
 
     @property
     def shows_identity(self) -> bool:
@@ -115,6 +120,11 @@ class MeetingPage:
         return [entry for entry in self.proposals if entry.visible and entry.case.status == CaseStatus.PROPOSED]
 
     @property
+    def identity_decisions_missing(self) -> bool:
+        """A proposal waits for the decision to share its identity with the police (the decider's view)."""
+        return any(entry.needs_identity_decision for entry in self.pending_proposals)
+
+    @property
     def persons(self) -> list:
         return [entry.case.person for entry in self.proposals + self.follow_ups if entry.shows_identity]
 
@@ -132,24 +142,46 @@ class MeetingPage:
 def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
     """The agenda, the minutes and what the actor may do at this (already visible) meeting."""
     items = list(
-        meeting.items.select_related("case__person", "case__agreement", "case__unit", "case__caseworker").order_by(
-            "case__number"
-        )
+        meeting.items.select_related(
+            "case__person", "case__person__area", "case__agreement", "case__unit", "case__caseworker"
+        ).order_by("case__number")
     )
     cases = [item.case for item in items]
     visible_ids = set(
         scoping.scope_cases(Case.objects.filter(pk__in=[case.pk for case in cases]), actor).values_list("pk", flat=True)
     )
     readable_of = readable_by_case(actor=actor, cases=[case for case in cases if case.pk in visible_ids])
-    entries = [
-        AgendaEntry(
-            item=item,
-            case=item.case,
-            visible=item.case_id in visible_ids,
-            readable=readable_of.get(item.case_id, frozenset()),
+    # The social services' proposals the police may not identify yet: the decider is offered the decision.
+    undisclosed = set()
+    if may_decide_disclosures(actor):
+        pending = [
+            case
+            for case in cases
+            if case.status == CaseStatus.PROPOSED and case.proposed_by_kind != OrganisationKind.POLICE
+        ]
+        undisclosed = {case.pk for case in pending} - police_read_identity(cases=pending)
+    entries = []
+    proposal_count = 0
+    for item in items:
+        readable = readable_of.get(item.case_id, frozenset())
+        visible = item.case_id in visible_ids
+        ordinal = None
+        if item.kind == MeetingItem.Kind.PROPOSAL:
+            proposal_count += 1
+            ordinal = proposal_count
+        name = ""
+        if visible and FieldClass.IDENTITY not in readable and FieldClass.CASE_FRAME in readable:
+            name = pseudonym(item.case, on=meeting.held_on, ordinal=ordinal)
+        entries.append(
+            AgendaEntry(
+                item=item,
+                case=item.case,
+                visible=visible,
+                readable=readable,
+                pseudonym=name,
+                needs_identity_decision=item.case_id in undisclosed,
+            )
         )
-        for item in items
-    ]
     approvals = list(meeting.approvals.select_related("user"))
     today = timezone.localdate()
     is_manager = actor.has(Role.SOCIAL_MANAGER)

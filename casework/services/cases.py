@@ -35,6 +35,7 @@ from casework.models import (
     Person,
     RealisticAlternative,
 )
+from casework.selectors.cases import police_read_identity
 
 from . import meetings
 from .timeline import add_event, lock_writable, refuse_future, require_role, require_status
@@ -211,6 +212,21 @@ def _require_unit_and_caseworker(agreement: Agreement, unit: Unit | None, casewo
         raise ValidationError(errors)
 
 
+def require_identity_shared_with_police(case: Case) -> None:
+    """Identifying a youth at the joint meeting names them to the police, so the police must be allowed to
+    read the identity first (the visibility matrix): they proposed the youth, or a disclosure in force
+    shares the identity (consent, OSL 12 kap. 2 §, or OSL 10 kap. 18 a § under 21)."""
+    if case.pk not in police_read_identity(cases=[case]):
+        raise ValidationError(
+            _(
+                "Polisen får ännu inte veta vem ungdomen är: socialtjänsten föreslog ungdomen och inget beslut om "
+                "att lämna ut identiteten till polisen gäller. Besluta först om utlämnande av identiteten "
+                "(samtycke eller OSL 10 kap. 18 a §); därefter kan förslaget identifieras vid mötet."
+            ),
+            code="identity_not_disclosed",
+        )
+
+
 @transaction.atomic
 def identify_case(
     *,
@@ -230,6 +246,7 @@ def identify_case(
     case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
     require_status(case, CaseStatus.PROPOSED, message=_("Bara föreslagna ärenden kan identifieras."))
+    require_identity_shared_with_police(case)
     if category not in Category.values:
         raise ValidationError({"category": [_("Välj en kategori.")]})
     refuse_future(raised_on, field="raised_on")

@@ -31,7 +31,9 @@ def _disclosable(field_classes, *, field: str) -> list[str]:
     if not asked:
         raise ValidationError({field: _("Välj vilka uppgifter det gäller.")})
     if not asked <= set(DISCLOSABLE):
-        raise ValidationError({field: _("Bara socialtjänstens bedömning, insatser och fältkontakter kan lämnas ut.")})
+        raise ValidationError(
+            {field: _("Bara identitet, socialtjänstens bedömning, insatser och fältkontakter kan lämnas ut.")}
+        )
     return [str(c) for c in DISCLOSABLE if c in asked]
 
 

@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accesscontrol import scoping
-from accesscontrol.visibility import CaseFacts, FieldClass, writable_classes
+from accesscontrol.visibility import FieldClass, writable_classes
 from casework.models import Case, CaseEvent
+from casework.selectors.cases import case_facts
 
 
 def add_event(
@@ -48,7 +48,7 @@ def lock_writable(actor, case: Case, field_class: FieldClass) -> Case:
     (visibility matrix, case scope included); checked on the fresh row, so a stale object decides nothing."""
     case = Case.objects.select_for_update(of=("self",)).select_related("agreement", "person").get(pk=case.pk)
     require_agreement(actor, case)
-    facts = CaseFacts(category=case.category, assigned_to_user=scoping.is_assigned(case, actor))
+    facts = case_facts(actor=actor, case=case)
     if field_class not in writable_classes(actor.roles, facts):
         raise PermissionDenied
     return case

@@ -55,6 +55,15 @@ def test_it_shares_the_chosen_classes_with_the_police_and_records_who_decided(ac
     }
 
 
+def test_it_shares_the_identity_of_a_social_services_proposal_with_the_police(actors, case):
+    """That a named youth is known to the social services is secret towards the police (OSL 26 kap. 1 §)
+    until a disclosure shares the identity class."""
+    assert FieldClass.IDENTITY not in police_reads(case)
+    disclose_now(actors.manager, case, classes=["identity"])
+    assert FieldClass.IDENTITY in police_reads(case)
+    assert FieldClass.SOCIAL_ASSESSMENT not in police_reads(case)
+
+
 def _case_of_person_turning_21_on(people, birthday_21):
     person = make_person(people.agreement, birth_date=birthday_21.replace(year=birthday_21.year - 21))
     return make_case(people.agreement, proposed_by=people.police, person=person)
@@ -176,7 +185,7 @@ def test_it_refuses_a_consent_beside_a_basis_that_needs_none(actors, people, cas
     assert "consent" in refused.value.message_dict
 
 
-@pytest.mark.parametrize("classes", [[], ["identity"], ["logs", "social_assessment"]])
+@pytest.mark.parametrize("classes", [[], ["minutes"], ["logs", "social_assessment"]])
 def test_it_refuses_classes_that_cannot_be_disclosed(actors, case, classes):
     with pytest.raises(ValidationError) as refused:
         disclose_now(actors.manager, case, classes=classes)

@@ -45,11 +45,11 @@ def test_it_records_the_consent_and_its_event(actors, people, case):
         ({"given_by": "neighbour"}, "given_by"),
         ({"giver_name": " "}, "giver_name"),
         ({"scope": []}, "scope"),
-        ({"scope": ["identity"]}, "scope"),
+        ({"scope": ["logs"]}, "scope"),
         ({"given_on": timezone.localdate() + datetime.timedelta(days=1)}, "given_on"),
         ({"expires_on": timezone.localdate() - datetime.timedelta(days=1)}, "expires_on"),
     ],
-    ids=["giver-kind", "giver-name", "empty-scope", "identity", "future", "expires-before-given"],
+    ids=["giver-kind", "giver-name", "empty-scope", "not-disclosable", "future", "expires-before-given"],
 )
 def test_it_refuses_bad_input_and_saves_nothing(actors, case, changes, field):
     with pytest.raises(ValidationError) as refused:

@@ -34,7 +34,9 @@ USER_OF = {
 WORLD_CASES = ("case", "closed_case", "svansen_case", "proposal")
 READS = {
     "social_manager": (WORLD_CASES, set(SECRETS)),
-    "police": (WORLD_CASES, {"police_assessment", "social_assessment"}),  # the latter by the disclosure
+    # The police: their own proposals, not the social services' `proposal` (no disclosure shares its identity);
+    # the social assessment of `case` by the disclosure.
+    "police": (("case", "closed_case", "svansen_case"), {"police_assessment", "social_assessment"}),
     "caseworker": (("case", "closed_case"), {"social_assessment", "police_assessment", "interventions"}),
     "field_worker": (("svansen_case", "proposal"), {"field_contacts"}),
 }

@@ -59,14 +59,16 @@ def UNNAMED(world, visitor):
     return Shown()
 
 
-def shows(*cases: str, persons: bool = True) -> Rule:
-    """One read naming the world's `cases` (attribute names), and their persons unless `persons=False`."""
+def shows(*cases: str, persons: bool | tuple[str, ...] = True) -> Rule:
+    """One read naming the world's `cases` (attribute names), and their persons unless `persons=False`;
+    `persons` as names: only the persons of those cases (the others are shown without identity)."""
 
     def rule(world, visitor):
         records = [getattr(world, name) for name in cases]
+        named = records if persons is True else [getattr(world, name) for name in persons or ()]
         return Shown(
             cases=frozenset(str(case.pk) for case in records),
-            persons=frozenset(str(case.person_id) for case in records) if persons else frozenset(),
+            persons=frozenset(str(case.person_id) for case in named),
         )
 
     return rule
@@ -106,7 +108,8 @@ PAGES: dict[str, Rule] = {
     # --- cases ---
     "casework:case_list": per_visitor(
         social_manager=shows(*WORLD_CASES),
-        police=shows(*WORLD_CASES),
+        # the social services' `proposal` without its identity (no disclosure shares it)
+        police=shows(*WORLD_CASES, persons=("case", "closed_case", "svansen_case")),
         caseworker=shows("case", "closed_case"),
         field_worker=shows("svansen_case", "proposal"),
         outsider=UNNAMED,  # agreement B has no cases: an empty list is still the list's read
@@ -131,11 +134,11 @@ PAGES: dict[str, Rule] = {
         field_worker=shows("proposal"),
         caseworker=UNNAMED,  # the proposal is outside their cases: its number only, and the minutes
     ),
-    "casework:minutes_pdf": per_visitor(
-        social_manager=shows("case", "closed_case", "svansen_case"),
-        police=shows("case", "closed_case", "svansen_case"),
+    "casework:minutes_pdf": per_visitor(  # `approved_meeting`, with `proposal` on its agenda, not dealt with
+        social_manager=shows(*WORLD_CASES),
+        police=shows(*WORLD_CASES, persons=("case", "closed_case", "svansen_case")),
         caseworker=shows("case", "closed_case"),
-        field_worker=shows("svansen_case"),
+        field_worker=shows("svansen_case", "proposal"),
     ),
     "casework:meeting_participants": NOT_LOGGED,  # staff and external participants, no youth
     "casework:identify": shows("proposal"),

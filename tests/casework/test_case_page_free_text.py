@@ -40,6 +40,19 @@ SOCIAL_TEXT = (
 )
 
 
+def disclose_identity(manager, case, *, on):
+    from casework.services.disclosures import disclose
+
+    disclose(
+        actor=manager,
+        case=case,
+        field_classes=["identity"],
+        legal_basis=LegalBasis.objects.get(code="under_21"),
+        assessment="Identiteten behövs vid mötet.",
+        decided_on=on,
+    )
+
+
 @pytest.fixture
 def case(people):
     """Proposed by the social services, identified as lifestyle, changed to svansen, closed and reopened:
@@ -47,6 +60,8 @@ def case(people):
     manager = f.actor(people.manager, people.agreement)
     raised_on = f.today() - datetime.timedelta(days=7)
     case = f.propose(people, by=people.manager, category="lifestyle", reason=SOCIAL_REASON, proposed_on=raised_on)
+    # The social services' proposal is identified at the joint meeting once its identity may be shared.
+    disclose_identity(manager, case, on=raised_on)
     case = case_services.identify_case(
         actor=manager,
         case=case,
