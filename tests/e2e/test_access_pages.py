@@ -1,5 +1,6 @@
 """The access-control pages in a browser: the sysadmin's administration, the social manager's disclosure
-and access-decision pages, the account page and the set-password page each sign in for real and pass axe (WCAG 2.1 AA)."""
+and access-decision pages, the account page and the set-password page each sign in for real and pass axe
+(WCAG 2.1 AA)."""
 
 from urllib.parse import urlparse
 
