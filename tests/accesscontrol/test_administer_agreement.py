@@ -147,6 +147,8 @@ def test_a_tariff_is_added_for_this_agreements_catalogue_only(login, people, oth
 def test_a_legal_basis_gets_its_validity(login, people):
     data = {"code": "osl_10_15a", "label": "Ny generalklausul", "law_reference": "OSL 10 kap. 15 a §",
             "valid_from": "2025-12-01", "valid_to": ""}  # fmt: skip
+    people.sysadmin.is_instance_admin = True  # legal bases are shared by every agreement: the instance's
+    people.sysadmin.save(update_fields=["is_instance_admin"])
     client = login(people.sysadmin)
     assert client.post(reverse("administration:legal_bases_create"), data).status_code == 302
     assert LegalBasis.objects.get(code="osl_10_15a").valid_from == datetime.date(2025, 12, 1)
