@@ -381,6 +381,22 @@ class CasePage:
         return [self.person] if self.person else []
 
 
+@dataclass(frozen=True)
+class CaseCaption:
+    """What a case is called on a page: the person's name, or its pseudonym where the actor may not read
+    who the youth is (the police, of a social-services proposal nothing has disclosed)."""
+
+    number: str
+    name: str
+    shows_identity: bool
+
+
+def case_caption(*, actor, case: Case) -> CaseCaption:
+    if FieldClass.IDENTITY in readable_classes(actor.roles, case_facts(actor=actor, case=case)):
+        return CaseCaption(number=case.number, name=case.person.full_name, shows_identity=True)
+    return CaseCaption(number=case.number, name=pseudonym(case, on=timezone.localdate()), shows_identity=False)
+
+
 def case_page(*, actor, case: Case) -> CasePage:
     """Everything of one (already scoped) case that the actor may read, and what they may do with it."""
     facts = case_facts(actor=actor, case=case)

@@ -15,6 +15,7 @@ from accesscontrol.scoping import get_case_or_404
 from accesscontrol.visibility import DISCLOSABLE, FIELD_CLASS_LABELS, FieldClass
 from audit.access import log_denied, log_read
 from casework.models import Case, Consent
+from casework.selectors import cases as case_selectors
 from casework.selectors import disclosures as selectors
 from casework.services import disclosures as services
 from config import forms as govuk
@@ -123,11 +124,21 @@ def disclosures_view(request, case_id):
     if panel is None:
         log_denied(request, page=PAGE, cases=[case.pk])
         raise PermissionDenied
-    shown = [FieldClass.IDENTITY, FieldClass.CASE_FRAME]
+    caption = case_selectors.case_caption(actor=request.actor, case=case)
+    shown = [FieldClass.CASE_FRAME]
+    if caption.shows_identity:
+        shown.append(FieldClass.IDENTITY)
     if panel["may_decide"]:
         shown.append(FieldClass.SOCIAL_ASSESSMENT)
-    log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=shown)
-    return render(request, "casework/disclosures/index.html", {"case": case, "panel": panel})
+    persons = [case.person_id] if caption.shows_identity else []
+    log_read(request, page=PAGE, cases=[case], persons=persons, field_classes=shown)
+    return render(request, "casework/disclosures/index.html", {"case": case, "caption": caption, "panel": panel})
+
+
+def _decision_page(request, template, context):
+    """A decision page of the social manager's, captioned by the same rule as the register."""
+    caption = case_selectors.case_caption(actor=request.actor, case=context["case"])
+    return render(request, f"casework/disclosures/{template}", {**context, "caption": caption})
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,7 +153,7 @@ def record_consent_view(request, case_id):
         return _back(case)
     log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
     context = {"case": case, "form": form, "heading": _("Registrera samtycke"), "submit": _("Registrera samtycket")}
-    return render(request, "casework/disclosures/consent_form.html", context)
+    return _decision_page(request, "consent_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,7 +166,7 @@ def disclose_view(request, case_id):
         return _back(case)
     log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
     context = {"case": case, "form": form, "heading": _("Lämna ut uppgifter till polisen"), "submit": _("Lämna ut")}
-    return render(request, "casework/disclosures/disclosure_form.html", context)
+    return _decision_page(request, "disclosure_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,7 +189,7 @@ def withdraw_consent_view(request, case_id, consent_id):
         "submit": _("Återkalla samtycket"),
         "warning": True,
     }
-    return render(request, "casework/disclosures/withdraw_consent.html", context)
+    return _decision_page(request, "withdraw_consent.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,7 +215,7 @@ def withdraw_disclosure_view(request, case_id, disclosure_id):
         "submit": _("Återkalla utlämnandet"),
         "warning": True,
     }
-    return render(request, "casework/disclosures/withdraw_disclosure.html", context)
+    return _decision_page(request, "withdraw_disclosure.html", context)
 
 
 def _found(request, case, selector, **lookup):

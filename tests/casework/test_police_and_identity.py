@@ -105,6 +105,7 @@ def police_pages(meeting, case):
         "case page": reverse("casework:case_detail", args=[case.pk]),
         "case list": reverse("casework:case_list"),
         "police assessment": reverse("casework:police_assessment", args=[case.pk]),
+        "disclosures": reverse("disclosures:index", args=[case.pk]),
         "start page": reverse("accesscontrol:start"),
         "reminders": reverse("reminders:list"),
         "meetings": reverse("casework:meeting_list"),
@@ -129,6 +130,18 @@ def test_the_agenda_and_minutes_name_the_proposal_by_pseudonym(people, login, me
     assert PSEUDONYM in body
     assert proposal.number in body
     assert not shown(body, identity_of(proposal))
+
+
+def test_the_disclosures_page_names_the_proposal_by_pseudonym_and_logs_no_identity(people, login, proposal):
+    from audit.models import AccessLogEntry
+
+    response = login(people.police).get(reverse("disclosures:index", args=[proposal.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Förslag från socialtjänsten: pojke, 15 år, område Centrum" in body
+    assert not shown(body, identity_of(proposal))
+    entry = AccessLogEntry.objects.filter(page="disclosures").latest("pk")
+    assert "identity" not in entry.field_classes and entry.person_ids == []
 
 
 def test_the_case_page_names_the_proposal_by_pseudonym_without_the_reason(people, login, proposal):
