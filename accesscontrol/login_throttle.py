@@ -7,7 +7,8 @@ guesser with many addresses would get AXES_FAILURE_LIMIT guesses at each. Here, 
 SAMSYN_LOGIN_SLOWDOWN_AFTER failures from all addresses together (axes' own AccessAttempt rows within its
 cool-off), every further attempt for that username waits SAMSYN_LOGIN_SLOWDOWN_SECONDS after the latest
 failure; until then the password is not checked and nothing is counted. A guesser gets one guess in that
-time for all their addresses; the colleague waits at most that long. Lifting a lockout ("Återställ
+time for all their addresses. The colleague is slowed, never locked out: while the guessing goes on, each of
+their attempts may have to wait up to that long after the guesser's latest failure. Lifting a lockout ("Återställ
 inloggning", axes' reset) lifts the slow-down as well, and it counts unknown usernames like known ones, so it
 tells no one which usernames exist.
 """

@@ -68,12 +68,3 @@ def pending_count(*, actor) -> int:
         return 0
     pending = decidable_requests(actor=actor).filter(status=AccessRequest.Status.PENDING)
     return pending.exclude(user=actor.user).exclude(requested_by=actor.user).count()
-
-
-def pending_for_users(users) -> dict[int, list[AccessRequest]]:
-    """For the sysadmin's user list: each user's requests waiting for a decision."""
-    found: dict[int, list[AccessRequest]] = {}
-    pending = AccessRequest.objects.filter(user__in=users, status=AccessRequest.Status.PENDING)
-    for request in pending.order_by("requested_at"):
-        found.setdefault(request.user_id, []).append(request)
-    return found

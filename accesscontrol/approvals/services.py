@@ -163,6 +163,8 @@ def approve_first_approver(*, agreement, user: User) -> AccessRequest:
     agreement, while its side has no active approver. Run by operations (`manage.py grant_first_approver`,
     README "First installation"), never from a page, so a sysadmin cannot empty a side and fill it with
     someone of their own. Carries out the pending request that gives `user` the side's approver role."""
+    # One first approver at a time: two runs at once must not both find the side without one.
+    type(agreement).objects.select_for_update().filter(pk=agreement.pk).first()
     candidates = _pending(user, Kind.ROLES).filter(agreement=agreement).order_by("requested_at")
     for request in candidates:
         if selectors.APPROVER[request.side] not in request.roles:
@@ -173,6 +175,8 @@ def approve_first_approver(*, agreement, user: User) -> AccessRequest:
                 % {"role": Role(selectors.APPROVER[request.side]).label.lower()}
             )
         request = _locked(request)
+        if request.status != Status.PENDING:  # decided meanwhile, in the page
+            continue
         with set_extra_data({"additional_data": {"agreement_id": agreement.pk, "roles": []}}):
             carry_out(request)
             request.status = Status.APPROVED

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, username, remove, **options):
-        user = User.objects.select_for_update().filter(username=username).first()
+        user = User.objects.select_for_update().filter(username__iexact=username).first()
         if user is None:
             raise CommandError(_("Det finns ingen användare %(username)s.") % {"username": username})
         if remove:
