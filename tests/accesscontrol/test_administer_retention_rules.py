@@ -5,6 +5,7 @@ starts later. Rules for the same records never overlap, and none starts in the p
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
@@ -111,7 +112,7 @@ def test_a_new_rule_does_not_start_in_the_past(login, people):
     client = login(people.sysadmin)
     current = case_data_rule(people.agreement)
     client.post(edit_url(current), rule_data(current, valid_to=iso(today())))
-    last_year = today().replace(year=today().year - 1)
+    last_year = today() - relativedelta(years=1)  # 29 February has no twin a year back
     response = client.post(reverse("administration:retention_rules_create"), rule_data(valid_from=iso(last_year)))
     assert response.context["form"].errors["valid_from"] == [
         "En regel kan inte börja gälla i efterhand: välj dagens datum eller senare."
