@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accesscontrol.models import AccessRequest, Membership, Role
 
@@ -62,8 +63,19 @@ def decidable_requests(*, actor) -> QuerySet[AccessRequest]:
     )
 
 
+def own_request_reason(actor, request: AccessRequest) -> str:
+    """Why the actor may not decide `request` although it is theirs to see: it concerns them, or they asked
+    for it. An empty string when neither holds. The service refuses by it and the pages show it."""
+    if request.user_id == actor.user.pk:
+        return _("Du kan inte besluta om en ändring som gäller dig själv. En annan chef beslutar.")
+    if request.requested_by_id == actor.user.pk:
+        return _("Du begärde ändringen själv och kan inte också godkänna den. En annan chef beslutar.")
+    return ""
+
+
 def pending_count(*, actor) -> int:
-    """For the start page: how many requests wait for this approver's decision (0 for everyone else)."""
+    """For the start page: how many requests wait for this approver's decision (0 for everyone else); the
+    requests of `own_request_reason` are left out, in SQL."""
     if not is_approver(actor):
         return 0
     pending = decidable_requests(actor=actor).filter(status=AccessRequest.Status.PENDING)

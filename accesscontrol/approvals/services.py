@@ -88,10 +88,8 @@ def _may_decide(actor, request: AccessRequest) -> None:
         raise PermissionDenied
     if request.status != Status.PENDING:
         raise ValidationError(_("Ändringen är redan beslutad."))
-    if request.user_id == actor.user.pk:
-        raise ValidationError(_("Du kan inte besluta om en ändring som gäller dig själv. En annan chef beslutar."))
-    if request.requested_by_id == actor.user.pk:
-        raise ValidationError(_("Du begärde ändringen själv och kan inte också godkänna den. En annan chef beslutar."))
+    if reason := selectors.own_request_reason(actor, request):
+        raise ValidationError(reason)
 
 
 def _locked(request: AccessRequest) -> AccessRequest:

@@ -23,20 +23,11 @@ def describe(request: AccessRequest) -> str:
     }
 
 
-def _own_reason(actor, request: AccessRequest) -> str:
-    """Why the actor cannot decide this pending request themselves, or an empty string."""
-    if request.user_id == actor.user.pk:
-        return _("Gäller dig själv: en annan chef beslutar.")
-    if request.requested_by_id == actor.user.pk:
-        return _("Du begärde ändringen: en annan chef beslutar.")
-    return ""
-
-
 @require_http_methods(["GET"])
 def list_view(request):
     requests = selectors.decidable_requests(actor=request.actor)
     pending = [
-        {"request": r, "what": describe(r), "not_mine": _own_reason(request.actor, r)}
+        {"request": r, "what": describe(r), "not_mine": selectors.own_request_reason(request.actor, r)}
         for r in requests.filter(status=AccessRequest.Status.PENDING).order_by("requested_at")
     ]
     decided = [{"request": r, "what": describe(r)} for r in requests.exclude(status=AccessRequest.Status.PENDING)[:20]]
@@ -65,7 +56,7 @@ def decide_view(request, access_request_id):
     context = {
         "access_request": access_request,
         "what": describe(access_request),
-        "not_mine": _own_reason(request.actor, access_request),
+        "not_mine": selectors.own_request_reason(request.actor, access_request),
         "pending": access_request.status == AccessRequest.Status.PENDING,
     }
     return render(request, "accesscontrol/approvals/decide.html", context)

@@ -145,6 +145,4 @@ def api_token(request):
         new_key = services.create_api_token(actor=request.actor)
     token = selectors.api_token(actor=request.actor)
     context = {"token": token, "new_key": new_key, "token_days": settings.SAMSYN_API_TOKEN_DAYS}
-    response = render(request, "reports/statistics/api_token.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "reports/statistics/api_token.html", context)  # no-store: NoStoreMiddleware
