@@ -2,14 +2,18 @@
 
 import datetime
 import os
+import re
 import shutil
 import sqlite3
 
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import IN_CI
+
+_NAVIGATED_AWAY = re.compile(r"documentElement|Execution context was destroyed|navigat", re.IGNORECASE)
 
 CHROMIUM = os.environ.get("SAMSYN_CHROMIUM", "/usr/bin/chromium")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -131,5 +135,15 @@ def assert_accessible(page):
     """Zero WCAG 2.1 A/AA violations on the current page, by axe-core."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    # A click returns before the navigation it starts has committed: axe run in between finds no document
+    # ("Cannot read properties of null (reading 'documentElement')", seen in CI). Wait until the page that
+    # is showing has loaded; if a navigation still replaces it under axe, check the new page once it loads.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            break
+        except PlaywrightError as navigated:
+            if attempt == 2 or not _NAVIGATED_AWAY.search(str(navigated)):
+                raise
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
