@@ -335,11 +335,19 @@ class Case(EncryptedModel):
         ]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="case_unique_number"),
-            # A person has at most one open case per agreement (proposed or active).
+            # A person has at most one active case per agreement, and at most one open case (proposed or
+            # active) per proposing organisation: a police proposal may stand beside a social-services case
+            # the police may not know of (that the social services know a youth is secret towards the
+            # police, OSL 26 kap. 1 §); the meeting then handles it, never by identifying a second case.
             models.UniqueConstraint(
                 fields=["agreement", "person"],
+                condition=models.Q(status="active"),
+                name="case_one_active_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "person", "proposed_by_kind"],
                 condition=models.Q(status__in=["proposed", "active"]),
-                name="case_one_open_per_person",
+                name="case_one_open_per_person_and_proposer",
             ),
         ]
         default_permissions = ("add", "change", "view")

@@ -458,6 +458,8 @@ def case_page(*, actor, case: Case) -> CasePage:
 class PersonMatch:
     person: Person | None
     open_case: Case | None
+    # False for the police: "not found" then means "not known to you", so the page must not say "not in Samsyn".
+    complete: bool = True
 
 
 def require_proposer(actor) -> None:
@@ -468,15 +470,29 @@ def require_proposer(actor) -> None:
 
 def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatch:
     """The person of the actor's agreement with exactly this personnummer or samordningsnummer (through
-    the blind index), and their open case if any. Only those who may propose search."""
+    the blind index), and their open case if any, as far as the proposer may know them. Only those who
+    may propose search.
+
+    That the social services know a youth is itself secret towards the police (OSL 26 kap. 1 §): the
+    police find a person only when they may read the identity of one of the person's cases (they proposed
+    the youth, or a disclosure in force shares the identity), and an open case only when they may read
+    its identity. Otherwise the person is new to them, and their proposal stands beside the hidden case
+    (`propose_case`) for the meeting to handle. Social managers find every person and open case."""
     require_proposer(actor)
     person = Person.objects.filter(
         agreement=actor.agreement, personal_number_index__in=personal_number_candidates(number.normalised)
     ).first()
+    complete = actor.has(Role.SOCIAL_MANAGER)
     if person is None:
-        return PersonMatch(person=None, open_case=None)
-    open_case = Case.objects.filter(agreement=actor.agreement, person=person, status__in=OPEN_STATUSES).first()
-    return PersonMatch(person=person, open_case=open_case)
+        return PersonMatch(person=None, open_case=None, complete=complete)
+    cases = list(Case.objects.filter(agreement=actor.agreement, person=person))
+    if not complete:
+        known = police_read_identity(cases=cases)
+        cases = [case for case in cases if case.pk in known]
+        if not cases:
+            return PersonMatch(person=None, open_case=None, complete=False)
+    open_case = next((case for case in cases if case.status in OPEN_STATUSES), None)
+    return PersonMatch(person=person, open_case=open_case, complete=complete)
 
 
 def get_intervention(*, case: Case, intervention_id) -> Intervention:

@@ -35,7 +35,7 @@ from casework.models import (
     Person,
     RealisticAlternative,
 )
-from casework.selectors.cases import police_read_identity
+from casework.selectors.cases import find_person, police_read_identity
 
 from . import meetings
 from .timeline import add_event, lock_writable, refuse_future, require_role, require_status
@@ -162,15 +162,18 @@ def propose_case(
         raise ValidationError(errors)
     refuse_future(proposed_on, field="proposed_on")
     check_age(number=number, agreement=agreement, on=proposed_on, confirmed=age_confirmed)
-    person = Person.objects.filter(
+    match = find_person(actor=actor, number=number)
+    if match.open_case:
+        raise OpenCaseExists(match.open_case)
+    person = match.person or Person.objects.filter(
         agreement=agreement, personal_number_index__in=personal_number_candidates(number.normalised)
     ).first()
     if person is None:
         if person_details is None:
             raise ValidationError({"first_name": [_("Personen finns inte i Samsyn: fyll i namn och uppgifter.")]})
         person = _create_person(agreement=agreement, number=number, details=person_details)
-    elif existing := open_case_of(person=person, agreement=agreement):
-        raise OpenCaseExists(existing)
+    # A person the proposer may not know of (find_person) keeps the details on record: the police's
+    # proposal is linked to them and their own typed details are not stored over the social services'.
     by_police = actor.has(Role.POLICE) and not actor.has(Role.SOCIAL_MANAGER)
     try:
         with transaction.atomic():
@@ -186,8 +189,9 @@ def propose_case(
                 proposal_reason=reason.strip(),
             )
     except IntegrityError:
-        # Another request opened a case for the same person between our check and our insert.
-        existing = open_case_of(person=person, agreement=agreement)
+        # Another request by the same organisation opened a case for the person between our check and
+        # our insert.
+        existing = find_person(actor=actor, number=number).open_case
         if existing is None:
             raise
         raise OpenCaseExists(existing) from None
@@ -210,6 +214,25 @@ def _require_unit_and_caseworker(agreement: Agreement, unit: Unit | None, casewo
             errors["caseworker"] = [_("Handläggaren hör inte till den valda enheten.")]
     if errors:
         raise ValidationError(errors)
+
+
+def _refuse_second_open_case(proposal: Case) -> None:
+    """A police proposal may stand beside a case the police could not know of (find_person); the meeting
+    marks it not identified with a note, or identifies it after the other case is closed; never a second case."""
+    other = (
+        Case.objects.filter(agreement=proposal.agreement, person=proposal.person, status__in=OPEN_STATUSES)
+        .exclude(pk=proposal.pk)
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            _(
+                "Personen har redan ett öppet ärende (%(number)s). Avför förslaget med en anteckning, eller "
+                "avsluta det andra ärendet först. Polisen får inte veta om det andra ärendet utan ett utlämnande."
+            )
+            % {"number": other.number},
+            code="other_open_case",
+        )
 
 
 def require_identity_shared_with_police(case: Case) -> None:
@@ -246,6 +269,7 @@ def identify_case(
     case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
     require_status(case, CaseStatus.PROPOSED, message=_("Bara föreslagna ärenden kan identifieras."))
+    _refuse_second_open_case(case)
     require_identity_shared_with_police(case)
     if category not in Category.values:
         raise ValidationError({"category": [_("Välj en kategori.")]})

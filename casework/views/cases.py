@@ -100,7 +100,7 @@ def propose_view(request):
         return response
     if match.person:
         log_read(request, page="casework:propose", persons=[match.person], field_classes=[FieldClass.IDENTITY])
-    context = {"form": form, "person": match.person, "existing_case": existing_case}
+    context = {"form": form, "person": match.person, "match_complete": match.complete, "existing_case": existing_case}
     return render(request, "casework/propose.html", context)
 
 

@@ -6,14 +6,17 @@ joint meeting. Derived when read, from who proposed and which disclosures are in
 already follows the same rule."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from casework.models import Area, CaseEvent, CaseStatus, LegalBasis, MeetingItem
+from casework import personal_numbers
+from casework.models import Area, Case, CaseEvent, CaseStatus, LegalBasis, MeetingItem
 from casework.reminders import run_reminders
 from casework.services import cases as case_services
 from casework.services import disclosures as disclosure_services
@@ -266,3 +269,100 @@ def test_minutes_stored_before_the_rule_follow_it(people, login, manager, meetin
         body = client.get(reverse(page, args=[meeting.pk])).content.decode()
         assert PSEUDONYM in body, page
         assert not shown(body, identity_of(proposal)), page
+
+
+PROPOSE = reverse("casework:propose")
+
+
+def without_csrf_tokens(body: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+
+def test_the_police_proposing_the_youth_learn_nothing_of_the_social_services_case(people, login, proposal):
+    """The lookup of a youth the social services know answers exactly as for a youth no one knows."""
+    client = login(people.police)
+    known = proposal.person.personal_number_display
+    unknown = f.personal_number(age=15, on=DAY)
+    answers = [
+        without_csrf_tokens(client.post(PROPOSE, {"personal_number": number}).content.decode()).replace(number, "#")
+        for number in (known, personal_numbers.parse(unknown).display)
+    ]
+    assert answers[0] == answers[1]
+    assert "Fyll i de uppgifter du har om ungdomen." in answers[0]
+    assert proposal.number not in answers[0] and not shown(answers[0], identity_of(proposal)[:1] + [ADDRESS, GUARDIAN])
+
+
+def police_proposal_of(client, case, *, first="Polisens", last="Namn"):
+    return client.post(
+        PROPOSE,
+        {
+            "step": "details",
+            "personal_number": case.person.personal_number_display,
+            "first_name": first,
+            "last_name": last,
+            "gender": "boy",
+            "category": "svansen",
+            "reason": "Sågs vid två ingripanden.",
+            "proposed_on": DAY.isoformat(),
+        },
+    )
+
+
+def test_their_proposal_stands_beside_the_hidden_case_on_the_same_person(people, login, proposal):
+    client = login(people.police)
+    response = police_proposal_of(client, proposal)
+    own = Case.objects.exclude(pk=proposal.pk).get()
+    assert response.status_code == 302 and response["Location"] == reverse("casework:case_detail", args=[own.pk])
+    assert own.person_id == proposal.person_id and own.proposed_by_kind == "police"
+    assert own.status == proposal.status == CaseStatus.PROPOSED
+    proposal.person.refresh_from_db()
+    assert proposal.person.full_name == "Hemlig Hemligsson"  # the record is kept, not overwritten by the police
+    hidden_page = client.get(reverse("casework:case_detail", args=[proposal.pk])).content.decode()
+    assert "Förslag från socialtjänsten: pojke, 15 år" in hidden_page
+    assert not shown(hidden_page, identity_of(proposal) + [REASON])
+    own_page = client.get(reverse("casework:case_detail", args=[own.pk])).content.decode()
+    assert proposal.number not in own_page and REASON not in own_page
+
+
+def test_the_police_are_pointed_to_their_own_open_proposal(people, login, proposal):
+    client = login(people.police)
+    police_proposal_of(client, proposal)
+    own = Case.objects.exclude(pk=proposal.pk).get()
+    page = client.post(PROPOSE, {"personal_number": proposal.person.personal_number_display}).content.decode()
+    assert "redan ett öppet ärende" in page and own.number in page and proposal.number not in page
+    assert Case.objects.count() == 2
+
+
+def test_once_the_identity_is_disclosed_the_police_are_pointed_to_the_open_case(people, login, manager, proposal):
+    share_identity(manager, proposal)
+    page = login(people.police).post(PROPOSE, {"personal_number": proposal.person.personal_number_display})
+    assert reverse("casework:case_detail", args=[proposal.pk]) in page.content.decode()
+    with pytest.raises(case_services.OpenCaseExists):
+        f.propose(people, number=proposal.person.personal_number, proposed_on=DAY)
+
+
+def test_the_social_manager_is_still_refused_a_second_open_case(people, manager, proposal):
+    with pytest.raises(case_services.OpenCaseExists) as refused:
+        f.propose(people, by=people.manager, number=proposal.person.personal_number, proposed_on=DAY)
+    assert refused.value.existing_case == proposal
+
+
+def test_the_meeting_does_not_identify_a_second_case_but_may_mark_it_not_identified(people, manager, meeting, proposal):
+    own = f.propose(people, number=proposal.person.personal_number, proposed_on=DAY)
+    with pytest.raises(ValidationError) as refused:
+        case_services.identify_case(
+            actor=manager, case=own, meeting=meeting, category="svansen", raised_on=DAY, unit=people.open_care
+        )
+    assert refused.value.code == "other_open_case" and proposal.number in refused.value.messages[0]
+    own.refresh_from_db()
+    assert own.status == CaseStatus.PROPOSED
+    case_services.mark_not_identified(actor=manager, case=own, meeting=meeting, note="Hanteras av socialtjänsten.")
+    own.refresh_from_db()
+    assert own.status == CaseStatus.NOT_IDENTIFIED
+
+
+def test_the_database_holds_one_active_case_per_person(people, proposal):
+    own = f.propose(people, number=proposal.person.personal_number, proposed_on=DAY)
+    Case.objects.filter(pk=proposal.pk).update(status=CaseStatus.ACTIVE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=own.pk).update(status=CaseStatus.ACTIVE)

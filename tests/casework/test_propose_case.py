@@ -11,6 +11,7 @@ from accesscontrol import crypto
 from audit.models import AccessLogEntry
 from casework import personal_numbers
 from casework.models import Case, CaseEvent, CaseStatus, Person
+from casework.selectors.cases import PersonMatch
 from casework.services import cases as case_services
 from tests.casework import factories as f
 
@@ -76,14 +77,14 @@ def test_it_turns_the_database_constraint_into_the_same_refusal(people, monkeypa
     """Two requests at once: the check passes for both, the partial unique index stops the second."""
     number = f.personal_number()
     existing = _propose(people, number)
-    real = case_services.open_case_of
+    real = case_services.find_person
     calls = []
 
     def blind_first_time(**kwargs):
         calls.append(1)
-        return None if len(calls) == 1 else real(**kwargs)
+        return PersonMatch(person=None, open_case=None) if len(calls) == 1 else real(**kwargs)
 
-    monkeypatch.setattr(case_services, "open_case_of", blind_first_time)
+    monkeypatch.setattr(case_services, "find_person", blind_first_time)
     with pytest.raises(case_services.OpenCaseExists) as refusal:
         _propose(people, number)
     assert refusal.value.existing_case == existing
@@ -160,13 +161,19 @@ def _details_post(number, **extra):
 def test_the_page_proposes_in_two_steps(people, login):
     client = login(people.police)
     number = f.personal_number()
-    step_one = client.post(URL, {"personal_number": number})
-    assert "Personen finns inte i Samsyn" in step_one.content.decode()
+    step_one = client.post(URL, {"personal_number": number}).content.decode()
+    # The police are not told whether Samsyn knows a person they may not know of (test_police_and_identity).
+    assert "Fyll i de uppgifter du har om ungdomen." in step_one and "finns inte i Samsyn" not in step_one
     response = client.post(URL, _details_post(number))
     case = Case.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("casework:case_detail", args=[case.pk])
     assert case.person.guardians == [{"name": "Fiktiv Påhittsson", "phone": "070-000 00 00"}]
+
+
+def test_the_page_tells_the_social_manager_that_the_person_is_new(people, login):
+    step_one = login(people.manager).post(URL, {"personal_number": f.personal_number()}).content.decode()
+    assert "Personen finns inte i Samsyn. Fyll i uppgifterna om ungdomen." in step_one
 
 
 def test_the_page_names_what_is_wrong_with_the_number(people, login):
