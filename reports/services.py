@@ -13,6 +13,7 @@ from accesscontrol.models import Role
 from config.queueing import send_after_commit
 
 from .models import CostIndex, ReportJob
+from .selectors.costs import may_keep_cost_index
 
 # Who may order which long report: the follow-up and the costs hold case data; the statistics do not.
 REPORT_ROLES = {
@@ -44,20 +45,20 @@ def revoke_api_token(*, actor) -> None:
 
 
 def _require_index_keeper(actor, *, for_agreement: bool) -> None:
-    """An agreement's own series is its sysadmin's; the common series, which feeds every agreement without a
-    series of its own, is the instance administrator's alone (an agreement's sysadmin is told so)."""
-    if for_agreement:
-        _require(actor, Role.SYSADMIN)
-    elif actor is None or not actor.instance_admin:
-        _require(actor, Role.SYSADMIN)
-        raise ValidationError(
-            {
-                "for_agreement": _(
-                    "Den gemensamma indexserien gäller alla överenskommelser och ändras bara av instansens "
-                    "förvaltare. Kryssa i rutan för att lägga in ett värde i överenskommelsens egen serie."
-                )
-            }
-        )
+    """Refuses whoever does not keep the series (selectors.costs.may_keep_cost_index); an agreement's
+    sysadmin asking for the common series is told to use the agreement's own."""
+    if may_keep_cost_index(actor, for_agreement=for_agreement):
+        return
+    if for_agreement or not may_keep_cost_index(actor, for_agreement=True):
+        raise PermissionDenied
+    raise ValidationError(
+        {
+            "for_agreement": _(
+                "Den gemensamma indexserien gäller alla överenskommelser och ändras bara av instansens "
+                "förvaltare. Kryssa i rutan för att lägga in ett värde i överenskommelsens egen serie."
+            )
+        }
+    )
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from accesscontrol.administration.selectors import may_read_shared_data
 from accesscontrol.models import Role
 
 from .. import costs
@@ -24,12 +25,27 @@ def cost_comparison(*, actor, year: int) -> costs.YearComparison:
     return costs.compare_year(actor.agreement, year)
 
 
-def cost_indexes(*, actor):
-    """The index series a sysadmin reads: the agreement's own (theirs to keep) and the common one (the
-    instance administrator's to keep; the instance administrator without an agreement sees only it), every
-    version of each value."""
-    sysadmin = actor is not None and actor.agreement is not None and actor.has(Role.SYSADMIN)
-    if not sysadmin and not (actor is not None and actor.instance_admin):
+def may_keep_cost_index(actor, *, for_agreement: bool) -> bool:
+    """Who keeps which index series, the one rule for the page and the services: an agreement's own series
+    is its sysadmin's; the common series, which feeds every agreement without a series of its own, is the
+    instance administrator's alone."""
+    if actor is None:
+        return False
+    if for_agreement:
+        return actor.agreement is not None and actor.has(Role.SYSADMIN)
+    return actor.instance_admin
+
+
+def cost_indexes(*, actor) -> list[CostIndex]:
+    """The index series a reader of shared data sees: the agreement's own and the common one (the instance
+    administrator without an agreement sees only the common one), every version of each value, each marked
+    with whether the actor keeps it (`may_delete`)."""
+    if not may_read_shared_data(actor):
         raise PermissionDenied
     own = Q(agreement=actor.agreement) if actor.agreement is not None else Q(pk__in=[])
-    return CostIndex.objects.filter(own | Q(agreement__isnull=True)).order_by("agreement_id", "year", "valid_from")
+    indexes = list(
+        CostIndex.objects.filter(own | Q(agreement__isnull=True)).order_by("agreement_id", "year", "valid_from")
+    )
+    for index in indexes:
+        index.may_delete = may_keep_cost_index(actor, for_agreement=index.agreement_id is not None)
+    return indexes

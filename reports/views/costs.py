@@ -54,7 +54,8 @@ def cost_indexes(request):
                     form.add_error(field, message)
         else:
             return redirect("reports:cost_indexes")
-    context = {"indexes": indexes, "form": form, "keeps_common": request.actor.instance_admin}
+    keeps_common = selectors.may_keep_cost_index(request.actor, for_agreement=False)
+    context = {"indexes": indexes, "form": form, "keeps_common": keeps_common}
     return render(request, "reports/costs/indexes.html", context)
 
 
