@@ -556,7 +556,9 @@ def revision_days(year: int) -> list[datetime.date]:
     day its release delay ends), so revisions come out together with the new quarter. With the default delay
     of 14 days: 14 January, 14 April, 14 July and 14 October."""
     delay = datetime.timedelta(days=settings.SAMSYN_STATISTICS_RELEASE_DELAY_DAYS)
-    days = [q.ends_on + delay for y in (year - 1, year) for q in periods_of_year(y, PeriodKind.QUARTER)]
+    # A delay of a year or more moves quarters of earlier years into `year`: look back as far as it reaches.
+    first = year - 1 - delay.days // 365
+    days = [q.ends_on + delay for y in range(first, year + 1) for q in periods_of_year(y, PeriodKind.QUARTER)]
     return sorted(day for day in days if day.year == year)
 
 
@@ -752,7 +754,8 @@ def _stored_value(stored: dict) -> Published:
 
 def _with_revision(table: ProtectedTable, register_row) -> ProtectedTable:
     """The table as the register holds it: its values exactly as released (counts, shares, amounts and
-    exact counts alike), its revision and the revision day it stands for."""
+    exact counts alike), its revision and the revision day of its release (an unchanged table checked on a
+    later revision day keeps the version and the day it was released on)."""
     rows = tuple(
         replace(row, values=tuple(_stored_value(value) for value in register_row.rows[row.code]))
         if row.code in register_row.rows

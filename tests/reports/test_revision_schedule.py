@@ -64,6 +64,15 @@ def test_the_revision_days_follow_the_release_delay(settings):
     ]
 
 
+@pytest.mark.parametrize("delay", [0, 100, 280, 365, 400, 800])
+def test_every_year_has_four_revision_days_whatever_the_delay(settings, delay):
+    settings.SAMSYN_STATISTICS_RELEASE_DELAY_DAYS = delay
+    for year in (2026, 2028):
+        assert len(revision_days(year)) == 4, year
+    today = datetime.date(2027, 1, 2)
+    assert revision_day(today) <= today < next_revision_day(today)
+
+
 # --- one late case, through the pages -------------------------------------------------------------------
 
 
