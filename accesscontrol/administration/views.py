@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accesscontrol.models import AccessRequest, Role
+from accesscontrol.approvals import selectors as approval_selectors
+from accesscontrol.models import Role
 from config.forms import submitted
 
 from . import forms, selectors, services
@@ -94,7 +95,7 @@ def _waiting(user) -> str:
 
 
 def _user_saved_note(user) -> str:
-    if not AccessRequest.objects.filter(user=user, status=AccessRequest.Status.PENDING).exists():
+    if not approval_selectors.waits_for_approval(user):
         return ""
     return _(
         "Roller som ger åtkomst till personuppgifter och en ny e-postadress för den som har sådana roller "

@@ -80,3 +80,8 @@ def pending_count(*, actor) -> int:
         return 0
     pending = decidable_requests(actor=actor).filter(status=AccessRequest.Status.PENDING)
     return pending.exclude(user=actor.user).exclude(requested_by=actor.user).count()
+
+
+def waits_for_approval(user) -> bool:
+    """Whether a change to the user (a role, a reset, a new address) waits for an approver's decision."""
+    return AccessRequest.objects.filter(user=user, status=AccessRequest.Status.PENDING).exists()
