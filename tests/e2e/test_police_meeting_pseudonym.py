@@ -70,3 +70,28 @@ def test_after_the_disclosure_the_police_see_the_name(page, people, meeting_with
     text = page.locator("main").inner_text()
     assert NAME in text
     assert "från socialtjänsten" not in text
+
+
+def test_the_police_proposing_the_same_youth_are_told_nothing_of_the_social_services(
+    page, people, meeting_with_proposal
+):
+    meeting, proposal = meeting_with_proposal
+    sign_in(page, people.police, PASSWORD)
+    page.goto("/forslag/ny/")
+    page.get_by_label("Personnummer eller samordningsnummer").fill(proposal.person.personal_number_display)
+    page.get_by_role("button", name="Fortsätt").click()
+    text = page.locator("main").inner_text()
+    assert "Fyll i de uppgifter du har om ungdomen." in text
+    assert NAME not in text and "finns" not in text and proposal.number not in text
+    assert_accessible(page)
+
+    page.get_by_label("Förnamn").fill("Hemlig")
+    page.get_by_label("Efternamn").fill("Hemligsson")
+    page.get_by_label("Pojke").check()
+    page.get_by_label("Svansen", exact=True).check()
+    page.get_by_label("Skäl för förslaget").fill("Sågs vid två ingripanden i Stationsparken.")
+    page.get_by_role("button", name="Skicka förslaget").click()
+    assert page.get_by_role("heading", level=1).inner_text() == NAME
+    text = page.locator("main").inner_text()
+    assert proposal.number not in text and "Socialtjänstens hemliga skäl" not in text
+    assert_accessible(page)
