@@ -18,6 +18,7 @@ from accesscontrol.fields import (
     EncryptedModel,
     EncryptedTextField,
 )
+from casework.querysets import ConsentQuerySet, DisclosureQuerySet, ValidityQuerySet
 
 
 class Category(models.TextChoices):
@@ -190,6 +191,8 @@ class LegalBasis(models.Model):
     )
     valid_from = models.DateField(_("gäller från"))
     valid_to = models.DateField(_("gäller till"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rättslig grund för utlämnande")
@@ -702,6 +705,8 @@ class Consent(EncryptedModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("samtycke")
         verbose_name_plural = _("samtycken")
@@ -723,6 +728,8 @@ class Disclosure(EncryptedModel):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("utlämnande")
@@ -772,6 +779,8 @@ class RetentionRule(models.Model):
     legal_reference = models.CharField(_("lagrum"), max_length=200)
     valid_from = models.DateField(_("gäller från"))
     valid_to = models.DateField(_("gäller till"), null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gallringsregel")

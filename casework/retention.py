@@ -53,8 +53,8 @@ class PurgePlan:
 
 def rule_in_force(agreement, record_type: str, today: datetime.date) -> RetentionRule | None:
     return (
-        RetentionRule.objects.filter(agreement=agreement, record_type=record_type, valid_from__lte=today)
-        .exclude(valid_to__lt=today)
+        RetentionRule.objects.valid_on(today)
+        .filter(agreement=agreement, record_type=record_type)
         .order_by("-valid_from")
         .first()
     )

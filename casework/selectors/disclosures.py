@@ -1,12 +1,9 @@
 """Reads of consents and disclosures: what the police may see of a case right now, and what the
 disclosures panel shows each role.
 
-A disclosure is in force while it is not withdrawn, its consent (if any) is neither withdrawn nor
-expired, the version of its legal basis held on the day it was decided, and the person is under the
-basis's age limit (OSL 10 kap. 18 a § stops on the 21st birthday). A legal basis ended from a date
-therefore never lapses a disclosure decided before it (casework.services.legal_bases). All of this is
-decided in the query each time it is read, so the police view follows a withdrawal, an expiry or a
-birthday at once, with no job to run.
+When a disclosure is in force is casework.querysets' rule (`Disclosure.objects.in_force`, with the age
+limit of a basis checked per person). It is decided each time it is read, so the police view follows a
+withdrawal, an expiry or a birthday at once, with no job to run.
 """
 
 from __future__ import annotations
@@ -14,13 +11,14 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accesscontrol.models import Role
 from accesscontrol.visibility import DISCLOSABLE, FIELD_CLASS_LABELS
 from casework import personal_numbers
 from casework.models import Consent, Disclosure, LegalBasis
+from casework.querysets import age_limit_allows, consent_holds
 
 
 def may_decide_disclosures(actor) -> bool:
@@ -46,52 +44,38 @@ def age_on(person, day: datetime.date) -> int | None:
         return None
 
 
-def _in_force(today: datetime.date) -> Q:
-    """Not withdrawn, decided by today, its consent (if any) holding and the version of its legal basis
-    valid on its decision day (the version it was decided under, however the basis changed since)."""
-    consent_holds = Q(consent__isnull=True) | Q(
-        Q(consent__withdrawn_on__isnull=True),
-        Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today),
-    )
-    basis_valid = Q(legal_basis__valid_from__lte=F("decided_on")) & (
-        Q(legal_basis__valid_to__isnull=True) | Q(legal_basis__valid_to__gte=F("decided_on"))
-    )
-    return consent_holds & basis_valid & Q(withdrawn_at__isnull=True, decided_on__lte=today)
+def _in_force_by_case(cases, today: datetime.date) -> dict:
+    """The disclosures of `cases` in force on `today` (casework.querysets): case id -> {disclosure id: field
+    classes}. One query; the age limit of a basis is checked per person, as the rule says."""
+    persons = {case.pk: case.person for case in cases}
+    rows = Disclosure.objects.in_force(on=today).filter(case__in=list(persons))
+    in_force: dict = {}
+    for pk, case_id, field_classes, age_limit in rows.values_list(
+        "pk", "case_id", "field_classes", "legal_basis__age_limit"
+    ):
+        if age_limit_allows(age_limit, age_on(persons[case_id], today) if age_limit is not None else None):
+            in_force.setdefault(case_id, {})[pk] = field_classes
+    return in_force
 
 
 def active_disclosures(*, case, today: datetime.date | None = None) -> QuerySet[Disclosure]:
     """The disclosures of `case` in force on `today`."""
-    today = today or timezone.localdate()
-    in_force = Disclosure.objects.filter(_in_force(today), case=case)
-    age = age_on(case.person, today)
-    if age is None:
-        # Without a readable birth date no age-limited basis can be shown to hold (default deny).
-        return in_force.filter(legal_basis__age_limit__isnull=True)
-    return in_force.exclude(legal_basis__age_limit__lte=age)
+    in_force = _in_force_by_case([case], today or timezone.localdate()).get(case.pk, {})
+    return Disclosure.objects.filter(pk__in=list(in_force))
 
 
 def shared_field_classes(*, case, today: datetime.date | None = None) -> frozenset[str]:
     """The field classes of `case` that the police may read now (for `visibility.CaseFacts.disclosed`)."""
-    classes = active_disclosures(case=case, today=today).values_list("field_classes", flat=True)
-    return frozenset(c for field_classes in classes for c in field_classes if c in DISCLOSABLE)
+    return shared_field_classes_by_case(cases=[case], today=today).get(case.pk, frozenset())
 
 
 def shared_field_classes_by_case(*, cases, today: datetime.date | None = None) -> dict:
-    """`shared_field_classes` for many cases in one query (the case list): case id -> field classes. An
-    age-limited basis counts only while the person is under the limit, as for one case."""
-    today = today or timezone.localdate()
-    persons = {case.pk: case.person for case in cases}
-    shared: dict = {}
-    rows = Disclosure.objects.filter(_in_force(today), case__in=list(persons)).values_list(
-        "case_id", "field_classes", "legal_basis__age_limit"
-    )
-    for case_id, field_classes, age_limit in rows:
-        if age_limit is not None:
-            age = age_on(persons[case_id], today)
-            if age is None or age >= age_limit:
-                continue
-        shared.setdefault(case_id, set()).update(c for c in field_classes if c in DISCLOSABLE)
-    return {case_id: frozenset(classes) for case_id, classes in shared.items()}
+    """`shared_field_classes` for many cases in one query (the case list): case id -> field classes."""
+    in_force = _in_force_by_case(list(cases), today or timezone.localdate())
+    return {
+        case_id: frozenset(c for classes in disclosures.values() for c in classes if c in DISCLOSABLE)
+        for case_id, disclosures in in_force.items()
+    }
 
 
 def _labels(field_classes) -> list[str]:
@@ -99,11 +83,9 @@ def _labels(field_classes) -> list[str]:
 
 
 def _consent_status(consent: Consent, today: datetime.date) -> str:
-    if consent.withdrawn_on is not None:
-        return "withdrawn"
-    if consent.expires_on is not None and consent.expires_on < today:
-        return "expired"
-    return "active"
+    if consent_holds(consent, today):
+        return "active"
+    return "withdrawn" if consent.withdrawn_on is not None else "expired"
 
 
 def disclosures_panel(*, actor, case) -> dict | None:
@@ -142,12 +124,8 @@ def decision_context(*, actor, case) -> dict:
     require_decider(actor)
     today = timezone.localdate()
     return {
-        "legal_bases": LegalBasis.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today
-        ).order_by("requires_consent", "law_reference"),
-        "consents": case.consents.filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=today), withdrawn_on__isnull=True
-        ),
+        "legal_bases": LegalBasis.objects.valid_on(today).order_by("requires_consent", "law_reference"),
+        "consents": case.consents.holding(on=today),
     }
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accesscontrol.scoping import scope_cases
 from accesscontrol.visibility import DISCLOSABLE
 from casework.models import Case, CaseEvent, Consent, Disclosure, LegalBasis
+from casework.querysets import age_limit_allows, consent_holds, is_valid_on
 from casework.selectors.disclosures import age_on, require_decider
 
 
@@ -141,21 +142,20 @@ def disclose(
     _not_in_future(decided_on, field="decided_on")
     if not assessment.strip():
         raise ValidationError({"assessment": _("Skriv bedömningen som beslutet vilar på.")})
-    if decided_on < legal_basis.valid_from or (legal_basis.valid_to and decided_on > legal_basis.valid_to):
+    if not is_valid_on(legal_basis, decided_on):
         raise ValidationError({"legal_basis": _("Den rättsliga grunden gäller inte på beslutsdagen.")})
-    if legal_basis.age_limit is not None:
-        age = age_on(case.person, decided_on)
+    age = age_on(case.person, decided_on) if legal_basis.age_limit is not None else None
+    if not age_limit_allows(legal_basis.age_limit, age):
         if age is None:
             raise ValidationError(
                 {"legal_basis": _("Åldern kan inte fastställas från personnumret, så grunden kan inte användas.")}
             )
-        if age >= legal_basis.age_limit:
-            raise ValidationError(
-                {
-                    "legal_basis": _("Personen har fyllt %(limit)s år på beslutsdagen; grunden gäller bara yngre.")
-                    % {"limit": legal_basis.age_limit}
-                }
-            )
+        raise ValidationError(
+            {
+                "legal_basis": _("Personen har fyllt %(limit)s år på beslutsdagen; grunden gäller bara yngre.")
+                % {"limit": legal_basis.age_limit}
+            }
+        )
     _check_consent(case, consent, legal_basis, field_classes, decided_on)
     disclosure = Disclosure.objects.create(
         case=case,
@@ -181,15 +181,15 @@ def _check_consent(case, consent, legal_basis, field_classes, decided_on) -> Non
         if consent is not None:
             raise ValidationError({"consent": _("Ett samtycke anges bara när grunden är samtycke.")})
         return
-    if consent is None and not case.consents.filter(withdrawn_on__isnull=True).exists():
+    if consent is None and not case.consents.holding(on=decided_on).exists():
         raise ValidationError({"legal_basis": _("Ärendet har inget gällande samtycke. Registrera samtycket först.")})
     if consent is None or consent.case_id != case.pk:
         raise ValidationError({"consent": _("Välj det samtycke som utlämnandet vilar på.")})
-    if consent.withdrawn_on is not None:
-        raise ValidationError({"consent": _("Samtycket är återkallat.")})
     if consent.given_on > decided_on:
         raise ValidationError({"consent": _("Samtycket lämnades efter beslutsdagen.")})
-    if consent.expires_on is not None and consent.expires_on < decided_on:
+    if not consent_holds(consent, decided_on):
+        if consent.withdrawn_on is not None:
+            raise ValidationError({"consent": _("Samtycket är återkallat.")})
         raise ValidationError({"consent": _("Samtycket har upphört att gälla.")})
     if not set(field_classes) <= set(consent.scope):
         raise ValidationError({"field_classes": _("Samtycket omfattar inte alla valda uppgifter.")})

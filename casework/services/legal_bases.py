@@ -41,10 +41,7 @@ def _decided_from(day: datetime.date, last_decided: datetime.date | None) -> boo
 
 def _overlapping(basis: LegalBasis):
     """Other versions of the same provision whose validity meets that of `basis`."""
-    others = LegalBasis.objects.filter(code=basis.code).exclude(pk=basis.pk)
-    if basis.valid_to is not None:
-        others = others.filter(valid_from__lte=basis.valid_to)
-    return others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=basis.valid_from))
+    return LegalBasis.objects.filter(code=basis.code).overlapping(basis)
 
 
 def _end_predecessor(basis: LegalBasis) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -19,12 +18,7 @@ FIXED_ONCE_IN_FORCE = ("record_type", "years", "complete_by_end_of_following_yea
 
 def _overlapping(rule: RetentionRule):
     others = RetentionRule.objects.filter(agreement_id=rule.agreement_id, record_type=rule.record_type)
-    if rule.pk is not None:
-        others = others.exclude(pk=rule.pk)
-    others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=rule.valid_from))
-    if rule.valid_to is not None:
-        others = others.filter(valid_from__lte=rule.valid_to)
-    return others.order_by("valid_from").first()
+    return others.overlapping(rule).order_by("valid_from").first()
 
 
 def check_retention_rule_change(*, rule: RetentionRule, today: datetime.date | None = None) -> None:
