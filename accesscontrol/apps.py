@@ -9,8 +9,6 @@ class AccessControlConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        # Connects the signal that keeps case permissions in step with the case's unit and caseworker.
-        from . import case_permissions  # noqa: F401
         from .middleware import record_sign_in
 
         # The session's absolute lifetime counts from each login (accesscontrol.middleware).

@@ -4,7 +4,14 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from .fields import EncryptedModel, EncryptedTextField
+
+
+class CaseAccessGrantQuerySet(models.QuerySet):
+    def in_force(self, *, on):
+        """Grants in force on `on`: begun, not past their last day, not withdrawn."""
+        return self.filter(starts_on__lte=on, ends_on__gte=on, withdrawn_at__isnull=True)
 
 
 class Role(models.TextChoices):
@@ -136,27 +143,33 @@ class RotationCheckpoint(models.Model):
         constraints = [models.UniqueConstraint(fields=["purpose", "model"], name="rotation_checkpoint_unique")]
 
 
-class CaseUserObjectPermission(UserObjectPermissionBase):
-    """A permission on one case for one user (a personal assignment), with a real foreign key to the
-    case so scoping is a join, not a generic content-type lookup (django-guardian "direct foreign keys").
+class CaseAccessGrant(EncryptedModel):
+    """One caseworker's access to one case beyond their units and their own cases, e.g. a substitute's
+    during a holiday: given by the social manager with a reason, in force from `starts_on` through
+    `ends_on` and then ended by itself, or withdrawn earlier (accesscontrol.grants).
 
-    Rows are derived from `Case.caseworker` by `accesscontrol.case_permissions`; never edit them by hand."""
+    The only stored access to a case: a caseworker's access through the case's unit or as its caseworker
+    is read from the case itself (accesscontrol.scoping), never copied. Not django-guardian's permission
+    rows: a grant needs an encrypted reason, an end date and a withdrawal, which those rows cannot hold, and
+    scoping asks the database for "in force today", which guardian's checker does not."""
 
-    content_object = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="user_permissions")
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="case_grants", verbose_name=_("handläggare"))
+    reason = EncryptedTextField(_("skäl"))
+    starts_on = models.DateField(_("gäller från"))
+    ends_on = models.DateField(_("gäller till och med"))
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("behörighet till ärende (person)")
-        verbose_name_plural = _("behörigheter till ärenden (personer)")
+    objects = CaseAccessGrantQuerySet.as_manager()
 
-
-class CaseGroupObjectPermission(GroupObjectPermissionBase):
-    """A permission on one case for a unit's group. Derived from `Case.unit`."""
-
-    content_object = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="group_permissions")
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("behörighet till ärende (enhet)")
-        verbose_name_plural = _("behörigheter till ärenden (enheter)")
+    class Meta:
+        verbose_name = _("tillfällig åtkomst till ärende")
+        verbose_name_plural = _("tillfälliga åtkomster till ärenden")
+        ordering = ["-starts_on"]
+        indexes = [models.Index(fields=["user", "ends_on"])]
 
 
 class IdentityProviderDevice(Device):

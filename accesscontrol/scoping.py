@@ -4,32 +4,30 @@ Scoping happens in the database query (a filter on the queryset), never in Pytho
 Which *fields* of a visible case the actor may read is decided by `visibility.readable_classes`.
 """
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet, Subquery
+import datetime
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from .case_permissions import VIEW_CASE
-from .models import CaseGroupObjectPermission, CaseUserObjectPermission, Role
+from .models import CaseAccessGrant, Role
 
 
-def _assigned_to(user) -> Q:
-    """The case's permission rows (django-guardian, direct foreign keys) give `user` access: through a
-    unit whose group the user belongs to, or personally. Uncorrelated subqueries, so the database builds
-    the user's (small) set of permitted cases once and checks each case against it; no rows are loaded."""
-    view_case = Subquery(
-        Permission.objects.filter(codename=VIEW_CASE, content_type__app_label="casework").values("pk")[:1]
-    )
-    groups = user.groups.through.objects.filter(user=user).values("group_id")
-    through_unit = CaseGroupObjectPermission.objects.filter(permission=view_case, group__in=groups)
-    personal = CaseUserObjectPermission.objects.filter(permission=view_case, user=user)
-    return Q(pk__in=through_unit.values("content_object")) | Q(pk__in=personal.values("content_object"))
+def assigned_q(user, *, today: datetime.date | None = None) -> Q:
+    """The one rule for which cases are a caseworker's: the case's unit is one of theirs, they are its
+    caseworker, or a grant in force on `today` names them (accesscontrol.grants). Read from the case's own
+    fields in the query, so a reassignment, a `QuerySet.update()` or a grant's last day takes effect at once;
+    uncorrelated subqueries, so no rows are loaded."""
+    today = today or timezone.localdate()
+    granted = CaseAccessGrant.objects.in_force(on=today).filter(user=user).values("case_id")
+    return Q(caseworker=user) | Q(unit__in=user.units.values("pk")) | Q(pk__in=granted)
 
 
 def scope_cases(queryset: QuerySet, actor) -> QuerySet:
     """Filter a Case queryset to what `actor` may see (default deny).
 
     - social_manager and police: every case of the agreement;
-    - caseworker: cases of their units, or assigned to them (object permissions);
+    - caseworker: the cases that are theirs (`assigned_q`);
     - field_worker: svansen cases of the agreement;
     - everyone else: nothing.
     """
@@ -40,15 +38,24 @@ def scope_cases(queryset: QuerySet, actor) -> QuerySet:
         return queryset
     condition = Q(pk__in=[])
     if actor.has(Role.CASEWORKER):
-        condition |= _assigned_to(actor.user)
+        condition |= assigned_q(actor.user)
     if actor.has(Role.FIELD_WORKER):
         condition |= Q(category="svansen")
     return queryset.filter(condition)
 
 
 def is_assigned(case, actor) -> bool:
-    """The case belongs to one of the actor's units or is assigned to the actor personally."""
-    return type(case).objects.filter(pk=case.pk).filter(_assigned_to(actor.user)).exists()
+    """The case is the actor's by `assigned_q`."""
+    return type(case).objects.filter(pk=case.pk).filter(assigned_q(actor.user)).exists()
+
+
+def assigned_case_ids(cases, actor) -> set:
+    """The ids of `cases` that are the actor's by `assigned_q`, in one query (a list page)."""
+    ids = [case.pk for case in cases]
+    if not ids:
+        return set()
+    mine = type(cases[0]).objects.filter(pk__in=ids).filter(assigned_q(actor.user))
+    return set(mine.values_list("pk", flat=True))
 
 
 def get_case_or_404(request, queryset: QuerySet, case_id, *, page: str):

@@ -16,7 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-env = environ.Env()
+# Docker and Kubernetes secrets are files: NAME_FILE names the file holding NAME (django-environ reads it).
+env = environ.FileAwareEnv()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 VAR_DIR = Path(env.str("SAMSYN_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -38,14 +39,13 @@ def _development_secret(name: str) -> str:
 
 
 def _secret(name: str) -> str:
-    """A secret from NAME, or from the file named by NAME_FILE (Docker and Kubernetes secrets are files)."""
-    path = env.str(f"{name}_FILE", default="")
-    if path:
-        try:
-            return Path(path).read_text().strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE points to {path}, which cannot be read: {exc.strerror}.") from None
-    return env.str(name, default="")
+    """A secret from NAME or the file NAME_FILE, without the newline a secret file ends with; a file that
+    cannot be read stops the start with its name rather than a traceback."""
+    try:
+        return env.str(name, default="").strip()
+    except OSError as exc:
+        problem = f"{name}_FILE points to {exc.filename}, which cannot be read: {exc.strerror}."
+        raise ImproperlyConfigured(problem) from None
 
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
@@ -118,9 +118,12 @@ else:
 # --- Encryption keys (accesscontrol.crypto) ---------------------------------------------------------------
 # A keyring is "id:base64key" entries separated by commas, the first one the primary key for writing.
 # Either the value itself or a file holding it; development generates var/keys/ on first run.
-SAMSYN_ENCRYPTION_KEYS = env.str("SAMSYN_ENCRYPTION_KEYS", default="")
+# The keyring files are read by accesscontrol.crypto when first needed and again after a rotation, not
+# here: these two are read without FileAwareEnv, so the settings hold the path and never the keys.
+_keyring_env = environ.Env()
+SAMSYN_ENCRYPTION_KEYS = _keyring_env.str("SAMSYN_ENCRYPTION_KEYS", default="")
 SAMSYN_ENCRYPTION_KEYS_FILE = env.str("SAMSYN_ENCRYPTION_KEYS_FILE", default="")
-SAMSYN_BLIND_INDEX_KEYS = env.str("SAMSYN_BLIND_INDEX_KEYS", default="")
+SAMSYN_BLIND_INDEX_KEYS = _keyring_env.str("SAMSYN_BLIND_INDEX_KEYS", default="")
 SAMSYN_BLIND_INDEX_KEYS_FILE = env.str("SAMSYN_BLIND_INDEX_KEYS_FILE", default="")
 SAMSYN_DEVELOPMENT_KEYS_DIR = VAR_DIR / "keys"
 
@@ -132,7 +135,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "guardian",
     "auditlog",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -202,7 +204,6 @@ AUTH_USER_MODEL = "accesscontrol.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "accesscontrol:login"
 LOGIN_REDIRECT_URL = "accesscontrol:start"
@@ -213,9 +214,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-GUARDIAN_RAISE_403 = False
-GUARDIAN_RENDER_403 = False
-ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object; anonymous users see nothing
 
 # Two-factor login is mandatory; development may show demo users how to pass it (never in production).
 SAMSYN_DEMO_SECOND_FACTOR_HINTS = not PRODUCTION and env.bool("SAMSYN_DEMO_SECOND_FACTOR_HINTS", default=True)

@@ -266,3 +266,22 @@ class LegalHoldForm(ServiceForm):
             if on
             else _("Varför behöver uppgifterna inte längre bevaras?")
         )
+
+
+class AccessGrantForm(ServiceForm):
+    """Temporary access to the case for one caseworker (accesscontrol.grants)."""
+
+    user = forms.ModelChoiceField(label=_("Handläggare"), queryset=None, empty_label=_("Välj handläggare"))
+    reason = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Till exempel vikariat för ordinarie handläggare under semester."),
+    )
+    starts_on = forms.DateField(label=_("Gäller från"), initial=timezone.localdate)
+    ends_on = forms.DateField(label=_("Gäller till och med"))
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = caseworkers
+        self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.username

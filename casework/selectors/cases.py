@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accesscontrol import scoping
+from accesscontrol.grants import selectors as grant_selectors
 from accesscontrol.models import Role, Unit, User
 from accesscontrol.visibility import CaseFacts, FieldClass, readable_classes, roles_with_case_access, writable_classes
 from casework import personal_numbers
@@ -190,14 +191,14 @@ def follow_up_badge(*, case: Case, has_follow_up: bool, today: datetime.date) ->
 
 
 def facts_by_case(*, actor, cases: list[Case]) -> dict[object, CaseFacts]:
-    """case id -> the facts the visibility matrix needs, for many cases in two queries: the actor's units
-    and the active disclosures. The batch form of case_facts."""
-    unit_ids = set(actor.user.units.values_list("pk", flat=True))
+    """case id -> the facts the visibility matrix needs, for many cases in two queries: the cases that are
+    the actor's and the active disclosures. The batch form of case_facts."""
+    assigned = scoping.assigned_case_ids(cases, actor) if actor.has(Role.CASEWORKER) else set()
     disclosed = shared_field_classes_by_case(cases=cases) if actor.has(Role.POLICE) and cases else {}
     return {
         case.pk: _facts(
             case,
-            assigned_to_user=case.caseworker_id == actor.user.pk or case.unit_id in unit_ids,
+            assigned_to_user=case.pk in assigned,
             disclosed=disclosed.get(case.pk, ()),
         )
         for case in cases
@@ -502,12 +503,16 @@ def get_intervention(*, case: Case, intervention_id) -> Intervention:
 
 def case_page_panels(*, actor, case: Case) -> dict:
     """The panels other parts add to the case page, each shown only where its own selector allows it:
-    the disclosures to the police (social manager: the register; police: what is shared) and who has
-    seen the case (social manager: the access register behind a GDPR article 15 extract)."""
+    the disclosures to the police (social manager: the register; police: what is shared), the temporary
+    access given to caseworkers, and who has seen the case (social manager: the access register behind a
+    GDPR article 15 extract)."""
     from audit.selectors import case_access_history
     from casework.selectors import disclosures
 
     panels = {}
+    if grant_selectors.may_grant(actor, case):
+        panels["access_grants"] = grant_selectors.grants_of_case(actor=actor, case=case)
+        panels["access_grants_panel"] = "casework/access_grants_panel.html"
     if disclosures.may_see_disclosures(actor):
         panels["disclosures_panel"] = "casework/disclosures/panel.html"
         panels["panel"] = disclosures.disclosures_panel(actor=actor, case=case)

@@ -4,7 +4,7 @@ log their reads."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accesscontrol import scoping
@@ -53,8 +53,7 @@ def _social_manager(actor) -> dict:
 
 
 def _caseworker(actor) -> dict:
-    user = actor.user
-    assigned = scoping.scope_cases(Case.objects.all(), actor).filter(Q(caseworker=user) | Q(unit__in=user.units.all()))
+    assigned = scoping.scope_cases(Case.objects.all(), actor).filter(scoping.assigned_q(actor.user))
     return _follow_ups_by_state(assigned)
 
 

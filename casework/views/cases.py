@@ -1,9 +1,15 @@
 """Case pages: the list, one case, proposing a youth, and the case-level decisions."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accesscontrol.grants import selectors as grant_selectors
+from accesscontrol.grants import services as grant_services
 from accesscontrol.visibility import FieldClass
 from audit.access import log_read
 from casework.forms import cases as case_forms
@@ -237,3 +243,42 @@ def legal_hold_view(request, case_id):
             )
         ),
     )
+
+
+def access_grant_view(request, case_id):
+    """Give a caseworker temporary access to the case (the social manager)."""
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        page="casework:access_grant",
+        may=lambda page: grant_selectors.may_grant(actor, page.case),
+        form_class=case_forms.AccessGrantForm,
+        form_kwargs=lambda case: {"caseworkers": grant_selectors.caseworkers(actor=actor, case=case)},
+        perform=lambda case, data: grant_services.grant_case_access(actor=actor, case=case, **data),
+        title=_("Ge tillfällig åtkomst"),
+        submit_label=_("Ge åtkomst"),
+        done=_("Handläggaren har fått tillfällig åtkomst till ärendet."),
+        intro=lambda page: _(
+            "Handläggaren ser ärendet som om det var hens eget, från första till sista dagen. Åtkomsten upphör "
+            "av sig själv och syns under Tillfällig åtkomst på ärendesidan."
+        ),
+    )
+
+
+@require_POST
+def withdraw_access_grant_view(request, case_id, grant_id):
+    """End a temporary access before its last day (the social manager)."""
+    case = visible_case_or_404(request, case_id, page="casework:withdraw_access_grant")
+    if not grant_selectors.may_grant(request.actor, case):
+        raise PermissionDenied
+    grant = grant_selectors.grant_of(actor=request.actor, case=case, grant_id=grant_id)
+    if grant is None:
+        raise Http404
+    try:
+        grant_services.withdraw_case_access(actor=request.actor, grant=grant)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("Den tillfälliga åtkomsten är återkallad."))
+    return redirect("casework:case_detail", case.pk)

@@ -51,7 +51,7 @@ def make_person(agreement, *, birth_date=None, first_name="Testa", last_name="Te
 
 
 def make_case(agreement, *, proposed_by, category=Category.LIFESTYLE, unit=None, caseworker=None, person=None, **extra):
-    """A case of `agreement`; saving it grants the unit's and caseworker's permissions."""
+    """A case of `agreement`, seen by the caseworkers of `unit` and by `caseworker`."""
     return Case.objects.create(
         agreement=agreement,
         person=person or make_person(agreement),

@@ -122,6 +122,7 @@ PAGES: dict[str, Rule] = {
     "casework:reopen_case": shows("closed_case"),
     "casework:legal_hold": shows("case"),
     "casework:reassign": shows("case"),
+    "casework:access_grant": shows("case"),
     "casework:offer_intervention": shows("case"),
     "casework:intervention_response": shows("case"),
     "casework:follow_up": shows("case"),

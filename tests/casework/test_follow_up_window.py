@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accesscontrol.actor import actor_for
-from accesscontrol.case_permissions import sync_case_permissions
 from casework import reminders
 from casework.follow_up import (
     FollowUpState,
@@ -324,7 +323,6 @@ def test_the_late_flag_and_the_target_figures_agree_with_the_page(people, raised
     for written_on in (window.opens_on - DAY, window.opens_on, window.closes_on, window.closes_on + DAY):
         page = follow_up_badge(case=case, has_follow_up=False, today=written_on).state
         with transaction.atomic(), _on(written_on):
-            sync_case_permissions(case)  # the caseworker's, as identify_case gives them
             if page == FollowUpState.NOT_DUE:
                 with pytest.raises(ValidationError):
                     write_follow_up(
