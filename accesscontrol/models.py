@@ -1,6 +1,6 @@
 """Who works in Samsyn: users, their organisations and units, and their roles per agreement."""
 
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
@@ -44,13 +44,11 @@ class Organisation(models.Model):
 
 
 class Unit(models.Model):
-    """A unit of an organisation (Utredning ungdom, Öppna insatser, Fältgruppen, a police group).
-
-    Each unit has a permission group, so django-guardian can grant a whole unit access to a case."""
+    """A unit of an organisation (Utredning ungdom, Öppna insatser, Fältgruppen, a police group). A case
+    assigned to a unit is seen by the unit's caseworkers (accesscontrol.scoping.assigned_q)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("namn"), max_length=200)
-    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="unit", editable=False)
 
     class Meta:
         verbose_name = _("enhet")

@@ -1,7 +1,6 @@
 """Changes to users, units and roles."""
 
 from axes.utils import reset as reset_lockout
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -14,15 +13,13 @@ from .models import IdentityProviderDevice, Membership, Organisation, Unit, User
 
 @transaction.atomic
 def create_unit(*, organisation: Organisation, name: str) -> Unit:
-    """A unit and its permission group (django-guardian grants a unit access through the group)."""
-    group = Group.objects.create(name=f"unit:{organisation.pk}:{name}"[:150])
-    return Unit.objects.create(organisation=organisation, name=name, group=group)
+    """A unit of `organisation`."""
+    return Unit.objects.create(organisation=organisation, name=name)
 
 
 @transaction.atomic
 def add_user_to_unit(*, user: User, unit: Unit) -> None:
     user.units.add(unit)
-    user.groups.add(unit.group)
 
 
 @transaction.atomic
@@ -33,9 +30,8 @@ def grant_role(*, user: User, agreement, role: str) -> Membership:
 
 @transaction.atomic
 def remove_user_from_unit(*, user: User, unit: Unit) -> None:
-    """The user leaves the unit and, with its group, every case the unit holds."""
+    """The user leaves the unit and, with it, every case the unit holds."""
     user.units.remove(unit)
-    user.groups.remove(unit.group)
 
 
 def owe_password_link(user: User) -> None:

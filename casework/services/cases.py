@@ -509,8 +509,8 @@ def reassign_case(
     *, actor, case: Case, unit: Unit, caseworker=None, reassigned_on: datetime.date, note: str = ""
 ) -> Case:
     """Hand an active case to another responsible unit or caseworker (a caseworker leaves, the case moves to
-    open care): the social manager's decision, on the timeline. The permissions follow at once: the old
-    unit and caseworker lose the case, the new ones get it (accesscontrol.case_permissions)."""
+    open care): the social manager's decision, on the timeline. Access follows at once, since it is read from
+    the case: the old unit and caseworker lose the case, the new ones get it (accesscontrol.scoping)."""
     require_role(actor, Role.SOCIAL_MANAGER)
     case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan byta ansvar."))

@@ -4,7 +4,6 @@ targets, the intervention catalogue, tariffs and legal bases. Bad input gets a m
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accesscontrol.models import Membership, Organisation, Role, Unit
@@ -14,11 +13,10 @@ from tests.factories import people_for
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_unit_gets_its_permission_group(login, people):
+def test_a_sysadmin_adds_a_unit(login, people):
     data = {"organisation": people.agreement.social_services.pk, "name": "Mottagningen"}
     assert login(people.sysadmin).post(reverse("administration:units_create"), data).status_code == 302
-    unit = Unit.objects.get(name="Mottagningen")
-    assert Group.objects.filter(pk=unit.group_id).exists()
+    assert Unit.objects.get(name="Mottagningen").organisation == people.agreement.social_services
 
 
 def test_a_unit_name_is_unique_in_its_organisation(login, people):
