@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import CaseAccessGrant, Role
+from .models import CaseAccessGrant, Role, User
 
 
 def assigned_q(user, *, today: datetime.date | None = None) -> Q:
@@ -20,7 +20,8 @@ def assigned_q(user, *, today: datetime.date | None = None) -> Q:
     uncorrelated subqueries, so no rows are loaded."""
     today = today or timezone.localdate()
     granted = CaseAccessGrant.objects.in_force(on=today).filter(user=user).values("case_id")
-    return Q(caseworker=user) | Q(unit__in=user.units.values("pk")) | Q(pk__in=granted)
+    units = User.units.through.objects.filter(user=user).values("unit_id")
+    return Q(caseworker=user) | Q(unit__in=units) | Q(pk__in=granted)
 
 
 def scope_cases(queryset: QuerySet, actor) -> QuerySet:
