@@ -20,6 +20,8 @@ from casework.models import Case, CaseEvent, Consent, Disclosure, LegalBasis
 from casework.querysets import age_limit_allows, consent_holds, is_valid_on
 from casework.selectors.disclosures import age_on, require_decider
 
+from .timeline import add_event, refuse_future
+
 
 def _require_decider_on(actor, case: Case) -> None:
     require_decider(actor)
@@ -36,15 +38,6 @@ def _disclosable(field_classes, *, field: str) -> list[str]:
             {field: _("Bara identitet, socialtjänstens bedömning, insatser och fältkontakter kan lämnas ut.")}
         )
     return [str(c) for c in DISCLOSABLE if c in asked]
-
-
-def _not_in_future(day: datetime.date, *, field: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: _("Datumet kan inte ligga i framtiden.")})
-
-
-def _event(case: Case, kind: str, *, on: datetime.date, by, data: dict, note: str = "") -> CaseEvent:
-    return CaseEvent.objects.create(case=case, kind=kind, occurred_on=on, by=by, data=data, note=note)
 
 
 @transaction.atomic
@@ -68,7 +61,7 @@ def record_consent(
     if not giver_name.strip():
         raise ValidationError({"giver_name": _("Ange namnet på den som har samtyckt.")})
     scope = _disclosable(scope, field="scope")
-    _not_in_future(given_on, field="given_on")
+    refuse_future(given_on, field="given_on")
     if expires_on is not None and expires_on < given_on:
         raise ValidationError({"expires_on": _("Samtycket kan inte upphöra innan det lämnades.")})
     consent = Consent.objects.create(
@@ -82,10 +75,10 @@ def record_consent(
         document_reference=document_reference,
         recorded_by=actor.user,
     )
-    _event(
-        case,
-        CaseEvent.Kind.CONSENT,
-        on=given_on,
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.CONSENT,
+        occurred_on=given_on,
         by=actor.user,
         data={"consent": str(consent.pk), "action": "given", "given_by": given_by, "scope": scope},
     )
@@ -101,15 +94,15 @@ def withdraw_consent(*, actor, consent: Consent, withdrawn_on: datetime.date) ->
     _require_decider_on(actor, consent.case)
     if consent.withdrawn_on is not None:
         raise ValidationError({"withdrawn_on": _("Samtycket är redan återkallat.")})
-    _not_in_future(withdrawn_on, field="withdrawn_on")
+    refuse_future(withdrawn_on, field="withdrawn_on")
     if withdrawn_on < consent.given_on:
         raise ValidationError({"withdrawn_on": _("Samtycket kan inte återkallas innan det lämnades.")})
     consent.withdrawn_on = withdrawn_on
     consent.save(update_fields=["withdrawn_on"])
-    _event(
-        consent.case,
-        CaseEvent.Kind.CONSENT,
-        on=withdrawn_on,
+    add_event(
+        case=consent.case,
+        kind=CaseEvent.Kind.CONSENT,
+        occurred_on=withdrawn_on,
         by=actor.user,
         data={"consent": str(consent.pk), "action": "withdrawn"},
     )
@@ -139,7 +132,7 @@ def disclose(
     # is checked against the change (casework.services.legal_bases).
     legal_basis = LegalBasis.objects.select_for_update().get(pk=legal_basis.pk)
     field_classes = _disclosable(field_classes, field="field_classes")
-    _not_in_future(decided_on, field="decided_on")
+    refuse_future(decided_on, field="decided_on")
     if not assessment.strip():
         raise ValidationError({"assessment": _("Skriv bedömningen som beslutet vilar på.")})
     if not is_valid_on(legal_basis, decided_on):
@@ -166,10 +159,10 @@ def disclose(
         decided_by=actor.user,
         decided_on=decided_on,
     )
-    _event(
-        case,
-        CaseEvent.Kind.DISCLOSURE,
-        on=decided_on,
+    add_event(
+        case=case,
+        kind=CaseEvent.Kind.DISCLOSURE,
+        occurred_on=decided_on,
         by=actor.user,
         data={"disclosure": str(disclosure.pk), "field_classes": field_classes, "legal_basis": legal_basis.code},
     )
@@ -209,10 +202,10 @@ def _withdraw(disclosure: Disclosure, *, by, because: str, note: str = "") -> Di
     disclosure.withdrawn_at = timezone.now()
     disclosure.withdrawn_by = by
     disclosure.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    _event(
-        disclosure.case,
-        CaseEvent.Kind.DISCLOSURE_WITHDRAWN,
-        on=timezone.localdate(),
+    add_event(
+        case=disclosure.case,
+        kind=CaseEvent.Kind.DISCLOSURE_WITHDRAWN,
+        occurred_on=timezone.localdate(),
         by=by,
         data={"disclosure": str(disclosure.pk), "because": because},
         note=note.strip(),

@@ -31,7 +31,7 @@ from casework.models import (
     MinutesApproval,
 )
 
-from .timeline import add_event, require_agreement, require_role
+from .timeline import add_event, refuse_future, require_agreement, require_role
 
 
 def _lock_unlocked(*, actor, meeting: Meeting) -> Meeting:
@@ -257,8 +257,9 @@ def mark_decision_done(*, actor, decision: Decision, done_on: datetime.date) -> 
     decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=decision.pk)
     if decision.done_on is not None:
         raise ValidationError(_("Beslutet är redan markerat som klart."))
-    if done_on is None or done_on > timezone.localdate():
-        raise ValidationError({"done_on": [_("Datumet kan inte ligga i framtiden.")]})
+    if done_on is None:
+        raise ValidationError({"done_on": [_("Ange datumet.")]})
+    refuse_future(done_on, field="done_on")
     if done_on < decision.meeting.held_on:
         raise ValidationError({"done_on": [_("Datumet kan inte ligga före mötet där beslutet togs.")]})
     decision.done_on = done_on
