@@ -14,6 +14,7 @@ urlpatterns = [
     path("arenden/<uuid:case_id>/ateroppna/", cases.reopen_case_view, name="reopen_case"),
     path("arenden/<uuid:case_id>/sparr-mot-gallring/", cases.legal_hold_view, name="legal_hold"),
     path("arenden/<uuid:case_id>/ansvar/", cases.reassign_view, name="reassign"),
+    path("arenden/<uuid:case_id>/registerutdrag.pdf", cases.register_extract_view, name="register_extract"),
     path("arenden/<uuid:case_id>/insatser/ny/", care.offer_intervention_view, name="offer_intervention"),
     path(
         "arenden/<uuid:case_id>/insatser/<uuid:intervention_id>/",

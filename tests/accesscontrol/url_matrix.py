@@ -130,6 +130,8 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:reopen_case": DECIDE_CASE,  # of `closed_case`
     "casework:legal_hold": DECIDE_CASE,
     "casework:reassign": DECIDE_CASE,
+    # The register extract (GDPR art. 15) of the case's person: the social manager's alone.
+    "casework:register_extract": DECIDE_CASE,
     "casework:offer_intervention": SOCIAL_CARE,
     "casework:intervention_response": SOCIAL_CARE,
     "casework:follow_up": SOCIAL_CARE,

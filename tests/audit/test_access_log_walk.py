@@ -122,6 +122,7 @@ PAGES: dict[str, Rule] = {
     "casework:reopen_case": shows("closed_case"),
     "casework:legal_hold": shows("case"),
     "casework:reassign": shows("case"),
+    "casework:register_extract": shows("case"),
     "casework:offer_intervention": shows("case"),
     "casework:intervention_response": shows("case"),
     "casework:follow_up": shows("case"),
@@ -206,6 +207,7 @@ PAGES: dict[str, Rule] = {
 # Pages whose read is an export (a file or the API), recorded with export=True; every other read is not.
 EXPORTS = {
     "casework:minutes_pdf",
+    "casework:register_extract",
     "audit:access_log_export",
     "reports:job_file",
     "reports:statistics_file",
