@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import care, cases, fieldwork, meetings, targets
+from .views import attachments, care, cases, fieldwork, meetings, targets
 
 app_name = "casework"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("arenden/<uuid:case_id>/ateroppna/", cases.reopen_case_view, name="reopen_case"),
     path("arenden/<uuid:case_id>/sparr-mot-gallring/", cases.legal_hold_view, name="legal_hold"),
     path("arenden/<uuid:case_id>/ansvar/", cases.reassign_view, name="reassign"),
+    path("arenden/<uuid:case_id>/bilagor/ny/", attachments.add_attachment_view, name="add_attachment"),
+    path("arenden/<uuid:case_id>/bilagor/<uuid:attachment_id>/", attachments.attachment_view, name="attachment"),
     path("arenden/<uuid:case_id>/registerutdrag.pdf", cases.register_extract_view, name="register_extract"),
     path("arenden/<uuid:case_id>/insatser/ny/", care.offer_intervention_view, name="offer_intervention"),
     path(
@@ -43,9 +45,7 @@ urlpatterns = [
     ),
     path("moten/<uuid:meeting_id>/dagordning/", meetings.refresh_agenda_view, name="refresh_agenda"),
     path("moten/<uuid:meeting_id>/justera/", meetings.approve_minutes_view, name="approve_minutes"),
-    path(
-        "moten/<uuid:meeting_id>/justera/aterkalla/", meetings.withdraw_approval_view, name="withdraw_approval"
-    ),
+    path("moten/<uuid:meeting_id>/justera/aterkalla/", meetings.withdraw_approval_view, name="withdraw_approval"),
     path("moten/<uuid:meeting_id>/tillagg/", meetings.addendum_view, name="add_addendum"),
     path("falt/", fieldwork.field_home_view, name="field_home"),
     path("falt/kontakt/ny/", fieldwork.new_contact_view, name="new_contact"),

@@ -123,6 +123,8 @@ PAGES: dict[str, Rule] = {
     "casework:legal_hold": shows("case"),
     "casework:reassign": shows("case"),
     "casework:register_extract": shows("case"),
+    "casework:add_attachment": shows("case"),
+    "casework:attachment": shows("case"),  # a document about the youth: names the person
     "casework:offer_intervention": shows("case"),
     "casework:intervention_response": shows("case"),
     "casework:follow_up": shows("case"),
@@ -208,6 +210,7 @@ PAGES: dict[str, Rule] = {
 EXPORTS = {
     "casework:minutes_pdf",
     "casework:register_extract",
+    "casework:attachment",
     "audit:access_log_export",
     "reports:job_file",
     "reports:statistics_file",
