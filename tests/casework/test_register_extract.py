@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from audit.models import AccessLogEntry, naming_case, naming_person
 from casework import demo
 from casework.models import (
     Case,
+    CaseAttachment,
     CaseEvent,
     ConcernTalkFollowUp,
     Consent,
@@ -27,7 +29,7 @@ from casework.models import (
     Intervention,
     Person,
 )
-from casework.services import disclosures
+from casework.services import attachments, disclosures
 from tests.accesscontrol.factories import make_case, make_person
 from tests.casework import factories as f
 from tests.conftest import verified_client
@@ -37,6 +39,7 @@ pytestmark = pytest.mark.django_db
 
 # Another person of the same agreement, whose every trace must stay out of the extract.
 SENTINEL = {"first": "Sentinella", "last": "Annansdotter", "guardian": "Vaktaren Annansdotter"}
+SENTINEL_FILE = "Annansdotters samtycke.pdf"
 SENTINEL_TEXTS = ("Annans hemliga bedömning", "Annans polisbedömning", "Annans samtycke Gärda")
 
 
@@ -100,6 +103,7 @@ def expected_texts(person) -> list[str]:
     for disclosure in Disclosure.objects.filter(case__in=cases).select_related("legal_basis", "case__agreement"):
         texts += [disclosure.assessment, disclosure.legal_basis.law_reference, disclosure.case.agreement.police.name]
     texts += [decision.what for decision in Decision.objects.filter(case__in=cases)]
+    texts += [attachment.file_name for attachment in CaseAttachment.objects.filter(case__in=cases)]
     return [folded(text) for text in texts if text and str(text).strip()]
 
 
@@ -108,6 +112,16 @@ def accesses(person) -> list[AccessLogEntry]:
     for case_id in Case.objects.filter(person=person).values_list("pk", flat=True):
         condition |= naming_case(case_id)
     return list(AccessLogEntry.objects.filter(condition, outcome=AccessLogEntry.Outcome.SHOWN).order_by("seq"))
+
+
+def attach(actor, case, name):
+    attachments.add_attachment(
+        actor=actor,
+        case=case,
+        kind=CaseAttachment.Kind.CONSENT,
+        field_class="social_assessment",
+        upload=SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n"),
+    )
 
 
 @pytest.fixture
@@ -128,6 +142,8 @@ def demo_world():
         purpose="Samverkan om fritidsinsats",
         document_reference="Blankett 2026-17",
     )
+    manager_actor = actor_for(manager, agreement)
+    attach(manager_actor, case, "Samtycke undertecknat av vårdnadshavare.pdf")
     # Another person of the agreement, with free texts, a guardian, a consent and a read of their own.
     other = make_person(agreement, first_name=SENTINEL["first"], last_name=SENTINEL["last"])
     other.guardians = [{"name": SENTINEL["guardian"], "phone": "070-000 00 01"}]
@@ -147,6 +163,7 @@ def demo_world():
         given_on=f.today(),
         scope=["social_assessment"],
     )
+    attach(manager_actor, other_case, SENTINEL_FILE)
     client = verified_client(Client(), manager)
     # Reads to be listed: the person's case page by the manager and by the police; the case list names both.
     assert client.get(reverse("casework:case_detail", args=[case.pk])).status_code == 200
@@ -181,7 +198,7 @@ def test_the_extract_holds_nothing_of_another_person(demo_world):
     agreement, manager, person, case, other, client = demo_world
     text = text_of(client.get(reverse("casework:register_extract", args=[case.pk])))
     own = {folded(person.full_name), *(folded(g["name"]) for g in person.guardians)}
-    foreign = [SENTINEL["first"], SENTINEL["guardian"], *SENTINEL_TEXTS, other.personal_number_display]
+    foreign = [SENTINEL["first"], SENTINEL["guardian"], SENTINEL_FILE, *SENTINEL_TEXTS, other.personal_number_display]
     for someone in Person.objects.exclude(pk=person.pk):
         foreign.append(someone.personal_number_display)
         if folded(someone.full_name) not in own:  # a namesake of the person or a guardian is not a leak
