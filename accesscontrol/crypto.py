@@ -22,6 +22,7 @@ import os
 import secrets
 import threading
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -202,3 +203,74 @@ def blind_index(normalised: str, *, purpose: str, key_id: str | None = None) -> 
 def blind_index_candidates(normalised: str, *, purpose: str) -> list[str]:
     """The index under every key in the keyring, so lookups keep working during a rebuild."""
     return [blind_index(normalised, purpose=purpose, key_id=key_id) for key_id in blind_index_keyring().keys]
+
+
+# --- Streamed files ---------------------------------------------------------------------------------------
+
+# A file is sealed in chunks, so it is encrypted as it is read and opened chunk by chunk, never needing a
+# second whole plaintext copy. Each chunk is AES-256-GCM with its own random nonce; its associated data
+# names the file (the caller's `aad`), the chunk's index and whether it is the last one, so chunks cannot be
+# reordered, dropped, moved to another file, or the file cut short (the "STREAM" construction of
+# Hoang, Reyhanitabar, Rogaway and Vizár, 2015).
+STREAM_CHUNK_BYTES = 64 * 1024
+_SEGMENT_BYTES = NONCE_BYTES + STREAM_CHUNK_BYTES + 16  # nonce, ciphertext, GCM tag
+
+
+def _chunk_aad(aad: bytes, index: int, last: bool) -> bytes:
+    return aad + f"\x1f{index}\x1f{'last' if last else 'more'}".encode()
+
+
+def _rechunk(pieces) -> Iterator[tuple[bytes, bool]]:
+    """The input's bytes in chunks of STREAM_CHUNK_BYTES, each with whether it is the last; an empty input
+    is one empty last chunk, so even an empty file cannot be cut shorter."""
+    buffer = b""
+    for piece in pieces:
+        buffer += piece
+        while len(buffer) > STREAM_CHUNK_BYTES:
+            yield buffer[:STREAM_CHUNK_BYTES], False
+            buffer = buffer[STREAM_CHUNK_BYTES:]
+    yield buffer, True
+
+
+def seal_stream(pieces, *, aad: bytes, keyring: Keyring | None = None) -> tuple[str, bytes]:
+    """Encrypt an iterable of byte strings under the primary key: (key id, sealed bytes)."""
+    keyring = keyring or encryption_keyring()
+    cipher = AESGCM(keyring.primary)
+    sealed = bytearray()
+    for index, (chunk, last) in enumerate(_rechunk(pieces)):
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed += nonce + cipher.encrypt(nonce, chunk, _chunk_aad(aad, index, last))
+    return keyring.primary_id, bytes(sealed)
+
+
+def open_stream(
+    sealed: bytes, *, key_id: str, aad: bytes, where: str, keyring: Keyring | None = None
+) -> Iterator[bytes]:
+    """The plaintext chunks of a sealed file, each authenticated before it is handed on. A file changed,
+    reordered, cut short or moved raises DecryptionError naming `where`."""
+    keyring = keyring or encryption_keyring()
+    if key_id not in keyring.keys:
+        raise DecryptionError(f"{where}: sealed with key {key_id!r}, which is not in the keyring.")
+    cipher = AESGCM(keyring.key(key_id))
+    segments = [sealed[start : start + _SEGMENT_BYTES] for start in range(0, len(sealed), _SEGMENT_BYTES)]
+    if not segments:
+        raise DecryptionError(f"{where}: the sealed file is empty.")
+    for index, segment in enumerate(segments):
+        try:
+            last = index == len(segments) - 1
+            yield cipher.decrypt(segment[:NONCE_BYTES], segment[NONCE_BYTES:], _chunk_aad(aad, index, last))
+        except (InvalidTag, ValueError):
+            raise DecryptionError(
+                f"{where}: chunk {index} failed authentication (changed, reordered, cut short, moved to "
+                "another file, or sealed with another key of the same id)."
+            ) from None
+
+
+def reseal_stream(
+    sealed: bytes, *, key_id: str, aad: bytes, where: str, keyring: Keyring | None = None
+) -> tuple[str, bytes]:
+    """Open a sealed file and seal it again under the primary key (key rotation)."""
+    keyring = keyring or encryption_keyring()
+    return seal_stream(
+        open_stream(sealed, key_id=key_id, aad=aad, where=where, keyring=keyring), aad=aad, keyring=keyring
+    )

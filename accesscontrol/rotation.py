@@ -9,7 +9,8 @@ values still under an older key; only keys that seal nothing any more are retire
 keys in use, and may then leave the keyring.
 
 Besides the encrypted model fields, a package may register a column it seals itself (a whole file with
-its own associated data, such as a finished report): rotation re-encrypts and searches those too.
+its own associated data, such as a finished report), or a store it seals in a format of its own (a file
+sealed in chunks, such as a case attachment): rotation re-encrypts and searches those too.
 """
 
 from __future__ import annotations
@@ -60,6 +61,24 @@ def register_sealed_column(model_label: str, column: str, associated_data: Calla
     _sealed_columns[(model_label, column)] = SealedColumn(model_label, column, associated_data)
 
 
+@dataclass(frozen=True)
+class SealedStore:
+    """Data a package seals in a format of its own, with the two things rotation needs from it."""
+
+    label: str
+    reseal: Callable[[crypto.Keyring], int]  # re-encrypt all under the keyring's primary; how many rewritten
+    seals_with: Callable[[str], bool]  # whether anything is still sealed with this key id
+
+
+_sealed_stores: dict[str, SealedStore] = {}
+
+
+def register_sealed_store(label: str, *, reseal, seals_with) -> None:
+    """Have key rotation re-encrypt, and search before retiring a key, a store a package seals in a
+    format of its own (from its AppConfig.ready)."""
+    _sealed_stores[label] = SealedStore(label, reseal, seals_with)
+
+
 def _token_columns(purpose: str) -> list[tuple]:
     """(model, column) of every stored token of this purpose, for the search before retiring keys."""
     if purpose == KeyInUse.Purpose.BLIND_INDEX:
@@ -72,6 +91,8 @@ def _token_columns(purpose: str) -> list[tuple]:
 def _still_sealing(purpose: str, key_id: str) -> bool:
     # Compared on the raw column's prefix: encrypted fields refuse plaintext lookups on purpose.
     prefix = f"{key_id}$" if purpose == KeyInUse.Purpose.BLIND_INDEX else f"{crypto.TOKEN_VERSION}${key_id}$"
+    if purpose == KeyInUse.Purpose.ENCRYPTION and any(store.seals_with(key_id) for store in _sealed_stores.values()):
+        return True
     return any(
         model._base_manager.annotate(_prefix=Left(column, len(prefix), output_field=models.TextField()))
         .filter(_prefix=prefix)
@@ -145,12 +166,14 @@ def rotate_encryption(*, batch_size: int = 500, progress: Progress | None = None
                 for instance in model._base_manager.filter(pk__in=[pk for pk, token in rows if stale(token)]):
                     token = getattr(instance, column)
                     fresh = reseal(token, sealed.associated_data(instance), f"{label} (rad {instance.pk})")
-                    rewritten += model._base_manager.filter(pk=instance.pk, **{column: token}).update(
-                        **{column: fresh}
-                    )
+                    rewritten += model._base_manager.filter(pk=instance.pk, **{column: token}).update(**{column: fresh})
             if progress:
                 progress(label, len(rows))
         result.rewritten[label] = rewritten
+    for store in _sealed_stores.values():
+        result.rewritten[store.label] = store.reseal(keyring)
+        if progress:
+            progress(store.label, result.rewritten[store.label])
     result.retired_keys = _finish(KeyInUse.Purpose.ENCRYPTION, primary, list(result.rewritten))
     return result
 

@@ -47,6 +47,12 @@ DISCLOSABLE = (
 )
 
 
+# The classes an uploader may give a case attachment (casework.models.CaseAttachment), which then decide
+# who reads it. Not the case frame: the police read every case's frame, so a document there would reach
+# them without a disclosure.
+ATTACHABLE = (*DISCLOSABLE, FieldClass.POLICE_ASSESSMENT)
+
+
 class Scope(StrEnum):
     ALL = "all"  # every case of the agreement
     ASSIGNED = "assigned"  # cases of the user's units or assigned to the user

@@ -116,8 +116,13 @@ def _record(
     )
 
 
-def log_read(request, *, page: str, cases=(), persons=(), field_classes=(), export: bool = False) -> AccessLogEntry:
-    """Record that this response shows the given cases and persons (internal ids, no content)."""
+def log_read(
+    request, *, page: str, cases=(), persons=(), field_classes=(), export: bool = False, actor=None
+) -> AccessLogEntry:
+    """Record that this response shows the given cases and persons (internal ids, no content). `actor`
+    names the agreement whose log the read belongs to, when the response shows another agreement's
+    records than the request's (the register extract gathers a person from every agreement of its
+    social manager: one read in each agreement's log)."""
     return _record(
         request,
         page=page,
@@ -126,6 +131,7 @@ def log_read(request, *, page: str, cases=(), persons=(), field_classes=(), expo
         persons=persons,
         field_classes=field_classes,
         export=export,
+        actor=actor,
     )
 
 

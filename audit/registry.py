@@ -27,6 +27,8 @@ AUDITED_MODELS = ("reports.CostIndex",)
 EXCLUDED_FIELDS = {
     "accesscontrol.user": ["password", "last_login"],
     "casework.person": ["personal_number_index", "name_index", "statistics_key"],
+    # The sealed file: ciphertext of up to SAMSYN_ATTACHMENT_MAX_BYTES has no place in the change log.
+    "casework.caseattachment": ["sealed_content", "key_id"],
 }
 # Many-to-many fields whose changes are recorded (a user's units decide which cases they see).
 M2M_FIELDS = {"accesscontrol.user": {"units"}}

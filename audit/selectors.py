@@ -448,12 +448,23 @@ def case_access_history(*, case, actor) -> list[CaseAccess]:
     """Everyone who has been shown this case or its person, oldest first: the part of a register
     extract (GDPR article 15) that says who has seen the data. Only the social manager of the case's
     agreement may read it; anyone else gets PermissionDenied."""
-    if actor is None or actor.agreement is None or actor.agreement.pk != case.agreement_id:
+    return person_access_history(person=case.person, cases=[case], actor=actor)
+
+
+def person_access_history(*, person, cases, actor) -> list[CaseAccess]:
+    """Everyone who has been shown `person` or one of `cases` (theirs), oldest first, once per read. Only
+    the social manager of the person's agreement may read it; anyone else gets PermissionDenied."""
+    if actor is None or actor.agreement is None or actor.agreement.pk != person.agreement_id:
         raise PermissionDenied
     if not actor.has(Role.SOCIAL_MANAGER):
         raise PermissionDenied
+    condition = naming_person(person.pk)
+    for case in cases:
+        if case.person_id != person.pk:
+            raise PermissionDenied
+        condition |= naming_case(case.pk)
     entries = list(
-        AccessLogEntry.objects.filter(naming_case(case.pk) | naming_person(case.person_id))
+        AccessLogEntry.objects.filter(condition)
         .filter(outcome=AccessLogEntry.Outcome.SHOWN)
         .order_by("seq")
         .values_list("at", "user_id", "username", "roles", "page", "export")

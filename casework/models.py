@@ -18,6 +18,7 @@ from accesscontrol.fields import (
     EncryptedModel,
     EncryptedTextField,
 )
+from accesscontrol.visibility import FIELD_CLASS_LABELS
 from casework.querysets import ConsentQuerySet, DisclosureQuerySet, ValidityQuerySet
 
 
@@ -735,6 +736,48 @@ class Disclosure(EncryptedModel):
         verbose_name = _("utlämnande")
         verbose_name_plural = _("utlämnanden")
         ordering = ["-decided_at"]
+
+
+# --- Attachments ----------------------------------------------------------------------------------------
+
+
+class CaseAttachment(EncryptedModel):
+    """A document of a case (a signed consent, a written request, a decision), sealed in chunks with the
+    field-encryption keyring (accesscontrol.crypto.seal_stream), bound to the case and this row; its file
+    name is an encrypted field. Who reads it follows `field_class`, chosen by the uploader, through the
+    visibility matrix: the police read it only where a disclosure in force shares that class. Purged
+    with its case (cascade)."""
+
+    class Kind(models.TextChoices):
+        CONSENT = "consent", _("Undertecknat samtycke")
+        REQUEST = "request", _("Skriftlig begäran")
+        DECISION = "decision", _("Beslut")
+        OTHER = "other", _("Annan handling")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("typ av handling"), max_length=20, choices=Kind.choices)
+    # An accesscontrol.visibility.FieldClass (casework.services.attachments.ATTACHMENT_CLASSES).
+    field_class = models.CharField(_("uppgiftsklass"), max_length=30)
+    file_name = EncryptedCharField(_("filnamn"))
+    content_type = models.CharField(max_length=50, editable=False)
+    size = models.PositiveIntegerField(_("storlek (byte)"), editable=False)
+    key_id = models.CharField(max_length=100, editable=False)
+    sealed_content = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        # Also the change log's object_repr: never the (encrypted) file name.
+        return f"Bilaga {str(self.pk)[:8]}"
+
+    @property
+    def field_class_label(self) -> str:
+        return str(FIELD_CLASS_LABELS.get(self.field_class, self.field_class))
 
 
 # --- Reminders ----------------------------------------------------------------------------------------

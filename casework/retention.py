@@ -6,7 +6,7 @@ five years after the circumstances ended (the case was closed), completed by the
 calendar year. A legal hold on a case stops its purge.
 
 Purging a case deletes the case and everything about it (timeline, interventions, follow-ups, field
-contacts, consents, disclosures, decisions about it, its place on meeting agendas) and the person when no
+contacts, consents, disclosures, attachments, decisions about it, its place on meeting agendas) and the person when no
 case of theirs remains. Before that it adds the case to anonymous historic counts (per quarter raised,
 category, intervention type, outcome), so historic statistics survive, and it writes a purge record with
 counts only. Each case is purged in its own transaction: a crash leaves whole cases, never half ones, and the
@@ -115,6 +115,7 @@ def _keep_anonymous_counts(case: Case) -> Counter:
         counted["follow_ups"] += 1
     counted["field_contacts"] += case.field_contacts.count()
     counted["events"] += case.events.count()
+    counted["attachments"] += case.attachments.count()
     return counted
 
 

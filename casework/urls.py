@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import care, cases, fieldwork, meetings, targets
+from .views import attachments, care, cases, fieldwork, meetings, targets
 
 app_name = "casework"
 
@@ -20,6 +20,9 @@ urlpatterns = [
         cases.withdraw_access_grant_view,
         name="withdraw_access_grant",
     ),
+    path("arenden/<uuid:case_id>/bilagor/ny/", attachments.add_attachment_view, name="add_attachment"),
+    path("arenden/<uuid:case_id>/bilagor/<uuid:attachment_id>/", attachments.attachment_view, name="attachment"),
+    path("arenden/<uuid:case_id>/registerutdrag.pdf", cases.register_extract_view, name="register_extract"),
     path("arenden/<uuid:case_id>/insatser/ny/", care.offer_intervention_view, name="offer_intervention"),
     path(
         "arenden/<uuid:case_id>/insatser/<uuid:intervention_id>/",
@@ -48,9 +51,7 @@ urlpatterns = [
     ),
     path("moten/<uuid:meeting_id>/dagordning/", meetings.refresh_agenda_view, name="refresh_agenda"),
     path("moten/<uuid:meeting_id>/justera/", meetings.approve_minutes_view, name="approve_minutes"),
-    path(
-        "moten/<uuid:meeting_id>/justera/aterkalla/", meetings.withdraw_approval_view, name="withdraw_approval"
-    ),
+    path("moten/<uuid:meeting_id>/justera/aterkalla/", meetings.withdraw_approval_view, name="withdraw_approval"),
     path("moten/<uuid:meeting_id>/tillagg/", meetings.addendum_view, name="add_addendum"),
     path("falt/", fieldwork.field_home_view, name="field_home"),
     path("falt/kontakt/ny/", fieldwork.new_contact_view, name="new_contact"),

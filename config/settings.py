@@ -406,6 +406,9 @@ SAMSYN_SMALL_POPULATION_GUARD = env.int("SAMSYN_SMALL_POPULATION_GUARD", default
 SAMSYN_STATISTICS_RELEASE_DELAY_DAYS = env.int("SAMSYN_STATISTICS_RELEASE_DELAY_DAYS", default=14)
 # Long reports (built by a worker, stored encrypted) are deleted this many days after they are finished.
 SAMSYN_REPORT_FILE_DAYS = env.int("SAMSYN_REPORT_FILE_DAYS", default=7)
+# The largest case attachment accepted (bytes). The upload is held in memory up to this size and no further
+# (casework.uploads), so this also bounds the memory one upload takes.
+SAMSYN_ATTACHMENT_MAX_BYTES = env.int("SAMSYN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 SAMSYN_METRICS_TOKEN = _secret("SAMSYN_METRICS_TOKEN")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 

@@ -36,6 +36,7 @@ from casework.models import (
     Person,
     RealisticAlternative,
 )
+from casework.selectors.attachments import attachable_classes, readable_attachments
 from casework.selectors.disclosures import age_on, shared_field_classes, shared_field_classes_by_case
 
 # Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
@@ -366,6 +367,7 @@ class CasePage:
     interventions: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
     field_contacts: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
     badge: FollowUpBadge | None = None
     can_close: bool = False
     can_reopen: bool = False
@@ -376,6 +378,7 @@ class CasePage:
     can_assess_social: bool = False
     can_set_legal_hold: bool = False
     can_reassign: bool = False
+    can_attach: bool = False
 
     @property
     def persons(self) -> list[Person]:
@@ -438,6 +441,8 @@ def case_page(*, actor, case: Case) -> CasePage:
         page.field_contacts = list(
             FieldContact.objects.filter(case=case).select_related("recorded_by", "hot_spot", "concern_follow_up")
         )
+    page.attachments = readable_attachments(case=case, readable=readable)
+    page.can_attach = bool(attachable_classes(writable))
     active = case.status == CaseStatus.ACTIVE
     is_open = case.status in OPEN_STATUSES
     page.can_close = active and FieldClass.CASE_FRAME in writable

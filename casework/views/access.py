@@ -73,7 +73,7 @@ def case_form_page(
     if not may(case_page):
         raise PermissionDenied
     kwargs = form_kwargs(case) if form_kwargs else {}
-    form = form_class(request.POST or None, **kwargs)
+    form = form_class(request.POST or None, request.FILES or None, **kwargs)
     success_url = reverse("casework:case_detail", args=[case.pk])
     if response := submit(request, form, lambda data: perform(case, data), done=done, success_url=success_url):
         return response

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,9 @@ from audit.access import log_read
 from casework.forms import cases as case_forms
 from casework.models import CaseStatus, Category
 from casework.selectors import cases as case_selectors
+from casework.selectors.register_extract import register_extract
 from casework.services import cases as case_services
+from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
 from .access import case_form_page, submit, visible_case_or_404
 
@@ -282,3 +285,27 @@ def withdraw_access_grant_view(request, case_id, grant_id):
     else:
         messages.success(request, _("Den tillfälliga åtkomsten är återkallad."))
     return redirect("casework:case_detail", case.pk)
+def register_extract_view(request, case_id):
+    """The register extract (GDPR article 15) of the case's person as PDF, for the social manager. Each
+    agreement the extract covers gets one read in its own log, marked as an export."""
+    case = visible_case_or_404(request, case_id, page="casework:register_extract")
+    extract = register_extract(actor=request.actor, case=case)
+    html = render_to_string("casework/print/register_extract.html", {"extract": extract}, request=request)
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable:
+        return pdf_unavailable_response(request)
+    for part in extract.parts:
+        log_read(
+            request,
+            page="casework:register_extract",
+            cases=[item.case for item in part.cases],
+            persons=[part.person],
+            field_classes=part.field_classes,
+            export=True,
+            actor=part.actor,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # The case number names the file: never the person's name or personnummer.
+    response["Content-Disposition"] = f'attachment; filename="registerutdrag-{case.number}.pdf"'
+    return response

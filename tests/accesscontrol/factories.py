@@ -6,12 +6,15 @@ import datetime
 import itertools
 from types import SimpleNamespace
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from accesscontrol import crypto
 from accesscontrol.actor import actor_for
 from casework import personal_numbers
 from casework.models import (
     Area,
     Case,
+    CaseAttachment,
     Category,
     Consent,
     Disclosure,
@@ -23,8 +26,8 @@ from casework.models import (
     Tariff,
 )
 from casework.periods import PeriodKind, period_containing
+from casework.services import attachments, disclosures, fieldwork, interventions, meetings
 from casework.services import cases as case_services
-from casework.services import disclosures, fieldwork, interventions, meetings
 from reports import services as report_services
 from reports.models import ReportJob
 from reports.tasks import build_report
@@ -196,6 +199,14 @@ def build_world(people, outsider):
         assessment="Bedömning av utlämnandet",
         decided_on=earlier,
     )
+    # A signed consent, of the class the disclosure shares: the police read it through the disclosure.
+    attachment = attachments.add_attachment(
+        actor=manager,
+        case=case,
+        kind=CaseAttachment.Kind.CONSENT,
+        field_class="social_assessment",
+        upload=SimpleUploadedFile("samtycke.pdf", b"%PDF-1.4\n% Samtycke\n%%EOF\n"),
+    )
     followed_up = fieldwork.record_field_contact(
         actor=field_worker,
         kind=FieldContact.Kind.CONCERN_TALK,
@@ -254,6 +265,7 @@ def build_world(people, outsider):
         intervention=intervention,
         consent=consent,
         disclosure=disclosure,
+        attachment=attachment,
         contact=contact,
         approved_meeting=approved_meeting,
         meeting=meeting,

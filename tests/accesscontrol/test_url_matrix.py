@@ -66,6 +66,7 @@ def pdf_as_its_html(monkeypatch):
         return html.encode()
 
     monkeypatch.setattr("casework.views.meetings.render_pdf", as_html)
+    monkeypatch.setattr("casework.views.cases.render_pdf", as_html)
     monkeypatch.setattr("reports.exports.render_pdf", as_html)
 
 

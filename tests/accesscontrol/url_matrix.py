@@ -132,6 +132,12 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:reassign": DECIDE_CASE,
     "casework:access_grant": DECIDE_CASE,
     "casework:withdraw_access_grant": POST_ONLY,
+    # Attachments of `case`: added by whoever writes a class of it an attachment may take (the police their
+    # assessment's); the sample, a consent of the social assessment, read through the disclosure by the police.
+    "casework:add_attachment": CASE_PAGE,
+    "casework:attachment": CASE_PAGE,
+    # The register extract (GDPR art. 15) of the case's person: the social manager's alone.
+    "casework:register_extract": DECIDE_CASE,
     "casework:offer_intervention": SOCIAL_CARE,
     "casework:intervention_response": SOCIAL_CARE,
     "casework:follow_up": SOCIAL_CARE,
@@ -281,6 +287,7 @@ SAMPLES = {
     "consent_id": lambda w: w.consent.pk,
     "disclosure_id": lambda w: w.disclosure.pk,
     "intervention_id": lambda w: w.intervention.pk,
+    "attachment_id": lambda w: w.attachment.pk,
     "meeting_id": lambda w: w.meeting.pk,
     "participant_id": lambda w: w.participant.pk,
     "decision_id": lambda w: w.decision.pk,

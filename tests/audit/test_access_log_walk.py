@@ -123,6 +123,9 @@ PAGES: dict[str, Rule] = {
     "casework:legal_hold": shows("case"),
     "casework:reassign": shows("case"),
     "casework:access_grant": shows("case"),
+    "casework:register_extract": shows("case"),
+    "casework:add_attachment": shows("case"),
+    "casework:attachment": shows("case"),  # a document about the youth: names the person
     "casework:offer_intervention": shows("case"),
     "casework:intervention_response": shows("case"),
     "casework:follow_up": shows("case"),
@@ -207,6 +210,8 @@ PAGES: dict[str, Rule] = {
 # Pages whose read is an export (a file or the API), recorded with export=True; every other read is not.
 EXPORTS = {
     "casework:minutes_pdf",
+    "casework:register_extract",
+    "casework:attachment",
     "audit:access_log_export",
     "reports:job_file",
     "reports:statistics_file",

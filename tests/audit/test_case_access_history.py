@@ -39,14 +39,15 @@ def test_it_refuses_the_social_manager_of_another_agreement(people, case, outsid
 def test_the_panel_shows_who_and_when(people, case, request_as):
     access.log_read(request_as(people.police), page="casework:case", cases=[case], export=True)
     history = case_access_history(case=case, actor=actor_for(people.manager, people.agreement))
-    html = render_to_string("audit/case_access_panel.html", {"case_access": history})
+    html = render_to_string("audit/case_access_panel.html", {"case_access": history, "case": case})
     assert "Vem har tagit del av ärendet" in html
     assert f"{people.police.get_full_name()} ({people.police.username})" in html
     assert "Export" in html and "Visa 1 åtkomst" in html
+    assert f"/arenden/{case.pk}/registerutdrag.pdf" in html  # the extract is made from the panel
 
 
 def test_the_panel_says_when_nobody_has_seen_the_case(people, case):
     history = case_access_history(case=case, actor=actor_for(people.manager, people.agreement))
     assert "Ingen har tagit del av ärendet ännu." in render_to_string(
-        "audit/case_access_panel.html", {"case_access": history}
+        "audit/case_access_panel.html", {"case_access": history, "case": case}
     )

@@ -87,6 +87,17 @@ def _build_every_encrypted_model(people, sentinels):
         casework.Decision(meeting=meeting, case=case),
         casework.MinutesAddendum(meeting=meeting, author=manager),
         casework.MeetingParticipant(meeting=meeting),  # an external participant: name, organisation, role
+        # Its file name is the encrypted field; the sealed file itself is left out of the change log.
+        casework.CaseAttachment(
+            case=case,
+            kind="consent",
+            field_class="social_assessment",
+            content_type="application/pdf",
+            size=0,
+            key_id="k",
+            sealed_content=b"",
+            uploaded_by=manager,
+        ),
         casework.HotSpotVisit(hot_spot=hot_spot, visited_on=datetime.date(2026, 3, 5), recorded_by=manager),
         casework.ConcernTalkFollowUp(
             contact=contact,
