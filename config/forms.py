@@ -2,6 +2,7 @@
 (templates/includes/field.html, form_errors.html)."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES = {
@@ -81,4 +82,18 @@ def submitted(request, form, action) -> bool:
         for name, errors in by_field.items():
             form.add_error(name if name in form.fields else None, errors)
         return False
+    return True
+
+
+def button_pressed(request, action, *, done) -> bool:
+    """A button without a form (withdraw, remove, approve): run the service call `action()`; its refusal
+    becomes an error message above the next page, success the `done` message (a text, or a function of
+    what the service returned). True when it went through."""
+    try:
+        result = action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    if done:
+        messages.success(request, done(result) if callable(done) else done)
     return True

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from accesscontrol.approvals import selectors as approval_selectors
 from accesscontrol.models import Role
-from config.forms import submitted
+from config.forms import button_pressed, submitted
 
 from . import forms, selectors, services
 
@@ -405,12 +405,7 @@ def form_view(section, *, editing: bool):
 
 def _confirm(request, *, record, section, heading, text, button, action, done):
     if request.method == "POST":
-        try:
-            result = action()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, done(result) if callable(done) else done)
+        button_pressed(request, action, done=done)
         return redirect(f"administration:{section.name}_list")
     context = {
         "heading": heading,

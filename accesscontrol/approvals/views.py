@@ -1,13 +1,13 @@
 """The approver's pages: the requests waiting for their decision, and one request to approve or reject."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accesscontrol.models import AccessRequest, Role
+from config.forms import button_pressed
 
 from . import selectors, services
 
@@ -45,13 +45,9 @@ def decide_view(request, access_request_id):
         if service is None:
             messages.error(request, _("Välj om du godkänner eller avslår ändringen."))
             return redirect("approvals:decide", access_request_id=access_request.pk)
-        try:
-            service(actor=request.actor, request=access_request)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("approvals:decide", access_request_id=access_request.pk)
         done = _("Ändringen är godkänd och genomförd.") if decision == "approve" else _("Ändringen är avslagen.")
-        messages.success(request, done)
+        if not button_pressed(request, lambda: service(actor=request.actor, request=access_request), done=done):
+            return redirect("approvals:decide", access_request_id=access_request.pk)
         return redirect("approvals:list")
     context = {
         "access_request": access_request,

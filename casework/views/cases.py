@@ -1,7 +1,6 @@
 """Case pages: the list, one case, proposing a youth, and the case-level decisions."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from casework.models import CaseStatus, Category
 from casework.selectors import cases as case_selectors
 from casework.selectors.register_extract import register_extract
 from casework.services import cases as case_services
+from config.forms import button_pressed
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
 from .access import case_form_page, submit, visible_case_or_404
@@ -278,12 +278,11 @@ def withdraw_access_grant_view(request, case_id, grant_id):
     grant = grant_selectors.grant_of(actor=request.actor, case=case, grant_id=grant_id)
     if grant is None:
         raise Http404
-    try:
-        grant_services.withdraw_case_access(actor=request.actor, grant=grant)
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
-    else:
-        messages.success(request, _("Den tillfälliga åtkomsten är återkallad."))
+    button_pressed(
+        request,
+        lambda: grant_services.withdraw_case_access(actor=request.actor, grant=grant),
+        done=_("Den tillfälliga åtkomsten är återkallad."),
+    )
     return redirect("casework:case_detail", case.pk)
 def register_extract_view(request, case_id):
     """The register extract (GDPR article 15) of the case's person as PDF, for the social manager. Each

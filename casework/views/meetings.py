@@ -1,8 +1,7 @@
 """Meeting pages: the list, scheduling, the working page during the meeting (agenda, participants,
 identification, reasoning, decisions), approval, addenda, and the minutes as PDF."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from casework.selectors import cases as case_selectors
 from casework.selectors import meetings as meeting_selectors
 from casework.services import cases as case_services
 from casework.services import meetings as meeting_services
+from config.forms import button_pressed
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
 from .access import submit
@@ -134,12 +134,11 @@ def remove_participant_view(request, meeting_id, participant_id):
     participant = meeting_selectors.participant_of(meeting=page.meeting, participant_id=participant_id)
     if participant is None:
         raise Http404
-    try:
-        meeting_services.remove_participant(actor=request.actor, participant=participant)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Deltagaren är borttagen."))
+    button_pressed(
+        request,
+        lambda: meeting_services.remove_participant(actor=request.actor, participant=participant),
+        done=_("Deltagaren är borttagen."),
+    )
     return redirect("casework:meeting_participants", meeting_id=page.meeting.pk)
 
 
@@ -261,12 +260,7 @@ def addendum_view(request, meeting_id):
 
 def _post_action(request, meeting_id, *, page_name, may, action, done):
     page = _page_or_403(request, meeting_id, page=page_name, may=may)
-    try:
-        action(page.meeting)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+    button_pressed(request, lambda: action(page.meeting), done=done)
     return redirect(_back(page.meeting))
 
 

@@ -1,12 +1,12 @@
 """The cost comparison (social manager) and the cost index (sysadmin)."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accesscontrol.visibility import FieldClass
 from audit.access import log_read
+from config.forms import button_pressed
 
 from .. import charts, costs, services
 from ..forms import CostIndexForm
@@ -62,8 +62,5 @@ def cost_indexes(request):
 @require_POST
 @refusals_logged("reports:cost_index_delete")
 def cost_index_delete(request, index):
-    try:
-        services.delete_cost_index(actor=request.actor, index_id=index)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    button_pressed(request, lambda: services.delete_cost_index(actor=request.actor, index_id=index), done="")
     return redirect("reports:cost_indexes")
