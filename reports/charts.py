@@ -42,7 +42,9 @@ COLOURS = ("#1d70b8", "#b7592a", "#158187", "#54319f")  # GOV.UK palette, distin
 TEXT_COLOUR = "#0b0c0c"
 WIDTH_INCHES = 7.5
 LABEL_WIDTH = 26  # characters per line of a category label
-FONT = {"family": "DejaVu Sans", "size": 9}  # the PDF's own font (static/reports/print.css)
+LEGEND_SIDE_BY_SIDE = 34  # characters of a series name that two legend entries fit side by side
+FONT = {"family": "DejaVu Sans", "size": 9}
+LINE_INCHES = 0.17  # one line of 9-point text  # the PDF's own font (static/reports/print.css)
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,12 @@ def draw(chart: Chart) -> Figure:
     rows = len(chart.categories)
     groups = max(len(chart.series), 1)
     bar_height = 0.8 / groups
-    # Constrained layout makes room for the wrapped labels, the axis and the legend: nothing overlaps.
-    figure = Figure(figsize=(WIDTH_INCHES, 1.4 + rows * (0.28 * groups + 0.3)), layout="constrained")
+    labels = [textwrap.fill(str(c), LABEL_WIDTH) for c in chart.categories]
+    # Each row as tall as its bars or its longest wrapped label, whichever needs more; constrained layout
+    # makes room for the labels, the axis and the legend: nothing overlaps, nothing is cut.
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    row_inches = max(0.28 * groups + 0.3, lines * LINE_INCHES + 0.12)
+    figure = Figure(figsize=(WIDTH_INCHES, 1.4 + rows * row_inches), layout="constrained")
     axes = figure.add_subplot()
     numbers = [v for s in chart.series for v in s.values if isinstance(v, int | float)]
     numbers += [t for s in chart.series for t in s.targets if t is not None]
@@ -105,7 +111,7 @@ def draw(chart: Chart) -> Figure:
         colour = COLOURS[index % len(COLOURS)]
         offsets = [row + (index - (groups - 1) / 2) * bar_height for row in range(rows)]
         lengths = [v if isinstance(v, int | float) else 0 for v in series.values]
-        axes.barh(offsets, lengths, height=bar_height * 0.9, color=colour, label=series.name)
+        axes.barh(offsets, lengths, height=bar_height * 0.9, color=colour, label=textwrap.fill(series.name, 70))
         for offset, value in zip(offsets, series.values, strict=True):
             axes.annotate(
                 chart.value_text(value),
@@ -120,7 +126,7 @@ def draw(chart: Chart) -> Figure:
             if target is not None:
                 half = bar_height * 0.5
                 axes.plot([target, target], [offset - half, offset + half], color=TEXT_COLOUR, lw=2, ls="--")
-    axes.set_yticks(range(rows), [textwrap.fill(str(c), LABEL_WIDTH) for c in chart.categories])
+    axes.set_yticks(range(rows), labels)
     axes.invert_yaxis()  # the first category on top, as in the table
     # Room at the right for the longest value label.
     right = top * 1.3
@@ -134,7 +140,9 @@ def draw(chart: Chart) -> Figure:
     for label in [*axes.get_xticklabels(), *axes.get_yticklabels()]:
         label.set_fontsize(FONT["size"])
     if chart.series:
-        figure.legend(loc="outside lower left", ncol=min(groups, 2), frameon=False, fontsize=FONT["size"])
+        # Side by side while short names fit the width, one under the other when a name is long.
+        columns = min(groups, 2) if all(len(s.name) <= LEGEND_SIDE_BY_SIDE for s in chart.series) else 1
+        figure.legend(loc="outside lower left", ncol=columns, frameon=False, fontsize=FONT["size"])
     return figure
 
 
