@@ -115,6 +115,7 @@ PAGE_LABELS = {
     "reports:follow_up_cases": _("Ärendena bakom en siffra"),
     "reports:disclosure_cases": _("Ärendena bakom utlämnanden"),
     "reports:follow_up_qualitative": _("Kvalitativ uppföljning"),
+    "reports:case_summary": _("Ärendesammanfattning (PDF)"),
     "reports:costs_start": _("Kostnadsjämförelse"),
     "reports:costs": _("Kostnadsjämförelse"),
     "reports:cost_indexes": _("Kostnadsindex"),
