@@ -4,10 +4,12 @@ repr, no route name, no English word from the list below, and the very figures o
 same for an agreement whose category and intervention names are long. Charts are checked for overlapping
 and cut labels where they are laid out (tests/reports/test_charts.py, and below for these agreements)."""
 
+import datetime
 import io
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -145,7 +147,9 @@ def test_long_names_stay_legible_in_every_document(login, people, long_names):
 
 
 def test_the_demo_documents_read_as_swedish(people):
-    agreement, _logins = demo.build_demo(seed=7, year=YEAR)
+    """The demo year 2025 as built on 15 June 2026 (as tests/casework/test_demo_year.py pins it)."""
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 12, tzinfo=datetime.UTC)):
+        agreement, _logins = demo.build_demo(seed=7, year=YEAR)
     manager = Membership.objects.filter(agreement=agreement, role="social_manager").first().user
     management = Membership.objects.filter(agreement=agreement, role="management").first().user
     for kind, user in (("follow_up", manager), ("costs", manager), ("statistics", management)):
