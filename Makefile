@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test otp lint bench bench-crypto bench-audit bench-reports bench-access worker beat assets messages clean
+.PHONY: install run test otp chart-images lint bench bench-crypto bench-audit bench-reports bench-access worker beat assets messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ messages: install
 
 otp: install
 	$(BIN)/python manage.py demo_otp
+
+## The before/after images of the statistics and cost charts in docs/images (needs pdftoppm: poppler-utils)
+chart-images: install
+	$(BIN)/python docs/images/render_charts.py
 
 ## Rebuild static/samsyn/samsyn.css from GOV.UK Frontend (needs Node.js; the result is committed)
 assets:

@@ -42,7 +42,7 @@ def access_log_csv(rows) -> str:
                 row.username,
                 ", ".join(row.roles),
                 row.outcome,
-                row.page,
+                row.page_label,
                 _("ja") if row.export else _("nej"),
                 ", ".join(cases),
                 ", ".join(row.person_references),

@@ -28,6 +28,7 @@ from accesscontrol.visibility import FIELD_CLASS_LABELS
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Case, Person
 
+from . import labels
 from .access import FOREIGN_CASE
 from .models import AccessLogEntry, Chain, ChainVerification, naming_case, naming_person
 
@@ -123,13 +124,17 @@ class ReviewRow:
     username: str
     roles: list[str]
     outcome: str
-    page: str
+    page: str  # the route name as stored and sealed
     export: bool
     case_numbers: list[str]
     unknown_cases: int
     person_references: list[str]
     field_classes: list[str]
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def page_label(self) -> str:
+        return labels.page_label(self.page)
 
 
 FLAG_LABELS = {
@@ -391,7 +396,7 @@ def change_rows(entries) -> list[ChangeRow]:
         fields = []
         for name in entry.changes_dict:
             try:
-                fields.append(str(model._meta.get_field(name).verbose_name))
+                fields.append(labels.field_label(model._meta.get_field(name)))
             except (AttributeError, FieldDoesNotExist):
                 fields.append(name)  # a model or field since removed keeps its stored name
         rows.append(
@@ -399,8 +404,8 @@ def change_rows(entries) -> list[ChangeRow]:
                 seq=entry.chain_seq,
                 at=timezone.localtime(entry.timestamp, zone),
                 username=entry.actor_username or "",
-                action=entry.get_action_display(),
-                object_type=str(model._meta.verbose_name) if model else entry.content_type.model,
+                action=labels.action_label(entry.action),
+                object_type=labels.model_label(model) if model else entry.content_type.model,
                 object_reference=_object_reference(entry, case_numbers),
                 fields=sorted(fields),
             )
@@ -442,6 +447,10 @@ class CaseAccess:
     roles: list[str]
     page: str
     export: bool
+
+    @property
+    def page_label(self) -> str:
+        return labels.page_label(self.page)
 
 
 def case_access_history(*, case, actor) -> list[CaseAccess]:

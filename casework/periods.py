@@ -20,7 +20,7 @@ _LABELS = {
     PeriodKind.QUARTER: _("kvartal %(n)s %(year)s"),
     PeriodKind.TERTIAL: _("tertial %(n)s %(year)s"),
     PeriodKind.HALF_YEAR: _("halvår %(n)s %(year)s"),
-    PeriodKind.YEAR: _("år %(year)s"),
+    PeriodKind.YEAR: _("helår %(year)s"),
 }
 
 
@@ -46,6 +46,7 @@ class Period:
 
     @property
     def label(self) -> str:
+        """Lower case, for a sentence ("Målen för kvartal 4 2026"); config.formatting.period for a heading."""
         return str(_LABELS[self.kind] % {"n": self.number, "year": self.year})
 
     @property

@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -40,15 +41,29 @@ class GovukBoundField(forms.BoundField):
         return attrs
 
 
+DJANGO_BLANK = "---------"
+
+
+def _name_the_blank_choice(field) -> None:
+    """Django offers "---------" as the empty choice of a drop-down; a reader gets "Välj" instead."""
+    if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_BLANK:
+        field.empty_label = _("Välj")
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        choices = list(field.choices)
+        if any(label == DJANGO_BLANK for _value, label in choices):
+            field.choices = [(value, _("Välj") if label == DJANGO_BLANK else label) for value, label in choices]
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets (error states at render, see GovukBoundField); dates use the
-    browser's date input."""
+    browser's date input; the empty choice of a drop-down reads "Välj"."""
 
     bound_field_class = GovukBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            _name_the_blank_choice(field)
             widget = field.widget
             if isinstance(field, forms.DateField) and not isinstance(widget, forms.HiddenInput):
                 field.widget = widget = DateInput(attrs=widget.attrs)

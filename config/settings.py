@@ -195,6 +195,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accesscontrol.context_processors.navigation",
             ],
+            # The one formatting layer for amounts, shares, periods and dates, in every template.
+            "builtins": ["config.template_formatting"],
         },
     }
 ]

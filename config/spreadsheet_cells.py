@@ -2,7 +2,8 @@
 
 A spreadsheet runs a text cell that starts with = + - @ (or a tab or carriage return before one) as a
 formula, so such a text gets a leading apostrophe (CSV) or is stored as plain text (XLSX). Numbers are
-numbers: a negative cost difference stays -12000, not the text '-12000.
+numbers: a negative cost difference stays -12000, not the text '-12000, and a decimal has the decimal comma
+Swedish Excel reads as a number (4500,50).
 """
 
 from decimal import Decimal
@@ -18,6 +19,6 @@ def csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return str(value)
+        return str(value).replace(".", ",")
     text = str(value)
     return "'" + text if is_formula_like(text) else text

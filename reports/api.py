@@ -63,7 +63,9 @@ class StatisticsView(APIView):
 
 _VALUE_FIELDS = {
     "status": serializers.ChoiceField(["zero", "published", "below_threshold", "withheld", "exact"]),
-    "value": serializers.IntegerField(allow_null=True, help_text="The published number, or null for a symbol."),
+    "value": serializers.FloatField(
+        allow_null=True, help_text="The published number (a share has one decimal), or null for a symbol."
+    ),
     "text": serializers.CharField(help_text="As shown: a number, '<5' or '..'."),
 }
 _table = inline_serializer(

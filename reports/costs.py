@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.models import Category, Intervention, InterventionType, RealisticAlternative, Tariff
+from config import formatting
 
 from .models import CostIndex
 
@@ -333,8 +334,8 @@ def tariff_note(use: TariffUse) -> str:
                 "year": use.tariff_year,
                 "unit": use.price_unit_label,
                 "index": use.index_name,
-                "start": use.index_from,
-                "end": use.index_to,
+                "start": formatting.number(use.index_from, 2),
+                "end": formatting.number(use.index_to, 2),
             }
         )
     return str(

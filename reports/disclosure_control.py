@@ -55,6 +55,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
 from casework.periods import Period, PeriodKind, periods_of_year
+from config import formatting
 
 from .models import ReleasedTable
 
@@ -159,7 +160,7 @@ class Tally:
 @dataclass(frozen=True)
 class Published:
     status: Status
-    value: int | None = None
+    value: int | float | None = None  # a share has one decimal
     unit: Unit = Unit.COUNT
 
     @property
@@ -169,10 +170,10 @@ class Published:
         if self.status is Status.WITHHELD or self.value is None:
             return ".."
         if self.unit is Unit.PERCENT:
-            return f"{self.value} %"
+            return formatting.percent(self.value)
         if self.unit is Unit.KRONOR:
-            return f"{int(self.value):,}".replace(",", "\u00a0") + " kr"
-        return str(self.value)
+            return formatting.amount(self.value)
+        return formatting.number(self.value)
 
     @property
     def number(self) -> int | None:
@@ -209,7 +210,8 @@ def publish_share(numerator: Published, denominator: Published) -> Published:
     """A percentage from two published counts; withheld unless both are published numbers."""
     if numerator.number is None or denominator.number is None or not denominator.number:
         return Published(Status.WITHHELD, unit=Unit.PERCENT)
-    share = min(100, round(100 * numerator.number / denominator.number))
+    # One decimal, half up (config.formatting.share); noise can make the part larger than the whole.
+    share = min(100.0, float(formatting.share(numerator.number, denominator.number)))
     return Published(Status.PUBLISHED, share, Unit.PERCENT)
 
 
@@ -748,7 +750,8 @@ def _register(agreement, spec: TableSpec, table: ProtectedTable, published, dige
 
 def _stored_value(stored: dict) -> Published:
     text = stored["text"]
-    unit = Unit.PERCENT if text.endswith(" %") else Unit.KRONOR if text.endswith(" kr") else Unit.COUNT
+    # By the text's unit sign, whatever spaces and language it was released with ("75 %", "75,0\u00a0%").
+    unit = Unit.PERCENT if text.endswith("%") else Unit.KRONOR if text.endswith("kr") else Unit.COUNT
     return Published(Status(stored["status"]), stored["value"], unit)
 
 

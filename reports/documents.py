@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accesscontrol.actor import actor_for
 from casework.periods import PeriodKind
+from config import formatting
 
 from . import charts, costs, exports
 from .models import ReportJob
@@ -70,31 +71,37 @@ def _follow_up(actor, years, file_format, progress) -> Document:
     return Document(content, tuple(sorted(case_ids, key=str)))
 
 
+def _figure_cell(figure):
+    """A figure of the follow-up as a typed cell: a count, or a share (empty where there is nothing to count)."""
+    if not figure.is_share:
+        return figure.value
+    return exports.Share(figure.percent) if figure.percent is not None else figure.text
+
+
 def _follow_up_sheets(sections) -> list[exports.Sheet]:
     kind_names = {PeriodKind.QUARTER: _("Kvartal"), PeriodKind.TERTIAL: _("Tertial"), PeriodKind.YEAR: _("Helår")}
     sheets = []
     for section in sections:
         for report in section["reports"]:
-            header = (_("Mått"), *[p.label for p in report.periods])
-            rows = [(line.label, *[figure.text for figure in line.cells]) for line in report.rows]
+            header = (_("Mått"), *[formatting.period(p) for p in report.periods])
+            rows = [(line.label, *[_figure_cell(figure) for figure in line.cells]) for line in report.rows]
             rows.append(())
             rows.append((_("Mål"), *["" for _p in report.periods]))
             rows.extend((line.label, *[figure.target_text for figure in line.cells]) for line in report.rows)
             rows.append(())
-            rows.append((_("Utlämnanden: beslut / återkallade"),))
-            rows.extend(
-                (f"{row.label} ({row.law_reference})", *[f"{d.count} / {w.count}" for d, w in row.cells])
-                for row in report.disclosures
-            )
-            rows.append(
-                (_("Samtycken lämnade / återkallade"), *[f"{g.count} / {w.count}" for g, w in report.consent_cells])
-            )
-            sheets.append(exports.Sheet(f"{section['year']} {kind_names[report.kind]}", header, tuple(rows)))
+            for row in report.disclosures:
+                basis = f"{row.label} ({row.law_reference})"
+                rows.append((_("%(basis)s: utlämnanden") % {"basis": basis}, *[d.count for d, _w in row.cells]))
+                rows.append((_("%(basis)s: återkallade") % {"basis": basis}, *[w.count for _d, w in row.cells]))
+            rows.append((_("Samtycken lämnade"), *[g.count for g, _w in report.consent_cells]))
+            rows.append((_("Samtycken återkallade"), *[w.count for _g, w in report.consent_cells]))
+            title = f"{kind_names[report.kind]} {section['year']}"
+            sheets.append(exports.Sheet(title, header, tuple(rows)))
         part = section["qualitative"]
         follow_ups = tuple(
             (
                 f.case.number,
-                f.written_on.isoformat(),
+                f.written_on,
                 f.get_outcome_display(),
                 f.youth_view,
                 f.social_view,
@@ -108,7 +115,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
         )
         sheets.append(
             exports.Sheet(
-                _("%(year)s uppföljningar") % {"year": section["year"]},
+                _("Uppföljningar %(year)s") % {"year": section["year"]},
                 (
                     _("Ärende"),
                     _("Datum"),
@@ -126,7 +133,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
         )
         receptions = tuple(
             (
-                r.followed_up_on.isoformat(),
+                r.followed_up_on,
                 r.contact.case.number if r.contact.case_id else _("Anonym kontakt"),
                 r.get_youth_reception_display(),
                 r.get_parents_reception_display(),
@@ -136,7 +143,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
         )
         sheets.append(
             exports.Sheet(
-                _("%(year)s orossamtal") % {"year": section["year"]},
+                _("Orossamtal %(year)s") % {"year": section["year"]},
                 (_("Datum"), _("Ärende"), _("Ungdomen"), _("Föräldrarna"), _("Anteckning")),
                 receptions,
             )
@@ -177,12 +184,17 @@ def cost_sheet(comparison) -> exports.Sheet:
     rows = [
         (
             case.case_number,
-            case.alternative,
+            case.alternative_label,
             case.days,
-            float(case.home_municipal),
-            float(case.alternative_municipal),
-            float(case.home_societal),
-            float(case.alternative_societal),
+            *(
+                exports.Kronor(amount) if case.complete else ""
+                for amount in (
+                    case.home_municipal,
+                    case.alternative_municipal,
+                    case.home_societal,
+                    case.alternative_societal,
+                )
+            ),
             " ".join(case.problems),
         )
         for case in comparison.cases
@@ -192,17 +204,17 @@ def cost_sheet(comparison) -> exports.Sheet:
             _("Summa (fullständiga ärenden)"),
             "",
             "",
-            float(comparison.total("home_municipal")),
-            float(comparison.total("alternative_municipal")),
-            float(comparison.total("home_societal")),
-            float(comparison.total("alternative_societal")),
+            exports.Kronor(comparison.total("home_municipal")),
+            exports.Kronor(comparison.total("alternative_municipal")),
+            exports.Kronor(comparison.total("home_societal")),
+            exports.Kronor(comparison.total("alternative_societal")),
             "",
         )
     )
     rows.append(())
     rows.extend((costs.tariff_note(use),) for use in comparison.tariffs)
     rows.extend((problem,) for problem in comparison.problems)
-    return exports.Sheet(str(comparison.year), header, tuple(rows))
+    return exports.Sheet(_("Kostnader %(year)s") % {"year": comparison.year}, header, tuple(rows))
 
 
 # --- The anonymised statistics ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import costs, follow_up, jobs, statistics
+from .views import case_summary, costs, follow_up, jobs, statistics
 
 app_name = "reports"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path(
         "rapporter/uppfoljning/kvalitativ/<str:period>/", follow_up.follow_up_qualitative, name="follow_up_qualitative"
     ),
+    path("rapporter/arenden/<uuid:case_id>/sammanfattning.pdf", case_summary.case_summary_pdf, name="case_summary"),
     path("rapporter/kostnader/", costs.costs_start, name="costs_start"),
     path("rapporter/kostnader/<int:year>/", costs.cost_comparison, name="costs"),
     path("rapporter/kostnadsindex/", costs.cost_indexes, name="cost_indexes"),

@@ -23,6 +23,7 @@ class UnitForm(govuk.ModelForm):
     class Meta:
         model = Unit
         fields = ["organisation", "name"]
+        labels = {"organisation": _("Organisation")}
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +43,7 @@ class UserForm(govuk.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "title", "organisation", "is_active"]
-        labels = {"is_active": _("Kontot är aktivt")}
+        labels = {"is_active": _("Kontot är aktivt"), "organisation": _("Organisation")}
 
     def __init__(self, *args, agreement, organisations, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +145,7 @@ class TariffForm(govuk.ModelForm):
     class Meta:
         model = Tariff
         fields = ["intervention_type", "year", "price_unit", "municipal_cost", "societal_cost", "source"]
+        labels = {"intervention_type": _("Insats")}
         widgets = {"source": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, intervention_types, **kwargs):

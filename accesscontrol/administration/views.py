@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from accesscontrol.approvals import selectors as approval_selectors
 from accesscontrol.models import Role
+from config import formatting
 from config.forms import button_pressed, submitted
 
 from . import forms, selectors, services
@@ -26,6 +27,10 @@ from . import forms, selectors, services
 
 def yes_no(value) -> str:
     return _("Ja") if value else _("Nej")
+
+
+def _tariff_price(tariff, cost) -> str:
+    return f"{formatting.price(cost)} {tariff.get_price_unit_display()}"
 
 
 @dataclass(frozen=True)
@@ -205,8 +210,8 @@ SECTIONS = (
         columns=(
             (gettext_lazy("Insats"), lambda t: t.intervention_type.name),
             (gettext_lazy("År"), lambda t: t.year),
-            (gettext_lazy("Kommunens kostnad"), lambda t: f"{t.municipal_cost} kr {t.get_price_unit_display()}"),
-            (gettext_lazy("Samhällets kostnad"), lambda t: f"{t.societal_cost} kr {t.get_price_unit_display()}"),
+            (gettext_lazy("Kommunens kostnad"), lambda t: _tariff_price(t, t.municipal_cost)),
+            (gettext_lazy("Samhällets kostnad"), lambda t: _tariff_price(t, t.societal_cost)),
         ),
         form_kwargs=lambda actor: {"intervention_types": selectors.intervention_types(actor=actor)},
     ),

@@ -510,7 +510,7 @@ def case_page_panels(*, actor, case: Case) -> dict:
     """The panels other parts add to the case page, each shown only where its own selector allows it:
     the disclosures to the police (social manager: the register; police: what is shared), the temporary
     access given to caseworkers, and who has seen the case (social manager: the access register behind a
-    GDPR article 15 extract)."""
+    GDPR article 15 extract, and the case summary PDF)."""
     from audit.selectors import case_access_history
     from casework.selectors import disclosures
 
@@ -526,4 +526,6 @@ def case_page_panels(*, actor, case: Case) -> dict:
     except PermissionDenied:
         return panels
     panels["case_access_panel"] = "audit/case_access_panel.html"
+    # The same reader (the social manager) may take the case summary PDF (reports.selectors.case_summary).
+    panels["case_summary"] = True
     return panels

@@ -39,8 +39,8 @@ tertials do not nest (a tertial takes in a month of the next quarter), so a quar
 tertial target, and a yearly one only where it divides by three. Pro rata and rounded up, a tertial would
 demand 3 lifestyle cases where quarterly meetings in February, May, August and November keep the agreement
 with 2, 4 and 2: an invented target would be "missed" while the real one is met. A share meets its target
-when numerator / denominator ≥ target exactly; its percent is rounded down, so a share shown at its target
-always meets it.
+when numerator / denominator ≥ target exactly; its percent has one decimal, rounded half up
+(config.formatting.share), and never shows 100,0 % unless every case counts.
 
 Counting: each set of rows is one aggregate query over all the periods asked for (conditional counts), so
 a board costs a fixed handful of queries however many cases there are. The cases behind a figure
@@ -52,6 +52,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
@@ -74,6 +75,7 @@ from casework.models import (
     Target,
 )
 from casework.periods import Period, PeriodKind, periods_of_year
+from config import formatting
 
 Metric = Target.Metric
 ANONYMOUS_YOUTHS = "anonymous_youths"  # counted and shown, but no target of its own
@@ -270,11 +272,12 @@ class MetricRow:
         return self.denominator is not None
 
     @property
-    def percent(self) -> int | None:
-        """The share in whole percent, rounded down (so 199 of 200 is 99 %, not a 100 % that is missed)."""
+    def percent(self) -> Decimal | None:
+        """The share in percent as every page and document shows it (config.formatting.share: one decimal,
+        half up; 14 of 16 is 87,5, 199 of 200 is 99,5 and never 100)."""
         if not self.is_share or not self.denominator:
             return None
-        return 100 * self.value // self.denominator
+        return formatting.share(self.value, self.denominator)
 
     @property
     def met(self) -> bool | None:
@@ -289,7 +292,7 @@ class MetricRow:
     def meter_percent(self) -> int:
         """How full the meter is (0–100): the share itself, or the count against its target."""
         if self.is_share:
-            return self.percent if self.percent is not None else 100
+            return formatting.whole(self.percent) if self.percent is not None else 100
         if not self.target:
             return 100
         return min(100, round(100 * self.value / self.target))
@@ -312,8 +315,8 @@ class MetricRow:
             return str(self.value)
         if not self.denominator:
             return gettext("inga att räkna")
-        return gettext("%(percent)s %% (%(value)s av %(total)s)") % {
-            "percent": self.percent,
+        return gettext("%(percent)s (%(value)s av %(total)s)") % {
+            "percent": formatting.percent(self.percent),
             "value": self.value,
             "total": self.denominator,
         }

@@ -231,6 +231,9 @@ MATRIX: dict[str, dict[str, object]] = {
     "reports:follow_up_cases": only("social_manager", "outsider"),
     "reports:disclosure_cases": only("social_manager", "outsider"),
     "reports:follow_up_qualitative": only("social_manager", "outsider"),
+    # The case summary PDF: the social manager's, of a case they see; a caseworker or the police who see the
+    # case are refused by role, everyone else does not see it.
+    "reports:case_summary": expect(404, social_manager=200, caseworker=403, police=403),
     "reports:costs_start": expect(
         403, social_manager=Redirect("reports:costs", ("year",)), outsider=Redirect("reports:costs", ("year",))
     ),

@@ -184,6 +184,7 @@ PAGES: dict[str, Rule] = {
         social_manager=shows("svansen_case", persons=False),  # the orossamtal's reception
         outsider=UNNAMED,
     ),
+    "reports:case_summary": shows("case"),
     "reports:costs": per_visitor(social_manager=shows("case", persons=False), outsider=UNNAMED),
     "reports:cost_indexes": NOT_LOGGED,
     "reports:jobs": NOT_LOGGED,
@@ -214,6 +215,7 @@ EXPORTS = {
     "casework:attachment",
     "audit:access_log_export",
     "reports:job_file",
+    "reports:case_summary",
     "reports:statistics_file",
     "api_statistics_agreements",
     "api_statistics_catalogue",

@@ -46,7 +46,7 @@ def test_it_refuses_everyone_but_the_auditor(login, people):
 
 def test_it_shows_which_fields_changed_never_the_values(login, people, changed_in_a_request):
     response = login(people.auditor).get(URL, {"user": people.manager.pk})
-    update = next(row for row in rows_of(response) if row.action == "update")
+    update = next(row for row in rows_of(response) if row.action == "Ändrade")
     assert update.username == people.manager.username
     assert update.object_reference == f"Ärende {changed_in_a_request.number}"
     assert update.fields == ["skäl för förslaget", "status"]
@@ -67,7 +67,7 @@ def test_it_shows_an_object_by_type_and_id_never_by_its_stored_label(login, peop
         )
     assert str(offered.intervention_type) in LogEntry.objects.get_for_object(offered).get().object_repr
     response = login(people.auditor).get(URL)
-    (row,) = [row for row in rows_of(response) if row.object_type == "insats"]
+    (row,) = [row for row in rows_of(response) if row.object_type == "Insats"]
     assert row.object_reference == f"id {offered.pk} i ärende {case.number}"
     assert str(offered.intervention_type) not in response.content.decode()
 
@@ -76,8 +76,8 @@ def test_it_filters_by_case_number_including_the_rows_of_the_case(login, people,
     CaseFactory(agreement=people.agreement, proposed_by=people.manager)
     response = login(people.auditor).get(URL, {"case_number": changed_in_a_request.number})
     types = {row.object_type for row in rows_of(response)}
-    assert types == {"ärende", "case event"}
-    assert {row.object_reference for row in rows_of(response) if row.object_type == "ärende"} == {
+    assert types == {"Ärende", "Händelse i ärendet"}
+    assert {row.object_reference for row in rows_of(response) if row.object_type == "Ärende"} == {
         f"Ärende {changed_in_a_request.number}"
     }
 

@@ -5,6 +5,7 @@ Records are written with the plain factories of tests/reports, so a test can set
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -186,9 +187,26 @@ def test_a_target_applies_where_its_periods_nest(metric, per, value, kind, expec
 
 def test_a_share_meets_its_target_only_when_it_reaches_it_exactly():
     almost = MetricRow("svansen_offered_share", Q1, value=199, denominator=200, target=100)
-    assert (almost.percent, almost.met, almost.text) == (99, False, "99 % (199 av 200)")
+    assert (almost.percent, almost.met, almost.text) == (Decimal("99.5"), False, "99,5\u00a0% (199 av 200)")
+    nearly_all = MetricRow("svansen_offered_share", Q1, value=1999, denominator=2000, target=100)
+    assert (nearly_all.percent, nearly_all.met) == (Decimal("99.9"), False)
     assert MetricRow("svansen_offered_share", Q1, value=200, denominator=200, target=100).met is True
     assert MetricRow("svansen_offered_share", Q1, value=0, denominator=0, target=100).met is None
+
+
+@pytest.mark.parametrize(
+    "value, denominator, shown",
+    [
+        (14, 16, "87,5\u00a0%"),
+        (2, 12, "16,7\u00a0%"),
+        (1, 8, "12,5\u00a0%"),
+        (1, 2000, "0,1\u00a0%"),
+        (16, 16, "100,0\u00a0%"),
+    ],
+)
+def test_a_share_is_rounded_half_up_to_one_decimal(value, denominator, shown):
+    row = MetricRow("svansen_offered_share", Q1, value=value, denominator=denominator)
+    assert row.text.startswith(shown + " (")
 
 
 # --- Every figure against its list, and against the definitions, on random populations ------------------------

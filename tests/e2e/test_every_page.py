@@ -23,6 +23,7 @@ NOT_PAGES = {
     "reports:job_status",
     "reports:job_file",
     "reports:statistics_file",
+    "reports:case_summary",
 }
 
 

@@ -19,9 +19,11 @@ def test_an_ordinary_cell_is_unchanged(harmless):
     assert csv_cell(harmless) == harmless
 
 
-@pytest.mark.parametrize("number", [-12000, Decimal("-1250.50"), -0.5, 0, 42])
-def test_a_negative_number_stays_a_number(number):
-    assert csv_cell(number) == str(number)
+@pytest.mark.parametrize(
+    "number, written", [(-12000, "-12000"), (Decimal("-1250.50"), "-1250,50"), (-0.5, "-0,5"), (0, "0"), (42, "42")]
+)
+def test_a_negative_number_stays_a_number_with_the_swedish_decimal_comma(number, written):
+    assert csv_cell(number) == written
 
 
 def test_a_report_csv_keeps_negative_cost_differences_as_numbers_and_formulas_as_text():

@@ -74,7 +74,7 @@ def test_the_cell_key_is_the_sum_of_the_record_keys_modulo_2_to_32():
 
 
 def test_a_share_needs_both_counts_published():
-    assert dc.publish_share(Published(Status.PUBLISHED, 6), Published(Status.PUBLISHED, 8)).text == "75 %"
+    assert dc.publish_share(Published(Status.PUBLISHED, 6), Published(Status.PUBLISHED, 8)).text == "75,0\u00a0%"
     assert dc.publish_share(Published(Status.BELOW_THRESHOLD), Published(Status.PUBLISHED, 8)).text == ".."
     assert dc.publish_share(Published(Status.PUBLISHED, 9), Published(Status.PUBLISHED, 8)).value == 100
 

@@ -72,7 +72,7 @@ def test_the_xlsx_follow_up_writes_formula_like_texts_as_text(login, people, yea
     cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if str(c.value).startswith("=")]
     assert cells, "the formula-like text is in the file"
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
-    assert "2025 Kvartal" in workbook.sheetnames and "2025 uppföljningar" in workbook.sheetnames
+    assert "Kvartal 2025" in workbook.sheetnames and "Uppföljningar 2025" in workbook.sheetnames
 
 
 @pytest.mark.parametrize(("kind", "file_format"), [("costs", "pdf"), ("costs", "xlsx")])

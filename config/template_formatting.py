@@ -1,0 +1,43 @@
+"""The formatting layer (config.formatting) as template filters, built into every template
+(TEMPLATES' "builtins" in config/settings.py): `{{ total|amount }}`, `{{ share|percent }}`,
+`{{ period|period_label }}`, `{{ value|number:2 }}`, `{{ day|day }}`. An empty value stays empty."""
+
+from django import template
+
+from . import formatting
+
+register = template.Library()
+
+
+def _empty(value) -> bool:
+    return value is None or value == ""
+
+
+@register.filter
+def amount(value):
+    return "" if _empty(value) else formatting.amount(value)
+
+
+@register.filter
+def price(value):
+    return "" if _empty(value) else formatting.price(value)
+
+
+@register.filter
+def percent(value):
+    return "" if _empty(value) else formatting.percent(value)
+
+
+@register.filter
+def period_label(value):
+    return "" if _empty(value) else formatting.period(value)
+
+
+@register.filter
+def number(value, decimals=0):
+    return "" if _empty(value) else formatting.number(value, int(decimals))
+
+
+@register.filter
+def day(value):
+    return "" if _empty(value) else formatting.date(value)
