@@ -1,8 +1,9 @@
-"""The social manager imports a municipality's old list in the browser: a year of youths written to the
-template with ten faults planted. The preview names each fault, the confirmation creates exactly the valid
-rows, a second import of the same file creates nothing, and none of the file's names or numbers is left in
-plaintext in any table, the change log, the log output or the media folder. (Redis is not used by the
-embedded default; tests/crypto/test_sentinels.py searches it on the real services.)"""
+"""The social manager imports a municipality's old list in the browser: the demo year exported to the
+template, with ten faults planted, into an agreement that has its own, earlier year. The preview names each
+fault, the confirmation creates exactly the valid rows, a second import of the same file creates nothing,
+and none of the file's names or numbers is left in plaintext in any table, the change log, the log output
+or the media folder. (Redis is not used by the embedded default; tests/crypto/test_sentinels.py searches
+it on the real services.)"""
 
 import datetime
 import io
@@ -12,6 +13,9 @@ import uuid
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -27,92 +31,122 @@ from tests.e2e.conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TAG = uuid.uuid4().hex[:6]
-VALID = 30
 
 
-def the_list(agreement, caseworker, unit, open_case):
-    """VALID good rows (every third with a second row adding an intervention), then the ten faults."""
-    year = agreement.starts_on.year
-    rows, numbers, names = [], [], []
-    born = datetime.date(year - 16, 1, 1)
-    serial = 980
-    while len(numbers) < VALID + 10:
+def exported_year(agreement) -> list[dict]:
+    """The demo year as a municipality's list: each identified case with its intervention and follow-up
+    (a case with more of either gets another row for each)."""
+    rows = []
+    cases = Case.objects.filter(agreement=agreement, raised_on__isnull=False).select_related("person", "unit")
+    for case in cases.order_by("?"):  # a list in no particular order
+        person = case.person
+        main = {
+            "personal_number": person.personal_number_display,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "category": agreement.category_label(case.identified_category),
+            "raised_on": case.raised_on,
+            "unit": case.unit.name,
+            "caseworker": case.caseworker.get_full_name() if case.caseworker else "",
+        }
+        offers = [
+            {
+                "intervention": i.intervention_type.name,
+                "offered_on": i.offered_on,
+                "response": i.get_response_display(),
+                "starts_on": i.starts_on,
+                "ends_on": i.ends_on,
+            }
+            for i in case.interventions.all()
+        ]
+        follow_ups = [
+            {
+                "follow_up_on": fu.written_on,
+                "outcome": fu.get_outcome_display(),
+                "youth_view": fu.youth_view,
+                "social_view": fu.social_view,
+            }
+            for fu in case.follow_ups.all()
+        ]
+        for k in range(max(len(offers), len(follow_ups), 1)):
+            row = main if k == 0 else {"personal_number": main["personal_number"], "raised_on": case.raised_on}
+            offer = offers[k] if k < len(offers) else {}
+            follow_up = follow_ups[k] if k < len(follow_ups) else {}
+            rows.append({**row, **offer, **follow_up})
+    return rows
+
+
+def fresh_numbers(agreement, how_many: int, year: int, taken: set) -> list[str]:
+    """Numbers of nobody in the agreement and nobody in `taken`."""
+    numbers, born, serial = [], datetime.date(year - 16, 1, 1), 980
+    while len(numbers) < how_many:
         number = personal_numbers.parse(personal_numbers.make(born, serial))
-        if find_person(agreement=agreement, number=number) is None:
+        if number.display not in taken and find_person(agreement=agreement, number=number) is None:
             numbers.append(number.display)
         serial, born = (980, born + datetime.timedelta(days=3)) if serial >= 998 else (serial + 2, born)
-    for n in range(VALID + 10):
-        names.append((f"Lista{n}x{TAG}", f"Importsson{TAG}"))
-    for n in range(VALID):
-        raised = datetime.date(year, 1, 10) + datetime.timedelta(days=5 * n)
-        row = {
-            "personal_number": numbers[n],
-            "first_name": names[n][0],
-            "last_name": names[n][1],
-            "category": "Livsstil" if n % 3 == 0 else "Svansen",
-            "raised_on": raised.strftime("%-d/%-m/%Y") if n % 4 == 1 else raised,
-            "unit": unit.name,
-            "caseworker": caseworker.username,
-            "intervention": "Kontaktperson",
-            "offered_on": raised + datetime.timedelta(days=10),
-            "response": "Tackat ja" if n % 5 else "Tackat nej",
-            "follow_up_on": raised + datetime.timedelta(days=120),
-            "outcome": "Förbättrad",
-            "youth_view": "Går till skolan igen.",
-            "social_view": "Bättre kontakt med familjen.",
-        }
-        rows.append(row)
-        if n % 3 == 0:
-            rows.append(
-                {
-                    "personal_number": numbers[n],
-                    "raised_on": raised,
-                    "intervention": "MST",
-                    "offered_on": raised + datetime.timedelta(days=20),
-                }
-            )
-    base = next(row for row in rows if row.get("first_name") == names[1][0])
+    return numbers
+
+
+def planted_faults(base: dict, agreement, open_case, taken: set) -> tuple[list[dict], list[str]]:
+    """Ten rows, each wrong in one way, and the words the preview must name it with."""
+    year = agreement.starts_on.year
+    numbers = fresh_numbers(agreement, 10, year + 1, taken)
+    bad_check = numbers[0][:-1] + str((int(numbers[0][-1]) + 1) % 10)
 
     def fault(n, **changes):
-        return {**base, "personal_number": numbers[VALID + n], "first_name": names[VALID + n][0], **changes}
+        return {**base, "personal_number": numbers[n], "first_name": f"Planterad{n}x{TAG}", **changes}
 
     faults = [
-        (fault(0, personal_number=numbers[VALID][:-1] + str((int(numbers[VALID][-1]) + 1) % 10)), "Kontrollsiffran"),
+        (fault(0, personal_number=bad_check), "Kontrollsiffran"),
         (fault(1, raised_on=datetime.date(year - 2, 6, 1)), "utanför överenskommelsens period"),
         (fault(2, caseworker="Ingen Sådan"), "Okänd handläggare"),
-        (
-            fault(3, personal_number=open_case.person.personal_number_display, raised_on=datetime.date(year, 2, 2)),
-            "redan ett öppet ärende",
-        ),
+        (fault(3, personal_number=open_case.person.personal_number_display), "redan ett öppet ärende"),
         (fault(4, raised_on="31 februari 2026"), "går inte att läsa"),
-        (fault(5, follow_up_on=datetime.date(year, 1, 20), raised_on=datetime.date(year, 1, 10)), "För tidigt"),
+        (fault(5, follow_up_on=base["raised_on"] + datetime.timedelta(days=20)), "För tidigt"),
         (fault(6, category='=HYPERLINK("https://exempel.invalid")'), "formel"),
         (fault(7, intervention="Trolleri"), "Okänd insats"),
         (fault(8, unit="Enhet som inte finns"), "Okänd enhet"),
         (fault(9, category="Huvudgruppen"), "Okänd kategori"),
     ]
-    return rows + [row for row, _words in faults], [words for _row, words in faults], numbers, names
+    return [row for row, _words in faults], [words for _row, words in faults]
+
+
+def spreadsheet(rows: list[dict]) -> bytes:
+    """The template with the rows; the planted formula as a real formula cell, as a spreadsheet saves it."""
+    workbook = load_workbook(io.BytesIO(template.workbook_bytes(rows)))
+    for row in workbook.worksheets[0].iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("=HYPERLINK"):
+                cell.data_type, cell.quotePrefix = "f", False
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
 
 
 def test_the_social_manager_imports_a_year_with_ten_faults_once(page, live_server, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
-    agreement, _logins = demo.build_demo(seed=5, year=timezone.localdate().year - 1)
+    this_year = timezone.localdate().year
+    agreement, _logins = demo.build_demo(seed=5, year=this_year - 1)
+    demo_rows = exported_year(agreement)
+    exported = {(r["personal_number"], r["raised_on"]) for r in demo_rows}
+    # A new installation whose agreement began the year before: its own year, then the old list.
+    call_command("flush", interactive=False, verbosity=0)
+    ContentType.objects.clear_cache()
+    cache.clear()
+    agreement, _logins = demo.build_demo(seed=6, year=this_year - 2)
+    assert not any(find_person(agreement=agreement, number=personal_numbers.parse(n)) for n, _day in exported), (
+        "the two demo years share a person"
+    )
     manager = User.objects.get(username="chef")
-    caseworker = User.objects.get(username="handlaggare")
     open_case = Case.objects.filter(agreement=agreement, status="active").order_by("raised_on").first()
-    rows, faults, numbers, names = the_list(agreement, caseworker, caseworker.units.first(), open_case)
+    base = next(r for r in demo_rows if r.get("first_name") and r.get("follow_up_on") and r.get("intervention"))
+    faults, fault_words = planted_faults(base, agreement, open_case, {n for n, _day in exported})
+    rows = demo_rows + faults
     upload = tmp_path / "lista.xlsx"
-    upload.write_bytes(template.workbook_bytes(rows))
-    # The formula is planted as a real formula cell, as a spreadsheet would save it.
-    workbook = load_workbook(io.BytesIO(upload.read_bytes()))
-    sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("=HYPERLINK"):
-                cell.data_type, cell.quotePrefix = "f", False
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    upload.write_bytes(buffer.getvalue())
+    upload.write_bytes(spreadsheet(rows))
+    valid = len(exported)
+    interventions = sum(1 for r in demo_rows if r.get("intervention"))
+    follow_ups = sum(1 for r in demo_rows if r.get("follow_up_on"))
     cases_before = Case.objects.count()
 
     sign_in(page, manager, demo.DEMO_PASSWORD)
@@ -124,7 +158,7 @@ def test_the_social_manager_imports_a_year_with_ten_faults_once(page, live_serve
     refused = page.locator("[data-refused-line]")
     assert refused.count() == 10
     refused_text = [refused.nth(i).inner_text() for i in range(10)]
-    for words, text in zip(faults, refused_text, strict=True):
+    for words, text in zip(fault_words, refused_text, strict=True):
         assert words in text, (words, text)
     assert Case.objects.count() == cases_before, "the preview saves nothing"
 
@@ -134,19 +168,19 @@ def test_the_social_manager_imports_a_year_with_ten_faults_once(page, live_serve
     first = CaseImport.objects.get()
     assert first.status == "done" and first.sealed_file == ""
     assert first.counts == {
-        "cases": VALID,
-        "interventions": VALID + 10,
-        "follow_ups": VALID,
+        "cases": valid,
+        "interventions": interventions,
+        "follow_ups": follow_ups,
         "skipped": 0,
         "refused": 10,
     }
     imported = Case.objects.filter(events__data__import=str(first.pk)).distinct()
-    assert imported.count() == VALID == Case.objects.count() - cases_before
-    assert Intervention.objects.filter(case__in=imported).count() == VALID + 10
-    assert FollowUp.objects.filter(case__in=imported).count() == VALID
-    assert set(numbers[:VALID]) == {c.person.personal_number_display for c in imported}
+    assert imported.count() == valid == Case.objects.count() - cases_before
+    assert {(c.person.personal_number_display, c.raised_on) for c in imported} == exported
+    assert Intervention.objects.filter(case__in=imported).count() == interventions
+    assert FollowUp.objects.filter(case__in=imported).count() == follow_ups
     created = LogEntry.objects.filter(action=LogEntry.Action.CREATE, additional_data__import=str(first.pk))
-    assert created.filter(content_type__model="case").count() == VALID
+    assert created.filter(content_type__model="case").count() == valid
     assert set(created.values_list("actor_id", flat=True)) == {manager.pk}
 
     page.get_by_role("link", name="Alla importer").click()
@@ -156,12 +190,20 @@ def test_the_social_manager_imports_a_year_with_ten_faults_once(page, live_serve
     assert page.get_by_role("heading", name="Importen är klar").is_visible()
     second = CaseImport.objects.exclude(pk=first.pk).get()
     assert second.file_sha256 == first.file_sha256
-    assert second.counts["cases"] == 0 and second.counts["skipped"] == VALID + VALID // 3
-    assert Case.objects.count() - cases_before == VALID
+    assert second.counts["cases"] == 0 and second.counts["skipped"] == len(demo_rows)
+    assert Case.objects.count() - cases_before == valid
 
-    secrets = {name for pair in names for name in pair} | {
-        form for n in numbers for form in (n, n.replace("-", ""), n[2:], n.replace("-", "")[2:])
-    }
+    # Full names (a base64 ciphertext holds no space) and every written form of each number.
+    secrets = (
+        {f"{r['first_name']} {r['last_name']}" for r in rows if r.get("first_name")}
+        | {
+            form
+            for r in rows
+            for n in [r["personal_number"]]
+            for form in (n, n.replace("-", ""), n[2:], n.replace("-", "")[2:])
+        }
+        | {r["first_name"] for r in faults}
+    )
     tables = "\n".join(table_contents(table) for table in connection.introspection.table_names())
     media = settings.MEDIA_ROOT
     files = (
