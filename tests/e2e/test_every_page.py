@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOT_PAGES = {
     "healthz",
     "casework:minutes_pdf",
+    "casework:import_template",
+    "casework:import_status",
     "audit:access_log_export",
     "reports:job_status",
     "reports:job_file",
