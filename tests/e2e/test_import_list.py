@@ -1,5 +1,5 @@
 """The social manager imports a municipality's old list in the browser: the demo year exported to the
-template, with ten faults planted, into an agreement that has its own, earlier year. The preview names each
+template, with ten faults planted, into an installation that has its own year of the agreement. The preview names each
 fault, the confirmation creates exactly the valid rows, a second import of the same file creates nothing,
 and none of the file's names or numbers is left in plaintext in any table, the change log, the log output
 or the media folder. (Redis is not used by the embedded default; tests/crypto/test_sentinels.py searches
@@ -15,6 +15,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -31,6 +32,21 @@ from tests.e2e.conftest import assert_accessible, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TAG = uuid.uuid4().hex[:6]
+
+
+def demo_year(year: int, seeds) -> object:
+    """A fresh installation with the demo's agreement and its `year`. The demo builder refuses some seeds for
+    a past year (a youth identified then would now be named to the police past the age the disclosure rested
+    on), so the next seed is tried on an emptied database."""
+    for seed in seeds:
+        call_command("flush", interactive=False, verbosity=0)
+        ContentType.objects.clear_cache()
+        cache.clear()
+        try:
+            return demo.build_demo(seed=seed, year=year)[0]
+        except ValidationError:
+            continue
+    pytest.fail(f"no demo year {year} could be built")
 
 
 def exported_year(agreement) -> list[dict]:
@@ -125,18 +141,19 @@ def spreadsheet(rows: list[dict]) -> bytes:
 
 def test_the_social_manager_imports_a_year_with_ten_faults_once(page, live_server, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
-    this_year = timezone.localdate().year
-    agreement, _logins = demo.build_demo(seed=5, year=this_year - 1)
-    demo_rows = exported_year(agreement)
+    year = timezone.localdate().year - 1
+    agreement = demo_year(year, seeds=range(5, 15))
+    exported_rows = exported_year(agreement)
+    # A new installation with its own year of the agreement (other seeds: other youths), then the old list.
+    agreement = demo_year(year, seeds=range(15, 25))
+    # A youth the two invented years happen to share is not part of the old list.
+    shared = {
+        r["personal_number"]
+        for r in exported_rows
+        if find_person(agreement=agreement, number=personal_numbers.parse(r["personal_number"]))
+    }
+    demo_rows = [r for r in exported_rows if r["personal_number"] not in shared]
     exported = {(r["personal_number"], r["raised_on"]) for r in demo_rows}
-    # A new installation whose agreement began the year before: its own year, then the old list.
-    call_command("flush", interactive=False, verbosity=0)
-    ContentType.objects.clear_cache()
-    cache.clear()
-    agreement, _logins = demo.build_demo(seed=6, year=this_year - 2)
-    assert not any(find_person(agreement=agreement, number=personal_numbers.parse(n)) for n, _day in exported), (
-        "the two demo years share a person"
-    )
     manager = User.objects.get(username="chef")
     open_case = Case.objects.filter(agreement=agreement, status="active").order_by("raised_on").first()
     base = next(r for r in demo_rows if r.get("first_name") and r.get("follow_up_on") and r.get("intervention"))
