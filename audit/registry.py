@@ -29,6 +29,8 @@ EXCLUDED_FIELDS = {
     "casework.person": ["personal_number_index", "name_index", "statistics_key"],
     # The sealed file: ciphertext of up to SAMSYN_ATTACHMENT_MAX_BYTES has no place in the change log.
     "casework.caseattachment": ["sealed_content", "key_id"],
+    # An import's sealed upload: megabytes of ciphertext, cleared after the import; nothing to review.
+    "casework.caseimport": ["sealed_file"],
 }
 # Many-to-many fields whose changes are recorded (a user's units decide which cases they see).
 M2M_FIELDS = {"accesscontrol.user": {"units"}}

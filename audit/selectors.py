@@ -352,6 +352,7 @@ class ChangeRow:
     object_type: str
     object_reference: str
     fields: list[str]
+    by_import: bool = False  # made by an import of an old list (casework.services.imports)
 
 
 # Models whose string form is itself a reference, written for the logs ("Ärende 2026-014", "Person 1a2b3c4d").
@@ -408,6 +409,7 @@ def change_rows(entries) -> list[ChangeRow]:
                 object_type=labels.model_label(model) if model else entry.content_type.model,
                 object_reference=_object_reference(entry, case_numbers),
                 fields=sorted(fields),
+                by_import=bool((entry.additional_data or {}).get("import")),
             )
         )
     return rows

@@ -7,6 +7,8 @@ statistics (dates, category, status, unit, birth year, gender, area, interventio
 stays in the clear.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
@@ -869,3 +871,44 @@ class HistoricCount(models.Model):
                 fields=["agreement", "year", "quarter", "measure", "dimension"], name="historic_count_unique"
             )
         ]
+
+
+class CaseImport(models.Model):
+    """One upload of a municipality's old list (casework.imports): who, when, how many rows, what it made.
+
+    The file itself is kept only sealed (AES-GCM under the field-encryption keyring, bound to this row)
+    between the preview and the import, and the seal is cleared when the import finishes, fails or is
+    cancelled; the row stays as the record, with the file's SHA-256, never its content."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Förhandsgranskas")
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="imports")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_sha256 = models.CharField(_("filens SHA-256"), max_length=64)
+    file_size = models.PositiveIntegerField(_("filens storlek (byte)"))
+    rows = models.PositiveIntegerField(_("rader"), default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    progress = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Counts of what the import made and left; no personal data.
+    counts = models.JSONField(default=dict, blank=True)
+    # Why a confirmed import made nothing (a row number and the rule that refused it; no personal data).
+    failure = models.TextField(blank=True, default="")
+    sealed_file = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"Import {str(self.pk)[:8]}"

@@ -17,3 +17,18 @@ def send_reminders() -> dict:
 def purge_expired() -> dict:
     records = retention.run_purge()
     return {"purges": len(records), "cases": sum(r.counts.get("cases", 0) for r in records)}
+
+
+@shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60, **RETRY)
+def run_import(import_id: str) -> None:
+    """A confirmed import (casework.services.imports.run_import); the message carries the import's id only."""
+    from .services import imports
+
+    imports.run_import(import_id)
+
+
+@shared_task(acks_late=True)
+def delete_stale_import_files() -> int:
+    from .services import imports
+
+    return imports.delete_stale_files()

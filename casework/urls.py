@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, care, cases, fieldwork, meetings, targets
+from .views import attachments, care, cases, fieldwork, imports, meetings, targets
 
 app_name = "casework"
 
@@ -58,4 +58,10 @@ urlpatterns = [
     path("falt/kontakt/<uuid:contact_id>/uppfoljning/", fieldwork.concern_follow_up_view, name="concern_follow_up"),
     path("falt/tillsyn/ny/", fieldwork.new_visit_view, name="new_visit"),
     path("mal/", targets.target_board_view, name="target_board"),
+    path("import/", imports.import_list_view, name="imports"),
+    path("import/mall.xlsx", imports.import_template_view, name="import_template"),
+    path("import/<uuid:import_id>/", imports.import_detail_view, name="import_detail"),
+    path("import/<uuid:import_id>/status/", imports.import_status_view, name="import_status"),
+    path("import/<uuid:import_id>/bekrafta/", imports.import_confirm_view, name="import_confirm"),
+    path("import/<uuid:import_id>/avbryt/", imports.import_cancel_view, name="import_cancel"),
 ]

@@ -107,6 +107,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-owed-access-notices": {"task": "accesscontrol.tasks.send_owed_access_change_notices", "schedule": 300.0},
     "reminders": {"task": "casework.tasks.send_reminders", "schedule": crontab(minute=15, hour="6-18")},
     "purge": {"task": "casework.tasks.purge_expired", "schedule": crontab(minute=30, hour=2)},
+    "delete-stale-import-files": {"task": "casework.tasks.delete_stale_import_files", "schedule": 3600.0},
 }
 SAMSYN_BEAT_STALE_SECONDS = env.int("SAMSYN_BEAT_STALE_SECONDS", default=300)
 
@@ -411,6 +412,10 @@ SAMSYN_REPORT_FILE_DAYS = env.int("SAMSYN_REPORT_FILE_DAYS", default=7)
 # The largest case attachment accepted (bytes). The upload is held in memory up to this size and no further
 # (casework.uploads), so this also bounds the memory one upload takes.
 SAMSYN_ATTACHMENT_MAX_BYTES = env.int("SAMSYN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# An imported list (casework.imports) may be this large; it is held in memory and sealed, never on disk.
+SAMSYN_IMPORT_MAX_BYTES = env.int("SAMSYN_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# A preview nobody confirmed or cancelled has its sealed file deleted after this many hours.
+SAMSYN_IMPORT_PREVIEW_HOURS = env.int("SAMSYN_IMPORT_PREVIEW_HOURS", default=24)
 SAMSYN_METRICS_TOKEN = _secret("SAMSYN_METRICS_TOKEN")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 

@@ -474,6 +474,14 @@ def require_proposer(actor) -> None:
         raise PermissionDenied
 
 
+def person_on_record(*, agreement, number: personal_numbers.PersonalNumber) -> Person | None:
+    """The agreement's person with this exact personnummer or samordningsnummer (blind index), whoever asks:
+    for the services; a page asks `find_person`, which knows what the asker may learn."""
+    return Person.objects.filter(
+        agreement=agreement, personal_number_index__in=personal_number_candidates(number.normalised)
+    ).first()
+
+
 def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatch:
     """The person of the actor's agreement with exactly this personnummer or samordningsnummer (through
     the blind index), and their open case if any, as far as the proposer may know them. Only those who
@@ -485,9 +493,7 @@ def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatc
     its identity. Otherwise the person is new to them, and their proposal stands beside the hidden case
     (`propose_case`) for the meeting to handle. Social managers find every person and open case."""
     require_proposer(actor)
-    person = Person.objects.filter(
-        agreement=actor.agreement, personal_number_index__in=personal_number_candidates(number.normalised)
-    ).first()
+    person = person_on_record(agreement=actor.agreement, number=number)
     complete = actor.has(Role.SOCIAL_MANAGER)
     if person is None:
         return PersonMatch(person=None, open_case=None, complete=complete)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accesscontrol.models import Membership, Role, Unit
 from accesscontrol.visibility import FieldClass
 from casework import personal_numbers
-from casework.blind_indexes import personal_number_candidates, set_person_indexes
+from casework.blind_indexes import set_person_indexes
 from casework.models import (
     OPEN_STATUSES,
     Agreement,
@@ -35,7 +35,7 @@ from casework.models import (
     Person,
     RealisticAlternative,
 )
-from casework.selectors.cases import find_person, police_read_identity
+from casework.selectors.cases import find_person, person_on_record, police_read_identity
 
 from . import meetings
 from .timeline import add_event, lock_writable, refuse_future, require_role, require_status
@@ -86,10 +86,43 @@ def parse_personal_number(text: str) -> personal_numbers.PersonalNumber:
         raise ValidationError({"personal_number": [str(exc)]}) from None
 
 
-def check_age(*, number: personal_numbers.PersonalNumber, agreement: Agreement, on: datetime.date, confirmed: bool):
+def age_outside_agreement(*, number: personal_numbers.PersonalNumber, agreement: Agreement, on: datetime.date):
+    """The youth's age on the day if it lies outside the agreement's ages, else None."""
     age = number.age_on(on)
-    if not confirmed and not agreement.min_age <= age <= agreement.max_age:
+    return None if agreement.min_age <= age <= agreement.max_age else age
+
+
+def check_age(*, number: personal_numbers.PersonalNumber, agreement: Agreement, on: datetime.date, confirmed: bool):
+    age = age_outside_agreement(number=number, agreement=agreement, on=on)
+    if not confirmed and age is not None:
         raise AgeNeedsConfirmation(age=age, agreement=agreement, on=on)
+
+
+class AgeOutsideAgreement(ValidationError):
+    """An imported case whose youth was outside the agreement's ages on the raised-on date: a list has no one
+    to confirm the age, so the case is left to be entered by hand."""
+
+    def __init__(self, *, age: int, agreement: Agreement, on: datetime.date):
+        message = _(
+            "Ungdomen var %(age)s år den %(day)s, utanför överenskommelsens åldrar %(min)s–%(max)s år. "
+            "Lägg upp ärendet för hand om det ändå ska finnas i Samsyn."
+        ) % {"age": age, "day": on.isoformat(), "min": agreement.min_age, "max": agreement.max_age}
+        super().__init__({"raised_on": [message]})
+
+
+def check_raised_on(*, agreement: Agreement, raised_on: datetime.date) -> None:
+    """A raised-on date is not in the future and lies within the agreement's period."""
+    refuse_future(raised_on, field="raised_on")
+    if raised_on < agreement.starts_on or (agreement.ends_on and raised_on > agreement.ends_on):
+        period = f"{agreement.starts_on.isoformat()}–{agreement.ends_on.isoformat() if agreement.ends_on else ''}"
+        raise ValidationError(
+            {
+                "raised_on": [
+                    _("Aktualiseringsdatumet %(day)s ligger utanför överenskommelsens period %(period)s.")
+                    % {"day": raised_on.isoformat(), "period": period}
+                ]
+            }
+        )
 
 
 def open_case_of(*, person: Person, agreement: Agreement) -> Case | None:
@@ -165,9 +198,7 @@ def propose_case(
     match = find_person(actor=actor, number=number)
     if match.open_case:
         raise OpenCaseExists(match.open_case)
-    person = match.person or Person.objects.filter(
-        agreement=agreement, personal_number_index__in=personal_number_candidates(number.normalised)
-    ).first()
+    person = match.person or person_on_record(agreement=agreement, number=number)
     if person is None:
         if person_details is None:
             raise ValidationError({"first_name": [_("Personen finns inte i Samsyn: fyll i namn och uppgifter.")]})
@@ -202,7 +233,7 @@ def propose_case(
     return case
 
 
-def _require_unit_and_caseworker(agreement: Agreement, unit: Unit | None, caseworker) -> None:
+def require_unit_and_caseworker(agreement: Agreement, unit: Unit | None, caseworker) -> None:
     errors = {}
     if unit is None or unit.organisation_id != agreement.social_services_id:
         errors["unit"] = [_("Välj en enhet inom socialtjänsten.")]
@@ -233,6 +264,65 @@ def _refuse_second_open_case(proposal: Case) -> None:
             % {"number": other.number},
             code="other_open_case",
         )
+
+
+@transaction.atomic
+def import_case(
+    *,
+    actor,
+    personal_number: str,
+    person_details: PersonDetails,
+    category: str,
+    raised_on: datetime.date,
+    unit: Unit,
+    caseworker=None,
+    import_id: str,
+) -> Case:
+    """A case from a municipality's old list (casework.services.imports). It was identified before Samsyn,
+    so it is created active, raised on the list's date, as the social services' proposal, without a meeting
+    (the police read its identity only through a disclosure, as for any proposal of the social services).
+    The rules of a proposal and an identification hold: a valid number, a known category, a raised-on date
+    neither in the future nor outside the agreement, a unit of the social services and one of its
+    caseworkers, no second open case for the person; an age outside the agreement's ages is refused, since
+    a list has no one to confirm it. Both timeline events name the import."""
+    require_role(actor, Role.SOCIAL_MANAGER)
+    agreement = Agreement.objects.select_for_update().get(pk=actor.agreement.pk)
+    number = parse_personal_number(personal_number)
+    if category not in Category.values:
+        raise ValidationError({"category": [_("Välj en kategori.")]})
+    check_raised_on(agreement=agreement, raised_on=raised_on)
+    require_unit_and_caseworker(agreement, unit, caseworker)
+    if (age := age_outside_agreement(number=number, agreement=agreement, on=raised_on)) is not None:
+        raise AgeOutsideAgreement(age=age, agreement=agreement, on=raised_on)
+    person = person_on_record(agreement=agreement, number=number)
+    if person is None:
+        person = _create_person(agreement=agreement, number=number, details=person_details)
+    elif existing := open_case_of(person=person, agreement=agreement):
+        raise OpenCaseExists(existing)
+    case = Case.objects.create(
+        agreement=agreement,
+        person=person,
+        number=_next_case_number(agreement, raised_on.year),
+        category=category,
+        identified_category=category,
+        status=CaseStatus.ACTIVE,
+        proposed_by=actor.user,
+        proposed_by_kind=OrganisationKind.SOCIAL_SERVICES,
+        proposed_on=raised_on,
+        proposal_reason=_("Importerad från tidigare lista."),
+        raised_on=raised_on,
+        unit=unit,
+        caseworker=caseworker,
+    )
+    for kind, data in (
+        (CaseEvent.Kind.PROPOSED, {"category": category}),
+        (
+            CaseEvent.Kind.IDENTIFIED,
+            {"category": category, "unit": unit.pk, "caseworker": getattr(caseworker, "pk", None)},
+        ),
+    ):
+        add_event(case=case, kind=kind, by=actor.user, occurred_on=raised_on, data={**data, "import": import_id})
+    return case
 
 
 def require_identity_shared_with_police(case: Case) -> None:
@@ -276,7 +366,7 @@ def identify_case(
     refuse_future(raised_on, field="raised_on")
     if raised_on < case.proposed_on:
         raise ValidationError({"raised_on": [_("Aktualiseringsdatumet kan inte ligga före förslagsdatumet.")]})
-    _require_unit_and_caseworker(case.agreement, unit, caseworker)
+    require_unit_and_caseworker(case.agreement, unit, caseworker)
     number = personal_numbers.parse(case.person.personal_number)
     check_age(number=number, agreement=case.agreement, on=raised_on, confirmed=age_confirmed)
     proposed_category = case.category
@@ -514,7 +604,7 @@ def reassign_case(
     require_role(actor, Role.SOCIAL_MANAGER)
     case = lock_writable(actor, case, FieldClass.CASE_FRAME)
     require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan byta ansvar."))
-    _require_unit_and_caseworker(case.agreement, unit, caseworker)
+    require_unit_and_caseworker(case.agreement, unit, caseworker)
     refuse_future(reassigned_on, field="reassigned_on")
     if case.raised_on and reassigned_on < case.raised_on:
         raise ValidationError({"reassigned_on": [_("Datumet kan inte ligga före aktualiseringen.")]})

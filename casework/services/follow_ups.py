@@ -15,6 +15,40 @@ from casework.models import Case, CaseEvent, CaseStatus, FollowUp
 from .timeline import add_event, lock_writable, refuse_future
 
 
+def check_follow_up(
+    *, agreement, raised_on: datetime.date, written_on: datetime.date, youth_view: str, social_view: str, outcome: str
+) -> None:
+    """The rules of a follow-up's content and date (also checked by an import's preview): both views written,
+    a known outcome, not in the future, not before the window opens."""
+    errors = {}
+    if not (youth_view or "").strip():
+        errors["youth_view"] = [_("Beskriv ungdomens egen bild (och föräldrarnas).")]
+    if not (social_view or "").strip():
+        errors["social_view"] = [_("Beskriv socialtjänstens bild.")]
+    if outcome not in FollowUp.Outcome.values:
+        errors["outcome"] = [_("Välj ett utfall.")]
+    if errors:
+        raise ValidationError(errors)
+    refuse_future(written_on, field="written_on")
+    window = follow_up_window(raised_on=raised_on, agreement=agreement)
+    if written_on < window.opens_on:
+        raise ValidationError(
+            {
+                "written_on": [
+                    _(
+                        "För tidigt: uppföljningen görs tidigast %(opens)s, %(months)s månader efter "
+                        "aktualiseringen %(raised)s."
+                    )
+                    % {
+                        "opens": window.opens_on.isoformat(),
+                        "months": agreement.follow_up_opens_months,
+                        "raised": raised_on.isoformat(),
+                    }
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def write_follow_up(
     *,
@@ -38,33 +72,15 @@ def write_follow_up(
         raise ValidationError(_("Ärendet är avslutat: en uppföljning kan inte skrivas."), code="closed")
     if case.status != CaseStatus.ACTIVE:
         raise ValidationError(_("Ärendet är inte identifierat: det finns inget att följa upp än."), code="status")
-    errors = {}
-    if not (youth_view or "").strip():
-        errors["youth_view"] = [_("Beskriv ungdomens egen bild (och föräldrarnas).")]
-    if not (social_view or "").strip():
-        errors["social_view"] = [_("Beskriv socialtjänstens bild.")]
-    if outcome not in FollowUp.Outcome.values:
-        errors["outcome"] = [_("Välj ett utfall.")]
-    if errors:
-        raise ValidationError(errors)
-    refuse_future(written_on, field="written_on")
+    check_follow_up(
+        agreement=case.agreement,
+        raised_on=case.raised_on,
+        written_on=written_on,
+        youth_view=youth_view,
+        social_view=social_view,
+        outcome=outcome,
+    )
     window = follow_up_window(raised_on=case.raised_on, agreement=case.agreement)
-    if written_on < window.opens_on:
-        raise ValidationError(
-            {
-                "written_on": [
-                    _(
-                        "För tidigt: uppföljningen görs tidigast %(opens)s, %(months)s månader efter "
-                        "aktualiseringen %(raised)s."
-                    )
-                    % {
-                        "opens": window.opens_on.isoformat(),
-                        "months": case.agreement.follow_up_opens_months,
-                        "raised": case.raised_on.isoformat(),
-                    }
-                ]
-            }
-        )
     follow_up = FollowUp.objects.create(
         case=case,
         written_on=written_on,

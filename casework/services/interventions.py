@@ -20,7 +20,7 @@ from casework.models import Case, CaseEvent, CaseStatus, Intervention, Intervent
 from .timeline import add_event, lock_writable, refuse_future, require_status
 
 
-def _check_course(
+def check_course(
     *, offered_on: datetime.date, response: str, starts_on: datetime.date | None, ends_on: datetime.date | None
 ) -> None:
     if response not in Intervention.Response.values:
@@ -67,7 +67,7 @@ def offer_intervention(
     if intervention_type.agreement_id != case.agreement_id or not intervention_type.active:
         raise ValidationError({"intervention_type": [_("Välj en insats ur överenskommelsens katalog.")]})
     refuse_future(offered_on, field="offered_on")
-    _check_course(offered_on=offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
+    check_course(offered_on=offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
     intervention = Intervention.objects.create(
         case=case,
         intervention_type=intervention_type,
@@ -110,7 +110,7 @@ def record_intervention_response(
         Intervention.objects.select_for_update(of=("self",)).select_related("intervention_type").get(pk=intervention.pk)
     )
     require_status(case, CaseStatus.ACTIVE, message=_("Insatser ändras bara i aktuella ärenden."))
-    _check_course(offered_on=intervention.offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
+    check_course(offered_on=intervention.offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
     answered_on = answered_on or timezone.localdate()
     refuse_future(answered_on, field="answered_on")
     if answered_on < intervention.offered_on:

@@ -28,6 +28,7 @@ from casework.models import (
 from casework.periods import PeriodKind, period_containing
 from casework.services import attachments, disclosures, fieldwork, interventions, meetings
 from casework.services import cases as case_services
+from casework.services import imports as import_services
 from reports import services as report_services
 from reports.models import ReportJob
 from reports.tasks import build_report
@@ -250,6 +251,15 @@ def build_world(people, outsider):
         source="SKR",
         for_agreement=True,
     )
+    # A preview of an import: one youth of the file, not yet in Samsyn.
+    case_import = import_services.upload_import(
+        actor=manager,
+        content=(
+            "Personnummer;Förnamn;Efternamn;Kategori;Aktualiserad;Enhet\n"
+            f"{personal_numbers.make(today.replace(year=today.year - 16, day=1), 982)};Importa;Världsson;Svansen;"
+            f"{today.isoformat()};Utredning ungdom\n"
+        ).encode(),
+    )
     area = Area.objects.create(agreement=agreement, name="Centrum")
     hot_spot = HotSpot.objects.create(agreement=agreement, name="Stationen", kind=HotSpot.Kind.PUBLIC_PLACE, area=area)
     return SimpleNamespace(
@@ -272,6 +282,7 @@ def build_world(people, outsider):
         participant=participant,
         decision=decision,
         job=job,
+        case_import=case_import,
         cost_index=cost_index,
         tariff=Tariff.objects.filter(intervention_type__agreement=agreement).first(),
         legal_basis=LegalBasis.objects.get(code="under_21"),

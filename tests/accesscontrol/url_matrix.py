@@ -103,6 +103,8 @@ CHAIR_MEETING = expect(403, social_manager=200, police=404, outsider=404)
 APPROVED_MEETING_PAGE = expect(403, social_manager=200, caseworker=200, field_worker=200, police=200, outsider=404)
 # The social manager's own report job: 404 for everyone else who orders reports, 403 for who orders none.
 OWN_REPORT_JOB = expect(403, social_manager=200, management=404, outsider=404)
+# The social manager's own import (a preview): 404 for the outsider, 403 for every other role.
+OWN_IMPORT = expect(403, social_manager=200, outsider=404)
 # DRF: no login redirect; 401 (WWW-Authenticate: Token) without credentials or with an expired or revoked key
 STATISTICS_API = expect(403, anonymous=401, management=200)
 
@@ -163,6 +165,13 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:concern_follow_up": only("field_worker"),
     "casework:new_visit": only("field_worker"),
     "casework:target_board": only("social_manager", "outsider"),  # exact counts: not for management
+    # --- import of old lists: the social manager's alone ------------------------------------------------------
+    "casework:imports": only("social_manager", "outsider"),
+    "casework:import_template": only("social_manager", "outsider"),
+    "casework:import_detail": OWN_IMPORT,
+    "casework:import_status": OWN_IMPORT,
+    "casework:import_confirm": POST_ONLY,
+    "casework:import_cancel": POST_ONLY,
     # --- reminders (casework.urls_reminders): every signed-in user's own -------------------------------------
     "reminders:list": expect(200),
     "reminders:mark_read": POST_ONLY,
@@ -277,6 +286,13 @@ POST_MATRIX: dict[str, dict[str, object]] = {
     "casework:withdraw_access_grant": expect(
         404, social_manager=Redirect("casework:case_detail", ("case_id",)), caseworker=403, police=403
     ),
+    # The social manager's own preview: confirmed or cancelled, then its page again.
+    "casework:import_confirm": expect(
+        403, social_manager=Redirect("casework:import_detail", ("import_id",)), outsider=404
+    ),
+    "casework:import_cancel": expect(
+        403, social_manager=Redirect("casework:import_detail", ("import_id",)), outsider=404
+    ),
     "accesscontrol:logout": expect(LOGIN, anonymous=LOGIN),
 }
 
@@ -307,6 +323,7 @@ SAMPLES = {
     "area_id": lambda w: w.area.pk,
     "hot_spot_id": lambda w: w.hot_spot.pk,
     "retention_rule_id": lambda w: w.people.agreement.retention_rules.first().pk,
+    "import_id": lambda w: w.case_import.pk,
     # reports: this year's figures, the current quarter, the cost report and the sysadmin's index
     "year": lambda w: w.today.year,
     "kind": lambda w: "kvartal",
@@ -351,6 +368,7 @@ def access_request(world):
                   "previous_email": people.caseworker.email},
     )  # fmt: skip
     return request
+
 
 # A URL whose page needs a record in another state than the sample: the keyword's value for that URL.
 SAMPLES_FOR = {

@@ -187,6 +187,10 @@ PAGES: dict[str, Rule] = {
     "reports:case_summary": shows("case"),
     "reports:costs": per_visitor(social_manager=shows("case", persons=False), outsider=UNNAMED),
     "reports:cost_indexes": NOT_LOGGED,
+    "casework:imports": NOT_LOGGED,
+    "casework:import_template": NOT_LOGGED,
+    "casework:import_detail": UNNAMED,  # the preview: the file's names and numbers, not yet Samsyn's
+    "casework:import_status": NOT_LOGGED,
     "reports:jobs": NOT_LOGGED,
     "reports:job": NOT_LOGGED,
     "reports:job_status": NOT_LOGGED,

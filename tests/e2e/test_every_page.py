@@ -19,6 +19,8 @@ NOT_PAGES = {
     "casework:minutes_pdf",
     "casework:register_extract",
     "casework:attachment",
+    "casework:import_template",
+    "casework:import_status",
     "audit:access_log_export",
     "reports:job_status",
     "reports:job_file",
