@@ -4,7 +4,6 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from audit.access import log_denied, log_read
 from casework.forms.attachments import AttachmentForm
@@ -12,22 +11,13 @@ from casework.models import CaseAttachment
 from casework.selectors import attachments as attachment_selectors
 from casework.selectors import cases as case_selectors
 from casework.services import attachments as attachment_services
-from casework.uploads import BoundedMemoryUploadHandler
+from casework.uploads import held_in_memory
 
 from .access import case_form_page, visible_case_or_404
 
 
-@csrf_exempt
-def add_attachment_view(request, case_id):
-    """The upload handlers must be set before anything reads the request body, and the CSRF middleware
-    reads it; so the check is made in the inner view instead (Django's documented way)."""
-    handler = BoundedMemoryUploadHandler(request, limit=settings.SAMSYN_ATTACHMENT_MAX_BYTES)
-    request.upload_handlers = [handler]
-    return _add_attachment(request, case_id, handler)
-
-
-@csrf_protect
-def _add_attachment(request, case_id, handler):
+@held_in_memory(lambda: settings.SAMSYN_ATTACHMENT_MAX_BYTES)
+def add_attachment_view(request, case_id, handler):
     def perform(case, data):
         if handler.too_large:
             raise attachment_services.too_large_error()

@@ -1,16 +1,14 @@
 """Import of old lists: upload and preview, confirm or cancel, follow the import, download the template.
 
-The upload is read into memory only (`_InMemoryUpload`): Django would otherwise put a large upload in a
-temporary file, in plaintext, on the server's disk.
+The upload is read into memory only (casework.uploads.held_in_memory): Django would otherwise put a large
+upload in a temporary file, in plaintext, on the server's disk.
 """
 
 import contextlib
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import MemoryFileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accesscontrol.visibility import FieldClass
@@ -20,26 +18,7 @@ from casework.imports import reading, template
 from casework.models import CaseImport
 from casework.selectors import imports as selectors
 from casework.services import imports as services
-
-
-class _InMemoryUpload(MemoryFileUploadHandler):
-    """Every upload stays in memory; one larger than the import's limit is dropped as it arrives."""
-
-    too_large = False
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.activated = True
-
-    def new_file(self, *args, **kwargs):
-        self.received = 0
-        super().new_file(*args, **kwargs)  # raises StopFutureHandlers: this handler takes the file
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > reading.max_bytes():
-            self.too_large = True
-            raise SkipFile
-        return super().receive_data_chunk(raw_data, start)
+from casework.uploads import held_in_memory
 
 
 def _own(request, import_id) -> CaseImport:
@@ -49,16 +28,9 @@ def _own(request, import_id) -> CaseImport:
         raise Http404 from None
 
 
-@csrf_exempt  # the upload handler must be set before the CSRF check reads the body; checked just below
 @require_http_methods(["GET", "POST"])
-def import_list_view(request):
-    handler = _InMemoryUpload()
-    request.upload_handlers = [handler]
-    return _import_list(request, handler)
-
-
-@csrf_protect
-def _import_list(request, handler):
+@held_in_memory(reading.max_bytes)
+def import_list_view(request, handler):
     imports = selectors.my_imports(actor=request.actor)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
