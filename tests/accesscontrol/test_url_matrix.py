@@ -4,6 +4,7 @@ hides from them.
 A pattern missing from the matrix fails here: declare it there (the format is at the top of that file)."""
 
 import io
+import re
 from urllib.parse import urlparse
 
 import openpyxl
@@ -80,6 +81,22 @@ def text_of(response) -> str:
     return ""
 
 
+# What a reader must never see on a page or in a file (docs/documents.md): a route name, a Python repr, an
+# unchosen drop-down's dashes.
+INTERNAL_NAMES = re.compile(
+    r"\b(?:casework|reports|accesscontrol|audit|administration|approvals|disclosures|reminders):[a-z_]+\b"
+    r"|\b[A-Z]\w+\(\w+=|<\w+\.\w+: |object at 0x|---------"
+)
+
+
+def internal_names(response) -> list[str]:
+    """Route names, reprs and dashes in what the reader gets, outside the markup's own attributes."""
+    body = text_of(response)
+    if response.get("Content-Type", "").startswith(("text/html", "application/pdf")):
+        body = re.sub(r"<[^>]*>", " ", body)
+    return sorted(set(INTERNAL_NAMES.findall(body)))
+
+
 def leaks(response, hidden: dict[str, str]) -> list[str]:
     body = text_of(response)
     return [what for text, what in hidden.items() if text in body]
@@ -119,6 +136,8 @@ def test_each_url_answers_each_visitor_as_declared(pattern, world):
             wrong.append(f"  {visitor}: declared {expected}, got {describe(response)}")
         if shown := leaks(response, hidden_from(world, visitor)):
             wrong.append(f"  {visitor}: shown {', '.join(shown)}")
+        if internal := internal_names(response):
+            wrong.append(f"  {visitor}: reads internal names {', '.join(internal)}")
     assert not wrong, f"GET {url}\n" + "\n".join(wrong)
 
 
