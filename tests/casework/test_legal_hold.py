@@ -50,7 +50,9 @@ def test_the_reason_is_encrypted_in_the_database(people, case):
             [CaseEvent._meta.pk.get_db_prep_value(event.pk, connection)],
         )
         (stored,) = cursor.fetchone()
-    assert "JO" not in str(stored)
+    # The whole reason, not a fragment: two letters turn up in base64 ciphertext about once in a hundred runs.
+    assert REASON not in str(stored) and "dnr 123-2026" not in str(stored)
+    assert str(stored).startswith("v1$")
 
 
 def test_the_change_is_in_the_change_log(people, case):
