@@ -131,24 +131,24 @@ def carry_out(request: AccessRequest) -> None:
 @transaction.atomic
 def approve(*, actor, request: AccessRequest) -> AccessRequest:
     """The approver's yes: the change is carried out and the decision recorded, together or not at all."""
-    request = _locked(request)
-    _may_decide(actor, request)
-    with set_actor(actor.user):
-        carry_out(request)
-        request.status = Status.APPROVED
-        request.decided_by = actor.user
-        request.decided_at = timezone.now()
-        request.save(update_fields=["status", "decided_by", "decided_at"])
-    return request
+    return _decide(actor, request, Status.APPROVED)
 
 
 @transaction.atomic
 def reject(*, actor, request: AccessRequest) -> AccessRequest:
     """The approver's no: nothing of the change takes effect."""
+    return _decide(actor, request, Status.REJECTED)
+
+
+def _decide(actor, request: AccessRequest, status) -> AccessRequest:
+    """Record the approver's decision, carrying out an approved change in the same transaction, with the
+    approver as the change log's actor."""
     request = _locked(request)
     _may_decide(actor, request)
     with set_actor(actor.user):
-        request.status = Status.REJECTED
+        if status == Status.APPROVED:
+            carry_out(request)
+        request.status = status
         request.decided_by = actor.user
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_by", "decided_at"])

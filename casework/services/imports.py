@@ -72,11 +72,14 @@ def upload_import(*, actor, content: bytes) -> CaseImport:
     return case_import
 
 
-def _lock_own(actor, case_import: CaseImport) -> CaseImport:
+def _lock_own_preview(actor, case_import: CaseImport) -> CaseImport:
+    """The uploader's own import, locked, while it is still a preview (confirmed or cancelled only once)."""
     require_role(actor, Role.SOCIAL_MANAGER)
     case_import = CaseImport.objects.select_for_update().get(pk=case_import.pk)
     if case_import.agreement_id != actor.agreement.pk or case_import.uploaded_by_id != actor.user.pk:
         raise PermissionDenied
+    if case_import.status != CaseImport.Status.PREVIEW:
+        raise ValidationError(_("Importen är redan bekräftad eller avbruten."), code="status")
     return case_import
 
 
@@ -85,9 +88,7 @@ def confirm_import(*, actor, case_import: CaseImport) -> CaseImport:
     """The uploader confirms the preview: the import is queued for a worker (which gets its id only)."""
     from casework.tasks import run_import
 
-    case_import = _lock_own(actor, case_import)
-    if case_import.status != CaseImport.Status.PREVIEW:
-        raise ValidationError(_("Importen är redan bekräftad eller avbruten."), code="status")
+    case_import = _lock_own_preview(actor, case_import)
     case_import.status = CaseImport.Status.QUEUED
     case_import.confirmed_at = timezone.now()
     case_import.save(update_fields=["status", "confirmed_at"])
@@ -98,9 +99,7 @@ def confirm_import(*, actor, case_import: CaseImport) -> CaseImport:
 @transaction.atomic
 def cancel_import(*, actor, case_import: CaseImport) -> CaseImport:
     """The uploader drops a preview: the sealed file is deleted, the row stays as the record."""
-    case_import = _lock_own(actor, case_import)
-    if case_import.status != CaseImport.Status.PREVIEW:
-        raise ValidationError(_("Importen är redan bekräftad eller avbruten."), code="status")
+    case_import = _lock_own_preview(actor, case_import)
     case_import.status = CaseImport.Status.CANCELLED
     case_import.sealed_file = ""
     case_import.save(update_fields=["status", "sealed_file"])
