@@ -23,8 +23,13 @@ class Actor:
         return bool(getattr(self.user, "is_instance_admin", False))
 
     @property
+    def held_roles(self) -> list[str]:
+        """The roles held here, in the order Role declares them (the start page's sections)."""
+        return [role for role in Role.values if role in self.roles]
+
+    @property
     def role_labels(self) -> list[str]:
-        return [str(Role(role).label) for role in Role.values if role in self.roles]
+        return [str(Role(role).label) for role in self.held_roles]
 
 
 def agreements_of(user):

@@ -1,43 +1,40 @@
-"""The navigation, by role: each entry names the roles that may use it. A page's own access check
-lives in its selector or service; this list only decides what is shown."""
+"""The navigation: each entry names the action (accesscontrol.policies) its page is for, and is shown to
+whoever the policy lets do it; the page's selector or service asks the same policy."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .policies import Action, may
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    roles: tuple[str, ...]
-    instance_admin: bool = False  # also shown to the instance administrator, whatever their roles here
+    actions: tuple[Action, ...]  # shown when the actor may do any of these
 
-
-_CASE_ROLES = (Role.SOCIAL_MANAGER, Role.CASEWORKER, Role.FIELD_WORKER, Role.POLICE)
 
 NAVIGATION = (
-    NavItem(_("Start"), "accesscontrol:start", tuple(Role.values)),
-    NavItem(_("Ärenden"), "casework:case_list", _CASE_ROLES),
-    NavItem(_("Föreslå ungdom"), "casework:propose", (Role.POLICE, Role.SOCIAL_MANAGER)),
-    NavItem(_("Möten"), "casework:meeting_list", _CASE_ROLES),
-    NavItem(_("Fältarbete"), "casework:field_home", (Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
-    NavItem(_("Måluppföljning"), "casework:target_board", (Role.SOCIAL_MANAGER,)),
-    NavItem(_("Behörighetsbeslut"), "approvals:list", (Role.SOCIAL_MANAGER, Role.POLICE_RESPONSIBLE)),
-    NavItem(_("Administration"), "administration:index", (Role.SYSADMIN,), instance_admin=True),
-    NavItem(_("Mitt konto"), "accesscontrol:account", tuple(Role.values)),
-    NavItem(_("Åtkomstlogg"), "audit:access_log", (Role.AUDITOR,)),
-    NavItem(_("Ändringslogg"), "audit:change_log", (Role.AUDITOR,)),
-    NavItem(_("Loggkontroll"), "audit:verifications", (Role.AUDITOR,)),
-    NavItem(_("Uppföljning"), "reports:follow_up_start", (Role.SOCIAL_MANAGER,)),
-    NavItem(_("Kostnader"), "reports:costs_start", (Role.SOCIAL_MANAGER,)),
-    NavItem(_("Statistik"), "reports:statistics", (Role.MANAGEMENT,)),
-    NavItem(_("Långa rapporter"), "reports:jobs", (Role.SOCIAL_MANAGER, Role.MANAGEMENT)),
-    NavItem(_("Kostnadsindex"), "reports:cost_indexes", (Role.SYSADMIN,), instance_admin=True),
-    NavItem(_("Påminnelser"), "reminders:list", tuple(Role.values)),
+    NavItem(_("Start"), "accesscontrol:start", (Action.USE_ACCOUNT,)),
+    NavItem(_("Ärenden"), "casework:case_list", (Action.SEE_CASES,)),
+    NavItem(_("Föreslå ungdom"), "casework:propose", (Action.PROPOSE_CASE,)),
+    NavItem(_("Möten"), "casework:meeting_list", (Action.SEE_MEETINGS,)),
+    NavItem(_("Fältarbete"), "casework:field_home", (Action.SEE_FIELD_WORK,)),
+    NavItem(_("Måluppföljning"), "casework:target_board", (Action.FOLLOW_TARGETS,)),
+    NavItem(_("Behörighetsbeslut"), "approvals:list", (Action.DECIDE_ACCESS_REQUESTS,)),
+    NavItem(_("Administration"), "administration:index", (Action.ADMINISTER_AGREEMENT, Action.READ_SHARED_DATA)),
+    NavItem(_("Mitt konto"), "accesscontrol:account", (Action.USE_ACCOUNT,)),
+    NavItem(_("Åtkomstlogg"), "audit:access_log", (Action.REVIEW_LOGS,)),
+    NavItem(_("Ändringslogg"), "audit:change_log", (Action.REVIEW_LOGS,)),
+    NavItem(_("Loggkontroll"), "audit:verifications", (Action.REVIEW_LOGS,)),
+    NavItem(_("Uppföljning"), "reports:follow_up_start", (Action.READ_FOLLOW_UP_REPORT,)),
+    NavItem(_("Kostnader"), "reports:costs_start", (Action.READ_COSTS,)),
+    NavItem(_("Statistik"), "reports:statistics", (Action.READ_STATISTICS,)),
+    NavItem(_("Långa rapporter"), "reports:jobs", (Action.READ_FOLLOW_UP_REPORT, Action.READ_STATISTICS)),
+    NavItem(_("Kostnadsindex"), "reports:cost_indexes", (Action.READ_SHARED_DATA,)),
+    NavItem(_("Påminnelser"), "reminders:list", (Action.USE_ACCOUNT,)),
 )
 
 
@@ -46,7 +43,7 @@ def navigation_for(actor, current_path: str) -> list[dict]:
         return []
     items = []
     for item in NAVIGATION:
-        if actor.has(*item.roles) or (item.instance_admin and actor.instance_admin):
+        if any(may(actor, action) for action in item.actions):
             url = reverse(item.url_name)
             active = current_path == url if url == "/" else current_path.startswith(url)
             items.append({"label": item.label, "url": url, "active": active})

@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import CaseAccessGrant, Role, User
+from .models import CaseAccessGrant, User
+from .visibility import FieldClass, Scope, scopes_held
 
 
 def assigned_q(user, *, today: datetime.date | None = None) -> Q:
@@ -27,20 +28,22 @@ def assigned_q(user, *, today: datetime.date | None = None) -> Q:
 def scope_cases(queryset: QuerySet, actor) -> QuerySet:
     """Filter a Case queryset to what `actor` may see (default deny).
 
-    - social_manager and police: every case of the agreement;
-    - caseworker: the cases that are theirs (`assigned_q`);
-    - field_worker: svansen cases of the agreement;
-    - everyone else: nothing.
+    The scopes are those in which the actor's roles read the case frame (accesscontrol.visibility.MATRIX):
+    - ALL (social manager, police): every case of the agreement;
+    - ASSIGNED (caseworker): the cases that are theirs (`assigned_q`);
+    - SVANSEN (field worker): svansen cases of the agreement;
+    - no scope: nothing.
     """
     if actor is None or actor.agreement is None:
         return queryset.none()
     queryset = queryset.filter(agreement=actor.agreement)
-    if actor.has(Role.SOCIAL_MANAGER, Role.POLICE):
+    scopes = scopes_held(actor.roles, FieldClass.CASE_FRAME)
+    if Scope.ALL in scopes:
         return queryset
     condition = Q(pk__in=[])
-    if actor.has(Role.CASEWORKER):
+    if Scope.ASSIGNED in scopes:
         condition |= assigned_q(actor.user)
-    if actor.has(Role.FIELD_WORKER):
+    if Scope.SVANSEN in scopes:
         condition |= Q(category="svansen")
     return queryset.filter(condition)
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Role, User
+from .policies import APPROVER
 
 ROLE_INTRODUCTIONS = {
     Role.SOCIAL_MANAGER: _("Du förbereder och leder samverkansmötena, identifierar ärenden och justerar protokoll."),
@@ -18,10 +19,6 @@ ROLE_INTRODUCTIONS = {
         "du har godkänt dem."
     ),
 }
-
-# The roles whose start-page section says how many access requests wait for their decision.
-_APPROVER_ROLES = (Role.SOCIAL_MANAGER, Role.POLICE_RESPONSIBLE)
-
 
 def start_page_sections(actor) -> list[dict]:
     """One section per role; casework roles get their content (template and items) from
@@ -38,11 +35,10 @@ def start_page_sections(actor) -> list[dict]:
             "role": role,
             "title": Role(role).label,
             "introduction": ROLE_INTRODUCTIONS[role],
-            "access_requests": waiting if role in _APPROVER_ROLES else 0,
+            "access_requests": waiting if role in APPROVER.values() else 0,
             **start_content(actor=actor, role=role),
         }
-        for role in Role.values
-        if role in actor.roles
+        for role in actor.held_roles
     ]
 
 

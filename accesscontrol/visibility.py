@@ -160,5 +160,7 @@ def writable_classes(roles, facts: CaseFacts) -> frozenset[FieldClass]:
     return frozenset(writable)
 
 
-def roles_with_case_access(roles) -> bool:
-    return any(role in CASE_ROLES for role in roles)
+def scopes_held(roles, field_class: FieldClass) -> frozenset[Scope]:
+    """The scopes in which a holder of `roles` reads `field_class` (a selector computes only the case
+    facts these scopes need: assignment for a caseworker, disclosures for the police)."""
+    return frozenset(MATRIX[role][field_class].read for role in roles if field_class in MATRIX.get(role, {}))

@@ -23,7 +23,9 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMi
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accesscontrol import policies
 from accesscontrol.models import Role, User
+from accesscontrol.policies import Action
 from accesscontrol.visibility import FIELD_CLASS_LABELS
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Case, Person
@@ -47,11 +49,6 @@ def person_reference(person_id) -> str:
 
 def role_labels(roles) -> list[str]:
     return [str(Role(role).label) if role in Role.values else role for role in roles]
-
-
-def _require_auditor(actor) -> None:
-    if actor is None or actor.agreement is None or not actor.has(Role.AUDITOR):
-        raise PermissionDenied
 
 
 # --- office hours --------------------------------------------------------------------------------------
@@ -163,7 +160,7 @@ def busy_days(*, actor, since: datetime.date, until: datetime.date) -> list[Busy
     A person counts as opened by an entry that shows that one person alone (a person or case page, an
     export of one case); lists name many persons at once and would flag everyone who opens one. The
     counting is done here rather than in SQL because the person ids are a stored list per entry."""
-    _require_auditor(actor)
+    policies.require(actor, Action.REVIEW_LOGS)
     start, end = _day_bounds(since, until)
     entries = (
         _agreement_entries(actor)
@@ -202,7 +199,7 @@ def _naming_person_or_their_cases(actor, person_id) -> Q:
 def review_access_log(*, actor, filters: AccessFilters) -> tuple[QuerySet, list[BusyDay]]:
     """The access entries of the auditor's agreement that match the filters, newest first, and the
     busy days of the period (for the flag). Raises PermissionDenied for anyone but an auditor."""
-    _require_auditor(actor)
+    policies.require(actor, Action.REVIEW_LOGS)
     since, until = filters.period()
     start, end = _day_bounds(since, until)
     zone = _local_zone()
@@ -283,14 +280,14 @@ def referenced_ids(entries) -> tuple[set[str], set[str]]:
 def find_person_by_personal_number(*, actor, text: str) -> Person | None:
     """The person of the auditor's agreement with this personnummer, through the blind index (the
     number is never compared in clear). Raises InvalidPersonalNumber for a malformed number."""
-    _require_auditor(actor)
+    policies.require(actor, Action.REVIEW_LOGS)
     candidates = personal_number_candidates(text)
     return Person.objects.filter(agreement=actor.agreement, personal_number_index__in=candidates).only("pk").first()
 
 
 def agreement_users(*, actor) -> QuerySet:
     """The users with a role in the auditor's agreement, for the user filter."""
-    _require_auditor(actor)
+    policies.require(actor, Action.REVIEW_LOGS)
     return User.objects.filter(memberships__agreement=actor.agreement).distinct().order_by("username")
 
 
@@ -318,7 +315,7 @@ def _case_objects(case_ids) -> Q:
 def review_change_log(*, actor, filters: ReviewFilters) -> QuerySet:
     """Change-log entries made in the auditor's agreement (in its requests, or by a job working for it:
     audit.services.system_changes_for), newest first. The page shows which fields changed, never the values."""
-    _require_auditor(actor)
+    policies.require(actor, Action.REVIEW_LOGS)
     since, until = filters.period()
     start, end = _day_bounds(since, until)
     entries = LogEntry.objects.filter(
@@ -431,7 +428,7 @@ def changed_objects(entries) -> tuple[set[str], set[str]]:
 
 def verification_history(*, actor, limit: int = 60) -> tuple[list[tuple[str, ChainVerification | None]], QuerySet]:
     """The latest run of each chain (its label and the run, or None), and the recent runs."""
-    _require_auditor(actor)
+    policies.require(actor, Action.REVIEW_LOGS)
     latest = [
         (chain.label, ChainVerification.objects.filter(chain=chain).order_by("-ran_at").first()) for chain in Chain
     ]
@@ -467,8 +464,7 @@ def person_access_history(*, person, cases, actor) -> list[CaseAccess]:
     the social manager of the person's agreement may read it; anyone else gets PermissionDenied."""
     if actor is None or actor.agreement is None or actor.agreement.pk != person.agreement_id:
         raise PermissionDenied
-    if not actor.has(Role.SOCIAL_MANAGER):
-        raise PermissionDenied
+    policies.require(actor, Action.MAKE_REGISTER_EXTRACT)
     condition = naming_person(person.pk)
     for case in cases:
         if case.person_id != person.pk:

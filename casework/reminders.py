@@ -26,7 +26,7 @@ from audit.services import system_changes_for
 from casework.follow_up import FollowUpState, FollowUpWindow, follow_up_window_expressions
 from casework.models import Agreement, Case, CaseStatus, Decision, FollowUp, Meeting, Notification
 from casework.periods import PeriodKind, period_containing
-from casework.services.meetings import police_participants
+from casework.selectors.meetings import police_participants
 
 DAYS_BEFORE_WINDOW = 7
 MINUTES_APPROVAL_DAYS = 14

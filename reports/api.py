@@ -6,13 +6,14 @@ from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accesscontrol import policies
 from accesscontrol.actor import actor_for
 from accesscontrol.models import Membership, Role
+from accesscontrol.policies import Action
 from audit.access import log_read
 from casework.models import Agreement
 
@@ -54,8 +55,7 @@ class StatisticsView(APIView):
     def actor(self, request, agreement_id):
         agreement = Agreement.objects.filter(pk=agreement_id).first()
         actor = actor_for(request.user, agreement) if agreement else None
-        if actor is None or not actor.has(Role.MANAGEMENT):
-            raise PermissionDenied
+        policies.require(actor, Action.READ_STATISTICS)
         # The access log records the acting roles of the request.
         request._request.actor = actor
         return actor

@@ -9,38 +9,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accesscontrol.models import Role
+from accesscontrol import policies
 from config.queueing import send_after_commit
 
 from .models import CostIndex, ReportJob
 from .selectors.costs import may_keep_cost_index
 
 # Who may order which long report: the follow-up and the costs hold case data; the statistics do not.
-REPORT_ROLES = {
-    ReportJob.Kind.FOLLOW_UP: Role.SOCIAL_MANAGER,
-    ReportJob.Kind.COSTS: Role.SOCIAL_MANAGER,
-    ReportJob.Kind.STATISTICS: Role.MANAGEMENT,
+REPORT_ACTIONS = {
+    ReportJob.Kind.FOLLOW_UP: policies.Action.READ_FOLLOW_UP_REPORT,
+    ReportJob.Kind.COSTS: policies.Action.READ_COSTS,
+    ReportJob.Kind.STATISTICS: policies.Action.READ_STATISTICS,
 }
 MAX_REPORT_YEARS = 10
-
-
-def _require(actor, *roles) -> None:
-    if actor is None or actor.agreement is None or not actor.has(*roles):
-        raise PermissionDenied
 
 
 @transaction.atomic
 def create_api_token(*, actor) -> str:
     """A new key for the statistics API, replacing any earlier one (which stops working at once).
     Only management users get one; the key is returned to be shown once."""
-    _require(actor, Role.MANAGEMENT)
+    policies.require(actor, policies.Action.READ_STATISTICS)
     Token.objects.filter(user=actor.user).delete()
     return Token.objects.create(user=actor.user).key
 
 
 @transaction.atomic
 def revoke_api_token(*, actor) -> None:
-    _require(actor, Role.MANAGEMENT)
+    policies.require(actor, policies.Action.READ_STATISTICS)
     Token.objects.filter(user=actor.user).delete()
 
 
@@ -106,7 +101,7 @@ def delete_cost_index(*, actor, index_id: int) -> None:
 
 
 def report_kinds_for(actor) -> list[str]:
-    return [kind for kind, role in REPORT_ROLES.items() if actor is not None and actor.has(role)]
+    return [kind for kind, action in REPORT_ACTIONS.items() if policies.may(actor, action)]
 
 
 @transaction.atomic
@@ -115,9 +110,9 @@ def request_report(*, actor, kind: str, file_format: str, first_year: int, last_
     for the kind; the years must lie within the agreement, in order, at most MAX_REPORT_YEARS."""
     from .tasks import build_report
 
-    if kind not in REPORT_ROLES:
+    if kind not in REPORT_ACTIONS:
         raise ValidationError({"kind": _("Välj en rapport.")})
-    _require(actor, REPORT_ROLES[kind])
+    policies.require(actor, REPORT_ACTIONS[kind])
     if file_format not in ReportJob.Format.values:
         raise ValidationError({"file_format": _("Välj PDF eller Excel.")})
     first_allowed, last_allowed = actor.agreement.starts_on.year, timezone.localdate().year

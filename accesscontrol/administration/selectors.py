@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accesscontrol import policies
 from accesscontrol.models import AccessRequest, Membership, Organisation, Role, Unit, User
 from casework.models import Agreement, Area, HotSpot, InterventionType, LegalBasis, RetentionRule, Target, Tariff
 
 
 def require_sysadmin(actor) -> None:
-    if actor is None or actor.agreement is None or not actor.has(Role.SYSADMIN):
-        raise PermissionDenied
+    policies.require(actor, policies.Action.ADMINISTER_AGREEMENT)
 
 
 def require_instance_admin(actor) -> None:
@@ -23,7 +23,7 @@ def require_instance_admin(actor) -> None:
 
 
 def may_read_shared_data(actor) -> bool:
-    return actor is not None and (actor.instance_admin or (actor.agreement is not None and actor.has(Role.SYSADMIN)))
+    return policies.may(actor, policies.Action.READ_SHARED_DATA)
 
 
 def parties(actor) -> QuerySet[Organisation]:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accesscontrol import policies
 from accesscontrol.approvals import selectors as approval_selectors
-from accesscontrol.models import Role
 from config import formatting
 from config.forms import button_pressed, submitted
 
@@ -330,7 +330,9 @@ def _shared_links() -> list[dict]:
 
 @require_http_methods(["GET"])
 def index_view(request):
-    if not request.actor.has(Role.SYSADMIN) and selectors.may_read_shared_data(request.actor):
+    if not policies.may(request.actor, policies.Action.ADMINISTER_AGREEMENT) and selectors.may_read_shared_data(
+        request.actor
+    ):
         # The instance administrator without a sysadmin role here: only what all agreements share.
         context = {"sections": _shared_links(), "agreement": None}
         return render(request, "accesscontrol/administration/index.html", context)

@@ -6,28 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accesscontrol.models import AccessRequest, Membership, Role
-
-Side = AccessRequest.Side
-
-# Every role except the sysadmin's needs the manager's approval: each reads personal data (the case roles
-# the youths', the auditor the logs' staff names and pseudonymous person references, management statistics
-# that are personal data whenever the disclosure control fails) or decides who does (the police's
-# responsible). The sysadmin reads no case content (docs/roles-and-visibility.md).
-NEEDS_APPROVAL = frozenset(Role.values) - {Role.SYSADMIN}
-
-# Who approves for each side of an agreement.
-APPROVER = {Side.SOCIAL_SERVICES: Role.SOCIAL_MANAGER, Side.POLICE: Role.POLICE_RESPONSIBLE}
-POLICE_ROLES = frozenset({Role.POLICE, Role.POLICE_RESPONSIBLE})
-
-
-def needs_approval(role: str) -> bool:
-    return role in NEEDS_APPROVAL
-
-
-def side_of(role: str) -> str:
-    """The police's responsible approves the police's roles; the social manager every other role."""
-    return Side.POLICE if role in POLICE_ROLES else Side.SOCIAL_SERVICES
+from accesscontrol.models import AccessRequest, Membership
+from accesscontrol.policies import APPROVER, NEEDS_APPROVAL, needs_approval, side_of, sides_approved_by  # noqa: F401
 
 
 def login_approvals(user) -> set[tuple[int, str]]:
@@ -35,12 +15,6 @@ def login_approvals(user) -> set[tuple[int, str]]:
     agreement and side in which the user holds a role that needs approval. Empty: the sysadmin alone."""
     held = Membership.objects.filter(user=user, role__in=NEEDS_APPROVAL).values_list("agreement_id", "role")
     return {(agreement_id, side_of(role)) for agreement_id, role in held}
-
-
-def sides_approved_by(actor) -> list[str]:
-    if actor is None or actor.agreement is None:
-        return []
-    return [side for side, role in APPROVER.items() if actor.has(role)]
 
 
 def is_approver(actor) -> bool:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accesscontrol import policies
 from accesscontrol.models import CaseAccessGrant, Membership, Role, User
 
 # The longest a grant may last: a substitute's holiday or a second opinion, not a reassignment (the
@@ -30,7 +31,7 @@ def may_grant(actor, case) -> bool:
         actor is not None
         and actor.agreement is not None
         and actor.agreement.pk == case.agreement_id
-        and actor.has(Role.SOCIAL_MANAGER)
+        and policies.may(actor, policies.Action.GRANT_CASE_ACCESS)
     )
 
 

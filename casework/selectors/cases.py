@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy
 from accesscontrol import scoping
 from accesscontrol.grants import selectors as grant_selectors
 from accesscontrol.models import Role, Unit, User
-from accesscontrol.visibility import CaseFacts, FieldClass, readable_classes, roles_with_case_access, writable_classes
+from accesscontrol.policies import Action, CaseSubject, require
+from accesscontrol.visibility import (
+    DISCLOSABLE,
+    CaseFacts,
+    FieldClass,
+    Scope,
+    readable_classes,
+    scopes_held,
+    writable_classes,
+)
 from casework import personal_numbers
 from casework.blind_indexes import name_candidates, personal_number_candidates
 from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpWindow, follow_up_state, follow_up_window
@@ -36,7 +45,7 @@ from casework.models import (
     Person,
     RealisticAlternative,
 )
-from casework.selectors.attachments import attachable_classes, readable_attachments
+from casework.selectors.attachments import readable_attachments
 from casework.selectors.disclosures import age_on, shared_field_classes, shared_field_classes_by_case
 
 # Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
@@ -126,6 +135,20 @@ def case_facts(*, actor, case: Case) -> CaseFacts:
     )
 
 
+def case_subject(*, actor, case: Case) -> CaseSubject:
+    """The case as the policy (accesscontrol.policies) sees it for this actor."""
+    return _subject(case, case_facts(actor=actor, case=case))
+
+
+def _subject(case: Case, facts: CaseFacts) -> CaseSubject:
+    return CaseSubject(
+        facts=facts,
+        proposed=case.status == CaseStatus.PROPOSED,
+        active=case.status == CaseStatus.ACTIVE,
+        closed=case.status == CaseStatus.CLOSED,
+    )
+
+
 def police_read_identity(*, cases, today: datetime.date | None = None) -> set:
     """The ids of `cases` whose identity the police may read today, by the visibility matrix: the police
     proposed the case, or a disclosure in force shares its identity. One query for the disclosures."""
@@ -194,8 +217,14 @@ def follow_up_badge(*, case: Case, has_follow_up: bool, today: datetime.date) ->
 def facts_by_case(*, actor, cases: list[Case]) -> dict[object, CaseFacts]:
     """case id -> the facts the visibility matrix needs, for many cases in two queries: the cases that are
     the actor's and the active disclosures. The batch form of case_facts."""
-    assigned = scoping.assigned_case_ids(cases, actor) if actor.has(Role.CASEWORKER) else set()
-    disclosed = shared_field_classes_by_case(cases=cases) if actor.has(Role.POLICE) and cases else {}
+    scopes = scopes_held(actor.roles, FieldClass.CASE_FRAME) | scopes_held(actor.roles, FieldClass.IDENTITY)
+    assigned = scoping.assigned_case_ids(cases, actor) if Scope.ASSIGNED in scopes else set()
+    # The disclosures in force matter to whoever reads anything only by disclosure (the police).
+    by_disclosure = any(
+        scopes_held(actor.roles, field_class) & {Scope.DISCLOSED, Scope.PROPOSED_OR_DISCLOSED}
+        for field_class in DISCLOSABLE
+    )
+    disclosed = shared_field_classes_by_case(cases=cases) if by_disclosure and cases else {}
     return {
         case.pk: _facts(
             case,
@@ -235,8 +264,7 @@ def case_list(*, actor, status: str = "", category: str = "", person=None) -> li
     `person` narrows to one person's cases by an exact search ("personal_number", normalised number) or
     ("name", (first, last)), matched through the blind indexes without decrypting anything; only cases
     whose identity the actor may read are found that way."""
-    if actor is None or not roles_with_case_access(actor.roles):
-        raise PermissionDenied
+    require(actor, Action.SEE_CASES)
     cases = _scoped(actor).annotate(has_follow_up=Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
     if person is not None:
         kind, value = person
@@ -369,17 +397,7 @@ class CasePage:
     field_contacts: list = field(default_factory=list)
     attachments: list = field(default_factory=list)
     badge: FollowUpBadge | None = None
-    can_close: bool = False
-    can_reopen: bool = False
-    can_change_category: bool = False
-    can_offer: bool = False
-    can_follow_up: bool = False
-    can_assess_police: bool = False
-    can_assess_social: bool = False
-    can_set_legal_hold: bool = False
-    can_reassign: bool = False
-    can_attach: bool = False
-
+    subject: CaseSubject | None = None  # what the page offers is asked of accesscontrol.policies
     @property
     def persons(self) -> list[Person]:
         return [self.person] if self.person else []
@@ -442,18 +460,7 @@ def case_page(*, actor, case: Case) -> CasePage:
             FieldContact.objects.filter(case=case).select_related("recorded_by", "hot_spot", "concern_follow_up")
         )
     page.attachments = readable_attachments(case=case, readable=readable)
-    page.can_attach = bool(attachable_classes(writable))
-    active = case.status == CaseStatus.ACTIVE
-    is_open = case.status in OPEN_STATUSES
-    page.can_close = active and FieldClass.CASE_FRAME in writable
-    page.can_change_category = active and FieldClass.CASE_FRAME in writable
-    page.can_reopen = case.status == CaseStatus.CLOSED and FieldClass.CASE_FRAME in writable
-    page.can_offer = active and FieldClass.INTERVENTIONS in writable
-    page.can_follow_up = active and FieldClass.SOCIAL_ASSESSMENT in writable
-    page.can_assess_social = is_open and FieldClass.SOCIAL_ASSESSMENT in writable
-    page.can_assess_police = is_open and FieldClass.POLICE_ASSESSMENT in writable
-    page.can_set_legal_hold = actor.has(Role.SOCIAL_MANAGER) and FieldClass.CASE_FRAME in writable
-    page.can_reassign = active and actor.has(Role.SOCIAL_MANAGER) and FieldClass.CASE_FRAME in writable
+    page.subject = _subject(case, facts)
     return page
 
 
@@ -466,12 +473,6 @@ class PersonMatch:
     open_case: Case | None
     # False for the police: "not found" then means "not known to you", so the page must not say "not in Samsyn".
     complete: bool = True
-
-
-def require_proposer(actor) -> None:
-    """Only the police and the social managers propose youths (and so search persons)."""
-    if actor is None or actor.agreement is None or not actor.has(Role.POLICE, Role.SOCIAL_MANAGER):
-        raise PermissionDenied
 
 
 def person_on_record(*, agreement, number: personal_numbers.PersonalNumber) -> Person | None:
@@ -492,9 +493,10 @@ def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatc
     the youth, or a disclosure in force shares the identity), and an open case only when they may read
     its identity. Otherwise the person is new to them, and their proposal stands beside the hidden case
     (`propose_case`) for the meeting to handle. Social managers find every person and open case."""
-    require_proposer(actor)
+    require(actor, Action.PROPOSE_CASE)
     person = person_on_record(agreement=actor.agreement, number=number)
-    complete = actor.has(Role.SOCIAL_MANAGER)
+    # Whoever reads every case's identity finds every person; anyone else only those they may know.
+    complete = Scope.ALL in scopes_held(actor.roles, FieldClass.IDENTITY)
     if person is None:
         return PersonMatch(person=None, open_case=None, complete=complete)
     cases = list(Case.objects.filter(agreement=actor.agreement, person=person))

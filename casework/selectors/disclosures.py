@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accesscontrol.models import Role
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from accesscontrol.visibility import DISCLOSABLE, FIELD_CLASS_LABELS
 from casework import personal_numbers
 from casework.models import Consent, Disclosure, LegalBasis
@@ -23,7 +24,7 @@ from casework.querysets import age_limit_allows, consent_holds
 
 def may_decide_disclosures(actor) -> bool:
     """Only the social services' section manager decides what the police may see."""
-    return actor is not None and actor.has(Role.SOCIAL_MANAGER)
+    return policies.may(actor, Action.DECIDE_DISCLOSURES)
 
 
 def require_decider(actor) -> None:
@@ -33,7 +34,7 @@ def require_decider(actor) -> None:
 
 def may_see_disclosures(actor) -> bool:
     """The decider sees the whole register; the police see what is shared with them."""
-    return actor is not None and actor.has(Role.SOCIAL_MANAGER, Role.POLICE)
+    return policies.may(actor, Action.SEE_DISCLOSURES)
 
 
 def age_on(person, day: datetime.date) -> int | None:

@@ -10,34 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from accesscontrol import scoping
-from accesscontrol.models import Role
-from accesscontrol.visibility import FieldClass, readable_classes, writable_classes
+from accesscontrol import policies, scoping
+from accesscontrol.policies import Action
+from accesscontrol.visibility import FieldClass, Scope, readable_classes, scopes_held, writable_classes
 from casework.models import Case, CaseStatus, Category, FieldContact, HotSpot, HotSpotVisit, Person
 from casework.selectors.cases import facts_by_case
 
 RECENT = 30
 
 
-def _require_field_reader(actor) -> None:
-    if actor is None or actor.agreement is None or not actor.has(Role.FIELD_WORKER, Role.SOCIAL_MANAGER):
-        raise PermissionDenied
-
-
-def require_field_worker(actor) -> None:
-    if actor is None or actor.agreement is None or not actor.has(Role.FIELD_WORKER):
-        raise PermissionDenied
-
-
 def visible_contacts(*, actor) -> QuerySet:
-    _require_field_reader(actor)
+    policies.require(actor, Action.SEE_FIELD_WORK)
     contacts = FieldContact.objects.filter(agreement=actor.agreement).select_related(
         "case__person", "hot_spot", "area", "recorded_by", "concern_follow_up"
     )
-    if actor.has(Role.SOCIAL_MANAGER):
+    # Whoever reads every case's field contacts reads every contact; a field worker theirs and svansen's.
+    if Scope.ALL in scopes_held(actor.roles, FieldClass.FIELD_CONTACTS):
         return contacts
     scoped = scoping.scope_cases(Case.objects.all(), actor)
     return contacts.filter(Q(recorded_by=actor.user) | Q(case__in=scoped))
@@ -50,13 +40,13 @@ def get_contact(*, actor, contact_id) -> FieldContact:
 
 def contact_cases(*, actor) -> QuerySet:
     """The active svansen cases a field worker can record a contact on."""
-    require_field_worker(actor)
+    policies.require(actor, Action.RECORD_FIELD_WORK)
     cases = Case.objects.filter(status=CaseStatus.ACTIVE, category=Category.SVANSEN).select_related("person")
     return scoping.scope_cases(cases, actor).order_by("number")
 
 
 def hot_spots(*, actor) -> QuerySet:
-    _require_field_reader(actor)
+    policies.require(actor, Action.SEE_FIELD_WORK)
     return HotSpot.objects.filter(agreement=actor.agreement, active=True).select_related("area")
 
 
@@ -76,7 +66,7 @@ class ContactEntry:
 def _entries(*, actor, contacts: list[FieldContact]) -> list[ContactEntry]:
     cases = list({contact.case_id: contact.case for contact in contacts if contact.case_id}.values())
     facts = facts_by_case(actor=actor, cases=cases)
-    is_field_worker = actor.has(Role.FIELD_WORKER)
+    is_field_worker = policies.may(actor, Action.RECORD_FIELD_WORK)
     entries = []
     for contact in contacts:
         case = person = None
@@ -131,5 +121,5 @@ def field_overview(*, actor) -> FieldOverview:
         contacts=_entries(actor=actor, contacts=list(contacts[:RECENT])),
         awaiting_follow_up=_entries(actor=actor, contacts=list(awaiting.order_by("occurred_on"))),
         visits=list(visits[:RECENT]),
-        may_record=actor.has(Role.FIELD_WORKER),
+        may_record=policies.may(actor, Action.RECORD_FIELD_WORK),
     )

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
-from accesscontrol.models import Role
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from casework.imports import planning, reading
 from casework.models import CaseImport
 from casework.services.imports import open_file, progress_key
-from casework.services.timeline import require_role
 
 
 def my_imports(*, actor):
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.IMPORT_LISTS)
     return CaseImport.objects.filter(agreement=actor.agreement, uploaded_by=actor.user)
 
 
@@ -23,7 +23,7 @@ def my_import(*, actor, import_id) -> CaseImport:
 
 def import_preview(*, actor, case_import: CaseImport) -> planning.Plan | None:
     """What the import would do now, read from its sealed file; None once the file is gone."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.IMPORT_LISTS)
     if case_import.status != CaseImport.Status.PREVIEW or not case_import.sealed_file:
         return None
     return planning.plan(agreement=case_import.agreement, sheet=reading.read(open_file(case_import)))

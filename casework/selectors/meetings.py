@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from accesscontrol import scoping
 from accesscontrol.models import Role
-from accesscontrol.visibility import MATRIX, FieldClass, Scope
+from accesscontrol.policies import MeetingSubject
+from accesscontrol.visibility import FieldClass, Scope, scopes_held
 from casework.models import Case, CaseStatus, Decision, Meeting, MeetingItem, OrganisationKind
 from casework.periods import PeriodKind, period_containing
-from casework.services.meetings import police_participants
 
 from .cases import police_read_identity, pseudonym, readable_by_case
 from .disclosures import may_decide_disclosures
@@ -27,12 +27,8 @@ from .targets import PeriodRow, targets_for_period
 
 
 def _minutes_scope(actor) -> Scope | None:
-    scopes = {MATRIX.get(role, {}).get(FieldClass.MINUTES) for role in actor.roles} - {None}
-    if any(grant.read is Scope.ALL for grant in scopes):
-        return Scope.ALL
-    if any(grant.read is Scope.ATTENDED for grant in scopes):
-        return Scope.ATTENDED
-    return None
+    scopes = scopes_held(actor.roles, FieldClass.MINUTES)
+    return next((scope for scope in (Scope.ALL, Scope.ATTENDED) if scope in scopes), None)
 
 
 def visible_meetings(*, actor) -> QuerySet:
@@ -53,8 +49,26 @@ def get_meeting(*, actor, meeting_id) -> Meeting:
     return visible_meetings(actor=actor).get(pk=meeting_id)
 
 
-def may_schedule(actor) -> bool:
-    return actor is not None and actor.agreement is not None and actor.has(Role.SOCIAL_MANAGER)
+def police_participants(meeting: Meeting):
+    """Participants who are police users of the agreement: those who may approve for the police."""
+    return meeting.participants.filter(
+        user__memberships__agreement_id=meeting.agreement_id, user__memberships__role=Role.POLICE
+    )
+
+
+def meeting_subject(*, actor, meeting: Meeting) -> MeetingSubject:
+    """The meeting as the policy (accesscontrol.policies) sees it for this actor."""
+    approvals = list(meeting.approvals.values_list("user_id", flat=True))
+    return MeetingSubject(
+        locked=meeting.locked,
+        held=meeting.held,
+        held_on=meeting.held_on,
+        day_has_come=meeting.held_on <= timezone.localdate(),
+        has_approvals=bool(approvals),
+        approved_by_actor=actor.user.pk in approvals,
+        chaired_by_actor=meeting.chair_id == actor.user.pk,
+        police_participant=police_participants(meeting).filter(user=actor.user).exists(),
+    )
 
 
 @dataclass(frozen=True)
@@ -91,15 +105,9 @@ class MeetingPage:
     approvals: list
     addenda: list
     targets: PeriodRow
-    can_edit: bool = False
-    can_record: bool = False
-    can_mark_decisions_done: bool = False
+    subject: MeetingSubject  # what the page offers is asked of accesscontrol.policies
     # Someone has approved the draft: its content is frozen until the minutes lock (services.meetings).
     approval_started: bool = False
-    can_approve: bool = False
-    can_withdraw_approval: bool = False
-    can_add_addendum: bool = False
-    can_assess_police: bool = False
     needs_police_approval: bool = True
     chair_approved: bool = False
     police_approved: bool = False
@@ -183,8 +191,6 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
             )
         )
     approvals = list(meeting.approvals.select_related("user"))
-    today = timezone.localdate()
-    is_manager = actor.has(Role.SOCIAL_MANAGER)
     open_decisions = []
     # Open decisions come from earlier meetings' minutes: only for those who read every meeting's minutes.
     if not meeting.locked and _minutes_scope(actor) is Scope.ALL:
@@ -195,8 +201,6 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
             .select_related("meeting", "responsible", "case")
             .order_by("due_on", "created_at")
         )
-    approved_by_me = any(approval.user_id == actor.user.pk for approval in approvals)
-    is_police_participant = actor.has(Role.POLICE) and police_participants(meeting).filter(user=actor.user).exists()
     page = MeetingPage(
         meeting=meeting,
         participants=_in_name_order(meeting.participants.select_related("user")),
@@ -212,22 +216,9 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
         needs_police_approval=meeting.agreement.minutes_need_police_approval,
         chair_approved=any(approval.as_chair for approval in approvals),
         police_approved=any(approval.as_police for approval in approvals),
+        subject=meeting_subject(actor=actor, meeting=meeting),
     )
     page.approval_started = bool(approvals) and not meeting.locked
-    # An approval is of the text as it stood: from the first one on, the content is not editable.
-    page.can_edit = is_manager and not meeting.locked and not approvals
-    # Marking an earlier meeting's decision done does not change these minutes (services.meetings).
-    page.can_mark_decisions_done = is_manager and not meeting.locked
-    page.can_record = page.can_edit and meeting.held_on <= today
-    page.can_approve = (
-        not meeting.locked
-        and meeting.held
-        and not approved_by_me
-        and (meeting.chair_id == actor.user.pk or is_police_participant)
-    )
-    page.can_withdraw_approval = not meeting.locked and approved_by_me
-    page.can_add_addendum = is_manager and meeting.locked
-    page.can_assess_police = actor.has(Role.POLICE) and not meeting.locked
     page.shown_cases = [entry.case for entry in entries if entry.visible]
     return page
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accesscontrol import scoping
+from accesscontrol import policies, scoping
 from accesscontrol.actor import Actor, actor_for
 from accesscontrol.models import Role
+from accesscontrol.policies import Action
 from audit.selectors import CaseAccess, person_access_history
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Agreement, Case, Decision, MeetingItem, Person
@@ -30,7 +31,7 @@ from . import disclosures as disclosure_selectors
 
 def may_make_register_extract(actor) -> bool:
     """Only the social services' section manager hands out register extracts."""
-    return actor is not None and actor.agreement is not None and actor.has(Role.SOCIAL_MANAGER)
+    return policies.may(actor, Action.MAKE_REGISTER_EXTRACT)
 
 
 @dataclass

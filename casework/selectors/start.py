@@ -69,20 +69,21 @@ def _police(actor) -> dict:
     return {"proposals": list(mine[:LIMIT])}
 
 
+# The roles whose start-page section has casework content, and how its items are read (None: a template
+# without items). The items come through selectors that ask accesscontrol.policies themselves.
 _CONTENT = {
     Role.SOCIAL_MANAGER: _social_manager,
     Role.CASEWORKER: _caseworker,
     Role.FIELD_WORKER: _field_worker,
     Role.POLICE: _police,
+    Role.MANAGEMENT: None,
 }
 
 
 def start_content(*, actor, role: str) -> dict:
-    """The template and the items of one role's start-page section; empty for roles without any."""
-    if actor is None or actor.agreement is None or role not in actor.roles:
+    """The template and the items of the start-page section of `role`, one the actor holds (Actor.held_roles);
+    empty for roles without casework content."""
+    if actor is None or actor.agreement is None or role not in _CONTENT:
         return {}
-    if role == Role.MANAGEMENT:
-        return {"template": "casework/start/management.html"}
-    if role not in _CONTENT:
-        return {}
-    return {"template": f"casework/start/{role}.html", "items": _CONTENT[role](actor)}
+    items = _CONTENT[role]
+    return {"template": f"casework/start/{role}.html", **({"items": items(actor)} if items else {})}

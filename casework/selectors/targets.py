@@ -54,13 +54,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accesscontrol.models import Role
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from accesscontrol.scoping import scope_cases
 from casework.follow_up import follow_up_window_expressions, raised_on_range_for_windows_closing
 from casework.models import (
@@ -422,16 +422,11 @@ def target_board(*, agreement, year: int) -> list[PeriodRow]:
 # --- The cases behind a figure --------------------------------------------------------------------------------
 
 
-def _require_social_manager(actor) -> None:
-    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
-        raise PermissionDenied
-
-
 def cases_behind(*, actor, period: Period, metric: str, today: datetime.date | None = None) -> QuerySet[Case]:
     """The cases behind one figure (social managers only), as the actor may see them: the rows the figure
     counts under the same filter. For a share they are its denominator, each annotated `counted` (in the
     numerator or not); for orossamtal, the youths the talks were with."""
-    _require_social_manager(actor)
+    policies.require(actor, Action.FOLLOW_TARGETS)
     measure = MEASURES.get(metric)
     if measure is None or measure.case is None:
         raise ValueError(f"{metric} is not about cases")
@@ -495,7 +490,7 @@ class BoardPage:
 
 def svansen_without_offer(*, actor) -> list[Case]:
     """Active svansen cases with no documented intervention offered (social managers only)."""
-    _require_social_manager(actor)
+    policies.require(actor, Action.FOLLOW_TARGETS)
     cases = (
         Case.objects.filter(agreement=actor.agreement, status=CaseStatus.ACTIVE, category=Category.SVANSEN)
         .exclude(Exists(Intervention.objects.filter(case=OuterRef("pk"))))
@@ -509,8 +504,7 @@ def board_page(*, actor, year: int) -> BoardPage:
     """The target board for the social managers of the actor's agreement. Its counts are exact, so it is
     not for management: management follows the same targets in the statistics, through disclosure control
     (docs/architecture.md, rule 5: nothing reaches the management role by another path)."""
-    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
-        raise PermissionDenied
+    policies.require(actor, Action.FOLLOW_TARGETS)
     rows = target_board(agreement=actor.agreement, year=year)
     gaps = svansen_without_offer(actor=actor)
     return BoardPage(year=year, quarters=rows[:4], tertials=rows[4:7], whole_year=rows[7], gaps=gaps)

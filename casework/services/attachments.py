@@ -6,16 +6,18 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accesscontrol import crypto
-from accesscontrol.visibility import ATTACHABLE, FieldClass
+from accesscontrol.policies import Action
+from accesscontrol.visibility import ATTACHABLE, writable_classes
 from casework.models import Case, CaseAttachment
 from casework.selectors.attachments import attachment_aad
+from casework.selectors.cases import case_facts
 
-from .timeline import lock_writable
+from .timeline import lock_case
 
 # The accepted types, told by their first bytes, never by the name or the browser's word. Three fixed
 # signatures are checked by hand rather than with a file-type library: a library would add a dependency to
@@ -58,7 +60,10 @@ def add_attachment(*, actor, case: Case, kind: str, field_class: str, upload) ->
         raise ValidationError({"kind": _("Välj vilken sorts handling det är.")}, code="kind")
     if field_class not in ATTACHABLE:
         raise ValidationError({"field_class": _("Välj vilka uppgifter handlingen hör till.")}, code="field_class")
-    case = lock_writable(actor, case, FieldClass(field_class))
+    case = lock_case(actor, case, Action.ATTACH_DOCUMENT)
+    # Attaching needs the right to write the class the document is given (the matrix), not just any.
+    if field_class not in writable_classes(actor.roles, case_facts(actor=actor, case=case)):
+        raise PermissionDenied
     if upload is None:
         raise ValidationError({"file": _("Välj en fil.")}, code="required")
     if upload.size > settings.SAMSYN_ATTACHMENT_MAX_BYTES:

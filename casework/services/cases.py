@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accesscontrol import policies
 from accesscontrol.models import Membership, Role, Unit
-from accesscontrol.visibility import FieldClass
+from accesscontrol.policies import Action
 from casework import personal_numbers
 from casework.blind_indexes import set_person_indexes
 from casework.models import (
@@ -38,7 +39,7 @@ from casework.models import (
 from casework.selectors.cases import find_person, person_on_record, police_read_identity
 
 from . import meetings
-from .timeline import add_event, lock_writable, refuse_future, require_role, require_status
+from .timeline import add_event, lock_case, refuse_future
 
 
 class AgeNeedsConfirmation(ValidationError):
@@ -183,7 +184,7 @@ def propose_case(
     """Propose a youth for the next meeting. Finds the person by exact personnummer or samordningsnummer
     (blind index) or creates them from `person_details`; refuses a second open case for the same person
     in the agreement (pointing to it), an unconfirmed age outside the agreement's ages, a future date."""
-    require_role(actor, Role.POLICE, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.PROPOSE_CASE)
     agreement = Agreement.objects.select_for_update().get(pk=actor.agreement.pk)
     number = parse_personal_number(personal_number)
     errors = {}
@@ -205,7 +206,7 @@ def propose_case(
         person = _create_person(agreement=agreement, number=number, details=person_details)
     # A person the proposer may not know of (find_person) keeps the details on record: the police's
     # proposal is linked to them and their own typed details are not stored over the social services'.
-    by_police = actor.has(Role.POLICE) and not actor.has(Role.SOCIAL_MANAGER)
+    by_police = policies.proposes_for_police(actor)
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -285,7 +286,7 @@ def import_case(
     neither in the future nor outside the agreement, a unit of the social services and one of its
     caseworkers, no second open case for the person; an age outside the agreement's ages is refused, since
     a list has no one to confirm it. Both timeline events name the import."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.IMPORT_LISTS)
     agreement = Agreement.objects.select_for_update().get(pk=actor.agreement.pk)
     number = parse_personal_number(personal_number)
     if category not in Category.values:
@@ -356,9 +357,8 @@ def identify_case(
     """Identify a proposal as a case at a meeting: category, raised-on date, responsible unit and
     caseworker. Only a proposal, only at a meeting whose minutes are not approved, never with a future
     raised-on date; an age outside the agreement's ages on that date needs confirming."""
-    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
+    case = lock_case(actor, case, Action.IDENTIFY_CASE)
     meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
-    require_status(case, CaseStatus.PROPOSED, message=_("Bara föreslagna ärenden kan identifieras."))
     _refuse_second_open_case(case)
     require_identity_shared_with_police(case)
     if category not in Category.values:
@@ -399,9 +399,8 @@ def identify_case(
 @transaction.atomic
 def mark_not_identified(*, actor, case: Case, meeting: Meeting, note: str) -> Case:
     """The meeting decided not to identify the proposal; the person may be proposed again later."""
-    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
+    case = lock_case(actor, case, Action.DISMISS_PROPOSAL)
     meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
-    require_status(case, CaseStatus.PROPOSED, message=_("Bara föreslagna ärenden kan avföras."))
     if not (note or "").strip():
         raise ValidationError({"note": [_("Skriv kort varför förslaget inte identifierades.")]})
     case.status = CaseStatus.NOT_IDENTIFIED
@@ -425,8 +424,7 @@ def mark_not_identified(*, actor, case: Case, meeting: Meeting, note: str) -> Ca
 def change_category(*, actor, case: Case, category: str, changed_on: datetime.date, note: str) -> Case:
     """A category change of an active case (e.g. svansen → lifestyle) as an event; the identified
     category stays what the meeting decided."""
-    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
-    require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan byta kategori."))
+    case = lock_case(actor, case, Action.CHANGE_CATEGORY)
     if category not in Category.values:
         raise ValidationError({"category": [_("Välj en kategori.")]})
     if category == case.category:
@@ -464,8 +462,7 @@ def record_police_assessment(
 ) -> Case:
     """The police's view of a proposed or active case (dated today unless given), and whether the police
     want it prioritised. The previous assessment stays on the timeline."""
-    case = lock_writable(actor, case, FieldClass.POLICE_ASSESSMENT)
-    require_status(case, *OPEN_STATUSES, message=_("Ärendet är inte öppet."))
+    case = lock_case(actor, case, Action.ASSESS_POLICE)
     if not (assessment or "").strip():
         raise ValidationError({"assessment": [_("Skriv polisens bedömning.")]})
     assessed_on = _check_assessed_on(case, assessed_on)
@@ -496,8 +493,7 @@ def record_social_assessment(
     """The social services' assessment (dated today unless given), the realistic alternative to a
     home-based solution (for the cost comparison) and the reference to the municipality's own records.
     Each version stays on the timeline."""
-    case = lock_writable(actor, case, FieldClass.SOCIAL_ASSESSMENT)
-    require_status(case, *OPEN_STATUSES, message=_("Ärendet är inte öppet."))
+    case = lock_case(actor, case, Action.ASSESS_SOCIAL)
     if not (assessment or "").strip():
         raise ValidationError({"assessment": [_("Skriv socialtjänstens bedömning.")]})
     if realistic_alternative not in RealisticAlternative.values:
@@ -521,8 +517,7 @@ def record_social_assessment(
 @transaction.atomic
 def close_case(*, actor, case: Case, reason: str, closed_on: datetime.date, note: str = "") -> Case:
     """Close an active case with a reason; the closing is an event and the case keeps its history."""
-    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
-    require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan avslutas."))
+    case = lock_case(actor, case, Action.CLOSE_CASE)
     if reason not in CloseReason.values:
         raise ValidationError({"reason": [_("Välj en avslutsorsak.")]})
     if reason == CloseReason.OTHER and not (note or "").strip():
@@ -544,8 +539,7 @@ def close_case(*, actor, case: Case, reason: str, closed_on: datetime.date, note
 def reopen_case(*, actor, case: Case, reopened_on: datetime.date, note: str) -> Case:
     """Reopen a closed case. The closing stays on the timeline; a person with another open case in
     the agreement is refused, pointing to it."""
-    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
-    require_status(case, CaseStatus.CLOSED, message=_("Bara avslutade ärenden kan återöppnas."))
+    case = lock_case(actor, case, Action.REOPEN_CASE)
     if not (note or "").strip():
         raise ValidationError({"note": [_("Skriv varför ärendet återöppnas.")]})
     refuse_future(reopened_on, field="reopened_on")
@@ -575,8 +569,7 @@ def set_legal_hold(*, actor, case: Case, on: bool, reason: str) -> Case:
     decision, with its reason (free text, encrypted) on the timeline. While the hold is on, the purge
     (casework.retention) leaves the case alone however long ago it closed; lifting it lets the purge take
     the case on its next run if it is due."""
-    require_role(actor, Role.SOCIAL_MANAGER)
-    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
+    case = lock_case(actor, case, Action.SET_LEGAL_HOLD)
     if case.legal_hold == on:
         message = _("Ärendet är redan spärrat mot gallring.") if on else _("Ärendet är inte spärrat mot gallring.")
         raise ValidationError(message, code="legal_hold_unchanged")
@@ -601,9 +594,7 @@ def reassign_case(
     """Hand an active case to another responsible unit or caseworker (a caseworker leaves, the case moves to
     open care): the social manager's decision, on the timeline. Access follows at once, since it is read from
     the case: the old unit and caseworker lose the case, the new ones get it (accesscontrol.scoping)."""
-    require_role(actor, Role.SOCIAL_MANAGER)
-    case = lock_writable(actor, case, FieldClass.CASE_FRAME)
-    require_status(case, CaseStatus.ACTIVE, message=_("Bara aktuella ärenden kan byta ansvar."))
+    case = lock_case(actor, case, Action.REASSIGN_CASE)
     require_unit_and_caseworker(case.agreement, unit, caseworker)
     refuse_future(reassigned_on, field="reassigned_on")
     if case.raised_on and reassigned_on < case.raised_on:

@@ -14,20 +14,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accesscontrol.models import Role
-from accesscontrol.visibility import FieldClass
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from casework.models import (
     Area,
     Case,
     CaseEvent,
-    CaseStatus,
     ConcernTalkFollowUp,
     FieldContact,
     HotSpot,
     HotSpotVisit,
 )
 
-from .timeline import add_event, lock_writable, refuse_future, require_agreement, require_role, require_status
+from .timeline import add_event, lock_case, refuse_future, require_agreement
 
 
 def _check_place(agreement, *, hot_spot: HotSpot | None, area: Area | None) -> None:
@@ -65,7 +64,7 @@ def record_field_contact(
 ) -> FieldContact:
     """A contact with an identified svansen youth (an active case), or an outreach contact with
     unidentified youths in a risk setting (a count, no identity) — never both, never neither."""
-    require_role(actor, Role.FIELD_WORKER)
+    policies.require(actor, Action.RECORD_FIELD_WORK)
     _check_who(kind, with_youth=with_youth, with_parents=with_parents)
     anonymous_youths = anonymous_youths or 0
     if (case is None) == (anonymous_youths == 0):
@@ -78,10 +77,7 @@ def record_field_contact(
             {"case": [_("Orossamtal och föräldrakontakter gäller en identifierad ungdom: välj ärendet.")]}
         )
     if case is not None:
-        case = lock_writable(actor, case, FieldClass.FIELD_CONTACTS)
-        require_status(
-            case, CaseStatus.ACTIVE, field="case", message=_("Kontakter registreras bara på aktuella ärenden.")
-        )
+        case = lock_case(actor, case, Action.RECORD_CONTACT)
     refuse_future(occurred_on, field="occurred_on")
     _check_place(actor.agreement, hot_spot=hot_spot, area=area)
     contact = FieldContact.objects.create(
@@ -120,10 +116,10 @@ def record_concern_talk_follow_up(
 ) -> ConcernTalkFollowUp:
     """How the youth and the parents received an orossamtal; once per orossamtal, not before it. Only
     those who took part are asked about: a reception given for someone absent is not kept."""
-    require_role(actor, Role.FIELD_WORKER)
+    policies.require(actor, Action.RECORD_FIELD_WORK)
     require_agreement(actor, contact)
     contact = FieldContact.objects.select_for_update().get(pk=contact.pk)
-    case = lock_writable(actor, contact.case, FieldClass.FIELD_CONTACTS) if contact.case_id else None
+    case = lock_case(actor, contact.case, Action.FOLLOW_UP_CONCERN_TALK) if contact.case_id else None
     if contact.kind != FieldContact.Kind.CONCERN_TALK:
         raise ValidationError(_("Bara orossamtal följs upp."))
     if ConcernTalkFollowUp.objects.filter(contact=contact).exists():
@@ -164,7 +160,7 @@ def record_hot_spot_visit(
     *, actor, hot_spot: HotSpot, visited_on: datetime.date, youths_present: int = 0, observations: str = ""
 ) -> HotSpotVisit:
     """A supervision visit to one of the agreement's hot spots, with what was observed."""
-    require_role(actor, Role.FIELD_WORKER)
+    policies.require(actor, Action.RECORD_FIELD_WORK)
     if hot_spot is None:
         raise ValidationError({"hot_spot": [_("Välj plats.")]})
     _check_place(actor.agreement, hot_spot=hot_spot, area=None)

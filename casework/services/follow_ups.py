@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accesscontrol.visibility import FieldClass
+from accesscontrol.policies import Action
 from casework.follow_up import follow_up_window
-from casework.models import Case, CaseEvent, CaseStatus, FollowUp
+from casework.models import Case, CaseEvent, FollowUp
 
-from .timeline import add_event, lock_writable, refuse_future
+from .timeline import add_event, lock_case, refuse_future
 
 
 def check_follow_up(
@@ -67,11 +67,7 @@ def write_follow_up(
     """A follow-up of an active case with every perspective and an outcome. Refused before the window
     opens (with the date it opens), in the future, on a closed or unidentified case; after the window
     closes it is accepted and marked late."""
-    case = lock_writable(actor, case, FieldClass.SOCIAL_ASSESSMENT)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("Ärendet är avslutat: en uppföljning kan inte skrivas."), code="closed")
-    if case.status != CaseStatus.ACTIVE:
-        raise ValidationError(_("Ärendet är inte identifierat: det finns inget att följa upp än."), code="status")
+    case = lock_case(actor, case, Action.WRITE_FOLLOW_UP)
     check_follow_up(
         agreement=case.agreement,
         raised_on=case.raised_on,

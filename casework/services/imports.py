@@ -23,15 +23,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accesscontrol import crypto
+from accesscontrol import crypto, policies
 from accesscontrol.actor import actor_for
-from accesscontrol.models import Role
+from accesscontrol.policies import Action
 from casework.imports import planning, reading
 from casework.models import CaseImport
 from config.queueing import send_after_commit
 
 from . import cases, follow_ups, interventions
-from .timeline import require_role
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ def progress_key(case_import: CaseImport) -> str:
 def upload_import(*, actor, content: bytes) -> CaseImport:
     """Seal an uploaded list for its preview. Refuses (ValidationError, in Swedish) a file that cannot be
     read as a list at all: too large, not a spreadsheet, no heading row, a required column missing."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.IMPORT_LISTS)
     try:
         sheet = reading.read(content)
     except reading.UnreadableFile as error:
@@ -74,7 +73,7 @@ def upload_import(*, actor, content: bytes) -> CaseImport:
 
 def _lock_own_preview(actor, case_import: CaseImport) -> CaseImport:
     """The uploader's own import, locked, while it is still a preview (confirmed or cancelled only once)."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.IMPORT_LISTS)
     case_import = CaseImport.objects.select_for_update().get(pk=case_import.pk)
     if case_import.agreement_id != actor.agreement.pk or case_import.uploaded_by_id != actor.user.pk:
         raise PermissionDenied
@@ -130,7 +129,7 @@ def run_import(import_id: str) -> None:
     line = None
     try:
         with transaction.atomic(), set_extra_data(context):
-            require_role(actor, Role.SOCIAL_MANAGER)
+            policies.require(actor, Action.IMPORT_LISTS)
             case_import = CaseImport.objects.select_for_update().get(pk=import_id)
             plan = planning.plan(agreement=case_import.agreement, sheet=reading.read(open_file(case_import)))
             total = max(len(plan.cases), 1)

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accesscontrol.visibility import FieldClass
-from casework.models import Case, CaseEvent, CaseStatus, Intervention, InterventionType
+from accesscontrol.policies import Action
+from casework.models import Case, CaseEvent, Intervention, InterventionType
 
-from .timeline import add_event, lock_writable, refuse_future, require_status
+from .timeline import add_event, lock_case, refuse_future
 
 
 def check_course(
@@ -62,8 +62,7 @@ def offer_intervention(
 ) -> Intervention:
     """Offer an active case an intervention from the agreement's active catalogue. Refuses a future
     offer date, a start before the offer, an end before the start, dates on an offer not accepted."""
-    case = lock_writable(actor, case, FieldClass.INTERVENTIONS)
-    require_status(case, CaseStatus.ACTIVE, message=_("Insatser erbjuds bara i aktuella ärenden."))
+    case = lock_case(actor, case, Action.OFFER_INTERVENTION)
     if intervention_type.agreement_id != case.agreement_id or not intervention_type.active:
         raise ValidationError({"intervention_type": [_("Välj en insats ur överenskommelsens katalog.")]})
     refuse_future(offered_on, field="offered_on")
@@ -105,11 +104,10 @@ def record_intervention_response(
     """The youth's answer and the course of the intervention (start, end, provider, occasions); each
     update is an entry on the timeline, dated today unless given (never in the future, never before
     the offer)."""
-    case = lock_writable(actor, intervention.case, FieldClass.INTERVENTIONS)
+    case = lock_case(actor, intervention.case, Action.ANSWER_INTERVENTION)
     intervention = (
         Intervention.objects.select_for_update(of=("self",)).select_related("intervention_type").get(pk=intervention.pk)
     )
-    require_status(case, CaseStatus.ACTIVE, message=_("Insatser ändras bara i aktuella ärenden."))
     check_course(offered_on=intervention.offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
     answered_on = answered_on or timezone.localdate()
     refuse_future(answered_on, field="answered_on")

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accesscontrol import policies
 from accesscontrol.models import Membership, Role
+from accesscontrol.policies import Action
 from casework.follow_up import FollowUpState, follow_up_state
 from casework.models import (
     Case,
@@ -30,42 +32,28 @@ from casework.models import (
     MinutesAddendum,
     MinutesApproval,
 )
+from casework.selectors.meetings import meeting_subject
 
-from .timeline import add_event, refuse_future, require_agreement, require_role
+from .timeline import add_event, refuse_future, require_agreement
 
 
-def _lock_unlocked(*, actor, meeting: Meeting) -> Meeting:
-    """The meeting, locked for update, refused when its minutes are approved and locked."""
+def lock_meeting(*, actor, meeting: Meeting, action: Action) -> Meeting:
+    """The meeting as it is now, locked for the transaction, if the policy lets the actor do `action` to
+    it (accesscontrol.policies: who, and the minutes' state: a draft, being approved, locked)."""
     require_agreement(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.locked:
-        raise ValidationError(_("Protokollet är justerat och låst. Rättelser görs som tillägg."), code="minutes_locked")
+    policies.require(actor, action, meeting_subject(actor=actor, meeting=meeting))
     return meeting
 
 
 def _lock_draft(*, actor, meeting: Meeting) -> Meeting:
-    """The meeting, locked for update, refused once anyone has approved its minutes: an approval is of
-    the text as it stood, so the text must not change under it (nor after the minutes are locked)."""
-    meeting = _lock_unlocked(actor=actor, meeting=meeting)
-    if meeting.approvals.exists():
-        raise ValidationError(
-            _(
-                "Protokollet har börjat justeras och kan inte längre ändras. "
-                "Rättelser görs som tillägg när protokollet är justerat."
-            ),
-            code="minutes_being_approved",
-        )
-    return meeting
+    return lock_meeting(actor=actor, meeting=meeting, action=Action.EDIT_MINUTES)
 
 
 def lock_open_meeting(*, actor, meeting: Meeting) -> Meeting:
     """A meeting that has taken place and whose minutes are still a draft nobody has approved;
     recording anything at it marks it as held."""
-    meeting = _lock_draft(actor=actor, meeting=meeting)
-    if meeting.held_on > timezone.localdate():
-        raise ValidationError(
-            _("Mötet har inte ägt rum än (%(day)s).") % {"day": meeting.held_on.isoformat()}, code="not_yet_held"
-        )
+    meeting = lock_meeting(actor=actor, meeting=meeting, action=Action.RECORD_MEETING)
     if not meeting.held:
         meeting.held = True
         meeting.save(update_fields=["held"])
@@ -110,7 +98,7 @@ def schedule_meeting(*, actor, held_on: datetime.date, location: str = "", chair
     """A meeting of the actor's agreement, chaired by a social manager (the actor unless named), with
     its agenda built from the data: open proposals and cases whose follow-up is due or overdue on the
     day. Open decisions of earlier meetings are read live (selectors.meetings)."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.CHAIR_MEETINGS)
     chair = chair or actor.user
     if not _is_member(chair, actor.agreement, Role.SOCIAL_MANAGER):
         raise ValidationError({"chair": [_("Ordföranden ska vara sektionschef i överenskommelsen.")]})
@@ -124,7 +112,7 @@ def schedule_meeting(*, actor, held_on: datetime.date, location: str = "", chair
 @transaction.atomic
 def refresh_agenda(*, actor, meeting: Meeting) -> Meeting:
     """Add what has become due since the meeting was scheduled; nothing on the agenda is removed."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.CHAIR_MEETINGS)
     meeting = _lock_draft(actor=actor, meeting=meeting)
     _build_agenda(meeting)
     return meeting
@@ -156,7 +144,7 @@ def add_participant(
     *, actor, meeting: Meeting, user=None, name: str = "", organisation: str = "", role_title: str = ""
 ) -> MeetingParticipant:
     """A Samsyn user of the agreement, or an external person named with organisation and role."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.CHAIR_MEETINGS)
     meeting = _lock_draft(actor=actor, meeting=meeting)
     if user is not None:
         if not _is_member(user, meeting.agreement):
@@ -183,7 +171,7 @@ def add_participant(
 
 @transaction.atomic
 def remove_participant(*, actor, participant: MeetingParticipant) -> None:
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.CHAIR_MEETINGS)
     _lock_draft(actor=actor, meeting=participant.meeting)  # refuses once anyone has approved
     participant.delete()
 
@@ -191,7 +179,7 @@ def remove_participant(*, actor, participant: MeetingParticipant) -> None:
 @transaction.atomic
 def record_reasoning(*, actor, meeting: Meeting, reasoning: str, location: str) -> Meeting:
     """The meeting's joint strategic reasoning (the minutes' text)."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.CHAIR_MEETINGS)
     meeting = lock_open_meeting(actor=actor, meeting=meeting)
     if not (reasoning or "").strip():
         raise ValidationError({"reasoning": [_("Skriv mötets strategiska resonemang.")]})
@@ -213,7 +201,7 @@ def add_decision(
     case: Case | None = None,
 ) -> Decision:
     """A decision of the meeting: what, who, by when; a decision about a case is also on its timeline."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.CHAIR_MEETINGS)
     meeting = lock_open_meeting(actor=actor, meeting=meeting)
     errors = {}
     if not (what or "").strip():
@@ -252,7 +240,7 @@ def add_decision(
 def mark_decision_done(*, actor, decision: Decision, done_on: datetime.date) -> Decision:
     """Record that a decision has been carried out. This follows a decision up (usually at a later
     meeting); it does not change the text of approved minutes, so it is allowed after approval."""
-    require_role(actor, Role.SOCIAL_MANAGER)
+    policies.require(actor, Action.CHAIR_MEETINGS)
     require_agreement(actor, decision.meeting)
     decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=decision.pk)
     if decision.done_on is not None:
@@ -267,28 +255,15 @@ def mark_decision_done(*, actor, decision: Decision, done_on: datetime.date) -> 
     return decision
 
 
-def police_participants(meeting: Meeting):
-    """Participants who are police users of the agreement: those who may approve for the police."""
-    return meeting.participants.filter(
-        user__memberships__agreement_id=meeting.agreement_id, user__memberships__role=Role.POLICE
-    )
-
-
 @transaction.atomic
 def approve_minutes(*, actor, meeting: Meeting) -> Meeting:
     """The chair, and one police participant where the agreement requires it, approve the minutes of
     a held meeting; when both have, the minutes are approved and locked. From the first approval on,
     the minutes' content can no longer be changed (_lock_draft)."""
-    meeting = _lock_unlocked(actor=actor, meeting=meeting)
-    if not meeting.held:
-        raise ValidationError(_("Mötet har inte hållits än: det finns inget protokoll att justera."))
+    meeting = lock_meeting(actor=actor, meeting=meeting, action=Action.APPROVE_MINUTES)
     user = actor.user
     as_chair = meeting.chair_id == user.pk
-    as_police = actor.has(Role.POLICE) and police_participants(meeting).filter(user=user).exists()
-    if not (as_chair or as_police):
-        raise PermissionDenied
-    if meeting.approvals.filter(user=user).exists():
-        raise ValidationError(_("Du har redan justerat protokollet."))
+    as_police = policies.approves_as_police(actor, meeting_subject(actor=actor, meeting=meeting))
     MinutesApproval.objects.create(meeting=meeting, user=user, as_chair=as_chair, as_police=as_police)
     approvals = meeting.approvals.all()
     chair_done = approvals.filter(as_chair=True).exists()
@@ -304,22 +279,15 @@ def approve_minutes(*, actor, meeting: Meeting) -> Meeting:
 def withdraw_approval(*, actor, meeting: Meeting) -> Meeting:
     """Take back one's own approval before the minutes are locked, so that an error found after the
     first approval can still be corrected in the draft (which is editable again once no approval is left)."""
-    meeting = _lock_unlocked(actor=actor, meeting=meeting)
-    approval = meeting.approvals.filter(user=actor.user).first()
-    if approval is None:
-        raise ValidationError(_("Du har inte justerat protokollet."))
-    approval.delete()
+    meeting = lock_meeting(actor=actor, meeting=meeting, action=Action.WITHDRAW_APPROVAL)
+    meeting.approvals.filter(user=actor.user).delete()
     return meeting
 
 
 @transaction.atomic
 def add_addendum(*, actor, meeting: Meeting, text: str) -> MinutesAddendum:
     """A correction of approved minutes: a dated addendum by its author; the original stays as approved."""
-    require_role(actor, Role.SOCIAL_MANAGER)
-    require_agreement(actor, meeting)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if not meeting.locked:
-        raise ValidationError(_("Protokollet är inte justerat än: ändra i utkastet i stället."))
+    meeting = lock_meeting(actor=actor, meeting=meeting, action=Action.ADD_ADDENDUM)
     if not (text or "").strip():
         raise ValidationError({"text": [_("Skriv rättelsen.")]})
     return MinutesAddendum.objects.create(meeting=meeting, text=text.strip(), author=actor.user)

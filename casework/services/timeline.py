@@ -1,8 +1,8 @@
 """The case timeline and the permission checks every casework service shares.
 
 Each service writes its change and the timeline event in the same transaction; this module is the one
-place that writes CaseEvent rows and the one place that decides whether an actor may write a field class
-of a case (through accesscontrol.visibility, never by role in the caller).
+place that writes CaseEvent rows; `lock_case` is how a service asks accesscontrol.policies whether the
+actor may do what it is about to do to a case.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accesscontrol.visibility import FieldClass, writable_classes
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from casework.models import Case, CaseEvent
-from casework.selectors.cases import case_facts
+from casework.selectors.cases import case_subject
 
 
 def add_event(
@@ -38,19 +39,13 @@ def require_agreement(actor, obj) -> None:
         raise PermissionDenied
 
 
-def require_role(actor, *roles: str) -> None:
-    if actor is None or actor.agreement is None or not actor.has(*roles):
-        raise PermissionDenied
-
-
-def lock_writable(actor, case: Case, field_class: FieldClass) -> Case:
-    """The case as it is now, locked for the transaction, if the actor may write this field class of it
-    (visibility matrix, case scope included); checked on the fresh row, so a stale object decides nothing."""
+def lock_case(actor, case: Case, action: Action) -> Case:
+    """The case as it is now, locked for the transaction, if the policy lets the actor do `action` to it
+    (accesscontrol.policies: the matrix with the case's scope, and the case's state); checked on the
+    fresh row, so a stale object decides nothing."""
     case = Case.objects.select_for_update(of=("self",)).select_related("agreement", "person").get(pk=case.pk)
     require_agreement(actor, case)
-    facts = case_facts(actor=actor, case=case)
-    if field_class not in writable_classes(actor.roles, facts):
-        raise PermissionDenied
+    policies.require(actor, action, case_subject(actor=actor, case=case))
     return case
 
 
@@ -58,7 +53,3 @@ def refuse_future(day: datetime.date | None, *, field: str) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: _("Datumet kan inte ligga i framtiden.")}, code="future")
 
-
-def require_status(case: Case, *statuses: str, message: str, field: str | None = None) -> None:
-    if case.status not in statuses:
-        raise ValidationError({field: message} if field else message, code="status")

@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accesscontrol import policies
 from accesscontrol.visibility import FieldClass
 from audit.access import log_denied, log_read
-from casework.models import Case, CaseStatus
+from casework.models import Case
 from casework.selectors import cases as case_selectors
 
 
@@ -47,7 +48,7 @@ def case_form_page(
     case_id,
     *,
     page: str,
-    may: Callable[[case_selectors.CasePage], bool],
+    action: policies.Action,
     form_class,
     perform: Callable[[Case, dict], object],
     title: str,
@@ -56,22 +57,20 @@ def case_form_page(
     form_kwargs: Callable[[Case], dict] | None = None,
     shown: tuple = (),
     intro: Callable[[case_selectors.CasePage], str] | None = None,
-    when_closed: tuple[str, str] | None = None,
 ):
-    """A form about one case: 404 outside the actor's scope, 403 when the actor may not do this to the
-    case; the service's refusals land on the form; success goes back to the case page.
+    """A form for `action` on one case: 404 outside the actor's scope, 403 when the policy refuses the
+    actor; when it refuses the case's state (closed meanwhile, say), back to the case page with the
+    policy's reason. The service's refusals land on the form; success goes back to the case page.
 
     `shown` names the field classes the form shows beyond the heading (e.g. a prefilled assessment),
-    for the access log. `when_closed` is (the field class the form writes, why it cannot be done): a
-    user whose role may write it, following a link to a case closed meanwhile, is sent back to the case
-    page with that reason instead of a refusal that blames their role."""
+    for the access log."""
     case = visible_case_or_404(request, case_id, page=page)
     case_page = case_selectors.case_page(actor=request.actor, case=case)
-    if when_closed and case.status == CaseStatus.CLOSED and when_closed[0] in case_page.writable:
-        messages.error(request, when_closed[1])
+    try:
+        policies.require(request.actor, action, case_page.subject)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
         return redirect("casework:case_detail", case.pk)
-    if not may(case_page):
-        raise PermissionDenied
     kwargs = form_kwargs(case) if form_kwargs else {}
     form = form_class(request.POST or None, request.FILES or None, **kwargs)
     success_url = reverse("casework:case_detail", args=[case.pk])

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from accesscontrol import policies
 from audit.access import log_denied, log_read
 from casework.forms.attachments import AttachmentForm
 from casework.models import CaseAttachment
@@ -33,7 +34,7 @@ def add_attachment_view(request, case_id, handler):
         request,
         case_id,
         page="casework:add_attachment",
-        may=lambda page: page.can_attach,
+        action=policies.Action.ATTACH_DOCUMENT,
         form_class=AttachmentForm,
         form_kwargs=lambda case: {
             "classes": attachment_selectors.attachable_classes(

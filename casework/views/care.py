@@ -5,6 +5,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accesscontrol import policies
 from accesscontrol.visibility import FieldClass
 from audit.access import log_denied
 from casework.forms import care as care_forms
@@ -21,14 +22,13 @@ def offer_intervention_view(request, case_id):
         request,
         case_id,
         page="casework:offer_intervention",
-        may=lambda page: page.can_offer,
+        action=policies.Action.OFFER_INTERVENTION,
         form_class=care_forms.InterventionForm,
         form_kwargs=lambda case: {"case": case},
         perform=lambda case, data: interventions.offer_intervention(actor=actor, case=case, **data),
         title=_("Erbjud en insats"),
         submit_label=_("Spara insatsen"),
         done=_("Insatsen är registrerad."),
-        when_closed=(FieldClass.INTERVENTIONS, _("Ärendet är avslutat: en insats kan inte erbjudas.")),
     )
 
 
@@ -47,7 +47,7 @@ def intervention_response_view(request, case_id, intervention_id):
         request,
         case_id,
         page="casework:intervention_response",
-        may=lambda page: page.can_offer,
+        action=policies.Action.ANSWER_INTERVENTION,
         form_class=care_forms.InterventionResponseForm,
         form_kwargs=lambda case: {"initial": model_to_dict(intervention_of(case), fields=course)},
         perform=lambda case, data: interventions.record_intervention_response(
@@ -77,12 +77,11 @@ def follow_up_view(request, case_id):
         request,
         case_id,
         page="casework:follow_up",
-        may=lambda page: page.can_follow_up,
+        action=policies.Action.WRITE_FOLLOW_UP,
         form_class=care_forms.FollowUpForm,
         perform=lambda case, data: follow_ups.write_follow_up(actor=actor, case=case, **data),
         title=_("Uppföljning"),
         submit_label=_("Spara uppföljningen"),
         done=_("Uppföljningen är sparad."),
         intro=_window_text,
-        when_closed=(FieldClass.SOCIAL_ASSESSMENT, _("Ärendet är avslutat: en uppföljning kan inte skrivas.")),
     )

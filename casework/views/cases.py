@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accesscontrol import policies
 from accesscontrol.grants import selectors as grant_selectors
 from accesscontrol.grants import services as grant_services
 from accesscontrol.visibility import FieldClass
@@ -66,7 +67,7 @@ def propose_view(request):
     """Two steps on one address: the personal number first (found through the blind index, never put
     in a URL), then the proposal, with the person's details when they are new."""
     actor = request.actor
-    case_selectors.require_proposer(actor)
+    policies.require(actor, policies.Action.PROPOSE_CASE)
     lookup = case_forms.PersonalNumberForm(request.POST or None)
     if not lookup.is_valid():
         return render(request, "casework/propose.html", {"lookup_form": lookup})
@@ -119,7 +120,7 @@ def police_assessment_view(request, case_id):
         request,
         case_id,
         page="casework:police_assessment",
-        may=lambda page: page.can_assess_police,
+        action=policies.Action.ASSESS_POLICE,
         form_class=case_forms.PoliceAssessmentForm,
         form_kwargs=lambda case: {"initial": {"assessment": case.police_assessment, "priority": case.police_priority}},
         perform=lambda case, data: case_services.record_police_assessment(actor=actor, case=case, **data),
@@ -136,7 +137,7 @@ def social_assessment_view(request, case_id):
         request,
         case_id,
         page="casework:social_assessment",
-        may=lambda page: page.can_assess_social,
+        action=policies.Action.ASSESS_SOCIAL,
         form_class=case_forms.SocialAssessmentForm,
         form_kwargs=lambda case: {
             "initial": {
@@ -159,7 +160,7 @@ def change_category_view(request, case_id):
         request,
         case_id,
         page="casework:change_category",
-        may=lambda page: page.can_change_category,
+        action=policies.Action.CHANGE_CATEGORY,
         form_class=case_forms.ChangeCategoryForm,
         form_kwargs=lambda case: {"case": case},
         perform=lambda case, data: case_services.change_category(actor=actor, case=case, **data),
@@ -175,7 +176,7 @@ def close_case_view(request, case_id):
         request,
         case_id,
         page="casework:close_case",
-        may=lambda page: page.can_close,
+        action=policies.Action.CLOSE_CASE,
         form_class=case_forms.CloseCaseForm,
         perform=lambda case, data: case_services.close_case(actor=actor, case=case, **data),
         title=_("Avsluta ärende"),
@@ -190,7 +191,7 @@ def reassign_view(request, case_id):
         request,
         case_id,
         page="casework:reassign",
-        may=lambda page: page.can_reassign,
+        action=policies.Action.REASSIGN_CASE,
         form_class=case_forms.ReassignForm,
         form_kwargs=lambda case: {"case": case},
         perform=lambda case, data: case_services.reassign_case(actor=actor, case=case, **data),
@@ -206,7 +207,7 @@ def reopen_case_view(request, case_id):
         request,
         case_id,
         page="casework:reopen_case",
-        may=lambda page: page.can_reopen,
+        action=policies.Action.REOPEN_CASE,
         form_class=case_forms.ReopenCaseForm,
         perform=lambda case, data: case_services.reopen_case(actor=actor, case=case, **data),
         title=_("Återöppna ärende"),
@@ -230,7 +231,7 @@ def legal_hold_view(request, case_id):
         request,
         case_id,
         page="casework:legal_hold",
-        may=lambda page: page.can_set_legal_hold,
+        action=policies.Action.SET_LEGAL_HOLD,
         form_class=case_forms.LegalHoldForm,
         form_kwargs=lambda case: {"on": not case.legal_hold},
         perform=lambda case, data: case_services.set_legal_hold(actor=actor, case=case, **data),
@@ -255,7 +256,7 @@ def access_grant_view(request, case_id):
         request,
         case_id,
         page="casework:access_grant",
-        may=lambda page: grant_selectors.may_grant(actor, page.case),
+        action=policies.Action.GRANT_CASE_ACCESS,
         form_class=case_forms.AccessGrantForm,
         form_kwargs=lambda case: {"caseworkers": grant_selectors.caseworkers(actor=actor, case=case)},
         perform=lambda case, data: grant_services.grant_case_access(actor=actor, case=case, **data),

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accesscontrol import policies
 from accesscontrol.visibility import FieldClass
 from audit.access import log_denied, log_read
 from casework.forms import fieldwork as field_forms
@@ -72,7 +73,7 @@ def new_contact_view(request):
 
 def concern_follow_up_view(request, contact_id):
     actor = request.actor
-    field_selectors.require_field_worker(actor)
+    policies.require(actor, policies.Action.RECORD_FIELD_WORK)
     try:
         contact = field_selectors.get_contact(actor=actor, contact_id=contact_id)
     except FieldContact.DoesNotExist:
@@ -105,7 +106,7 @@ def concern_follow_up_view(request, contact_id):
 
 def new_visit_view(request):
     actor = request.actor
-    field_selectors.require_field_worker(actor)
+    policies.require(actor, policies.Action.RECORD_FIELD_WORK)
     form = field_forms.HotSpotVisitForm(request.POST or None, hot_spots=field_selectors.hot_spots(actor=actor))
     response = submit(
         request,

@@ -1,7 +1,8 @@
 """Meeting pages: the list, scheduling, the working page during the meeting (agenda, participants,
 identification, reasoning, decisions), approval, addenda, and the minutes as PDF."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from accesscontrol.visibility import FieldClass
 from audit.access import log_denied, log_read
 from casework.forms import cases as case_forms
@@ -35,12 +38,26 @@ def _meeting_or_404(request, meeting_id, *, page: str, cases=()) -> Meeting:
         raise Http404 from None
 
 
-def _page_or_403(request, meeting_id, *, page: str, may, cases=()) -> meeting_selectors.MeetingPage:
+def _meeting_for(request, meeting_id, *, page: str, action: Action, cases=()) -> Meeting:
+    """The meeting if the policy lets the actor do `action` to it: 404 outside their minutes scope, 403
+    when who they are does not allow it. Its state (locked, being approved) is refused where it is acted
+    on, with the policy's reason."""
     meeting = _meeting_or_404(request, meeting_id, page=page, cases=cases)
-    meeting_page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
-    if not may(meeting_page):
+    subject = meeting_selectors.meeting_subject(actor=request.actor, meeting=meeting)
+    if not policies.may_attempt(request.actor, action, subject):
         raise PermissionDenied
-    return meeting_page
+    return meeting
+
+
+def _state_refused(request, meeting: Meeting, action: Action):
+    """Back to the meeting page with the policy's reason when the meeting's state refuses `action` (a form
+    followed from a page shown before the minutes were approved, say); None when it may go ahead."""
+    try:
+        policies.require(request.actor, action, meeting_selectors.meeting_subject(actor=request.actor, meeting=meeting))
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect(_back(meeting))
+    return None
 
 
 def _back(meeting) -> str:
@@ -49,14 +66,13 @@ def _back(meeting) -> str:
 
 def meeting_list_view(request):
     meetings = meeting_selectors.visible_meetings(actor=request.actor).order_by("-held_on")
-    context = {"meetings": meetings, "may_schedule": meeting_selectors.may_schedule(request.actor)}
+    context = {"meetings": meetings}
     return render(request, "casework/meeting_list.html", context)
 
 
 def schedule_meeting_view(request):
     actor = request.actor
-    if not meeting_selectors.may_schedule(actor):
-        raise PermissionDenied
+    policies.require(actor, Action.CHAIR_MEETINGS)
     form = meeting_forms.ScheduleMeetingForm(request.POST or None, agreement=actor.agreement, chair=actor.user)
     response = submit(
         request,
@@ -111,8 +127,10 @@ def minutes_pdf_view(request, meeting_id):
 
 def participants_view(request, meeting_id):
     actor = request.actor
-    page = _page_or_403(request, meeting_id, page="casework:meeting_participants", may=lambda p: p.can_edit)
-    meeting = page.meeting
+    meeting = _meeting_for(request, meeting_id, page="casework:meeting_participants", action=Action.EDIT_MINUTES)
+    if refused := _state_refused(request, meeting, Action.EDIT_MINUTES):
+        return refused
+    page = meeting_selectors.meeting_page(actor=actor, meeting=meeting)
     posted = request.POST.get("kind")
     user_form = meeting_forms.ParticipantForm(request.POST if posted == "user" else None, meeting=meeting)
     external_form = meeting_forms.ExternalParticipantForm(request.POST if posted == "external" else None)
@@ -130,8 +148,8 @@ def participants_view(request, meeting_id):
 
 @require_POST
 def remove_participant_view(request, meeting_id, participant_id):
-    page = _page_or_403(request, meeting_id, page="casework:remove_participant", may=lambda p: p.can_edit)
-    participant = meeting_selectors.participant_of(meeting=page.meeting, participant_id=participant_id)
+    meeting = _meeting_for(request, meeting_id, page="casework:remove_participant", action=Action.EDIT_MINUTES)
+    participant = meeting_selectors.participant_of(meeting=meeting, participant_id=participant_id)
     if participant is None:
         raise Http404
     button_pressed(
@@ -139,13 +157,18 @@ def remove_participant_view(request, meeting_id, participant_id):
         lambda: meeting_services.remove_participant(actor=request.actor, participant=participant),
         done=_("Deltagaren är borttagen."),
     )
-    return redirect("casework:meeting_participants", meeting_id=page.meeting.pk)
+    return redirect("casework:meeting_participants", meeting_id=meeting.pk)
 
 
 def identify_view(request, meeting_id, case_id):
     """The meeting's decision on one proposal on its agenda."""
     actor = request.actor
-    page = _page_or_403(request, meeting_id, page="casework:identify", may=lambda p: p.can_record, cases=[case_id])
+    meeting = _meeting_for(
+        request, meeting_id, page="casework:identify", action=Action.RECORD_MEETING, cases=[case_id]
+    )
+    if refused := _state_refused(request, meeting, Action.RECORD_MEETING):
+        return refused
+    page = meeting_selectors.meeting_page(actor=actor, meeting=meeting)
     entry = next((e for e in page.pending_proposals if e.case.pk == case_id), None)
     if entry is None:
         log_denied(request, page="casework:identify", cases=[case_id])
@@ -182,12 +205,14 @@ def identify_view(request, meeting_id, case_id):
 
 
 def _meeting_form_page(
-    request, meeting_id, *, page_name, may, form_class, perform, title, done, form_kwargs=None, cases=None
+    request, meeting_id, *, page_name, action, form_class, perform, title, done, form_kwargs=None, cases=None
 ):
-    """A form about one meeting: 404 outside the actor's minutes scope, 403 when they may not do this.
-    The read of the minutes (and of the cases the form names, `cases`) is logged."""
-    page = _page_or_403(request, meeting_id, page=page_name, may=may)
-    meeting = page.meeting
+    """A form for `action` on one meeting: 404 outside the actor's minutes scope, 403 when they may not do
+    this, back to the meeting with the reason when its state refuses it. The read of the minutes (and of
+    the cases the form names, `cases`) is logged."""
+    meeting = _meeting_for(request, meeting_id, page=page_name, action=action)
+    if refused := _state_refused(request, meeting, action):
+        return refused
     form = form_class(request.POST or None, **(form_kwargs(meeting) if form_kwargs else {}))
     response = submit(request, form, lambda data: perform(meeting, data), done=done, success_url=_back(meeting))
     if response:
@@ -216,7 +241,7 @@ def reasoning_view(request, meeting_id):
         request,
         meeting_id,
         page_name="casework:meeting_reasoning",
-        may=lambda p: p.can_record,
+        action=Action.RECORD_MEETING,
         form_class=meeting_forms.ReasoningForm,
         form_kwargs=lambda meeting: {"initial": {"location": meeting.location, "reasoning": meeting.reasoning}},
         perform=lambda meeting, data: meeting_services.record_reasoning(actor=actor, meeting=meeting, **data),
@@ -231,7 +256,7 @@ def add_decision_view(request, meeting_id):
         request,
         meeting_id,
         page_name="casework:add_decision",
-        may=lambda p: p.can_record,
+        action=Action.RECORD_MEETING,
         form_class=meeting_forms.DecisionForm,
         form_kwargs=lambda meeting: {
             "meeting": meeting,
@@ -250,7 +275,7 @@ def addendum_view(request, meeting_id):
         request,
         meeting_id,
         page_name="casework:add_addendum",
-        may=lambda p: p.can_add_addendum,
+        action=Action.ADD_ADDENDUM,
         form_class=meeting_forms.AddendumForm,
         perform=lambda meeting, data: meeting_services.add_addendum(actor=actor, meeting=meeting, **data),
         title=_("Tillägg till justerat protokoll"),
@@ -258,10 +283,17 @@ def addendum_view(request, meeting_id):
     )
 
 
-def _post_action(request, meeting_id, *, page_name, may, action, done):
-    page = _page_or_403(request, meeting_id, page=page_name, may=may)
-    button_pressed(request, lambda: action(page.meeting), done=done)
-    return redirect(_back(page.meeting))
+def _post_action(request, meeting_id, *, page_name, action: Action, perform, done):
+    """A button on the meeting page: 403 when who the actor is does not allow `action`; the policy's or the
+    service's refusal of the meeting's state becomes the message above the meeting page."""
+    meeting = _meeting_for(request, meeting_id, page=page_name, action=action)
+
+    def act():
+        policies.require(request.actor, action, meeting_selectors.meeting_subject(actor=request.actor, meeting=meeting))
+        return perform(meeting)
+
+    button_pressed(request, act, done=done)
+    return redirect(_back(meeting))
 
 
 @require_POST
@@ -270,8 +302,8 @@ def approve_minutes_view(request, meeting_id):
         request,
         meeting_id,
         page_name="casework:approve_minutes",
-        may=lambda p: p.can_approve,
-        action=lambda meeting: meeting_services.approve_minutes(actor=request.actor, meeting=meeting),
+        action=Action.APPROVE_MINUTES,
+        perform=lambda meeting: meeting_services.approve_minutes(actor=request.actor, meeting=meeting),
         done=_("Du har justerat protokollet."),
     )
 
@@ -282,8 +314,8 @@ def withdraw_approval_view(request, meeting_id):
         request,
         meeting_id,
         page_name="casework:withdraw_approval",
-        may=lambda p: p.can_withdraw_approval,
-        action=lambda meeting: meeting_services.withdraw_approval(actor=request.actor, meeting=meeting),
+        action=Action.WITHDRAW_APPROVAL,
+        perform=lambda meeting: meeting_services.withdraw_approval(actor=request.actor, meeting=meeting),
         done=_("Din justering är återkallad."),
     )
 
@@ -294,8 +326,8 @@ def refresh_agenda_view(request, meeting_id):
         request,
         meeting_id,
         page_name="casework:refresh_agenda",
-        may=lambda p: p.can_edit,
-        action=lambda meeting: meeting_services.refresh_agenda(actor=request.actor, meeting=meeting),
+        action=Action.EDIT_MINUTES,
+        perform=lambda meeting: meeting_services.refresh_agenda(actor=request.actor, meeting=meeting),
         done=_("Dagordningen är uppdaterad."),
     )
 
@@ -312,7 +344,7 @@ def decision_done_view(request, meeting_id, decision_id):
         request,
         meeting_id,
         page_name="casework:decision_done",
-        may=lambda p: p.can_mark_decisions_done,
-        action=mark_done,
+        action=Action.MARK_DECISIONS_DONE,
+        perform=mark_done,
         done=_("Beslutet är markerat som klart."),
     )

@@ -4,9 +4,8 @@ the disclosure register of the case, for a PDF the manager can hand over or file
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-
-from accesscontrol.models import Role
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from casework.selectors import cases as case_selectors
 from casework.selectors import disclosures as disclosure_selectors
 
@@ -24,8 +23,7 @@ class CaseSummary:
 def case_summary(*, actor, case) -> CaseSummary:
     """What the social manager reads of a case they can see; any other role gets PermissionDenied (the case
     itself is scoped by the caller, through casework.selectors.cases.get_case)."""
-    if actor is None or not actor.has(Role.SOCIAL_MANAGER):
-        raise PermissionDenied
+    policies.require(actor, Action.READ_CASE_SUMMARY)
     return CaseSummary(
         page=case_selectors.case_page(actor=actor, case=case),
         disclosures=disclosure_selectors.disclosures_panel(actor=actor, case=case),

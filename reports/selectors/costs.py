@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from accesscontrol import policies
 from accesscontrol.administration.selectors import may_read_shared_data
-from accesscontrol.models import Role
+from accesscontrol.policies import Action
 
 from .. import costs
 from ..models import CostIndex
@@ -13,8 +14,7 @@ from . import agreement_years
 
 
 def cost_years(*, actor) -> list[int]:
-    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
-        raise PermissionDenied
+    policies.require(actor, Action.READ_COSTS)
     return agreement_years(actor.agreement)
 
 
@@ -29,11 +29,9 @@ def may_keep_cost_index(actor, *, for_agreement: bool) -> bool:
     """Who keeps which index series, the one rule for the page and the services: an agreement's own series
     is its sysadmin's; the common series, which feeds every agreement without a series of its own, is the
     instance administrator's alone."""
-    if actor is None:
-        return False
-    if for_agreement:
-        return actor.agreement is not None and actor.has(Role.SYSADMIN)
-    return actor.instance_admin
+    return policies.may(
+        actor, policies.Action.KEEP_AGREEMENT_COST_INDEX if for_agreement else policies.Action.KEEP_COMMON_COST_INDEX
+    )
 
 
 def cost_indexes(*, actor) -> list[CostIndex]:

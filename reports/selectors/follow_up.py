@@ -8,12 +8,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
-from accesscontrol.models import Role
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from accesscontrol.scoping import scope_cases
 from casework.models import Case, ConcernTalkFollowUp, Consent, Disclosure, FollowUp, LegalBasis
 from casework.periods import Period, PeriodKind, parse_period, periods_of_year
@@ -22,11 +22,6 @@ from casework.selectors import targets as target_selectors
 from . import agreement_years
 
 REPORT_KINDS = (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.YEAR)
-
-
-def _require_social_manager(actor) -> None:
-    if actor is None or actor.agreement is None or not actor.has(Role.SOCIAL_MANAGER):
-        raise PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -72,7 +67,7 @@ class FollowUpReport:
 
 def follow_up_years(*, actor) -> list[int]:
     """The years of the agreement so far, oldest first."""
-    _require_social_manager(actor)
+    policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     return agreement_years(actor.agreement)
 
 
@@ -84,7 +79,7 @@ def report_periods(year: int, kind: PeriodKind) -> list[Period]:
 
 def follow_up_report(*, actor, year: int, kind: PeriodKind) -> FollowUpReport:
     """The figures of the follow-up for every period of `kind` in `year`, against the agreement's targets."""
-    _require_social_manager(actor)
+    policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     agreement = actor.agreement
     periods = report_periods(year, kind)
     return FollowUpReport(
@@ -150,7 +145,7 @@ def _consent_cells(agreement, date_field: str, periods) -> list[CountCell]:
 def cases_behind(*, actor, period_code: str, metric: str):
     """The cases behind one figure of the follow-up, scoped to what the actor may see (for a share, its
     denominator, each annotated `counted`)."""
-    _require_social_manager(actor)
+    policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     period = _report_period(period_code)
     if metric not in target_selectors.CASE_METRICS:
         raise Http404
@@ -160,7 +155,7 @@ def cases_behind(*, actor, period_code: str, metric: str):
 
 def disclosure_cases(*, actor, period_code: str, basis: str, what: str):
     """The cases behind a disclosure or consent count of the follow-up."""
-    _require_social_manager(actor)
+    policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     period = _report_period(period_code)
     disclosures = Disclosure.objects.filter(case__agreement=actor.agreement)
     consents = Consent.objects.filter(case__agreement=actor.agreement)
@@ -205,13 +200,13 @@ class Qualitative:
 
 def qualitative(*, actor, period_code: str) -> Qualitative:
     """The follow-up texts written and the orossamtal receptions recorded in a period (social manager only)."""
-    _require_social_manager(actor)
+    policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     period = _report_period(period_code)
     return qualitative_for(actor=actor, period=period)
 
 
 def qualitative_for(*, actor, period: Period) -> Qualitative:
-    _require_social_manager(actor)
+    policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     cases = scope_cases(Case.objects.all(), actor)
     follow_ups = (
         FollowUp.objects.filter(case__in=cases, written_on__gte=period.starts_on, written_on__lte=period.ends_on)

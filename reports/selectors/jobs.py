@@ -3,8 +3,10 @@ still hold the role for the kind."""
 
 from django.core.exceptions import PermissionDenied
 
+from accesscontrol import policies
+
 from ..models import ReportJob
-from ..services import REPORT_ROLES, report_kinds_for
+from ..services import REPORT_ACTIONS, report_kinds_for
 
 
 def report_kinds(*, actor) -> list[str]:
@@ -23,6 +25,6 @@ def my_jobs(*, actor):
 def my_job(*, actor, job_id) -> ReportJob:
     """Raises ReportJob.DoesNotExist for a job of someone else (or of a role the actor no longer holds)."""
     job = my_jobs(actor=actor).filter(pk=job_id).first()
-    if job is None or not actor.has(REPORT_ROLES[job.kind]):
+    if job is None or not policies.may(actor, REPORT_ACTIONS[job.kind]):
         raise ReportJob.DoesNotExist
     return ReportJob.objects.get(pk=job.pk)

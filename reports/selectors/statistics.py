@@ -3,11 +3,11 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from accesscontrol.models import Role
+from accesscontrol import policies
+from accesscontrol.policies import Action
 from casework.periods import parse_period
 
 from .. import catalogue, costs, disclosure_control
@@ -15,14 +15,9 @@ from ..models import ReleasedTable
 from . import agreement_years
 
 
-def _require_management(actor) -> None:
-    if actor is None or actor.agreement is None or not actor.has(Role.MANAGEMENT):
-        raise PermissionDenied
-
-
 def statistics_years(*, actor, today: datetime.date | None = None) -> list[int]:
     """The years the catalogue covers: from the agreement's start to this year, newest first."""
-    _require_management(actor)
+    policies.require(actor, Action.READ_STATISTICS)
     return agreement_years(actor.agreement, today)[::-1]
 
 
@@ -36,7 +31,7 @@ def default_statistics_year(*, actor, today: datetime.date | None = None) -> int
 
 def statistics_year(*, actor, year: int, today: datetime.date | None = None) -> dict:
     """Every catalogue table of `year` as management may see it, keyed by (table, period code)."""
-    _require_management(actor)
+    policies.require(actor, Action.READ_STATISTICS)
     today = today or timezone.localdate()
     if year not in statistics_years(actor=actor, today=today):
         raise Http404
@@ -56,7 +51,7 @@ def statistics_year(*, actor, year: int, today: datetime.date | None = None) -> 
 
 def statistics_table(*, actor, table: str, period_code: str, today=None) -> disclosure_control.ProtectedTable:
     """One catalogue table for one calendar period; 404 for anything outside the catalogue."""
-    _require_management(actor)
+    policies.require(actor, Action.READ_STATISTICS)
     try:
         period = parse_period(period_code)
     except (ValueError, KeyError):
@@ -69,14 +64,14 @@ def statistics_table(*, actor, table: str, period_code: str, today=None) -> disc
 
 def statistics_periods(*, actor, year: int, table: str) -> list:
     """The periods a table is published for in `year`: quarters, half-years and the year, as it allows."""
-    _require_management(actor)
+    policies.require(actor, Action.READ_STATISTICS)
     kinds = catalogue.TABLES_BY_CODE[table].kinds
     return [p for p in disclosure_control.year_periods(year) if p.kind in kinds]
 
 
 def released_tables(*, actor):
     """The register of released tables of the actor's agreement (what, which period, which revision, when)."""
-    _require_management(actor)
+    policies.require(actor, Action.READ_STATISTICS)
     return (
         ReleasedTable.objects.filter(agreement=actor.agreement)
         .only("table", "period", "revision", "released_at")
@@ -94,7 +89,7 @@ def api_token(*, actor):
     and whether it already has (`expired`)."""
     from rest_framework.authtoken.models import Token
 
-    _require_management(actor)
+    policies.require(actor, Action.READ_STATISTICS)
     token = Token.objects.filter(user=actor.user).first()
     if token is not None:
         token.expires_at = api_token_expires_at(token)

@@ -240,13 +240,22 @@ def test_once_the_chair_has_approved_the_page_hides_the_edit_controls(people, lo
     assert "Justeringen har börjat: protokollet kan inte längre ändras." in after
 
 
-def test_once_the_chair_has_approved_the_edit_pages_refuse(people, login, meeting):
+def test_once_the_chair_has_approved_the_edit_pages_refuse_and_say_why(people, login, meeting):
+    """A link followed from a page shown before the approval leads back to the meeting with the reason
+    (accesscontrol.policies), and nothing changes."""
     _approve(people, "manager", meeting)
     client = login(people.manager)
+    detail = reverse("casework:meeting_detail", args=[meeting.pk])
     reasoning = reverse("casework:meeting_reasoning", args=[meeting.pk])
-    assert client.get(reasoning).status_code == 403
-    assert client.post(reasoning, {"reasoning": "Ändrat.", "location": ""}).status_code == 403
-    assert client.get(reverse("casework:meeting_participants", args=[meeting.pk])).status_code == 403
-    assert client.post(reverse("casework:refresh_agenda", args=[meeting.pk])).status_code == 403
+    for response in (
+        client.get(reasoning, follow=True),
+        client.post(reasoning, {"reasoning": "Ändrat.", "location": ""}, follow=True),
+        client.get(reverse("casework:meeting_participants", args=[meeting.pk]), follow=True),
+        client.post(reverse("casework:refresh_agenda", args=[meeting.pk]), follow=True),
+    ):
+        assert response.redirect_chain[-1][0] == detail
+        assert "Protokollet har börjat justeras och kan inte längre ändras." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.reasoning != "Ändrat."
     meeting.refresh_from_db()
     assert meeting.reasoning == "Fokus på skolorna."

@@ -1,0 +1,365 @@
+"""Who may do what: the one place that answers "may this actor do this (to this case or meeting)".
+
+Services enforce it (`require`), selectors and navigation read it (`may`), templates ask it through one
+tag (`{% may "close_case" page.subject as allowed %}`, accesscontrol/templatetags/policies.py). No role is
+compared anywhere else; the visibility matrix (accesscontrol/visibility.py) says which field classes a role
+reads and writes, and the case rules below build on it instead of naming roles again.
+
+A rule has up to three parts, checked in this order:
+- **who**: roles (any of them), or a field class the actor must be able to write on this case (the
+  matrix, with the case's scope: assigned, svansen, disclosed);
+- **state**: what the case or meeting must be in for the action to make sense (a closed case cannot be
+  closed again). Failing it is a `ValidationError` with the rule's Swedish message: the user may see
+  why. Failing *who* is `PermissionDenied`, which says nothing about the record.
+
+The subjects are small snapshots built by casework's selectors (`casework.selectors.cases.case_subject`,
+`casework.selectors.meetings.meeting_subject`), so this module needs no casework import and every caller
+decides from the same facts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessRequest, Role
+from .visibility import ATTACHABLE, CASE_ROLES, CaseFacts, FieldClass, writable_classes
+
+
+class Action(StrEnum):
+    # Whole-agreement actions: no subject.
+    SEE_CASES = "see_cases"
+    PROPOSE_CASE = "propose_case"
+    SEE_MEETINGS = "see_meetings"
+    CHAIR_MEETINGS = "chair_meetings"  # schedule, agenda, participants, minutes, decisions
+    SEE_FIELD_WORK = "see_field_work"
+    RECORD_FIELD_WORK = "record_field_work"
+    FOLLOW_TARGETS = "follow_targets"
+    SEE_DISCLOSURES = "see_disclosures"
+    DECIDE_DISCLOSURES = "decide_disclosures"
+    MAKE_REGISTER_EXTRACT = "make_register_extract"
+    IMPORT_LISTS = "import_lists"
+    READ_FOLLOW_UP_REPORT = "read_follow_up_report"
+    READ_COSTS = "read_costs"
+    READ_CASE_SUMMARY = "read_case_summary"
+    READ_STATISTICS = "read_statistics"
+    DECIDE_ACCESS_REQUESTS = "decide_access_requests"
+    REVIEW_LOGS = "review_logs"
+    ADMINISTER_AGREEMENT = "administer_agreement"
+    ADMINISTER_INSTANCE = "administer_instance"  # reference data all agreements share
+    READ_SHARED_DATA = "read_shared_data"
+    KEEP_AGREEMENT_COST_INDEX = "keep_agreement_cost_index"
+    KEEP_COMMON_COST_INDEX = "keep_common_cost_index"
+    USE_ACCOUNT = "use_account"
+    # Case actions: the subject is a CaseSubject.
+    IDENTIFY_CASE = "identify_case"
+    DISMISS_PROPOSAL = "dismiss_proposal"
+    CHANGE_CATEGORY = "change_category"
+    CLOSE_CASE = "close_case"
+    REOPEN_CASE = "reopen_case"
+    REASSIGN_CASE = "reassign_case"
+    SET_LEGAL_HOLD = "set_legal_hold"
+    GRANT_CASE_ACCESS = "grant_case_access"
+    ASSESS_SOCIAL = "assess_social"
+    ASSESS_POLICE = "assess_police"
+    OFFER_INTERVENTION = "offer_intervention"
+    ANSWER_INTERVENTION = "answer_intervention"
+    WRITE_FOLLOW_UP = "write_follow_up"
+    RECORD_CONTACT = "record_contact"
+    FOLLOW_UP_CONCERN_TALK = "follow_up_concern_talk"
+    ATTACH_DOCUMENT = "attach_document"
+    # Meeting actions: the subject is a MeetingSubject.
+    EDIT_MINUTES = "edit_minutes"
+    RECORD_MEETING = "record_meeting"
+    MARK_DECISIONS_DONE = "mark_decisions_done"
+    APPROVE_MINUTES = "approve_minutes"
+    WITHDRAW_APPROVAL = "withdraw_approval"
+    ADD_ADDENDUM = "add_addendum"
+    ASSESS_POLICE_AT_MEETING = "assess_police_at_meeting"
+
+
+@dataclass(frozen=True)
+class CaseSubject:
+    """One case as the rules see it: the matrix facts for this actor, and its state."""
+
+    facts: CaseFacts
+    proposed: bool
+    active: bool
+    closed: bool
+
+    @property
+    def open(self) -> bool:
+        return self.proposed or self.active
+
+
+@dataclass(frozen=True)
+class MeetingSubject:
+    """One meeting as the rules see it, for this actor."""
+
+    locked: bool
+    held: bool  # something has been recorded at it
+    held_on: datetime.date
+    day_has_come: bool
+    has_approvals: bool
+    approved_by_actor: bool
+    chaired_by_actor: bool
+    police_participant: bool  # the actor takes part for the police
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: tuple[str, ...] = ()
+    writes: tuple[FieldClass, ...] = ()  # any of these field classes of the case, by the matrix
+    state: Callable[[object], bool] | None = None
+    # Shown when the state does not hold; a callable of the subject where the reason depends on the state.
+    refusal: str | Promise | Callable[[object], str] = ""
+    field: str | None = None  # the form field the refusal belongs to
+    who: Callable[[object, object], bool] | None = None  # (actor, subject): what roles alone cannot say
+    instance_admin: bool = False  # the instance administrator may, whatever their roles here
+    on: type | None = None  # the subject the action is done to: None, CaseSubject or MeetingSubject
+
+
+_case = partial(Rule, on=CaseSubject)
+_meeting = partial(Rule, on=MeetingSubject)
+
+
+_ALL_ROLES = tuple(Role.values)
+_MANAGER = (Role.SOCIAL_MANAGER,)
+_FRAME = (FieldClass.CASE_FRAME,)
+_SOCIAL = (FieldClass.SOCIAL_ASSESSMENT,)
+_NOT_OPEN = _("Ärendet är inte öppet.")
+_LOCKED = _("Protokollet är justerat och låst. Rättelser görs som tillägg.")
+_BEING_APPROVED = _(
+    "Protokollet har börjat justeras och kan inte längre ändras. "
+    "Rättelser görs som tillägg när protokollet är justerat."
+)
+
+
+def _active(case: CaseSubject) -> bool:
+    return case.active
+
+
+def _open(case: CaseSubject) -> bool:
+    return case.open
+
+
+def _unlocked(meeting: MeetingSubject) -> bool:
+    return not meeting.locked
+
+
+def _draft(meeting: MeetingSubject) -> bool:
+    """An approval is of the text as it stood: from the first one on, the content is not editable."""
+    return not meeting.locked and not meeting.has_approvals
+
+
+def _why_not_draft(meeting: MeetingSubject) -> str:
+    return _LOCKED if meeting.locked else _BEING_APPROVED
+
+
+def _why_not_recordable(meeting: MeetingSubject) -> str:
+    if not _draft(meeting):
+        return _why_not_draft(meeting)
+    return _("Mötet har inte ägt rum än (%(day)s).") % {"day": meeting.held_on.isoformat()}
+
+
+def _why_not_approvable(meeting: MeetingSubject) -> str:
+    if meeting.locked:
+        return _LOCKED
+    if not meeting.held:
+        return _("Mötet har inte hållits än: det finns inget protokoll att justera.")
+    return _("Du har redan justerat protokollet.")
+
+
+def approves_as_police(actor, meeting: MeetingSubject) -> bool:
+    """The police's approval comes from a police user taking part in the meeting."""
+    return actor.has(Role.POLICE) and meeting.police_participant
+
+
+def _approver(actor, meeting: MeetingSubject) -> bool:
+    return meeting.chaired_by_actor or approves_as_police(actor, meeting)
+
+
+RULES: dict[Action, Rule] = {
+    Action.SEE_CASES: Rule(roles=CASE_ROLES),
+    Action.PROPOSE_CASE: Rule(roles=(Role.POLICE, Role.SOCIAL_MANAGER)),
+    Action.SEE_MEETINGS: Rule(roles=CASE_ROLES),
+    Action.CHAIR_MEETINGS: Rule(roles=_MANAGER),
+    Action.SEE_FIELD_WORK: Rule(roles=(Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
+    Action.RECORD_FIELD_WORK: Rule(roles=(Role.FIELD_WORKER,)),
+    Action.FOLLOW_TARGETS: Rule(roles=_MANAGER),
+    Action.SEE_DISCLOSURES: Rule(roles=(Role.SOCIAL_MANAGER, Role.POLICE)),
+    Action.DECIDE_DISCLOSURES: Rule(roles=_MANAGER),
+    Action.MAKE_REGISTER_EXTRACT: Rule(roles=_MANAGER),
+    Action.IMPORT_LISTS: Rule(roles=_MANAGER),
+    Action.READ_FOLLOW_UP_REPORT: Rule(roles=_MANAGER),
+    Action.READ_COSTS: Rule(roles=_MANAGER),
+    Action.READ_CASE_SUMMARY: Rule(roles=_MANAGER),
+    Action.READ_STATISTICS: Rule(roles=(Role.MANAGEMENT,)),
+    Action.DECIDE_ACCESS_REQUESTS: Rule(roles=(Role.SOCIAL_MANAGER, Role.POLICE_RESPONSIBLE)),
+    Action.REVIEW_LOGS: Rule(roles=(Role.AUDITOR,)),
+    Action.ADMINISTER_AGREEMENT: Rule(roles=(Role.SYSADMIN,)),
+    Action.ADMINISTER_INSTANCE: Rule(instance_admin=True),
+    Action.READ_SHARED_DATA: Rule(roles=(Role.SYSADMIN,), instance_admin=True),
+    # An agreement's own index series is its sysadmin's; the common series, which feeds every agreement
+    # without one of its own, is the instance administrator's alone.
+    Action.KEEP_AGREEMENT_COST_INDEX: Rule(roles=(Role.SYSADMIN,)),
+    Action.KEEP_COMMON_COST_INDEX: Rule(instance_admin=True),
+    Action.USE_ACCOUNT: Rule(roles=_ALL_ROLES),
+    Action.IDENTIFY_CASE: _case(
+        writes=_FRAME, state=lambda case: case.proposed, refusal=_("Bara föreslagna ärenden kan identifieras.")
+    ),
+    Action.DISMISS_PROPOSAL: _case(
+        writes=_FRAME, state=lambda case: case.proposed, refusal=_("Bara föreslagna ärenden kan avföras.")
+    ),
+    Action.CHANGE_CATEGORY: _case(writes=_FRAME, state=_active, refusal=_("Bara aktuella ärenden kan byta kategori.")),
+    Action.CLOSE_CASE: _case(writes=_FRAME, state=_active, refusal=_("Bara aktuella ärenden kan avslutas.")),
+    Action.REOPEN_CASE: _case(
+        writes=_FRAME, state=lambda case: case.closed, refusal=_("Bara avslutade ärenden kan återöppnas.")
+    ),
+    Action.REASSIGN_CASE: _case(
+        roles=_MANAGER, writes=_FRAME, state=_active, refusal=_("Bara aktuella ärenden kan byta ansvar.")
+    ),
+    Action.SET_LEGAL_HOLD: _case(roles=_MANAGER, writes=_FRAME),
+    Action.GRANT_CASE_ACCESS: _case(roles=_MANAGER),
+    Action.ASSESS_SOCIAL: _case(writes=_SOCIAL, state=_open, refusal=_NOT_OPEN),
+    Action.ASSESS_POLICE: _case(writes=(FieldClass.POLICE_ASSESSMENT,), state=_open, refusal=_NOT_OPEN),
+    Action.OFFER_INTERVENTION: _case(
+        writes=(FieldClass.INTERVENTIONS,),
+        state=_active,
+        refusal=lambda case: (
+            _("Ärendet är avslutat: en insats kan inte erbjudas.")
+            if case.closed
+            else _("Insatser erbjuds bara i aktuella ärenden.")
+        ),
+    ),
+    Action.ANSWER_INTERVENTION: _case(
+        writes=(FieldClass.INTERVENTIONS,), state=_active, refusal=_("Insatser ändras bara i aktuella ärenden.")
+    ),
+    Action.WRITE_FOLLOW_UP: _case(
+        writes=_SOCIAL,
+        state=_active,
+        refusal=lambda case: (
+            _("Ärendet är avslutat: en uppföljning kan inte skrivas.")
+            if case.closed
+            else _("Ärendet är inte identifierat: det finns inget att följa upp än.")
+        ),
+    ),
+    Action.RECORD_CONTACT: _case(
+        writes=(FieldClass.FIELD_CONTACTS,),
+        state=_active,
+        refusal=_("Kontakter registreras bara på aktuella ärenden."),
+        field="case",
+    ),
+    Action.FOLLOW_UP_CONCERN_TALK: _case(writes=(FieldClass.FIELD_CONTACTS,)),
+    Action.ATTACH_DOCUMENT: _case(writes=ATTACHABLE),
+    Action.EDIT_MINUTES: _meeting(roles=_MANAGER, state=_draft, refusal=_why_not_draft),
+    Action.RECORD_MEETING: _meeting(
+        roles=_MANAGER, state=lambda meeting: _draft(meeting) and meeting.day_has_come, refusal=_why_not_recordable
+    ),
+    # Marking an earlier meeting's decision done does not change these minutes.
+    Action.MARK_DECISIONS_DONE: _meeting(roles=_MANAGER, state=_unlocked, refusal=_LOCKED),
+    Action.APPROVE_MINUTES: _meeting(
+        who=_approver,
+        state=lambda meeting: not meeting.locked and meeting.held and not meeting.approved_by_actor,
+        refusal=_why_not_approvable,
+    ),
+    # Only one's own approval is taken back: whoever has none has nothing here to withdraw.
+    Action.WITHDRAW_APPROVAL: _meeting(
+        who=lambda actor, meeting: meeting.approved_by_actor, state=_unlocked, refusal=_LOCKED
+    ),
+    Action.ADD_ADDENDUM: _meeting(
+        roles=_MANAGER,
+        state=lambda meeting: meeting.locked,
+        refusal=_("Protokollet är inte justerat än: ändra i utkastet i stället."),
+    ),
+    Action.ASSESS_POLICE_AT_MEETING: _meeting(roles=(Role.POLICE,), state=_unlocked, refusal=_LOCKED),
+}
+
+
+def _who_holds(actor, rule: Rule, subject) -> bool:
+    if actor is None:
+        return False
+    if rule.instance_admin and actor.instance_admin:
+        return True
+    if actor.agreement is None:
+        return False
+    if not (rule.roles or rule.writes or rule.who):
+        return False
+    if rule.roles and not actor.has(*rule.roles):
+        return False
+    if rule.writes and not set(rule.writes) & writable_classes(actor.roles, subject.facts):
+        return False
+    return rule.who is None or rule.who(actor, subject)
+
+
+def may(actor, action: Action, subject=None) -> bool:
+    """Whether the actor may do `action` (to `subject`) now: who they are and the subject's state."""
+    rule = RULES[action]
+    return _who_holds(actor, rule, subject) and (rule.state is None or rule.state(subject))
+
+
+def may_attempt(actor, action: Action, subject=None) -> bool:
+    """Whether who the actor is allows `action`, whatever the subject's state (a page gate: the state is
+    refused where the action is done, with its reason)."""
+    return _who_holds(actor, RULES[action], subject)
+
+
+def require(actor, action: Action, subject=None) -> None:
+    """Refuse unless `may`: PermissionDenied for who the actor is, ValidationError (the rule's message)
+    for the subject's state."""
+    rule = RULES[action]
+    if not _who_holds(actor, rule, subject):
+        raise PermissionDenied
+    if rule.state is not None and not rule.state(subject):
+        message = str(rule.refusal(subject) if callable(rule.refusal) else rule.refusal)
+        raise ValidationError({rule.field: message} if rule.field else message, code="status")
+
+
+def proposes_for_police(actor) -> bool:
+    """A proposal is the police's when its proposer works for the police here and not also as the social
+    services' manager (who proposes for the social services)."""
+    return actor.has(Role.POLICE) and not actor.has(Role.SOCIAL_MANAGER)
+
+
+# --- Access changes: who approves (accesscontrol.approvals) ------------------------------------------------
+
+Side = AccessRequest.Side
+
+# Every role except the sysadmin's needs the manager's approval: each reads personal data (the case roles
+# the youths', the auditor the logs' staff names and pseudonymous person references, management statistics
+# that are personal data whenever the disclosure control fails) or decides who does (the police's
+# responsible). The sysadmin reads no case content (docs/roles-and-visibility.md).
+NEEDS_APPROVAL = frozenset(Role.values) - {Role.SYSADMIN}
+
+# Who approves for each side of an agreement.
+APPROVER = {Side.SOCIAL_SERVICES: Role.SOCIAL_MANAGER, Side.POLICE: Role.POLICE_RESPONSIBLE}
+POLICE_ROLES = frozenset({Role.POLICE, Role.POLICE_RESPONSIBLE})
+
+
+def needs_approval(role: str) -> bool:
+    return role in NEEDS_APPROVAL
+
+
+def side_of(role: str) -> str:
+    """The police's responsible approves the police's roles; the social manager every other role."""
+    return Side.POLICE if role in POLICE_ROLES else Side.SOCIAL_SERVICES
+
+
+def sides_approved_by(actor) -> list[str]:
+    if actor is None or actor.agreement is None:
+        return []
+    return [side for side, role in APPROVER.items() if actor.has(role)]
+
+
+def permissions(actor, subject=None) -> dict[str, bool]:
+    """Every action done to a subject of this kind (or to none), by name, and whether the actor may do
+    it: what a page offers (the template tag `may_do`)."""
+    kind = None if subject is None else type(subject)
+    return {action.value: may(actor, action, subject) for action, rule in RULES.items() if rule.on is kind}

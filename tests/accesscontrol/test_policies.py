@@ -1,0 +1,216 @@
+"""One policy (accesscontrol.policies): for every case action, every role and every state a case can be
+in, the case page offers the action exactly when the service allows it, and both agree with the policy.
+And no role is compared anywhere outside the policy and the visibility matrix."""
+
+import ast
+import datetime
+import pathlib
+import re
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
+
+from accesscontrol import policies
+from accesscontrol.grants import services as grant_services
+from accesscontrol.policies import RULES, Action, CaseSubject
+from accesscontrol.visibility import ATTACHABLE, writable_classes
+from casework.models import CaseAttachment, CloseReason, FieldContact
+from casework.selectors.cases import case_facts, case_subject
+from casework.services import attachments, fieldwork, follow_ups, interventions
+from casework.services import cases as case_services
+from tests.casework import factories as f
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 6, 15)
+ROLES = ("manager", "caseworker", "other_caseworker", "field_worker", "police", "management", "sysadmin", "auditor")
+CASE_ACTIONS = [action for action, rule in RULES.items() if rule.on is CaseSubject]
+
+
+class _Undo(Exception):
+    """Raised inside a savepoint so an allowed service call leaves nothing behind."""
+
+
+def _attach_class(actor, case) -> str:
+    writable = writable_classes(actor.roles, case_facts(actor=actor, case=case))
+    return next((str(c) for c in ATTACHABLE if c in writable), "social_assessment")
+
+
+# Each case action's service, called with input that is valid in every respect but who and when.
+SERVICE_CALLS = {
+    Action.IDENTIFY_CASE: None,  # needs a meeting: tests/casework/test_identify_case.py
+    Action.DISMISS_PROPOSAL: None,  # idem
+    Action.CHANGE_CATEGORY: lambda actor, case, people: case_services.change_category(
+        actor=actor, case=case, category="lifestyle", changed_on=DAY, note="Ny bedömning."
+    ),
+    Action.CLOSE_CASE: lambda actor, case, people: case_services.close_case(
+        actor=actor, case=case, reason=CloseReason.values[0], closed_on=DAY, note="Avslutas."
+    ),
+    Action.REOPEN_CASE: lambda actor, case, people: case_services.reopen_case(
+        actor=actor, case=case, reopened_on=DAY, note="Ny oro."
+    ),
+    Action.REASSIGN_CASE: lambda actor, case, people: case_services.reassign_case(
+        actor=actor, case=case, unit=people.open_care, reassigned_on=DAY
+    ),
+    Action.SET_LEGAL_HOLD: lambda actor, case, people: case_services.set_legal_hold(
+        actor=actor, case=case, on=True, reason="Klagomål pågår."
+    ),
+    Action.GRANT_CASE_ACCESS: lambda actor, case, people: grant_services.grant_case_access(
+        actor=actor, case=case, user=people.other_caseworker, reason="Vikarie.", ends_on=DAY + datetime.timedelta(30)
+    ),
+    Action.ASSESS_SOCIAL: lambda actor, case, people: case_services.record_social_assessment(
+        actor=actor,
+        case=case,
+        assessment="Bedömning.",
+        realistic_alternative="hvb",
+        records_reference="Dnr 1",
+        assessed_on=DAY,
+    ),
+    Action.ASSESS_POLICE: lambda actor, case, people: case_services.record_police_assessment(
+        actor=actor, case=case, assessment="Polisens bild.", priority=False, assessed_on=DAY
+    ),
+    Action.OFFER_INTERVENTION: lambda actor, case, people: interventions.offer_intervention(
+        actor=actor, case=case, intervention_type=f.intervention_type(people.agreement), offered_on=DAY
+    ),
+    Action.ANSWER_INTERVENTION: None,  # needs an offered intervention: tests/casework/test_offer_intervention.py
+    Action.WRITE_FOLLOW_UP: lambda actor, case, people: follow_ups.write_follow_up(
+        actor=actor,
+        case=case,
+        written_on=DAY,
+        youth_view="Bättre.",
+        social_view="Färre skolkdagar.",
+        outcome="improved",
+    ),
+    Action.RECORD_CONTACT: lambda actor, case, people: fieldwork.record_field_contact(
+        actor=actor, kind=FieldContact.Kind.values[0], occurred_on=DAY, case=case
+    ),
+    Action.FOLLOW_UP_CONCERN_TALK: None,  # needs an orossamtal: tests/casework/test_field_work.py
+    Action.ATTACH_DOCUMENT: lambda actor, case, people: attachments.add_attachment(
+        actor=actor,
+        case=case,
+        kind=CaseAttachment.Kind.values[0],
+        field_class=_attach_class(actor, case),
+        upload=SimpleUploadedFile("beslut.pdf", b"%PDF-1.4\n% Beslut\n%%EOF\n"),
+    ),
+}
+
+# Where the case page offers each action (the link's address); None: offered elsewhere.
+PAGE_LINKS = {
+    Action.CHANGE_CATEGORY: "casework:change_category",
+    Action.CLOSE_CASE: "casework:close_case",
+    Action.REOPEN_CASE: "casework:reopen_case",
+    Action.REASSIGN_CASE: "casework:reassign",
+    Action.SET_LEGAL_HOLD: "casework:legal_hold",
+    Action.GRANT_CASE_ACCESS: "casework:access_grant",
+    Action.ASSESS_SOCIAL: "casework:social_assessment",
+    Action.ASSESS_POLICE: "casework:police_assessment",
+    Action.OFFER_INTERVENTION: "casework:offer_intervention",
+    Action.WRITE_FOLLOW_UP: "casework:follow_up",
+    Action.ATTACH_DOCUMENT: "casework:add_attachment",
+}
+
+
+def test_every_case_action_has_a_service_check_or_names_where_it_is_tested():
+    assert set(SERVICE_CALLS) == set(CASE_ACTIONS)
+
+
+def _case_in(people, state: str):
+    """A svansen case of the investigation unit and its caseworker, raised four months before DAY (its
+    follow-up window open), in `state`."""
+    if state == "proposed":
+        return f.propose(people, by=people.manager, proposed_on=DAY - datetime.timedelta(days=3))
+    case = f.identified(people, raised_on=DAY - datetime.timedelta(days=122), caseworker=people.caseworker)
+    if state == "closed":
+        case = case_services.close_case(
+            actor=f.actor(people.manager, people.agreement), case=case, reason=CloseReason.values[0], closed_on=DAY
+        )
+    return case
+
+
+def _service_allows(call, actor, case, people) -> bool:
+    try:
+        with transaction.atomic():
+            call(actor, case, people)
+            raise _Undo
+    except _Undo:
+        return True
+    except (PermissionDenied, ValidationError):
+        return False
+
+
+@pytest.mark.parametrize("state", ["proposed", "active", "closed"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_page_offers_a_case_action_exactly_when_the_service_allows_it(people, login, role, state):
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC), tick=False):
+        case = _case_in(people, state)
+        user = getattr(people, role)
+        actor = f.actor(user, people.agreement)
+        response = login(user).get(reverse("casework:case_detail", args=[case.pk]))
+        page = response.content.decode() if response.status_code == 200 else ""
+        mismatches = []
+        for action in CASE_ACTIONS:
+            expected = response.status_code == 200 and policies.may(actor, action, case_subject(actor=actor, case=case))
+            if link := PAGE_LINKS.get(action):
+                offered = reverse(link, args=[case.pk]) in page
+                if offered != expected:
+                    mismatches.append(f"{action}: page offers {offered}, policy says {expected}")
+            if call := SERVICE_CALLS[action]:
+                case.refresh_from_db()
+                allowed = _service_allows(call, actor, case, people)
+                if allowed != expected:
+                    mismatches.append(f"{action}: service allows {allowed}, policy says {expected}")
+        assert not mismatches, f"{role} on a {state} case:\n" + "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_navigation_shows_a_page_exactly_when_the_policy_allows_its_action(people, login, role):
+    from accesscontrol.navigation import NAVIGATION
+
+    user = getattr(people, role)
+    actor = f.actor(user, people.agreement)
+    page = login(user).get(reverse("accesscontrol:start")).content.decode()
+    for item in NAVIGATION:
+        expected = any(policies.may(actor, action) for action in item.actions)
+        assert (f'href="{reverse(item.url_name)}"' in page) == expected, (role, item.url_name)
+
+
+# --- No role compared outside the policy ----------------------------------------------------------------
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PACKAGES = ("accesscontrol", "casework", "audit", "reports", "config")
+# The policy and the matrix decide by role; the actor answers which roles it holds.
+ALLOWED = {
+    "accesscontrol/policies.py",
+    "accesscontrol/visibility.py",
+    "accesscontrol/actor.py",
+}
+
+
+def _role_tests(tree) -> list[int]:
+    """Where a role is tested: `x.has(...)`, or a comparison with a `Role.X` member or the actor's roles."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "has":
+            lines.append(node.lineno)
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            names = [ast.unparse(operand) for operand in operands]
+            if any(re.fullmatch(r"Role\.[A-Z_]+|(.*\.)?actor\.roles", name) for name in names):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_no_role_is_compared_outside_the_policy_and_the_matrix():
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative in ALLOWED or "/migrations/" in relative:
+                continue
+            for line in _role_tests(ast.parse(path.read_text())):
+                found.append(f"{relative}:{line}")
+    assert not found, "role compared outside accesscontrol/policies.py:\n" + "\n".join(found)
