@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapporter")
 
     def ready(self):
-        from accesscontrol.rotation import register_sealed_column
+        from encryption.rotation import register_sealed_column
 
         from . import signals  # noqa: F401 - connects the statistics-key signal
         from .tasks import file_aad
