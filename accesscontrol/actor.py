@@ -29,9 +29,9 @@ class Actor:
 
 def agreements_of(user):
     """The agreements a user has any role in, oldest first."""
-    from casework.models import Agreement
-
-    return Agreement.objects.filter(memberships__user=user).distinct().order_by("starts_on", "pk")
+    # Agreements are casework's, above this package: reached through Membership's own foreign key.
+    agreement_model = Membership._meta.get_field("agreement").related_model
+    return agreement_model.objects.filter(memberships__user=user).distinct().order_by("starts_on", "pk")
 
 
 def actor_for(user, agreement) -> Actor:

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from accesscontrol.administration.selectors import may_read_shared_data
 from accesscontrol.models import Role
+from casework.administration.selectors import may_read_shared_data
 
 from .. import costs
 from ..models import CostIndex

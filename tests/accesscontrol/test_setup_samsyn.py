@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accesscontrol.management.commands import setup_samsyn
 from accesscontrol.models import Membership, Organisation, Role, Unit, User
 from casework import defaults
+from casework.management.commands import setup_samsyn
 from casework.models import Agreement, InterventionType, RetentionRule, Target
 from tests.accesscontrol.factories import FIRST_RUN, FIRST_RUN_PASSWORD
 from tests.accesscontrol.test_login import code_of
@@ -234,7 +234,7 @@ def test_a_failure_half_way_leaves_nothing(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("accesscontrol.installation.access.grant_role", broken)
+    monkeypatch.setattr("casework.installation.access.grant_role", broken)
     with pytest.raises(RuntimeError):
         setup()
     assert set(counts().values()) == {0}

@@ -13,8 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accesscontrol import installation
 from accesscontrol.forms import FirstRunForm
+from casework import installation
 from encryption.keys import check_keyrings_at_startup
 
 ENV = "SAMSYN_SETUP_"

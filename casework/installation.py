@@ -17,11 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accesscontrol import services as access
+from accesscontrol.models import Organisation, Role, User
 from casework.models import Agreement
 from casework.services.agreements import create_agreement
-
-from . import services as access
-from .models import Organisation, Role, User
 
 
 class AlreadyInstalled(Exception):
