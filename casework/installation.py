@@ -3,7 +3,7 @@ police area, their first agreement with the default targets, catalogue, tariffs 
 the first sysadmin, who is also the instance administrator. Made once, in one transaction; everything
 after it is done in the administration pages.
 
-Its change-log entries are the new agreement's, as a job's are (audit.services.system_changes_for), so
+Its change-log entries are the new agreement's, as a job's are (accesscontrol.actor.system_changes_for), so
 that agreement's auditor sees how the installation began. (The targets and retention rules are written in
 bulk by casework.services.agreements, which the change log does not see, as for every new agreement.)"""
 

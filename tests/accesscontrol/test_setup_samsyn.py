@@ -129,7 +129,7 @@ def test_every_row_it_makes_is_in_the_new_agreements_change_log():
     [user_entry] = created(User)
     assert "password" not in user_entry.changes_dict and user_entry.changes_dict["username"][1] == "forvaltare"
     assert all(entry.chain_seal for entry in theirs)
-    # Made by nobody in a role: no actor, as a job's changes (audit.services.system_changes_for).
+    # Made by nobody in a role: no actor, as a job's changes (accesscontrol.actor.system_changes_for).
     assert not theirs.exclude(actor=None).exists()
     assert {tuple(entry.additional_data["roles"]) for entry in theirs} == {()}
 
