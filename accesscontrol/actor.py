@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+
+from auditlog.context import set_extra_data
 
 from .models import Membership, Role
 
@@ -34,11 +37,21 @@ class Actor:
 
 def agreements_of(user):
     """The agreements a user has any role in, oldest first."""
-    from casework.models import Agreement
-
-    return Agreement.objects.filter(memberships__user=user).distinct().order_by("starts_on", "pk")
+    # Agreements are casework's, above this package: reached through Membership's own foreign key.
+    agreement_model = Membership._meta.get_field("agreement").related_model
+    return agreement_model.objects.filter(memberships__user=user).distinct().order_by("starts_on", "pk")
 
 
 def actor_for(user, agreement) -> Actor:
     roles = frozenset(Membership.objects.filter(user=user, agreement=agreement).values_list("role", flat=True))
     return Actor(user=user, agreement=agreement if roles else None, roles=roles)
+
+
+@contextlib.contextmanager
+def system_changes_for(agreement_id):
+    """Changes a job makes outside any request (a purge, reminders) are entered in the change log as the
+    agreement's, acted by nobody in a role, so the auditor of that agreement sees them and no other auditor
+    does. Not for use inside a request, whose own context (audit.middleware) already says this. Here, below
+    every package whose jobs change data, because it speaks only to django-auditlog."""
+    with set_extra_data({"additional_data": {"agreement_id": agreement_id, "roles": []}}):
+        yield

@@ -76,7 +76,7 @@ _DATE_FORMAT = _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-01-01.")
 class FirstRunForm(forms.Form):
     """The input of `manage.py setup_samsyn` (flags, environment or prompts), checked before anything is
     made: names given, dates that parse and come in order, a username and e-mail address Django accepts,
-    and a password that passes the password validators of settings. accesscontrol.installation checks
+    and a password that passes the password validators of settings. casework.installation checks
     what the database already holds."""
 
     social_services = forms.CharField(

@@ -47,7 +47,7 @@ def owe_password_link(user: User) -> None:
 def reset_credentials(*, user: User) -> None:
     """The password becomes unusable, every second-factor device is removed (open sessions lose their
     verification at the next request), a lockout is lifted, and a new set-password link is owed. Who may
-    do this, and after whose approval, is the caller's (accesscontrol.administration, .approvals)."""
+    do this, and after whose approval, is the caller's (casework.administration, .approvals)."""
     user.set_unusable_password()
     user.save(update_fields=["password"])
     for device_model in (TOTPDevice, StaticDevice, IdentityProviderDevice):

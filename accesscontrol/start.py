@@ -1,8 +1,15 @@
-"""The start page: one section per role the user holds, each with what that role works with."""
+"""The start page: one section per role the user holds, each with what that role works with.
+
+What a casework role works with (its cases, meetings, contacts) is casework's, a package above this one:
+casework hands its section reader in (`register_section_content`, from CaseworkConfig.ready), as audit
+hands casework the access history (casework/access_history.py)."""
+
+from collections.abc import Callable
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .approvals.selectors import pending_count
 from .models import Membership, Role, User
 from .policies import APPROVER
 
@@ -20,13 +27,18 @@ ROLE_INTRODUCTIONS = {
     ),
 }
 
+_section_content: Callable[..., dict] = lambda *, actor, role: {}  # noqa: E731 (until casework registers)
+
+
+def register_section_content(reader: Callable[..., dict]) -> None:
+    """Name the function that gives a role's section its template and items: `reader(*, actor, role)`."""
+    global _section_content
+    _section_content = reader
+
+
 def start_page_sections(actor) -> list[dict]:
-    """One section per role; casework roles get their content (template and items) from
-    casework.selectors.start."""
-    from casework.selectors.start import start_content
-
-    from .approvals.selectors import pending_count
-
+    """One section per role; casework roles get their content (template and items) from the registered
+    reader (casework.selectors.start.start_content)."""
     if actor is None:
         return []
     waiting = pending_count(actor=actor)
@@ -36,7 +48,7 @@ def start_page_sections(actor) -> list[dict]:
             "title": Role(role).label,
             "introduction": ROLE_INTRODUCTIONS[role],
             "access_requests": waiting if role in APPROVER.values() else 0,
-            **start_content(actor=actor, role=role),
+            **_section_content(actor=actor, role=role),
         }
         for role in actor.held_roles
     ]

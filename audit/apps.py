@@ -7,6 +7,11 @@ class AuditConfig(AppConfig):
     verbose_name = _("Loggar")
 
     def ready(self):
+        from casework.access_history import register_access_history
+
         from . import registry
+        from .selectors import person_access_history
 
         registry.install()
+        # casework's case page and register extract show who has seen a person; casework sits below audit.
+        register_access_history(person_access_history)

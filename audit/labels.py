@@ -164,8 +164,8 @@ MODEL_LABELS = {
     "casework.notification": _("påminnelse"),
     "casework.purgerecord": _("gallring"),
     "casework.historiccount": _("bevarad räkning"),
-    "accesscontrol.keyinuse": _("nyckel i bruk"),
-    "accesscontrol.rotationcheckpoint": _("nyckelbyte"),
+    "encryption.keyinuse": _("nyckel i bruk"),
+    "encryption.rotationcheckpoint": _("nyckelbyte"),
 }
 
 # Fields that declare no Swedish verbose name of their own, by field name (the same name means the same

@@ -1,5 +1,5 @@
-"""What the change log (django-auditlog) follows, in one place: every model of casework and
-accesscontrol, and of the other apps the models that hold data the reports are computed from (the cost
+"""What the change log (django-auditlog) follows, in one place: every model of casework,
+accesscontrol and encryption, and of the other apps the models that hold data the reports are computed from (the cost
 indexes change the cost comparison's figures), with encrypted fields masked, and a chain seal for every
 LogEntry.
 
@@ -13,11 +13,11 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.db.models.signals import post_save
 
-from accesscontrol.fields import encrypted_fields
+from encryption.fields import encrypted_fields
 
 from .chain import seal_log_entry
 
-AUDITED_APPS = ("casework", "accesscontrol")
+AUDITED_APPS = ("casework", "accesscontrol", "encryption")
 AUDITED_MODELS = ("reports.CostIndex",)
 
 # Fields never written to the change log, beyond the encrypted ones (which are masked):

@@ -314,7 +314,7 @@ def _case_objects(case_ids) -> Q:
 
 def review_change_log(*, actor, filters: ReviewFilters) -> QuerySet:
     """Change-log entries made in the auditor's agreement (in its requests, or by a job working for it:
-    audit.services.system_changes_for), newest first. The page shows which fields changed, never the values."""
+    accesscontrol.actor.system_changes_for), newest first. The page shows which fields changed, never the values."""
     policies.require(actor, Action.REVIEW_LOGS)
     since, until = filters.period()
     start, end = _day_bounds(since, until)

@@ -1,10 +1,8 @@
 """Changes to the audit records: verification runs, alerts about a broken chain, and the purge
 (gallring) of old log entries."""
 
-import contextlib
 import logging
 
-from auditlog.context import set_extra_data
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.mail import send_mail
@@ -139,12 +137,3 @@ def purge_chain_prefix(*, chain: str, before) -> ChainPurge | None:
     return ChainPurge.objects.create(
         chain=chain, up_to_seq=last[0], last_hash=last[1], removed=removed, purged_at=timezone.now()
     )
-
-
-@contextlib.contextmanager
-def system_changes_for(agreement_id):
-    """Changes a job makes outside any request (a purge, reminders) are entered in the change log as the
-    agreement's, so the auditor of that agreement sees them and no other auditor does. Not for use inside
-    a request, whose own context (audit.middleware) already says this."""
-    with set_extra_data({"additional_data": {"agreement_id": agreement_id, "roles": []}}):
-        yield

@@ -24,12 +24,12 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from accesscontrol import crypto  # noqa: E402
 from accesscontrol.actor import actor_for  # noqa: E402
 from accesscontrol.models import Role  # noqa: E402
 from accesscontrol.scoping import scope_cases  # noqa: E402
 from accesscontrol.services import create_unit  # noqa: E402
 from casework.models import Case, Person  # noqa: E402
+from encryption import crypto  # noqa: E402
 from tests.factories import AgreementFactory, user_with_roles  # noqa: E402
 
 CASES = int(os.environ.get("CASES", "20000"))

@@ -36,7 +36,7 @@ def per_second(fn, *, seconds=1.0) -> float:
 @contextlib.contextmanager
 def identity_cipher():
     """Seal and open without encrypting: the baseline 'same page, same data, unencrypted'."""
-    from accesscontrol import crypto
+    from encryption import crypto
 
     real_seal, real_open = crypto.seal, crypto.open_sealed
 
@@ -54,7 +54,7 @@ def identity_cipher():
 
 
 def one_value():
-    from accesscontrol import crypto
+    from encryption import crypto
 
     aad = crypto.associated_data("casework_person", "first_name", "9f1c2e0e-1d2b-4c1e-9d5e-0a1b2c3d4e5f")
     print("1. one value (AES-256-GCM, bound to table/column/row)")

@@ -30,7 +30,6 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from accesscontrol import crypto  # noqa: E402
 from accesscontrol import services as access_services  # noqa: E402
 from accesscontrol.actor import Actor  # noqa: E402
 from accesscontrol.models import Organisation, Role, User  # noqa: E402
@@ -38,6 +37,7 @@ from casework import models  # noqa: E402
 from casework.periods import PeriodKind  # noqa: E402
 from casework.personal_numbers import luhn_check_digit  # noqa: E402
 from casework.services.agreements import create_agreement  # noqa: E402
+from encryption import crypto  # noqa: E402
 from reports import documents  # noqa: E402
 from reports.disclosure_control import new_statistics_key  # noqa: E402
 from reports.models import ReportJob  # noqa: E402

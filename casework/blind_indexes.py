@@ -1,8 +1,8 @@
 """The blind indexes of a person, derived in one place: at creation, on change, and at key rotation."""
 
-from accesscontrol import crypto
-from accesscontrol.rotation import BlindIndexSpec
 from casework import personal_numbers
+from encryption import crypto
+from encryption.rotation import BlindIndexSpec
 
 PERSONAL_NUMBER = "personal_number"
 NAME = "name"

@@ -11,6 +11,7 @@ import base64
 import datetime
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,11 +21,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accesscontrol import services as access_services
-from accesscontrol.actor import actor_for
+from accesscontrol.actor import system_changes_for
 from accesscontrol.models import Organisation, Role, Unit, User
-from audit.services import system_changes_for
 from casework.demo_year import build_year, default_year
-from casework.models import Agreement, Area, HotSpot
+from casework.models import Agreement, Area, HotSpot, InterventionType, Tariff
 from casework.services.agreements import create_agreement
 
 AGREEMENT_NAME = "Samverkan för ökad trygghet – Demostad"
@@ -86,6 +86,16 @@ def _demo_key(seed: int, username: str) -> str:
     return hashlib.sha256(f"samsyn-demo:{seed}:{username}".encode()).hexdigest()[:40]
 
 
+# The demo data of packages above casework (the cost index is reports'): each registers, from its
+# AppConfig.ready, a function that adds its part to a newly built demo agreement, so casework imports none.
+_demo_data_above: dict[str, Callable[..., None]] = {}
+
+
+def register_demo_data(label: str, add: Callable[..., None]) -> None:
+    """Have build_demo call `add(agreement=, sysadmin=, year=)` for a new demo agreement, after its year."""
+    _demo_data_above[label] = add
+
+
 @transaction.atomic
 def build_demo(*, seed: int = 2026, year: int | None = None) -> tuple[Agreement, list[DemoLogin]]:
     year = year or default_year(timezone.localdate())
@@ -128,7 +138,8 @@ def _build_demo_in(agreement, social, police, *, seed: int, year: int, created: 
     if created:
         users = {user.username: user for user in User.objects.filter(username__in=[s[0] for s in DEMO_USERS])}
         build_year(agreement=agreement, year=year, rng=random.Random(seed), users=users)
-        _demo_cost_index(agreement, users["sysadmin"], last_year=year)
+        for add in _demo_data_above.values():
+            add(agreement=agreement, sysadmin=users["sysadmin"], year=year)
         _demo_tariffs(agreement, year)
     return logins
 
@@ -146,8 +157,6 @@ DEMO_TARIFFS = [
 
 
 def _demo_tariffs(agreement, year: int) -> None:
-    from casework.models import InterventionType, Tariff
-
     for code, unit, price in DEMO_TARIFFS:
         Tariff.objects.get_or_create(
             intervention_type=InterventionType.objects.get(agreement=agreement, code=code),
@@ -158,29 +167,6 @@ def _demo_tariffs(agreement, year: int) -> None:
                 "societal_cost": price,
                 "source": "Demodata: antaget internpris, inte en publicerad taxa. Ersätt med kommunens egna priser.",
             },
-        )
-
-
-DEMO_INDEX_SOURCE = (
-    "Demodata, inte en officiell indexserie: en antagen kostnadsökning på 3 % per år med 2015 = 100. "
-    "Ersätt med kommunens eget index, SCB:s KPI eller SKR:s PKV."
-)
-
-
-def _demo_cost_index(agreement, sysadmin, *, last_year: int) -> None:
-    """The cost comparison needs an index to bring 2015–2023 tariffs to the demo year. No official series is
-    shipped (its figures must come from their publisher), so the demo states plainly that this one is assumed."""
-    from reports.services import set_cost_index
-
-    actor = actor_for(sysadmin, agreement)
-    for year in range(2015, last_year + 1):
-        set_cost_index(
-            actor=actor,
-            year=year,
-            value=(Decimal(100) * Decimal("1.03") ** (year - 2015)).quantize(Decimal("0.01")),
-            name="Demo: antagen kostnadsutveckling 3 %/år",
-            source=DEMO_INDEX_SOURCE,
-            for_agreement=True,
         )
 
 

@@ -2,7 +2,7 @@
 field work, consents and disclosures.
 
 Models hold data and small derived properties; workflows live in `services`, reads in `selectors`.
-Personal data and every free text are encrypted fields (accesscontrol.fields); what is counted in
+Personal data and every free text are encrypted fields (encryption.fields); what is counted in
 statistics (dates, category, status, unit, birth year, gender, area, intervention type, outcome)
 stays in the clear.
 """
@@ -14,14 +14,14 @@ from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from accesscontrol.fields import (
+from accesscontrol.visibility import FIELD_CLASS_LABELS
+from casework.querysets import ConsentQuerySet, DisclosureQuerySet, ValidityQuerySet
+from encryption.fields import (
     EncryptedCharField,
     EncryptedJSONField,
     EncryptedModel,
     EncryptedTextField,
 )
-from accesscontrol.visibility import FIELD_CLASS_LABELS
-from casework.querysets import ConsentQuerySet, DisclosureQuerySet, ValidityQuerySet
 
 
 class Category(models.TextChoices):
@@ -745,7 +745,7 @@ class Disclosure(EncryptedModel):
 
 class CaseAttachment(EncryptedModel):
     """A document of a case (a signed consent, a written request, a decision), sealed in chunks with the
-    field-encryption keyring (accesscontrol.crypto.seal_stream), bound to the case and this row; its file
+    field-encryption keyring (encryption.crypto.seal_stream), bound to the case and this row; its file
     name is an encrypted field. Who reads it follows `field_class`, chosen by the uploader, through the
     visibility matrix: the police read it only where a disclosure in force shares that class. Purged
     with its case (cascade)."""

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
+from accesscontrol.actor import system_changes_for
 from accesscontrol.models import Membership, Role, User
-from audit.services import system_changes_for
 from casework.follow_up import FollowUpState, FollowUpWindow, follow_up_window_expressions
 from casework.models import Agreement, Case, CaseStatus, Decision, FollowUp, Meeting, Notification
 from casework.periods import PeriodKind, period_containing

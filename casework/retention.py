@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.services import system_changes_for
+from accesscontrol.actor import system_changes_for
 from casework import reminders
 from casework.models import (
     Agreement,

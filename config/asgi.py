@@ -5,6 +5,6 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
 
-from accesscontrol.keys import check_keyrings_at_startup  # noqa: E402
+from encryption.keys import check_keyrings_at_startup  # noqa: E402
 
 check_keyrings_at_startup()

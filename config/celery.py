@@ -18,7 +18,7 @@ def _check_keyrings(**kwargs):
     # an Exception raised in a signal handler, so the refusal leaves as SystemExit.
     from django.core.exceptions import ImproperlyConfigured
 
-    from accesscontrol.keys import check_keyrings_at_startup
+    from encryption.keys import check_keyrings_at_startup
 
     try:
         check_keyrings_at_startup()

@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.heartbeat import beat_status
+
 
 def database_status() -> str:
     try:
@@ -36,8 +38,6 @@ def broker_status() -> str:
 def healthz(request):
     body = {"database": database_status(), "broker": broker_status()}
     if body["database"] == "ok":
-        from audit.heartbeat import beat_status
-
         body.update(beat_status())
     healthy = body["database"] == "ok"
     # Pages work without the broker or the beat (work waits in the database): degraded, not down.

@@ -25,7 +25,7 @@ FIELDS = ("timestamp", "levelname", "name", "message", "request_id")
 SAFE_EXTRAS = ("status_code", "exc_info", "stack_info")
 SAFE_EXCEPTION_MESSAGES = (
     "django.core.exceptions.ImproperlyConfigured",
-    "accesscontrol.crypto.DecryptionError",
+    "encryption.crypto.DecryptionError",
     "django.db.utils.OperationalError",
     "django.db.utils.InterfaceError",
     "redis.exceptions.ConnectionError",

@@ -116,10 +116,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Encryption keys (accesscontrol.crypto) ---------------------------------------------------------------
+# --- Encryption keys (encryption.crypto) ---------------------------------------------------------------
 # A keyring is "id:base64key" entries separated by commas, the first one the primary key for writing.
 # Either the value itself or a file holding it; development generates var/keys/ on first run.
-# The keyring files are read by accesscontrol.crypto when first needed and again after a rotation, not
+# The keyring files are read by encryption.crypto when first needed and again after a rotation, not
 # here: these two are read without FileAwareEnv, so the settings hold the path and never the keys.
 _keyring_env = environ.Env()
 SAMSYN_ENCRYPTION_KEYS = _keyring_env.str("SAMSYN_ENCRYPTION_KEYS", default="")
@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_prometheus",
+    "encryption",
     "accesscontrol",
     "casework",
     "audit",

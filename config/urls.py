@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("accesscontrol.urls")),
     path("", include("casework.urls")),
     path("", include("casework.urls_disclosures")),
-    path("", include("accesscontrol.administration.urls")),
+    path("", include("casework.administration.urls")),
     path("", include("accesscontrol.approvals.urls")),
     path("", include("audit.urls")),
     path("", include("reports.urls")),

@@ -13,7 +13,7 @@ blind_index_keys   keyring for the blind indexes (SAMSYN_BLIND_INDEX_KEYS_FILE)
 metrics_token      bearer token for /metrics (SAMSYN_METRICS_TOKEN_FILE)
 
 A file that exists is left alone, never overwritten: losing an encryption key loses the data it
-sealed. Keys come from `accesscontrol.crypto.generate_key_entry`, the format the keyrings read.
+sealed. Keys come from `encryption.crypto.generate_key_entry`, the format the keyrings read.
 Without a checkout, the image has this script:
     docker run --rm --user "$(id -u)" -v "$PWD/secrets:/out" samsyn:VERSION python deploy/generate_secrets.py /out
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 
 
 def secret_values(today: datetime.date) -> dict[str, str]:
-    from accesscontrol.crypto import generate_key_entry
+    from encryption.crypto import generate_key_entry
 
     return {
         "secret_key": secrets.token_urlsafe(64),

@@ -64,7 +64,7 @@ PY
 
 say "a keyring without the key that sealed the data: Samsyn refuses to start, naming the key"
 mkdir "$work/other-keys"
-"$PYTHON" -c 'import sys; from accesscontrol.crypto import generate_key_entry; print(generate_key_entry("drill-other"))' \
+"$PYTHON" -c 'import sys; from encryption.crypto import generate_key_entry; print(generate_key_entry("drill-other"))' \
   >"$work/other-keys/encryption_keys"
 cp "$work/keys/blind_index_keys" "$work/keys/secret_key" "$work/keys/metrics_token" "$work/other-keys/"
 production_environment "$restored" "$work/other-keys"
@@ -77,7 +77,7 @@ grep -q "ImproperlyConfigured: Stored values were sealed with key ids that the k
 say "  refused: $(tail -n1 "$work/missing-key.err" | cut -c1-150)"
 
 say "the right key id with another key: Samsyn refuses to start, naming the key"
-"$PYTHON" -c "import sys; from accesscontrol.crypto import generate_key_entry; print(generate_key_entry('$key_id'))" \
+"$PYTHON" -c "import sys; from encryption.crypto import generate_key_entry; print(generate_key_entry('$key_id'))" \
   >"$work/other-keys/encryption_keys"
 if "$PYTHON" -m deploy.drill read "$case_id" >/dev/null 2>"$work/wrong-key.err"; then
   fail "Samsyn started with another key under $key_id"

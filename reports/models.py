@@ -113,7 +113,7 @@ class ReportJob(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
-    # The sealed file (accesscontrol.crypto token) and the cases whose data it holds (ids, for the access log).
+    # The sealed file (encryption.crypto token) and the cases whose data it holds (ids, for the access log).
     sealed_file = models.TextField(blank=True, default="", editable=False)
     case_ids = models.JSONField(default=list, editable=False)
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accesscontrol import crypto
 from config.queueing import send_now
+from encryption import crypto
 
 from . import documents, services
 from .models import ReportJob

@@ -139,7 +139,7 @@ def world(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test.utils import override_settings
 
-    from audit.services import system_changes_for
+    from accesscontrol.actor import system_changes_for
     from tests.accesscontrol.factories import build_world
 
     with django_db_blocker.unblock(), transaction.atomic():

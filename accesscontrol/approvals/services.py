@@ -1,4 +1,4 @@
-"""Requests for access and their decision. The sysadmin's services (accesscontrol.administration.services)
+"""Requests for access and their decision. The sysadmin's services (casework.administration.services)
 call the `request_*` functions inside their own transaction; `approve` carries a request out and
 `reject` closes it, each in one transaction that also records the decision. django-auditlog logs the
 request, the decision and the change (audit/registry.py follows every accesscontrol model)."""

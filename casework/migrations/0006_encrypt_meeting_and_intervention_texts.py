@@ -15,9 +15,9 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import accesscontrol.fields
-from accesscontrol import crypto
-from accesscontrol.fields import Sealed
+import encryption.fields
+from encryption import crypto
+from encryption.fields import Sealed
 
 # (model, field) whose rows already have UUID keys: the column changes type and is sealed in place.
 IN_PLACE = (("intervention", "provider"), ("meeting", "location"), ("decision", "responsible_text"))
@@ -115,29 +115,29 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="intervention",
             name="provider",
-            field=accesscontrol.fields.EncryptedCharField(blank=True, default="", verbose_name="utförare"),
+            field=encryption.fields.EncryptedCharField(blank=True, default="", verbose_name="utförare"),
         ),
         migrations.AlterField(
             model_name="meeting",
             name="location",
-            field=accesscontrol.fields.EncryptedCharField(blank=True, default="", verbose_name="plats"),
+            field=encryption.fields.EncryptedCharField(blank=True, default="", verbose_name="plats"),
         ),
         migrations.AlterField(
             model_name="decision",
             name="responsible_text",
-            field=accesscontrol.fields.EncryptedCharField(blank=True, default="", verbose_name="ansvarig (annan)"),
+            field=encryption.fields.EncryptedCharField(blank=True, default="", verbose_name="ansvarig (annan)"),
         ),
         migrations.RunPython(seal_in_place, open_in_place),
         migrations.CreateModel(
             name="MeetingParticipantSealed",
             fields=[
                 ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ("name", accesscontrol.fields.EncryptedCharField(blank=True, default="", verbose_name="namn")),
+                ("name", encryption.fields.EncryptedCharField(blank=True, default="", verbose_name="namn")),
                 (
                     "organisation",
-                    accesscontrol.fields.EncryptedCharField(blank=True, default="", verbose_name="organisation"),
+                    encryption.fields.EncryptedCharField(blank=True, default="", verbose_name="organisation"),
                 ),
-                ("role_title", accesscontrol.fields.EncryptedCharField(blank=True, default="", verbose_name="roll")),
+                ("role_title", encryption.fields.EncryptedCharField(blank=True, default="", verbose_name="roll")),
                 (
                     "meeting",
                     models.ForeignKey(

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from accesscontrol import crypto
 from accesscontrol.visibility import ATTACHABLE, FIELD_CLASS_LABELS
 from casework.models import Case, CaseAttachment
+from encryption import crypto
 
 
 def attachment_aad(attachment: CaseAttachment) -> bytes:

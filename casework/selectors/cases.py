@@ -29,6 +29,7 @@ from accesscontrol.visibility import (
     writable_classes,
 )
 from casework import personal_numbers
+from casework.access_history import access_history
 from casework.blind_indexes import name_candidates, personal_number_candidates
 from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpWindow, follow_up_state, follow_up_window
 from casework.models import (
@@ -46,7 +47,13 @@ from casework.models import (
     RealisticAlternative,
 )
 from casework.selectors.attachments import readable_attachments
-from casework.selectors.disclosures import age_on, shared_field_classes, shared_field_classes_by_case
+from casework.selectors.disclosures import (
+    age_on,
+    disclosures_panel,
+    may_see_disclosures,
+    shared_field_classes,
+    shared_field_classes_by_case,
+)
 
 # Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
 # Decisions and disclosure or consent entries can hold social-services information, so they are read
@@ -519,18 +526,15 @@ def case_page_panels(*, actor, case: Case) -> dict:
     the disclosures to the police (social manager: the register; police: what is shared), the temporary
     access given to caseworkers, and who has seen the case (social manager: the access register behind a
     GDPR article 15 extract, and the case summary PDF)."""
-    from audit.selectors import case_access_history
-    from casework.selectors import disclosures
-
     panels = {}
     if grant_selectors.may_grant(actor, case):
         panels["access_grants"] = grant_selectors.grants_of_case(actor=actor, case=case)
         panels["access_grants_panel"] = "casework/access_grants_panel.html"
-    if disclosures.may_see_disclosures(actor):
+    if may_see_disclosures(actor):
         panels["disclosures_panel"] = "casework/disclosures/panel.html"
-        panels["panel"] = disclosures.disclosures_panel(actor=actor, case=case)
+        panels["panel"] = disclosures_panel(actor=actor, case=case)
     try:
-        panels["case_access"] = case_access_history(case=case, actor=actor)
+        panels["case_access"] = access_history(person=case.person, cases=[case], actor=actor)
     except PermissionDenied:
         return panels
     panels["case_access_panel"] = "audit/case_access_panel.html"

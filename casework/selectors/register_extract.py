@@ -4,9 +4,9 @@ has been shown it and when.
 
 What each case holds is read through the same selectors as the case page (`cases.case_page`) and the
 disclosures panel (`disclosures.disclosures_panel`), so the extract shows what the social manager may read
-and nothing else; the access history is `audit.selectors.person_access_history`. Nothing of another person
-is gathered: the person's own row and their cases' rows, and of the meetings only the decisions about
-these cases (the minutes' reasoning is about many youths and stays out).
+and nothing else; the access history is audit's, read through `casework.access_history`. Nothing of
+another person is gathered: the person's own row and their cases' rows, and of the meetings only the
+decisions about these cases (the minutes' reasoning is about many youths and stays out).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from accesscontrol import policies, scoping
 from accesscontrol.actor import Actor, actor_for
 from accesscontrol.models import Role
 from accesscontrol.policies import Action
-from audit.selectors import CaseAccess, person_access_history
+from casework.access_history import access_history
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Agreement, Case, Decision, MeetingItem, Person
 
@@ -55,7 +55,7 @@ class AgreementExtract:
     actor: Actor
     person: Person
     cases: list[CaseExtract]
-    accesses: list[CaseAccess]
+    accesses: list  # audit.selectors.CaseAccess, through casework.access_history
 
     @property
     def agreement(self) -> Agreement:
@@ -118,7 +118,7 @@ def register_extract(*, actor, case: Case) -> RegisterExtract:
                 actor=manager,
                 person=person,
                 cases=[_case_extract(manager, each) for each in cases],
-                accesses=person_access_history(person=person, cases=cases, actor=manager),
+                accesses=access_history(person=person, cases=cases, actor=manager),
             )
         )
     return extract

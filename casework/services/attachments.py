@@ -1,5 +1,5 @@
 """Case attachments: adding one (sealed in chunks, bound to its case and row) and re-encrypting them all
-under a new primary key (key rotation, through accesscontrol.rotation.register_sealed_store)."""
+under a new primary key (key rotation, through encryption.rotation.register_sealed_store)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accesscontrol import crypto
 from accesscontrol.policies import Action
 from accesscontrol.visibility import ATTACHABLE, writable_classes
 from casework.models import Case, CaseAttachment
 from casework.selectors.attachments import attachment_aad
 from casework.selectors.cases import case_facts
+from encryption import crypto
 
 from .timeline import lock_case
 

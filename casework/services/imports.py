@@ -23,12 +23,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accesscontrol import crypto, policies
+from accesscontrol import policies
 from accesscontrol.actor import actor_for
 from accesscontrol.policies import Action
 from casework.imports import planning, reading
 from casework.models import CaseImport
 from config.queueing import send_after_commit
+from encryption import crypto
 
 from . import cases, follow_ups, interventions
 

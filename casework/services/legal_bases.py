@@ -1,5 +1,5 @@
 """Changes to the legal bases for disclosures, which every agreement shares and only the instance
-administrator keeps (accesscontrol.administration.services.save_legal_basis checks who).
+administrator keeps (casework.administration.services.save_legal_basis checks who).
 
 A legal basis is versioned. The versions of one provision share its `code`, each with its own validity
 (`valid_from`, optionally `valid_to`, the last day it holds), and never overlap. A disclosure rests on the

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from accesscontrol import policies
-from accesscontrol.administration.selectors import may_read_shared_data
 from accesscontrol.policies import Action
+from casework.administration.selectors import may_read_shared_data
 
 from .. import costs
 from ..models import CostIndex

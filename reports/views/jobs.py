@@ -5,8 +5,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accesscontrol import crypto
 from audit.access import log_read
+from encryption import crypto
 
 from .. import services
 from ..forms import ReportRequestForm

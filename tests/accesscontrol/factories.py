@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accesscontrol import crypto
 from accesscontrol.actor import actor_for
 from casework import personal_numbers
 from casework.models import (
@@ -29,6 +28,7 @@ from casework.periods import PeriodKind, period_containing
 from casework.services import attachments, disclosures, fieldwork, interventions, meetings
 from casework.services import cases as case_services
 from casework.services import imports as import_services
+from encryption import crypto
 from reports import services as report_services
 from reports.models import ReportJob
 from reports.tasks import build_report

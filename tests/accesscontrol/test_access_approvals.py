@@ -135,7 +135,7 @@ def test_a_login_in_another_administered_agreement_is_approved_there(people, agr
     access.grant_role(user=people.sysadmin, agreement=second, role=Role.SYSADMIN)
     worker = user_with_roles(second, Role.CASEWORKER, username="andra-handl", organisation=agreement.social_services)
     sysadmin = actor_for(people.sysadmin, agreement)
-    from accesscontrol.administration import services as administration
+    from casework.administration import services as administration
 
     request = administration.reset_login(actor=sysadmin, user=worker)
     assert (request.agreement, request.status) == (second, Status.PENDING)
@@ -342,7 +342,7 @@ def test_the_first_social_manager_is_carried_out_by_operations_and_only_while_th
     fresh = people_for(AgreementFactory(name="Ny överenskommelse"))
     Membership.objects.filter(agreement=fresh.agreement, role=Role.SOCIAL_MANAGER).delete()
     sysadmin = actor_for(fresh.sysadmin, fresh.agreement)
-    from accesscontrol.administration import services as administration
+    from casework.administration import services as administration
 
     administration.update_user(
         actor=sysadmin, user=fresh.manager, organisation=fresh.manager.organisation, units=[],

@@ -8,9 +8,9 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accesscontrol.fields import encrypted_fields
 from accesscontrol.models import User
 from casework.models import Case, Person
+from encryption.fields import encrypted_fields
 from tests.accesscontrol.factories import make_case, make_consent, make_disclosure, make_person
 from tests.accesscontrol.url_matrix import project_patterns, url_of
 

@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accesscontrol.management.commands import setup_samsyn
 from accesscontrol.models import Membership, Organisation, Role, Unit, User
 from casework import defaults
+from casework.management.commands import setup_samsyn
 from casework.models import Agreement, InterventionType, RetentionRule, Target
 from tests.accesscontrol.factories import FIRST_RUN, FIRST_RUN_PASSWORD
 from tests.accesscontrol.test_login import code_of
@@ -129,7 +129,7 @@ def test_every_row_it_makes_is_in_the_new_agreements_change_log():
     [user_entry] = created(User)
     assert "password" not in user_entry.changes_dict and user_entry.changes_dict["username"][1] == "forvaltare"
     assert all(entry.chain_seal for entry in theirs)
-    # Made by nobody in a role: no actor, as a job's changes (audit.services.system_changes_for).
+    # Made by nobody in a role: no actor, as a job's changes (accesscontrol.actor.system_changes_for).
     assert not theirs.exclude(actor=None).exists()
     assert {tuple(entry.additional_data["roles"]) for entry in theirs} == {()}
 
@@ -234,7 +234,7 @@ def test_a_failure_half_way_leaves_nothing(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("accesscontrol.installation.access.grant_role", broken)
+    monkeypatch.setattr("casework.installation.access.grant_role", broken)
     with pytest.raises(RuntimeError):
         setup()
     assert set(counts().values()) == {0}

@@ -4,9 +4,8 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
-from accesscontrol.actor import actor_for
+from accesscontrol.actor import actor_for, system_changes_for
 from audit import access
-from audit.services import system_changes_for
 
 from .factories import CaseFactory
 from .helpers import TUESDAY, at

@@ -5,9 +5,9 @@ import datetime
 
 import factory
 
-from accesscontrol.crypto import blind_index, normalise_name
 from casework import personal_numbers
 from casework.models import Case, Category, OrganisationKind, Person
+from encryption.crypto import blind_index, normalise_name
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

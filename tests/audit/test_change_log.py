@@ -5,9 +5,9 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 
-from accesscontrol.fields import encrypted_fields
 from audit.masking import MASK
 from audit.models import AccessLogEntry, ChangeLogSeal
+from encryption.fields import encrypted_fields
 
 from .factories import CaseFactory, PersonFactory
 

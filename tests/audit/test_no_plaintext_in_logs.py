@@ -12,12 +12,12 @@ from auditlog.models import LogEntry
 from django.apps import apps
 from django.db import connection
 
-from accesscontrol.fields import EncryptedJSONField, encrypted_fields
 from audit import access
 from audit.models import AccessLogEntry, ChainPurge, ChainVerification, ChangeLogSeal
 from audit.services import verify_audit_chains
 from casework import models as casework
 from casework import personal_numbers
+from encryption.fields import EncryptedJSONField, encrypted_fields
 
 from .factories import CaseFactory, PersonFactory
 

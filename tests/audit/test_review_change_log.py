@@ -3,8 +3,8 @@
 import pytest
 from auditlog.models import LogEntry
 
+from accesscontrol.actor import system_changes_for
 from audit.models import AccessLogEntry
-from audit.services import system_changes_for
 from casework.models import CaseEvent
 from tests.audit.factories import CaseFactory
 

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accesscontrol import crypto
 from audit.models import AccessLogEntry
 from casework import personal_numbers
 from casework.models import Case, CaseEvent, CaseStatus, Person
 from casework.selectors.cases import PersonMatch
 from casework.services import cases as case_services
+from encryption import crypto
 from tests.casework import factories as f
 
 pytestmark = pytest.mark.django_db

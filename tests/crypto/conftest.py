@@ -3,7 +3,7 @@ import secrets
 
 import pytest
 
-from accesscontrol import crypto
+from encryption import crypto
 
 
 def key_entry(key_id: str) -> str:

@@ -16,14 +16,14 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from accesscontrol import crypto, rotation
-from accesscontrol.keys import check_keyrings_at_startup
 from audit.models import AccessLogEntry
 from casework import retention
 from casework.models import Case, CaseAttachment, CaseStatus, LegalBasis
 from casework.selectors.attachments import attachment_aad, attachment_content
 from casework.services import attachments as attachment_services
 from casework.services import disclosures
+from encryption import crypto, rotation
+from encryption.keys import check_keyrings_at_startup
 from tests.casework import factories
 from tests.conftest import verified_client
 from tests.crypto.conftest import key_entry

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.db import connection
 
-from accesscontrol.crypto import DecryptionError
-from accesscontrol.fields import EncryptedWriteError, Sealed
 from casework.blind_indexes import set_person_indexes
 from casework.models import Person
+from encryption.crypto import DecryptionError
+from encryption.fields import EncryptedWriteError, Sealed
 from tests.factories import AgreementFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_serialisation_never_carries_plaintext(agreement):
 
 
 def test_a_date_field_round_trips_and_is_bound_to_its_row():
-    from accesscontrol.fields import EncryptedDateField
+    from encryption.fields import EncryptedDateField
 
     field = EncryptedDateField()
     field.set_attributes_from_name("born_on")

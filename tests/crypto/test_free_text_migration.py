@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from accesscontrol import crypto
-from accesscontrol.fields import Sealed
 from casework.models import Decision, Intervention, Meeting
 from casework.services import interventions
 from casework.services import meetings as meeting_services
+from encryption import crypto
+from encryption.fields import Sealed
 from tests.casework import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from accesscontrol import crypto, rotation
-from accesscontrol.keys import check_keyrings_at_startup
-from accesscontrol.models import KeyInUse, RotationCheckpoint
 from casework import personal_numbers
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Person
+from encryption import crypto, rotation
+from encryption.keys import check_keyrings_at_startup
+from encryption.models import KeyInUse, RotationCheckpoint
 from reports.models import ReportJob
 from reports.tasks import file_aad
 from tests.crypto.conftest import key_entry

@@ -3,8 +3,8 @@
 import datetime
 import stat
 
-from accesscontrol.crypto import Keyring
 from deploy.generate_secrets import write_secrets
+from encryption.crypto import Keyring
 
 TODAY = datetime.date(2026, 11, 29)
 

@@ -8,7 +8,7 @@ import pytest
 from django import forms
 from django.utils.functional import Promise
 
-from accesscontrol.administration.forms import TariffForm
+from casework.administration.forms import TariffForm
 from casework.models import InterventionType
 from config.forms import GovukFormMixin
 

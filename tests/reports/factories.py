@@ -6,11 +6,11 @@ import datetime
 
 import factory
 
-from accesscontrol import crypto
 from accesscontrol.actor import actor_for
 from casework import models, personal_numbers
 from casework.models import Area, FieldContact, FollowUp, Gender
 from casework.services import cases as case_services
+from encryption import crypto
 
 # Invented names only: test data must never look like a real person.
 SENTINEL_FIRST_NAME = "Sentinella"

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accesscontrol import crypto
 from accesscontrol.actor import actor_for
 from audit.models import AccessLogEntry
+from encryption import crypto
 from reports import services, tasks
 from reports.models import ReportJob
 from tests.factories import user_with_roles

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accesscontrol.keys import check_keyrings_at_startup
 from casework import demo
+from encryption.keys import check_keyrings_at_startup
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accesscontrol import installation
 from accesscontrol.forms import FirstRunForm
-from accesscontrol.keys import check_keyrings_at_startup
+from casework import installation
+from encryption.keys import check_keyrings_at_startup
 
 ENV = "SAMSYN_SETUP_"
 # field of FirstRunForm, flag, prompt (the environment variable is SAMSYN_SETUP_ and the field in capitals)

@@ -8,7 +8,8 @@ and values already under the primary key are skipped anyway. After a pass, every
 values still under an older key; only keys that seal nothing any more are retired from the register of
 keys in use, and may then leave the keyring.
 
-Besides the encrypted model fields, a package may register a column it seals itself (a whole file with
+Besides the encrypted model fields, a package registers the blind indexes its models carry (this package
+sits below the ones that declare them), and may register a column it seals itself (a whole file with
 its own associated data, such as a finished report), or a store it seals in a format of its own (a file
 sealed in chunks, such as a case attachment): rotation re-encrypts and searches those too.
 """
@@ -187,11 +188,17 @@ class BlindIndexSpec:
     normalised: Callable[[object], str]
 
 
-def blind_index_specs() -> dict:
-    """Model -> the blind indexes it carries. Person is the only model with blind indexes."""
-    from casework.blind_indexes import PERSON_BLIND_INDEXES
+_blind_indexes: dict[str, tuple[BlindIndexSpec, ...]] = {}
 
-    return {apps.get_model("casework", "Person"): PERSON_BLIND_INDEXES}
+
+def register_blind_indexes(model_label: str, specs: Iterable[BlindIndexSpec]) -> None:
+    """Have key rotation rebuild the blind indexes a model carries (from its package's AppConfig.ready)."""
+    _blind_indexes[model_label] = tuple(specs)
+
+
+def blind_index_specs() -> dict:
+    """Model -> the blind indexes it carries, as registered."""
+    return {apps.get_model(label): specs for label, specs in _blind_indexes.items()}
 
 
 def rebuild_blind_indexes(*, batch_size: int = 500, progress: Progress | None = None) -> RotationResult:

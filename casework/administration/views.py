@@ -335,7 +335,7 @@ def index_view(request):
     ):
         # The instance administrator without a sysadmin role here: only what all agreements share.
         context = {"sections": _shared_links(), "agreement": None}
-        return render(request, "accesscontrol/administration/index.html", context)
+        return render(request, "casework/administration/index.html", context)
     selectors.require_sysadmin(request.actor)
     people = [_link(s) for s in SECTIONS if s.name in ("users", "units", "organisations")]
     agreement_data = [_link(s) for s in SECTIONS if s.name not in ("users", "units", "organisations")]
@@ -352,7 +352,7 @@ def index_view(request):
         },
     ]
     context = {"sections": [*people, *agreement_pages, *agreement_data], "agreement": request.actor.agreement}
-    return render(request, "accesscontrol/administration/index.html", context)
+    return render(request, "casework/administration/index.html", context)
 
 
 def list_view(section):
@@ -376,7 +376,7 @@ def list_view(section):
             "create_url": reverse(f"administration:{section.name}_create"),
             "may_edit": may_edit,
         }
-        return render(request, "accesscontrol/administration/list.html", context)
+        return render(request, "casework/administration/list.html", context)
 
     return view
 
@@ -405,7 +405,7 @@ def form_view(section, *, editing: bool):
             if editing
             else [],
         }
-        return render(request, "accesscontrol/administration/form.html", context)
+        return render(request, "casework/administration/form.html", context)
 
     return view
 
@@ -421,7 +421,7 @@ def _confirm(request, *, record, section, heading, text, button, action, done):
         "record": record,
         "back_url": reverse(f"administration:{section.name}_list"),
     }
-    return render(request, "accesscontrol/administration/confirm.html", context)
+    return render(request, "casework/administration/confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -473,7 +473,7 @@ def agreement_view(request):
         messages.success(request, _("Ändringarna är sparade."))
         return redirect("administration:agreement")
     context = {"form": form, "heading": _("Överenskommelsen"), "back_url": reverse("administration:index")}
-    return render(request, "accesscontrol/administration/form.html", context)
+    return render(request, "casework/administration/form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -484,7 +484,7 @@ def new_agreement_view(request):
         messages.success(request, _("Överenskommelsen är skapad. Byt till den under Mitt konto för att arbeta i den."))
         return redirect("administration:index")
     context = {"form": form, "heading": _("Ny överenskommelse"), "back_url": reverse("administration:index")}
-    return render(request, "accesscontrol/administration/form.html", context)
+    return render(request, "casework/administration/form.html", context)
 
 
 def section_urls() -> list:

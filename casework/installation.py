@@ -3,7 +3,7 @@ police area, their first agreement with the default targets, catalogue, tariffs 
 the first sysadmin, who is also the instance administrator. Made once, in one transaction; everything
 after it is done in the administration pages.
 
-Its change-log entries are the new agreement's, as a job's are (audit.services.system_changes_for), so
+Its change-log entries are the new agreement's, as a job's are (accesscontrol.actor.system_changes_for), so
 that agreement's auditor sees how the installation began. (The targets and retention rules are written in
 bulk by casework.services.agreements, which the change log does not see, as for every new agreement.)"""
 
@@ -17,11 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accesscontrol import services as access
+from accesscontrol.models import Organisation, Role, User
 from casework.models import Agreement
 from casework.services.agreements import create_agreement
-
-from . import services as access
-from .models import Organisation, Role, User
 
 
 class AlreadyInstalled(Exception):

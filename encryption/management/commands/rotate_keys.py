@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from accesscontrol import rotation
-from accesscontrol.keys import check_keyrings_at_startup
-from accesscontrol.tasks import rotate_keys_task
+from encryption import rotation
+from encryption.keys import check_keyrings_at_startup
+from encryption.tasks import rotate_keys_task
 
 
 class Command(BaseCommand):
