@@ -1,7 +1,7 @@
 """How casework pages answer when the actor may not see something, and the shared case-form page.
 
-A case outside the actor's scope is answered with 404 and a denied entry in the access log (a guessed
-address must not reveal that the case exists); a page the actor's roles do not give is a 403.
+A case outside the actor's scope is answered with 404 (a guessed address must not reveal that the case
+exists); a page the actor's roles do not give is a 403. audit.access.AccessLogMiddleware records both.
 """
 
 from __future__ import annotations
@@ -14,17 +14,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_denied, log_read
 from casework.models import Case, CaseStatus
 from casework.selectors import cases as case_selectors
 
 
-def visible_case_or_404(request, case_id, *, page: str) -> Case:
+def visible_case_or_404(request, case_id) -> Case:
     try:
         return case_selectors.get_case(actor=request.actor, case_id=case_id)
     except Case.DoesNotExist:
-        log_denied(request, page=page, cases=[case_id])
         raise Http404 from None
 
 
@@ -46,7 +45,6 @@ def case_form_page(
     request,
     case_id,
     *,
-    page: str,
     may: Callable[[case_selectors.CasePage], bool],
     form_class,
     perform: Callable[[Case, dict], object],
@@ -65,7 +63,7 @@ def case_form_page(
     for the access log. `when_closed` is (the field class the form writes, why it cannot be done): a
     user whose role may write it, following a link to a case closed meanwhile, is sent back to the case
     page with that reason instead of a refusal that blames their role."""
-    case = visible_case_or_404(request, case_id, page=page)
+    case = visible_case_or_404(request, case_id)
     case_page = case_selectors.case_page(actor=request.actor, case=case)
     if when_closed and case.status == CaseStatus.CLOSED and when_closed[0] in case_page.writable:
         messages.error(request, when_closed[1])
@@ -80,7 +78,7 @@ def case_form_page(
     field_classes = {FieldClass.CASE_FRAME, *shown}
     if case_page.person:
         field_classes.add(FieldClass.IDENTITY)
-    log_read(request, page=page, cases=[case], persons=case_page.persons, field_classes=field_classes)
+    shows(request, cases=[case], persons=case_page.persons, field_classes=field_classes)
     context = {
         "case": case,
         "case_page": case_page,

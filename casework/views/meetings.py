@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_denied, log_read
 from casework.forms import cases as case_forms
 from casework.forms import meetings as meeting_forms
 from casework.models import Meeting
@@ -25,18 +25,17 @@ from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 from .access import submit
 
 
-def _meeting_or_404(request, meeting_id, *, page: str, cases=()) -> Meeting:
-    """The meeting if the actor may read its minutes; otherwise a denied entry (naming the `cases` the
-    address names, so the attempt shows up under them) and 404."""
+def _meeting_or_404(request, meeting_id) -> Meeting:
+    """The meeting if the actor may read its minutes; otherwise 404 (the access log's denied entry names
+    the case the address names, so the attempt shows up under it)."""
     try:
         return meeting_selectors.get_meeting(actor=request.actor, meeting_id=meeting_id)
     except Meeting.DoesNotExist:
-        log_denied(request, page=page, cases=cases)
         raise Http404 from None
 
 
-def _page_or_403(request, meeting_id, *, page: str, may, cases=()) -> meeting_selectors.MeetingPage:
-    meeting = _meeting_or_404(request, meeting_id, page=page, cases=cases)
+def _page_or_403(request, meeting_id, *, may) -> meeting_selectors.MeetingPage:
+    meeting = _meeting_or_404(request, meeting_id)
     meeting_page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
     if not may(meeting_page):
         raise PermissionDenied
@@ -75,11 +74,10 @@ def schedule_meeting_view(request):
 
 
 def meeting_detail_view(request, meeting_id):
-    meeting = _meeting_or_404(request, meeting_id, page="casework:meeting_detail")
+    meeting = _meeting_or_404(request, meeting_id)
     page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
-    log_read(
+    shows(
         request,
-        page="casework:meeting_detail",
         cases=page.shown_cases,
         persons=page.persons,
         field_classes=page.field_classes,
@@ -89,16 +87,15 @@ def meeting_detail_view(request, meeting_id):
 
 def minutes_pdf_view(request, meeting_id):
     """The minutes as PDF: the same minutes template as the page, rendered by WeasyPrint."""
-    meeting = _meeting_or_404(request, meeting_id, page="casework:minutes_pdf")
+    meeting = _meeting_or_404(request, meeting_id)
     page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
     html = render_to_string("casework/minutes_document.html", {"page": page, "meeting": meeting}, request=request)
     try:
         pdf = render_pdf(html)
     except PdfUnavailable:
         return pdf_unavailable_response(request)
-    log_read(
+    shows(
         request,
-        page="casework:minutes_pdf",
         cases=page.shown_cases,
         persons=page.persons,
         field_classes=page.field_classes,
@@ -111,7 +108,7 @@ def minutes_pdf_view(request, meeting_id):
 
 def participants_view(request, meeting_id):
     actor = request.actor
-    page = _page_or_403(request, meeting_id, page="casework:meeting_participants", may=lambda p: p.can_edit)
+    page = _page_or_403(request, meeting_id, may=lambda p: p.can_edit)
     meeting = page.meeting
     posted = request.POST.get("kind")
     user_form = meeting_forms.ParticipantForm(request.POST if posted == "user" else None, meeting=meeting)
@@ -130,7 +127,7 @@ def participants_view(request, meeting_id):
 
 @require_POST
 def remove_participant_view(request, meeting_id, participant_id):
-    page = _page_or_403(request, meeting_id, page="casework:remove_participant", may=lambda p: p.can_edit)
+    page = _page_or_403(request, meeting_id, may=lambda p: p.can_edit)
     participant = meeting_selectors.participant_of(meeting=page.meeting, participant_id=participant_id)
     if participant is None:
         raise Http404
@@ -145,10 +142,9 @@ def remove_participant_view(request, meeting_id, participant_id):
 def identify_view(request, meeting_id, case_id):
     """The meeting's decision on one proposal on its agenda."""
     actor = request.actor
-    page = _page_or_403(request, meeting_id, page="casework:identify", may=lambda p: p.can_record, cases=[case_id])
+    page = _page_or_403(request, meeting_id, may=lambda p: p.can_record)
     entry = next((e for e in page.pending_proposals if e.case.pk == case_id), None)
     if entry is None:
-        log_denied(request, page="casework:identify", cases=[case_id])
         raise Http404
     case, meeting = entry.case, page.meeting
     form = case_forms.IdentifyForm(request.POST or None, case=case, meeting=meeting)
@@ -174,28 +170,23 @@ def identify_view(request, meeting_id, case_id):
     if response:
         return response
     case_page = case_selectors.case_page(actor=actor, case=case)
-    log_read(
-        request, page="casework:identify", cases=[case], persons=case_page.persons, field_classes=case_page.readable
-    )
+    shows(request, cases=[case], persons=case_page.persons, field_classes=case_page.readable)
     context = {"page": page, "meeting": meeting, "case": case, "case_page": case_page, "form": form}
     return render(request, "casework/identify.html", context)
 
 
-def _meeting_form_page(
-    request, meeting_id, *, page_name, may, form_class, perform, title, done, form_kwargs=None, cases=None
-):
+def _meeting_form_page(request, meeting_id, *, may, form_class, perform, title, done, form_kwargs=None, cases=None):
     """A form about one meeting: 404 outside the actor's minutes scope, 403 when they may not do this.
     The read of the minutes (and of the cases the form names, `cases`) is logged."""
-    page = _page_or_403(request, meeting_id, page=page_name, may=may)
+    page = _page_or_403(request, meeting_id, may=may)
     meeting = page.meeting
     form = form_class(request.POST or None, **(form_kwargs(meeting) if form_kwargs else {}))
     response = submit(request, form, lambda data: perform(meeting, data), done=done, success_url=_back(meeting))
     if response:
         return response
     named = list(cases(meeting)) if cases else []
-    log_read(
+    shows(
         request,
-        page=page_name,
         cases=named,
         persons=[case.person for case in named],
         field_classes={FieldClass.MINUTES, *([FieldClass.IDENTITY] if named else [])},
@@ -215,7 +206,6 @@ def reasoning_view(request, meeting_id):
     return _meeting_form_page(
         request,
         meeting_id,
-        page_name="casework:meeting_reasoning",
         may=lambda p: p.can_record,
         form_class=meeting_forms.ReasoningForm,
         form_kwargs=lambda meeting: {"initial": {"location": meeting.location, "reasoning": meeting.reasoning}},
@@ -230,7 +220,6 @@ def add_decision_view(request, meeting_id):
     return _meeting_form_page(
         request,
         meeting_id,
-        page_name="casework:add_decision",
         may=lambda p: p.can_record,
         form_class=meeting_forms.DecisionForm,
         form_kwargs=lambda meeting: {
@@ -249,7 +238,6 @@ def addendum_view(request, meeting_id):
     return _meeting_form_page(
         request,
         meeting_id,
-        page_name="casework:add_addendum",
         may=lambda p: p.can_add_addendum,
         form_class=meeting_forms.AddendumForm,
         perform=lambda meeting, data: meeting_services.add_addendum(actor=actor, meeting=meeting, **data),
@@ -258,8 +246,8 @@ def addendum_view(request, meeting_id):
     )
 
 
-def _post_action(request, meeting_id, *, page_name, may, action, done):
-    page = _page_or_403(request, meeting_id, page=page_name, may=may)
+def _post_action(request, meeting_id, *, may, action, done):
+    page = _page_or_403(request, meeting_id, may=may)
     button_pressed(request, lambda: action(page.meeting), done=done)
     return redirect(_back(page.meeting))
 
@@ -269,7 +257,6 @@ def approve_minutes_view(request, meeting_id):
     return _post_action(
         request,
         meeting_id,
-        page_name="casework:approve_minutes",
         may=lambda p: p.can_approve,
         action=lambda meeting: meeting_services.approve_minutes(actor=request.actor, meeting=meeting),
         done=_("Du har justerat protokollet."),
@@ -281,7 +268,6 @@ def withdraw_approval_view(request, meeting_id):
     return _post_action(
         request,
         meeting_id,
-        page_name="casework:withdraw_approval",
         may=lambda p: p.can_withdraw_approval,
         action=lambda meeting: meeting_services.withdraw_approval(actor=request.actor, meeting=meeting),
         done=_("Din justering är återkallad."),
@@ -293,7 +279,6 @@ def refresh_agenda_view(request, meeting_id):
     return _post_action(
         request,
         meeting_id,
-        page_name="casework:refresh_agenda",
         may=lambda p: p.can_edit,
         action=lambda meeting: meeting_services.refresh_agenda(actor=request.actor, meeting=meeting),
         done=_("Dagordningen är uppdaterad."),
@@ -311,7 +296,6 @@ def decision_done_view(request, meeting_id, decision_id):
     return _post_action(
         request,
         meeting_id,
-        page_name="casework:decision_done",
         may=lambda p: p.can_mark_decisions_done,
         action=mark_done,
         done=_("Beslutet är markerat som klart."),
