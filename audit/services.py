@@ -82,19 +82,11 @@ def alert_auditors(results: list[Verification]) -> int:
     auditors = list(User.objects.filter(memberships__role=Role.AUDITOR, is_active=True).distinct())
     # One alert per auditor and day: a re-run of the nightly job the same day adds nothing.
     today = timezone.localdate().isoformat()
-    Notification.objects.bulk_create(
-        (
-            Notification(
-                user=auditor,
-                key=f"audit_chain_broken:{today}:{auditor.pk}",
-                kind="audit_chain_broken",
-                text=text[:300],
-                url=url,
-            )
-            for auditor in auditors
-        ),
-        ignore_conflicts=True,
-    )
+    for auditor in auditors:  # saved one by one, so the change log records each
+        Notification.objects.get_or_create(
+            key=f"audit_chain_broken:{today}:{auditor.pk}",
+            defaults={"user": auditor, "kind": "audit_chain_broken", "text": text[:300], "url": url},
+        )
     recipients = [auditor.email for auditor in auditors if auditor.email]
     if recipients:
         body = f"{text}\n\n{settings.SAMSYN_BASE_URL}{url}"
