@@ -66,5 +66,10 @@ def _seal_new_log_entry(sender, instance, created, **kwargs):
 
 
 def install() -> None:
+    from casework.retention import purged
+
+    from .services import note_purged_records
+
     register_audited_models()
     post_save.connect(_seal_new_log_entry, sender=LogEntry, dispatch_uid="audit.seal_log_entry")
+    purged.connect(note_purged_records, dispatch_uid="audit.note_purged_records")
