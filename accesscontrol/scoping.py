@@ -62,14 +62,10 @@ def assigned_case_ids(cases, actor) -> set:
     return set(mine.values_list("pk", flat=True))
 
 
-def get_case_or_404(request, queryset: QuerySet, case_id, *, page: str):
-    """The case `case_id` if the request's actor may see it; otherwise the attempt is written to the
-    access log and the answer is 404, the same for a case that exists elsewhere and one that does not."""
-    # Imported here: the access log's review flags use scope_cases, so a module-level import is circular.
-    from audit.access import log_denied
-
+def get_case_or_404(request, queryset: QuerySet, case_id):
+    """The case `case_id` if the request's actor may see it; otherwise 404, the same for a case that
+    exists elsewhere and one that does not (the access log records the attempt, audit.access)."""
     case = scope_cases(queryset, request.actor).filter(pk=case_id).first()
     if case is None:
-        log_denied(request, page=page, cases=[case_id])
         raise Http404
     return case

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.queueing import send_after_commit
 
+from .changes import update_logged
 from .models import IdentityProviderDevice, Membership, Organisation, Unit, User
 
 
@@ -39,7 +40,7 @@ def owe_password_link(user: User) -> None:
     a broker the page still works: the sweep (send_owed_password_links) sends it later."""
     from .tasks import send_set_password_link
 
-    User.objects.filter(pk=user.pk).update(password_link_due_since=timezone.now())
+    update_logged(User.objects.filter(pk=user.pk), password_link_due_since=timezone.now())
     send_after_commit(send_set_password_link, user_id=user.pk)
 
 

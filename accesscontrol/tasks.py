@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from config.queueing import send_now
 
+from .changes import update_logged
 from .models import AccessRequest, User
 
 SWEEP_OWED_LINKS_AFTER = datetime.timedelta(minutes=2)
@@ -53,16 +54,16 @@ def send_set_password_link(user_id: int) -> None:
         }
         send_mail(_("Välj lösenord för Samsyn"), body, settings.DEFAULT_FROM_EMAIL, [user.email])
     # Compare-and-set: a link owed again meanwhile (a second reset) stays owed.
-    User.objects.filter(pk=user.pk, password_link_due_since=due_since).update(password_link_due_since=None)
+    update_logged(User.objects.filter(pk=user.pk, password_link_due_since=due_since), password_link_due_since=None)
 
 
 @shared_task(ignore_result=True)
 def send_owed_password_links() -> int:
     """Scheduled every few minutes: queue again the set-password links owed for longer than a message
     takes (their first message was lost, say to a broker outage)."""
-    owed = User.objects.filter(
-        password_link_due_since__lte=timezone.now() - SWEEP_OWED_LINKS_AFTER
-    ).values_list("pk", flat=True)
+    owed = User.objects.filter(password_link_due_since__lte=timezone.now() - SWEEP_OWED_LINKS_AFTER).values_list(
+        "pk", flat=True
+    )
     return sum(send_now(send_set_password_link, user_id=pk) for pk in owed)
 
 
@@ -96,22 +97,24 @@ def _notice_text(request) -> tuple[str, str]:
 def send_access_change_notice(request_id: int) -> None:
     """Tells the previous address of a changed e-mail address or a reset login (accesscontrol.approvals),
     if the notice is still owed. Compare-and-set as the set-password link: a lost run sends it at the sweep."""
-    request = AccessRequest.objects.select_related("user", "decided_by").filter(
-        pk=request_id, notice_due_since__isnull=False
-    ).first()
+    request = (
+        AccessRequest.objects.select_related("user", "decided_by")
+        .filter(pk=request_id, notice_due_since__isnull=False)
+        .first()
+    )
     if request is None:
         return
     due_since = request.notice_due_since
     if request.previous_email:
         subject, body = _notice_text(request)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [request.previous_email])
-    AccessRequest.objects.filter(pk=request.pk, notice_due_since=due_since).update(notice_due_since=None)
+    update_logged(AccessRequest.objects.filter(pk=request.pk, notice_due_since=due_since), notice_due_since=None)
 
 
 @shared_task(ignore_result=True)
 def send_owed_access_change_notices() -> int:
     """Scheduled with the set-password links: queue again the notices owed for longer than a message takes."""
-    owed = AccessRequest.objects.filter(
-        notice_due_since__lte=timezone.now() - SWEEP_OWED_LINKS_AFTER
-    ).values_list("pk", flat=True)
+    owed = AccessRequest.objects.filter(notice_due_since__lte=timezone.now() - SWEEP_OWED_LINKS_AFTER).values_list(
+        "pk", flat=True
+    )
     return sum(send_now(send_access_change_notice, request_id=pk) for pk in owed)

@@ -1,8 +1,10 @@
 """The access log: every response that shows personal data records who saw what, in the same request.
 
-Views call `log_read` before returning such a response. It writes synchronously (never through a queue,
-so a broker outage cannot drop a read); if the write fails the exception propagates and the response
-is not sent. Entries are appended to a hash chain (`audit.chain`).
+Views declare what a response shows (`accesscontrol.reads.shows`); `AccessLogMiddleware` is the one
+place that writes the entries, named by the view's route, and the one place that records a refusal. It
+writes synchronously (never through a queue, so a broker outage cannot drop a read), after the view has
+answered and before the response is returned; if the write fails the exception propagates and the
+response is not sent. Entries are appended to a hash chain (`audit.chain`).
 
 An entry belongs to one agreement's log and names only that agreement's cases. A request for a case of
 another agreement (a guessed or copied address) is recorded without that case's id or number, and without
@@ -15,8 +17,11 @@ import hashlib
 import re
 import uuid
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
+from accesscontrol.reads import declared_reads
 from accesscontrol.scoping import scope_cases
 from casework.models import Case
 from config.client_address import client_address
@@ -137,8 +142,8 @@ def log_read(
 
 def log_denied(request, *, page: str, cases=(), actor=None) -> AccessLogEntry:
     """Record a refused attempt (a guessed URL, a page outside the role), once per request: a request is
-    refused once, so a second call (`audit.refusals` after a view that recorded its own refusal) returns
-    the first entry. `actor` names the agreement and roles when the request has none yet (the API)."""
+    refused once, so a second call returns the first entry. `actor` names the agreement and roles when
+    the request has none yet (the API)."""
     entry = getattr(request, "_access_denied_entry", None)
     if entry is None:
         entry = _record(
@@ -153,3 +158,41 @@ def log_denied(request, *, page: str, cases=(), actor=None) -> AccessLogEntry:
         )
         request._access_denied_entry = entry
     return entry
+
+
+def log_refusal(request, *, page: str, kwargs, actor=None) -> AccessLogEntry:
+    """Record a refusal of the view `page`, naming the case its address names (`case_id`)."""
+    case_id = kwargs.get("case_id")
+    return log_denied(request, page=page, cases=[case_id] if case_id else [], actor=actor)
+
+
+class AccessLogMiddleware:
+    """Writes the access log for the pages: the reads a view declared (accesscontrol.reads), once it has
+    answered below 400, and a denied entry for a view's PermissionDenied (403) or Http404 (a record the
+    actor may not see, or that does not exist: the two answer alike). The API's refusals come through
+    `audit.refusals.api_exception_handler` to the same `log_refusal`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = request.resolver_match
+        if match is not None and response.status_code < 400:
+            for read in declared_reads(request):
+                log_read(
+                    request,
+                    page=match.view_name,
+                    cases=read.cases,
+                    persons=read.persons,
+                    field_classes=read.field_classes,
+                    export=read.export,
+                    actor=read.actor,
+                )
+        return response
+
+    def process_exception(self, request, exception):
+        match = request.resolver_match
+        if match is not None and isinstance(exception, PermissionDenied | Http404):
+            log_refusal(request, page=match.view_name, kwargs=match.kwargs)
+        return None  # Django answers the refusal as before

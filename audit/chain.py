@@ -39,7 +39,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogSeal
+from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogRedaction, ChangeLogSeal
 
 GENESIS = "0" * 64
 CHUNK_SIZE = 20_000
@@ -149,7 +149,9 @@ def _head_sql(chain: str) -> str:
 
 def _select(chain: str, where: str) -> str:
     """seq, prev_hash, stored entry_hash, whether the entry exists, the entry's hash computed now from
-    its columns. For the change log a LEFT JOIN: a seal whose LogEntry was deleted has `present` NULL."""
+    its columns. For the change log a LEFT JOIN: a seal whose LogEntry was deleted has `present` NULL,
+    unless gallring deleted it (ChangeLogRedaction): then its stored hash stands for it, and the link to
+    the next entry is checked as before."""
     if chain == Chain.ACCESS:
         computed = _hash_sql("e.prev_hash", "e.seq", "e", ACCESS_COLUMNS)
         return (
@@ -157,9 +159,12 @@ def _select(chain: str, where: str) -> str:
             f"FROM {AccessLogEntry._meta.db_table} e WHERE {where} ORDER BY e.seq"
         )
     computed = _hash_sql("e.prev_hash", "e.seq", "l", LOG_ENTRY_COLUMNS)
+    redacted = "l.id IS NULL AND r.log_entry_id IS NOT NULL"
     return (
-        f"SELECT e.seq, e.prev_hash, e.entry_hash, l.id, {computed} "
+        f"SELECT e.seq, e.prev_hash, e.entry_hash, COALESCE(l.id, r.log_entry_id), "
+        f"CASE WHEN {redacted} THEN e.entry_hash ELSE {computed} END "
         f"FROM {ChangeLogSeal._meta.db_table} e LEFT JOIN {LogEntry._meta.db_table} l ON l.id = e.log_entry_id "
+        f"LEFT JOIN {ChangeLogRedaction._meta.db_table} r ON r.log_entry_id = e.log_entry_id "
         f"WHERE {where} ORDER BY e.seq"
     )
 

@@ -194,3 +194,16 @@ class ChainPurge(models.Model):
 
     def __str__(self):
         return f"{self.get_chain_display()} ≤ {self.up_to_seq}"
+
+
+class ChangeLogRedaction(models.Model):
+    """A change-log entry about a record that gallring purged (casework.retention): the entry is deleted by
+    `audit.services.redact_purged_changes` (`manage.py purge_logs`, the role that may delete), its seal
+    stays, and verification accepts the missing entry because it is listed here. Written by the purge in
+    its own transaction; the id only, so this table says nothing about the record either."""
+
+    log_entry_id = models.BigIntegerField(primary_key=True)
+    purged_on = models.DateField()
+
+    def __str__(self):
+        return f"Gallrad ändringspost {self.log_entry_id}"

@@ -5,6 +5,7 @@ import logging
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.urls import reverse
@@ -15,7 +16,7 @@ from accesscontrol.models import Role, User
 from casework.models import Notification
 
 from .chain import Verification, verify_chain
-from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogSeal
+from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogRedaction, ChangeLogSeal
 
 logger = logging.getLogger(__name__)
 
@@ -80,19 +81,11 @@ def alert_auditors(results: list[Verification]) -> int:
     auditors = list(User.objects.filter(memberships__role=Role.AUDITOR, is_active=True).distinct())
     # One alert per auditor and day: a re-run of the nightly job the same day adds nothing.
     today = timezone.localdate().isoformat()
-    Notification.objects.bulk_create(
-        (
-            Notification(
-                user=auditor,
-                key=f"audit_chain_broken:{today}:{auditor.pk}",
-                kind="audit_chain_broken",
-                text=text[:300],
-                url=url,
-            )
-            for auditor in auditors
-        ),
-        ignore_conflicts=True,
-    )
+    for auditor in auditors:  # saved one by one, so the change log records each
+        Notification.objects.get_or_create(
+            key=f"audit_chain_broken:{today}:{auditor.pk}",
+            defaults={"user": auditor, "kind": "audit_chain_broken", "text": text[:300], "url": url},
+        )
     recipients = [auditor.email for auditor in auditors if auditor.email]
     if recipients:
         body = f"{text}\n\n{settings.SAMSYN_BASE_URL}{url}"
@@ -137,3 +130,31 @@ def purge_chain_prefix(*, chain: str, before) -> ChainPurge | None:
     return ChainPurge.objects.create(
         chain=chain, up_to_seq=last[0], last_hash=last[1], removed=removed, purged_at=timezone.now()
     )
+
+
+def note_purged_records(sender, records, **kwargs):
+    """Receiver of casework.retention.purged: the change-log entries about the purged records are due for
+    deletion (ChangeLogRedaction), in the purge's transaction. The web and worker role may insert, not
+    delete; `redact_purged_changes` deletes them."""
+    today = timezone.localdate()
+    for model, pks in records.items():
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk) for pk in pks]
+        )
+        ChangeLogRedaction.objects.bulk_create(
+            [ChangeLogRedaction(log_entry_id=pk, purged_on=today) for pk in entries.values_list("pk", flat=True)],
+            ignore_conflicts=True,
+        )
+
+
+@transaction.atomic
+def redact_purged_changes() -> int:
+    """Gallring reaches the change log: delete the entries about records purged by casework.retention
+    (category, dates, unit, birth year, gender and area are in them). Their seals stay, so the chain still
+    links across them, and verification accepts each as redacted. Like `purge_chain_prefix`, it needs the
+    role that may delete log entries. Returns how many entries went."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('samsyn.audit_purge', 'on', true)")
+    removed, _counts = LogEntry.objects.filter(pk__in=ChangeLogRedaction.objects.values("log_entry_id")).delete()
+    return removed

@@ -4,7 +4,6 @@ log (field class "logs"), with the cases and persons it refers to; a refused vis
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,23 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
 
 from . import selectors
-from .access import log_denied, log_read
 from .export import access_log_csv
 from .forms import AccessLogFilterForm, PersonSearchForm, ReviewFilterForm
 
 PER_PAGE = 50
-
-
-def _users_or_refuse(request, page: str):
-    """The agreement's users for the filter; the same call refuses (and logs) anyone but an auditor."""
-    try:
-        return selectors.agreement_users(actor=request.actor)
-    except PermissionDenied:
-        log_denied(request, page=page)
-        raise
 
 
 def _person_search(request, target: str):
@@ -54,7 +44,6 @@ class _Review:
     """A review page's request, read: the filter form, the person search, the filters in force."""
 
     request: HttpRequest
-    page_name: str
     form: ReviewFilterForm
     person_form: PersonSearchForm
     filters: selectors.ReviewFilters
@@ -62,9 +51,8 @@ class _Review:
     def log(self, cases, persons, *, export=False) -> None:
         """The review is itself a read of the log, naming the cases and persons it refers to."""
         searched = {self.filters.person_id} if self.filters.person_id else set()
-        log_read(
+        shows(
             self.request,
-            page=self.page_name,
             cases=cases,
             persons=set(persons) | searched,
             field_classes=[FieldClass.LOGS],
@@ -86,16 +74,17 @@ class _Review:
         }
 
 
-def _review(request, page_name: str, form_class, default_filters) -> _Review | HttpResponse:
-    """Refuse (and log) anyone but an auditor; run the person search (a redirect on a match); read the
-    filters, falling back to the defaults when they are invalid (the form shows why)."""
-    users = _users_or_refuse(request, page_name)
-    person_form, found = _person_search(request, page_name)
+def _review(request, target: str, form_class, default_filters) -> _Review | HttpResponse:
+    """Refuse anyone but an auditor (the agreement's users for the filter are theirs only); run the person
+    search (a redirect to `target` on a match); read the filters, falling back to the defaults when they
+    are invalid (the form shows why)."""
+    users = selectors.agreement_users(actor=request.actor)
+    person_form, found = _person_search(request, target)
     if found:
         return found
     form = form_class(request.GET or None, users=users)
     filters = form.filters() if form.is_bound and form.is_valid() else default_filters
-    return _Review(request, page_name, form, person_form, filters)
+    return _Review(request, form, person_form, filters)
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,11 +108,10 @@ def access_log_view(request):
 
 @require_GET
 def access_log_export_view(request):
-    page_name = "audit:access_log_export"
-    form = AccessLogFilterForm(request.GET, users=_users_or_refuse(request, page_name))
+    form = AccessLogFilterForm(request.GET, users=selectors.agreement_users(actor=request.actor))
     if not form.is_valid():
         return redirect(f"{reverse('audit:access_log')}?{request.GET.urlencode()}")
-    review = _Review(request, page_name, form, PersonSearchForm(), form.filters())
+    review = _Review(request, form, PersonSearchForm(), form.filters())
     entries, busy = selectors.review_access_log(actor=request.actor, filters=review.filters)
     shown = list(entries)
     review.log(*selectors.referenced_ids(shown), export=True)
@@ -146,11 +134,6 @@ def change_log_view(request):
 
 @require_GET
 def verifications_view(request):
-    page_name = "audit:verifications"
-    try:
-        latest, runs = selectors.verification_history(actor=request.actor)
-    except PermissionDenied:
-        log_denied(request, page=page_name)
-        raise
-    log_read(request, page=page_name, field_classes=[FieldClass.LOGS])
+    latest, runs = selectors.verification_history(actor=request.actor)
+    shows(request, field_classes=[FieldClass.LOGS])
     return render(request, "audit/verifications.html", {"latest": latest, "runs": runs})

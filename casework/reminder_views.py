@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accesscontrol.changes import update_logged
 from accesscontrol.models import User
 from config.forms import ModelForm
 
@@ -35,7 +36,7 @@ def reminder_list(request):
 
 @require_POST
 def mark_read(request):
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    update_logged(Notification.objects.filter(user=request.user, read_at__isnull=True), read_at=timezone.now())
     messages.success(request, _("Påminnelserna är markerade som lästa."))
     return redirect("reminders:list")
 

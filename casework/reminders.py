@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from accesscontrol.actor import system_changes_for
+from accesscontrol.changes import update_logged
 from accesscontrol.models import Membership, Role, User
 from casework.follow_up import FollowUpState, FollowUpWindow, follow_up_window_expressions
 from casework.models import Agreement, Case, CaseStatus, Decision, FollowUp, Meeting, Notification
@@ -285,7 +286,7 @@ def send_pending_emails() -> int:
                 body = email_summary(Counter(n.kind for n in pending))
                 subject = _("Påminnelser från Samsyn")
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+            update_logged(Notification.objects.filter(pk__in=[n.pk for n in pending]), emailed_at=timezone.now())
             sent += 1
     return sent
 

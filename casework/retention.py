@@ -11,17 +11,25 @@ case of theirs remains. Before that it adds the case to anonymous historic count
 category, intervention type, outcome), so historic statistics survive, and it writes a purge record with
 counts only. Each case is purged in its own transaction: a crash leaves whole cases, never half ones, and the
 next run continues with the rest.
+
+The change log goes with the case: the deletions write no entries (an entry would hold the record's last
+values), and `purged` tells the change log which records went, so their earlier entries are deleted too
+(audit.services.redact_purged_changes, by the role that may delete log entries).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from auditlog.context import disable_auditlog
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_delete
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accesscontrol.actor import system_changes_for
@@ -41,6 +49,19 @@ from casework.periods import PeriodKind, period_containing
 # The circumstances have ended: the case was closed, or the proposal was not identified (closed_on is then
 # the day of that decision).
 ENDED = (CaseStatus.CLOSED, CaseStatus.NOT_IDENTIFIED)
+
+# Sent in the purge's transaction with `records`: {model: {pk, …}} of everything the purge deleted.
+purged = Signal()
+_deleting: ContextVar[dict | None] = ContextVar("purge_deleting", default=None)
+
+
+def _note_deleted(sender, instance, **kwargs):
+    deleted = _deleting.get()
+    if deleted is not None:
+        deleted.setdefault(sender, set()).add(instance.pk)
+
+
+post_delete.connect(_note_deleted, dispatch_uid="casework.retention.note_deleted")
 
 
 @dataclass
@@ -134,13 +155,20 @@ def purge_case(case_id, *, record_id) -> Counter:
         return Counter()
     counted = _keep_anonymous_counts(case)
     person_id = case.person_id
-    # Disclosures rest on consents (PROTECT), so they go first; the rest cascades from the case.
-    Disclosure.objects.filter(case=case).delete()
-    reminders.forget_reminders_about_case(case.pk)
-    case.delete()
-    if not Case.objects.filter(person_id=person_id).exists():
-        Person.objects.filter(pk=person_id).delete()
-        counted["persons"] += 1
+    deleted = {}
+    token = _deleting.set(deleted)
+    try:
+        with disable_auditlog():
+            # Disclosures rest on consents (PROTECT), so they go first; the rest cascades from the case.
+            Disclosure.objects.filter(case=case).delete()
+            reminders.forget_reminders_about_case(case.pk)
+            case.delete()
+            if not Case.objects.filter(person_id=person_id).exists():
+                Person.objects.filter(pk=person_id).delete()
+                counted["persons"] += 1
+    finally:
+        _deleting.reset(token)
+    purged.send(sender=Case, records=deleted)
     record = PurgeRecord.objects.select_for_update().get(pk=record_id)
     record.counts = dict(Counter(record.counts) + counted)
     record.save(update_fields=["counts", "purged_at"])

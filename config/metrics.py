@@ -10,7 +10,7 @@ while that setting is empty.
 import hmac
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse, HttpResponseNotFound
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
@@ -26,7 +26,7 @@ def _presented_token(request) -> str:
 def metrics(request):
     expected = settings.SAMSYN_METRICS_TOKEN
     if not expected:
-        raise Http404
+        return HttpResponseNotFound()  # switched off: no endpoint, so no refusal for the access log
     presented = _presented_token(request)
     if not presented:
         response = HttpResponse("Authorization: Bearer <token> required.\n", status=401, content_type="text/plain")

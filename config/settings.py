@@ -172,8 +172,8 @@ MIDDLEWARE = [
     "accesscontrol.middleware.SessionTimeoutMiddleware",
     "accesscontrol.middleware.VerifiedLoginRequiredMiddleware",
     "accesscontrol.middleware.CurrentAgreementMiddleware",
-    # A page's refusal (403, and 404 for a record) is a denied entry in the access log.
-    "audit.refusals.RefusalLogMiddleware",
+    # The access log: the reads a view declared, once it has answered; a view's refusal (403, 404).
+    "audit.access.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -14,7 +14,7 @@ from accesscontrol import policies
 from accesscontrol.actor import actor_for
 from accesscontrol.models import Membership, Role
 from accesscontrol.policies import Action
-from audit.access import log_read
+from accesscontrol.reads import shows
 from casework.models import Agreement
 
 from . import catalogue
@@ -46,7 +46,8 @@ class IsManagement(BasePermission):
 
 
 class StatisticsView(APIView):
-    """A refusal (403, 404) is recorded in the access log by `audit.refusals.api_exception_handler`, in the
+    """A read is declared (accesscontrol.reads) and written under the URL's route name. A refusal (403, 404)
+    is recorded in the access log by `audit.refusals.api_exception_handler`, in the
     agreement the URL names, so that agreement's auditor sees it."""
 
     authentication_classes = [ExpiringTokenAuthentication, VerifiedSessionAuthentication]
@@ -97,8 +98,6 @@ _table = inline_serializer(
 
 
 class AgreementsView(StatisticsView):
-    page = "api:statistics_agreements"
-
     @extend_schema(
         operation_id="statistics_agreements",
         summary="Agreements whose statistics you may fetch",
@@ -108,13 +107,11 @@ class AgreementsView(StatisticsView):
     )
     def get(self, request):
         agreements = Agreement.objects.filter(memberships__user=request.user, memberships__role=Role.MANAGEMENT)
-        log_read(request._request, page=self.page, export=True)
+        shows(request, export=True)
         return Response([{"id": a.pk, "name": a.name} for a in agreements.order_by("name")])
 
 
 class CatalogueView(StatisticsView):
-    page = "api:statistics_catalogue"
-
     @extend_schema(
         operation_id="statistics_catalogue",
         summary="The table catalogue and the periods of each table",
@@ -147,18 +144,16 @@ class CatalogueView(StatisticsView):
             }
             for entry in catalogue.TABLES
         ]
-        log_read(request._request, page=self.page, export=True)
+        shows(request, export=True)
         return Response({"agreement": agreement, "years": selectors.statistics_years(actor=actor), "tables": tables})
 
 
 class TableView(StatisticsView):
-    page = "api:statistics_table"
-
     @extend_schema(
         operation_id="statistics_table", summary="One table for one period, disclosure-controlled", responses=_table
     )
     def get(self, request, agreement, table, period):
         actor = self.actor(request, agreement)
         protected = selectors.statistics_table(actor=actor, table=table, period_code=period)
-        log_read(request._request, page=self.page, export=True)
+        shows(request, export=True)
         return Response(protected.as_json())

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accesscontrol import services as access
+from accesscontrol.changes import update_logged
 from accesscontrol.models import AccessRequest, Membership, Role, User
 from config.queueing import send_after_commit
 
@@ -99,7 +100,7 @@ def _locked(request: AccessRequest) -> AccessRequest:
 def _owe_notice(request: AccessRequest) -> None:
     from accesscontrol.tasks import send_access_change_notice
 
-    AccessRequest.objects.filter(pk=request.pk).update(notice_due_since=timezone.now())
+    update_logged(AccessRequest.objects.filter(pk=request.pk), notice_due_since=timezone.now())
     send_after_commit(send_access_change_notice, request_id=request.pk)
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from accesscontrol.changes import create_logged
 from casework import defaults
 from casework.models import Agreement, InterventionType, LegalBasis, RetentionRule, Target, Tariff
 
@@ -29,9 +30,12 @@ def create_agreement(*, name, social_services, police, starts_on, ends_on=None) 
     agreement = Agreement.objects.create(
         name=name, social_services=social_services, police=police, starts_on=starts_on, ends_on=ends_on
     )
-    Target.objects.bulk_create(
-        Target(agreement=agreement, metric=metric, period=period, value=value)
-        for metric, period, value in defaults.TARGETS
+    create_logged(
+        Target,
+        [
+            Target(agreement=agreement, metric=metric, period=period, value=value)
+            for metric, period, value in defaults.TARGETS
+        ],
     )
     for code, type_name, setting, description in defaults.CATALOGUE:
         intervention_type = InterventionType.objects.create(
@@ -46,16 +50,19 @@ def create_agreement(*, name, social_services, police, starts_on, ends_on=None) 
                 societal_cost=societal,
                 source=source,
             )
-    RetentionRule.objects.bulk_create(
-        RetentionRule(
-            agreement=agreement,
-            record_type=record_type,
-            years=years,
-            complete_by_end_of_following_year=by_year_end,
-            legal_reference=reference,
-            valid_from=valid_from,
-        )
-        for record_type, years, by_year_end, reference, valid_from in defaults.RETENTION_RULES
+    create_logged(
+        RetentionRule,
+        [
+            RetentionRule(
+                agreement=agreement,
+                record_type=record_type,
+                years=years,
+                complete_by_end_of_following_year=by_year_end,
+                legal_reference=reference,
+                valid_from=valid_from,
+            )
+            for record_type, years, by_year_end, reference, valid_from in defaults.RETENTION_RULES
+        ],
     )
     install_legal_bases()
     return agreement

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accesscontrol import policies
 from accesscontrol.actor import actor_for
+from accesscontrol.changes import update_logged
 from accesscontrol.policies import Action
 from casework.imports import planning, reading
 from casework.models import CaseImport
@@ -157,8 +158,12 @@ def run_import(import_id: str) -> None:
             reason = _("Rad %(line)s: %(reason)s") % {"line": line, "reason": reason}
         # The log names the import only; the reason may quote the file's content.
         logger.warning("import %s failed and made nothing", import_id)
-        CaseImport.objects.filter(pk=import_id).update(
-            status=CaseImport.Status.FAILED, failure=reason, sealed_file="", finished_at=timezone.now()
+        update_logged(
+            CaseImport.objects.filter(pk=import_id),
+            status=CaseImport.Status.FAILED,
+            failure=reason,
+            sealed_file="",
+            finished_at=timezone.now(),
         )
     finally:
         cache.delete(progress_key(case_import))
@@ -205,6 +210,5 @@ def delete_stale_files() -> int:
     """Previews nobody confirmed or cancelled lose their sealed file after SAMSYN_IMPORT_PREVIEW_HOURS
     (scheduled hourly); the row stays as the record, cancelled."""
     since = timezone.now() - datetime.timedelta(hours=settings.SAMSYN_IMPORT_PREVIEW_HOURS)
-    return CaseImport.objects.filter(status=CaseImport.Status.PREVIEW, uploaded_at__lt=since).update(
-        status=CaseImport.Status.CANCELLED, sealed_file=""
-    )
+    stale = CaseImport.objects.filter(status=CaseImport.Status.PREVIEW, uploaded_at__lt=since)
+    return update_logged(stale, status=CaseImport.Status.CANCELLED, sealed_file="")

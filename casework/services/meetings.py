@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accesscontrol import policies
+from accesscontrol.changes import create_logged
 from accesscontrol.models import Membership, Role
 from accesscontrol.policies import Action
 from casework.follow_up import FollowUpState, follow_up_state
@@ -90,7 +91,7 @@ def _build_agenda(meeting: Meeting) -> None:
         MeetingItem(meeting=meeting, case=case, kind=MeetingItem.Kind.FOLLOW_UP)
         for case in _follow_up_due_cases(meeting)
     ]
-    MeetingItem.objects.bulk_create([item for item in items if item.case_id not in on_agenda])
+    create_logged(MeetingItem, [item for item in items if item.case_id not in on_agenda])
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """How casework pages answer when the actor may not see something, and the shared case-form page.
 
-A case outside the actor's scope is answered with 404 and a denied entry in the access log (a guessed
-address must not reveal that the case exists); a page the actor's roles do not give is a 403.
+A case outside the actor's scope is answered with 404 (a guessed address must not reveal that the case
+exists); a page the actor's roles do not give is a 403. audit.access.AccessLogMiddleware records both.
 """
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accesscontrol import policies
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_denied, log_read
 from casework.models import Case
 from casework.selectors import cases as case_selectors
 
 
-def visible_case_or_404(request, case_id, *, page: str) -> Case:
+def visible_case_or_404(request, case_id) -> Case:
     try:
         return case_selectors.get_case(actor=request.actor, case_id=case_id)
     except Case.DoesNotExist:
-        log_denied(request, page=page, cases=[case_id])
         raise Http404 from None
 
 
@@ -47,7 +46,6 @@ def case_form_page(
     request,
     case_id,
     *,
-    page: str,
     action: policies.Action,
     form_class,
     perform: Callable[[Case, dict], object],
@@ -64,7 +62,7 @@ def case_form_page(
 
     `shown` names the field classes the form shows beyond the heading (e.g. a prefilled assessment),
     for the access log."""
-    case = visible_case_or_404(request, case_id, page=page)
+    case = visible_case_or_404(request, case_id)
     case_page = case_selectors.case_page(actor=request.actor, case=case)
     try:
         policies.require(request.actor, action, case_page.subject)
@@ -79,7 +77,7 @@ def case_form_page(
     field_classes = {FieldClass.CASE_FRAME, *shown}
     if case_page.person:
         field_classes.add(FieldClass.IDENTITY)
-    log_read(request, page=page, cases=[case], persons=case_page.persons, field_classes=field_classes)
+    shows(request, cases=[case], persons=case_page.persons, field_classes=field_classes)
     context = {
         "case": case,
         "case_page": case_page,

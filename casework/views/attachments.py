@@ -6,7 +6,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from accesscontrol import policies
-from audit.access import log_denied, log_read
+from accesscontrol.reads import shows
 from casework.forms.attachments import AttachmentForm
 from casework.models import CaseAttachment
 from casework.selectors import attachments as attachment_selectors
@@ -33,7 +33,6 @@ def add_attachment_view(request, case_id, handler):
     return case_form_page(
         request,
         case_id,
-        page="casework:add_attachment",
         action=policies.Action.ATTACH_DOCUMENT,
         form_class=AttachmentForm,
         form_kwargs=lambda case: {
@@ -51,18 +50,16 @@ def add_attachment_view(request, case_id, handler):
 def attachment_view(request, case_id, attachment_id):
     """The file, to whoever reads its field class of the case; 404 (and a denied entry) for anyone else,
     so an attachment the actor may not read is not shown to exist."""
-    case = visible_case_or_404(request, case_id, page="casework:attachment")
+    case = visible_case_or_404(request, case_id)
     page = case_selectors.case_page(actor=request.actor, case=case)
     try:
         attachment = attachment_selectors.get_attachment(case=case, readable=page.readable, attachment_id=attachment_id)
     except CaseAttachment.DoesNotExist:
-        log_denied(request, page="casework:attachment", cases=[case])
         raise Http404 from None
     content = attachment_selectors.attachment_content(attachment)
     # A document about the youth: it names the person whether or not the page shows the identity.
-    log_read(
+    shows(
         request,
-        page="casework:attachment",
         cases=[case],
         persons=[case.person],
         field_classes=[attachment.field_class],

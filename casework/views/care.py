@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from accesscontrol import policies
 from accesscontrol.visibility import FieldClass
-from audit.access import log_denied
 from casework.forms import care as care_forms
 from casework.models import Intervention
 from casework.selectors import cases as case_selectors
@@ -21,7 +20,6 @@ def offer_intervention_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:offer_intervention",
         action=policies.Action.OFFER_INTERVENTION,
         form_class=care_forms.InterventionForm,
         form_kwargs=lambda case: {"case": case},
@@ -39,14 +37,12 @@ def intervention_response_view(request, case_id, intervention_id):
         try:
             return case_selectors.get_intervention(case=case, intervention_id=intervention_id)
         except Intervention.DoesNotExist:
-            log_denied(request, page="casework:intervention_response", cases=[case.pk])
             raise Http404 from None
 
     course = ["response", "starts_on", "ends_on", "provider", "occasions"]
     return case_form_page(
         request,
         case_id,
-        page="casework:intervention_response",
         action=policies.Action.ANSWER_INTERVENTION,
         form_class=care_forms.InterventionResponseForm,
         form_kwargs=lambda case: {"initial": model_to_dict(intervention_of(case), fields=course)},
@@ -76,7 +72,6 @@ def follow_up_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:follow_up",
         action=policies.Action.WRITE_FOLLOW_UP,
         form_class=care_forms.FollowUpForm,
         perform=lambda case, data: follow_ups.write_follow_up(actor=actor, case=case, **data),

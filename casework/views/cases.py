@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from accesscontrol import policies
 from accesscontrol.grants import selectors as grant_selectors
 from accesscontrol.grants import services as grant_services
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_read
 from casework.forms import cases as case_forms
 from casework.models import CaseStatus, Category
 from casework.selectors import cases as case_selectors
@@ -35,9 +35,8 @@ def case_list_view(request):
     else:
         rows = case_selectors.case_list(actor=actor, status=status, category=category, person=person)
     shown = [row for row in rows if FieldClass.IDENTITY in row.readable]
-    log_read(
+    shows(
         request,
-        page="casework:case_list",
         cases=[row.case for row in rows],
         persons=[row.case.person for row in shown],
         field_classes=set().union(*(row.readable & {FieldClass.IDENTITY, FieldClass.CASE_FRAME} for row in rows)),
@@ -56,9 +55,9 @@ def case_list_view(request):
 
 
 def case_detail_view(request, case_id):
-    case = visible_case_or_404(request, case_id, page="casework:case_detail")
+    case = visible_case_or_404(request, case_id)
     page = case_selectors.case_page(actor=request.actor, case=case)
-    log_read(request, page="casework:case_detail", cases=[case], persons=page.persons, field_classes=page.readable)
+    shows(request, cases=[case], persons=page.persons, field_classes=page.readable)
     panels = case_selectors.case_page_panels(actor=request.actor, case=case)
     return render(request, "casework/case_detail.html", {"page": page, "case": case, **panels})
 
@@ -74,7 +73,7 @@ def propose_view(request):
     match = case_selectors.find_person(actor=actor, number=lookup.cleaned_data["personal_number"])
     if match.open_case:
         lookup.add_error(None, case_services.OpenCaseExists(match.open_case))
-        log_read(request, page="casework:propose", cases=[match.open_case], persons=[match.person])
+        shows(request, cases=[match.open_case], persons=[match.person])
         return render(request, "casework/propose.html", {"lookup_form": lookup, "existing_case": match.open_case})
     form_class = case_forms.ProposeForm if match.person else case_forms.NewPersonProposeForm
     posted = request.POST if request.POST.get("step") == "details" else None
@@ -109,7 +108,7 @@ def propose_view(request):
     ):
         return response
     if match.person:
-        log_read(request, page="casework:propose", persons=[match.person], field_classes=[FieldClass.IDENTITY])
+        shows(request, persons=[match.person], field_classes=[FieldClass.IDENTITY])
     context = {"form": form, "person": match.person, "match_complete": match.complete, "existing_case": existing_case}
     return render(request, "casework/propose.html", context)
 
@@ -119,7 +118,6 @@ def police_assessment_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:police_assessment",
         action=policies.Action.ASSESS_POLICE,
         form_class=case_forms.PoliceAssessmentForm,
         form_kwargs=lambda case: {"initial": {"assessment": case.police_assessment, "priority": case.police_priority}},
@@ -136,7 +134,6 @@ def social_assessment_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:social_assessment",
         action=policies.Action.ASSESS_SOCIAL,
         form_class=case_forms.SocialAssessmentForm,
         form_kwargs=lambda case: {
@@ -159,7 +156,6 @@ def change_category_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:change_category",
         action=policies.Action.CHANGE_CATEGORY,
         form_class=case_forms.ChangeCategoryForm,
         form_kwargs=lambda case: {"case": case},
@@ -175,7 +171,6 @@ def close_case_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:close_case",
         action=policies.Action.CLOSE_CASE,
         form_class=case_forms.CloseCaseForm,
         perform=lambda case, data: case_services.close_case(actor=actor, case=case, **data),
@@ -190,7 +185,6 @@ def reassign_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:reassign",
         action=policies.Action.REASSIGN_CASE,
         form_class=case_forms.ReassignForm,
         form_kwargs=lambda case: {"case": case},
@@ -206,7 +200,6 @@ def reopen_case_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:reopen_case",
         action=policies.Action.REOPEN_CASE,
         form_class=case_forms.ReopenCaseForm,
         perform=lambda case, data: case_services.reopen_case(actor=actor, case=case, **data),
@@ -225,12 +218,11 @@ def legal_hold_view(request, case_id):
             return _("Häv spärren mot gallring"), _("Häv spärren"), _("Spärren mot gallring är hävd.")
         return _("Spärra mot gallring"), _("Spärra ärendet"), _("Ärendet är spärrat mot gallring.")
 
-    case = visible_case_or_404(request, case_id, page="casework:legal_hold")
+    case = visible_case_or_404(request, case_id)
     title, submit_label, done = texts(case)
     return case_form_page(
         request,
         case_id,
-        page="casework:legal_hold",
         action=policies.Action.SET_LEGAL_HOLD,
         form_class=case_forms.LegalHoldForm,
         form_kwargs=lambda case: {"on": not case.legal_hold},
@@ -255,7 +247,6 @@ def access_grant_view(request, case_id):
     return case_form_page(
         request,
         case_id,
-        page="casework:access_grant",
         action=policies.Action.GRANT_CASE_ACCESS,
         form_class=case_forms.AccessGrantForm,
         form_kwargs=lambda case: {"caseworkers": grant_selectors.caseworkers(actor=actor, case=case)},
@@ -273,7 +264,7 @@ def access_grant_view(request, case_id):
 @require_POST
 def withdraw_access_grant_view(request, case_id, grant_id):
     """End a temporary access before its last day (the social manager)."""
-    case = visible_case_or_404(request, case_id, page="casework:withdraw_access_grant")
+    case = visible_case_or_404(request, case_id)
     if not grant_selectors.may_grant(request.actor, case):
         raise PermissionDenied
     grant = grant_selectors.grant_of(actor=request.actor, case=case, grant_id=grant_id)
@@ -285,10 +276,12 @@ def withdraw_access_grant_view(request, case_id, grant_id):
         done=_("Den tillfälliga åtkomsten är återkallad."),
     )
     return redirect("casework:case_detail", case.pk)
+
+
 def register_extract_view(request, case_id):
     """The register extract (GDPR article 15) of the case's person as PDF, for the social manager. Each
     agreement the extract covers gets one read in its own log, marked as an export."""
-    case = visible_case_or_404(request, case_id, page="casework:register_extract")
+    case = visible_case_or_404(request, case_id)
     extract = register_extract(actor=request.actor, case=case)
     html = render_to_string("casework/print/register_extract.html", {"extract": extract}, request=request)
     try:
@@ -296,9 +289,8 @@ def register_extract_view(request, case_id):
     except PdfUnavailable:
         return pdf_unavailable_response(request)
     for part in extract.parts:
-        log_read(
+        shows(
             request,
-            page="casework:register_extract",
             cases=[item.case for item in part.cases],
             persons=[part.person],
             field_classes=part.field_classes,

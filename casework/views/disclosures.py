@@ -11,16 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accesscontrol.reads import shows
 from accesscontrol.scoping import get_case_or_404
 from accesscontrol.visibility import DISCLOSABLE, FIELD_CLASS_LABELS, FieldClass
-from audit.access import log_denied, log_read
 from casework.models import Case, Consent
 from casework.selectors import cases as case_selectors
 from casework.selectors import disclosures as selectors
 from casework.services import disclosures as services
 from config import forms as govuk
 
-PAGE = "disclosures"
 DISCLOSABLE_CHOICES = [(str(c), FIELD_CLASS_LABELS[c]) for c in DISCLOSABLE]
 
 
@@ -101,16 +100,7 @@ class WithdrawDisclosureForm(govuk.Form):
 
 
 def _case(request, case_id):
-    return get_case_or_404(request, Case.objects.select_related("person", "agreement"), case_id, page=PAGE)
-
-
-def _as_actor(request, case, selector, **arguments):
-    """Calls a selector for the acting user; a refusal (403) is written to the access log first."""
-    try:
-        return selector(actor=request.actor, case=case, **arguments)
-    except PermissionDenied:
-        log_denied(request, page=PAGE, cases=[case.pk])
-        raise
+    return get_case_or_404(request, Case.objects.select_related("person", "agreement"), case_id)
 
 
 def _back(case):
@@ -122,7 +112,6 @@ def disclosures_view(request, case_id):
     case = _case(request, case_id)
     panel = selectors.disclosures_panel(actor=request.actor, case=case)
     if panel is None:
-        log_denied(request, page=PAGE, cases=[case.pk])
         raise PermissionDenied
     caption = case_selectors.case_caption(actor=request.actor, case=case)
     shown = [FieldClass.CASE_FRAME]
@@ -131,7 +120,7 @@ def disclosures_view(request, case_id):
     if panel["may_decide"]:
         shown.append(FieldClass.SOCIAL_ASSESSMENT)
     persons = [case.person_id] if caption.shows_identity else []
-    log_read(request, page=PAGE, cases=[case], persons=persons, field_classes=shown)
+    shows(request, cases=[case], persons=persons, field_classes=shown)
     return render(request, "casework/disclosures/index.html", {"case": case, "caption": caption, "panel": panel})
 
 
@@ -144,14 +133,14 @@ def _decision_page(request, template, context):
 @require_http_methods(["GET", "POST"])
 def record_consent_view(request, case_id):
     case = _case(request, case_id)
-    _as_actor(request, case, selectors.decision_context)
+    selectors.decision_context(actor=request.actor, case=case)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if govuk.submitted(
         request, form, lambda: services.record_consent(actor=request.actor, case=case, **form.cleaned_data)
     ):
         messages.success(request, _("Samtycket är registrerat."))
         return _back(case)
-    log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
+    shows(request, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
     context = {"case": case, "form": form, "heading": _("Registrera samtycke"), "submit": _("Registrera samtycket")}
     return _decision_page(request, "consent_form.html", context)
 
@@ -159,12 +148,12 @@ def record_consent_view(request, case_id):
 @require_http_methods(["GET", "POST"])
 def disclose_view(request, case_id):
     case = _case(request, case_id)
-    context = _as_actor(request, case, selectors.decision_context)
+    context = selectors.decision_context(actor=request.actor, case=case)
     form = DisclosureForm(request.POST or None, initial={"decided_on": timezone.localdate()}, **context)
     if govuk.submitted(request, form, lambda: services.disclose(actor=request.actor, case=case, **form.cleaned_data)):
         messages.success(request, _("Uppgifterna är utlämnade till polisen."))
         return _back(case)
-    log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
+    shows(request, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
     context = {"case": case, "form": form, "heading": _("Lämna ut uppgifter till polisen"), "submit": _("Lämna ut")}
     return _decision_page(request, "disclosure_form.html", context)
 
@@ -172,14 +161,14 @@ def disclose_view(request, case_id):
 @require_http_methods(["GET", "POST"])
 def withdraw_consent_view(request, case_id, consent_id):
     case = _case(request, case_id)
-    consent = _found(request, case, selectors.consent_of, consent_id=consent_id)
+    consent = _found(selectors.consent_of(actor=request.actor, case=case, consent_id=consent_id))
     form = WithdrawConsentForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
     if govuk.submitted(
         request, form, lambda: services.withdraw_consent(actor=request.actor, consent=consent, **form.cleaned_data)
     ):
         messages.success(request, _("Samtycket är återkallat, och utlämnanden som vilade på det är återkallade."))
         return _back(case)
-    log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
+    shows(request, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
     context = {
         "case": case,
         "consent": consent,
@@ -195,7 +184,7 @@ def withdraw_consent_view(request, case_id, consent_id):
 @require_http_methods(["GET", "POST"])
 def withdraw_disclosure_view(request, case_id, disclosure_id):
     case = _case(request, case_id)
-    disclosure = _found(request, case, selectors.disclosure_of, disclosure_id=disclosure_id)
+    disclosure = _found(selectors.disclosure_of(actor=request.actor, case=case, disclosure_id=disclosure_id))
     form = WithdrawDisclosureForm(request.POST or None)
     if govuk.submitted(
         request,
@@ -204,7 +193,7 @@ def withdraw_disclosure_view(request, case_id, disclosure_id):
     ):
         messages.success(request, _("Utlämnandet är återkallat. Polisen ser inte längre uppgifterna."))
         return _back(case)
-    log_read(request, page=PAGE, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
+    shows(request, cases=[case], persons=[case.person_id], field_classes=[FieldClass.IDENTITY])
     labels = [FIELD_CLASS_LABELS[FieldClass(c)] for c in disclosure.field_classes]
     context = {
         "case": case,
@@ -218,10 +207,8 @@ def withdraw_disclosure_view(request, case_id, disclosure_id):
     return _decision_page(request, "withdraw_disclosure.html", context)
 
 
-def _found(request, case, selector, **lookup):
-    """The consent or disclosure of this case, or 404 (logged) for an id that is not the case's."""
-    found = _as_actor(request, case, selector, **lookup)
+def _found(found):
+    """The consent or disclosure of this case, or 404 for an id that is not the case's."""
     if found is None:
-        log_denied(request, page=PAGE, cases=[case.pk])
         raise Http404
     return found

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accesscontrol import policies
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_denied, log_read
 from casework.forms import fieldwork as field_forms
 from casework.models import FieldContact
 from casework.selectors import fieldwork as field_selectors
@@ -32,9 +32,8 @@ def _form_page(request, form, *, title, intro=""):
 
 def field_home_view(request):
     overview = field_selectors.field_overview(actor=request.actor)
-    log_read(
+    shows(
         request,
-        page=HOME,
         cases=overview.cases,
         persons=overview.persons,
         field_classes={FieldClass.FIELD_CONTACTS, FieldClass.IDENTITY, FieldClass.CASE_FRAME},
@@ -61,9 +60,8 @@ def new_contact_view(request):
     if response:
         return response
     shown = list(cases)
-    log_read(
+    shows(
         request,
-        page="casework:new_contact",
         cases=shown,
         persons=[case.person for case in shown],
         field_classes={FieldClass.IDENTITY},
@@ -77,7 +75,6 @@ def concern_follow_up_view(request, contact_id):
     try:
         contact = field_selectors.get_contact(actor=actor, contact_id=contact_id)
     except FieldContact.DoesNotExist:
-        log_denied(request, page="casework:concern_follow_up")
         raise Http404 from None
     entry = field_selectors.contact_entry(actor=actor, contact=contact)
     if not entry.may_follow_up:
@@ -93,12 +90,12 @@ def concern_follow_up_view(request, contact_id):
     if response:
         return response
     about = entry.person.full_name if entry.person else entry.case.number if entry.case else _("anonym kontakt")
-    log_read(
+    # The identity only when the intro names the person; a case number or an anonymous contact is none.
+    shows(
         request,
-        page="casework:concern_follow_up",
         cases=[entry.case] if entry.case else [],
         persons=[entry.person] if entry.person else [],
-        field_classes={FieldClass.FIELD_CONTACTS, FieldClass.IDENTITY},
+        field_classes={FieldClass.FIELD_CONTACTS, *([FieldClass.IDENTITY] if entry.person else [])},
     )
     intro = _("Orossamtal %(day)s, %(about)s.") % {"day": contact.occurred_on.isoformat(), "about": about}
     return _form_page(request, form, title=_("Uppföljning av orossamtal"), intro=intro)

@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_read
 from casework.forms.imports import ImportUploadForm
 from casework.imports import reading, template
 from casework.models import CaseImport
@@ -61,7 +61,7 @@ def import_detail_view(request, import_id):
     plan = selectors.import_preview(actor=request.actor, case_import=case_import)
     if plan is not None:
         # The preview shows the file's names and numbers, and the numbers of cases they match.
-        log_read(request, page="casework:import_detail", field_classes={FieldClass.IDENTITY})
+        shows(request, field_classes={FieldClass.IDENTITY})
     context = {"case_import": case_import, "plan": plan, "progress": selectors.import_progress(case_import)}
     return render(request, "casework/imports/detail.html", context)
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from accesscontrol import policies
 from accesscontrol.policies import Action
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_denied, log_read
 from casework.forms import cases as case_forms
 from casework.forms import meetings as meeting_forms
 from casework.models import Meeting
@@ -28,21 +28,20 @@ from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 from .access import submit
 
 
-def _meeting_or_404(request, meeting_id, *, page: str, cases=()) -> Meeting:
-    """The meeting if the actor may read its minutes; otherwise a denied entry (naming the `cases` the
-    address names, so the attempt shows up under them) and 404."""
+def _meeting_or_404(request, meeting_id) -> Meeting:
+    """The meeting if the actor may read its minutes; otherwise 404 (the access log's denied entry names
+    the case the address names, so the attempt shows up under it)."""
     try:
         return meeting_selectors.get_meeting(actor=request.actor, meeting_id=meeting_id)
     except Meeting.DoesNotExist:
-        log_denied(request, page=page, cases=cases)
         raise Http404 from None
 
 
-def _meeting_for(request, meeting_id, *, page: str, action: Action, cases=()) -> Meeting:
+def _meeting_for(request, meeting_id, *, action: Action) -> Meeting:
     """The meeting if the policy lets the actor do `action` to it: 404 outside their minutes scope, 403
     when who they are does not allow it. Its state (locked, being approved) is refused where it is acted
     on, with the policy's reason."""
-    meeting = _meeting_or_404(request, meeting_id, page=page, cases=cases)
+    meeting = _meeting_or_404(request, meeting_id)
     subject = meeting_selectors.meeting_subject(actor=request.actor, meeting=meeting)
     if not policies.may_attempt(request.actor, action, subject):
         raise PermissionDenied
@@ -91,11 +90,10 @@ def schedule_meeting_view(request):
 
 
 def meeting_detail_view(request, meeting_id):
-    meeting = _meeting_or_404(request, meeting_id, page="casework:meeting_detail")
+    meeting = _meeting_or_404(request, meeting_id)
     page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
-    log_read(
+    shows(
         request,
-        page="casework:meeting_detail",
         cases=page.shown_cases,
         persons=page.persons,
         field_classes=page.field_classes,
@@ -105,16 +103,15 @@ def meeting_detail_view(request, meeting_id):
 
 def minutes_pdf_view(request, meeting_id):
     """The minutes as PDF: the same minutes template as the page, rendered by WeasyPrint."""
-    meeting = _meeting_or_404(request, meeting_id, page="casework:minutes_pdf")
+    meeting = _meeting_or_404(request, meeting_id)
     page = meeting_selectors.meeting_page(actor=request.actor, meeting=meeting)
     html = render_to_string("casework/minutes_document.html", {"page": page, "meeting": meeting}, request=request)
     try:
         pdf = render_pdf(html)
     except PdfUnavailable:
         return pdf_unavailable_response(request)
-    log_read(
+    shows(
         request,
-        page="casework:minutes_pdf",
         cases=page.shown_cases,
         persons=page.persons,
         field_classes=page.field_classes,
@@ -127,7 +124,7 @@ def minutes_pdf_view(request, meeting_id):
 
 def participants_view(request, meeting_id):
     actor = request.actor
-    meeting = _meeting_for(request, meeting_id, page="casework:meeting_participants", action=Action.EDIT_MINUTES)
+    meeting = _meeting_for(request, meeting_id, action=Action.EDIT_MINUTES)
     if refused := _state_refused(request, meeting, Action.EDIT_MINUTES):
         return refused
     page = meeting_selectors.meeting_page(actor=actor, meeting=meeting)
@@ -148,7 +145,7 @@ def participants_view(request, meeting_id):
 
 @require_POST
 def remove_participant_view(request, meeting_id, participant_id):
-    meeting = _meeting_for(request, meeting_id, page="casework:remove_participant", action=Action.EDIT_MINUTES)
+    meeting = _meeting_for(request, meeting_id, action=Action.EDIT_MINUTES)
     participant = meeting_selectors.participant_of(meeting=meeting, participant_id=participant_id)
     if participant is None:
         raise Http404
@@ -163,15 +160,12 @@ def remove_participant_view(request, meeting_id, participant_id):
 def identify_view(request, meeting_id, case_id):
     """The meeting's decision on one proposal on its agenda."""
     actor = request.actor
-    meeting = _meeting_for(
-        request, meeting_id, page="casework:identify", action=Action.RECORD_MEETING, cases=[case_id]
-    )
+    meeting = _meeting_for(request, meeting_id, action=Action.RECORD_MEETING)
     if refused := _state_refused(request, meeting, Action.RECORD_MEETING):
         return refused
     page = meeting_selectors.meeting_page(actor=actor, meeting=meeting)
     entry = next((e for e in page.pending_proposals if e.case.pk == case_id), None)
     if entry is None:
-        log_denied(request, page="casework:identify", cases=[case_id])
         raise Http404
     case, meeting = entry.case, page.meeting
     form = case_forms.IdentifyForm(request.POST or None, case=case, meeting=meeting)
@@ -197,20 +191,18 @@ def identify_view(request, meeting_id, case_id):
     if response:
         return response
     case_page = case_selectors.case_page(actor=actor, case=case)
-    log_read(
-        request, page="casework:identify", cases=[case], persons=case_page.persons, field_classes=case_page.readable
-    )
+    shows(request, cases=[case], persons=case_page.persons, field_classes=case_page.readable)
     context = {"page": page, "meeting": meeting, "case": case, "case_page": case_page, "form": form}
     return render(request, "casework/identify.html", context)
 
 
 def _meeting_form_page(
-    request, meeting_id, *, page_name, action, form_class, perform, title, done, form_kwargs=None, cases=None
+    request, meeting_id, *, action, form_class, perform, title, done, form_kwargs=None, cases=None
 ):
     """A form for `action` on one meeting: 404 outside the actor's minutes scope, 403 when they may not do
     this, back to the meeting with the reason when its state refuses it. The read of the minutes (and of
     the cases the form names, `cases`) is logged."""
-    meeting = _meeting_for(request, meeting_id, page=page_name, action=action)
+    meeting = _meeting_for(request, meeting_id, action=action)
     if refused := _state_refused(request, meeting, action):
         return refused
     form = form_class(request.POST or None, **(form_kwargs(meeting) if form_kwargs else {}))
@@ -218,9 +210,8 @@ def _meeting_form_page(
     if response:
         return response
     named = list(cases(meeting)) if cases else []
-    log_read(
+    shows(
         request,
-        page=page_name,
         cases=named,
         persons=[case.person for case in named],
         field_classes={FieldClass.MINUTES, *([FieldClass.IDENTITY] if named else [])},
@@ -240,7 +231,6 @@ def reasoning_view(request, meeting_id):
     return _meeting_form_page(
         request,
         meeting_id,
-        page_name="casework:meeting_reasoning",
         action=Action.RECORD_MEETING,
         form_class=meeting_forms.ReasoningForm,
         form_kwargs=lambda meeting: {"initial": {"location": meeting.location, "reasoning": meeting.reasoning}},
@@ -255,7 +245,6 @@ def add_decision_view(request, meeting_id):
     return _meeting_form_page(
         request,
         meeting_id,
-        page_name="casework:add_decision",
         action=Action.RECORD_MEETING,
         form_class=meeting_forms.DecisionForm,
         form_kwargs=lambda meeting: {
@@ -274,7 +263,6 @@ def addendum_view(request, meeting_id):
     return _meeting_form_page(
         request,
         meeting_id,
-        page_name="casework:add_addendum",
         action=Action.ADD_ADDENDUM,
         form_class=meeting_forms.AddendumForm,
         perform=lambda meeting, data: meeting_services.add_addendum(actor=actor, meeting=meeting, **data),
@@ -283,10 +271,10 @@ def addendum_view(request, meeting_id):
     )
 
 
-def _post_action(request, meeting_id, *, page_name, action: Action, perform, done):
+def _post_action(request, meeting_id, *, action: Action, perform, done):
     """A button on the meeting page: 403 when who the actor is does not allow `action`; the policy's or the
     service's refusal of the meeting's state becomes the message above the meeting page."""
-    meeting = _meeting_for(request, meeting_id, page=page_name, action=action)
+    meeting = _meeting_for(request, meeting_id, action=action)
 
     def act():
         policies.require(request.actor, action, meeting_selectors.meeting_subject(actor=request.actor, meeting=meeting))
@@ -301,7 +289,6 @@ def approve_minutes_view(request, meeting_id):
     return _post_action(
         request,
         meeting_id,
-        page_name="casework:approve_minutes",
         action=Action.APPROVE_MINUTES,
         perform=lambda meeting: meeting_services.approve_minutes(actor=request.actor, meeting=meeting),
         done=_("Du har justerat protokollet."),
@@ -313,7 +300,6 @@ def withdraw_approval_view(request, meeting_id):
     return _post_action(
         request,
         meeting_id,
-        page_name="casework:withdraw_approval",
         action=Action.WITHDRAW_APPROVAL,
         perform=lambda meeting: meeting_services.withdraw_approval(actor=request.actor, meeting=meeting),
         done=_("Din justering är återkallad."),
@@ -325,7 +311,6 @@ def refresh_agenda_view(request, meeting_id):
     return _post_action(
         request,
         meeting_id,
-        page_name="casework:refresh_agenda",
         action=Action.EDIT_MINUTES,
         perform=lambda meeting: meeting_services.refresh_agenda(actor=request.actor, meeting=meeting),
         done=_("Dagordningen är uppdaterad."),
@@ -343,7 +328,6 @@ def decision_done_view(request, meeting_id, decision_id):
     return _post_action(
         request,
         meeting_id,
-        page_name="casework:decision_done",
         action=Action.MARK_DECISIONS_DONE,
         perform=mark_done,
         done=_("Beslutet är markerat som klart."),

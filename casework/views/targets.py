@@ -3,8 +3,8 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_read
 from casework.selectors import targets as target_selectors
 
 
@@ -21,9 +21,8 @@ def target_board_view(request):
     year = _year(request)
     board = target_selectors.board_page(actor=request.actor, year=year)
     if board.gaps:
-        log_read(
+        shows(
             request,
-            page="casework:target_board",
             cases=board.gaps,
             persons=[case.person for case in board.gaps],
             field_classes={FieldClass.IDENTITY, FieldClass.CASE_FRAME, FieldClass.INTERVENTIONS},

@@ -4,30 +4,26 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_read
 from config.forms import button_pressed
 
 from .. import charts, costs, services
 from ..forms import CostIndexForm
 from ..selectors import costs as selectors
-from .access import refusals_logged
 
 
 @require_GET
-@refusals_logged("reports:costs")
 def costs_start(request):
     years = selectors.cost_years(actor=request.actor)
     return redirect("reports:costs", year=years[-1])
 
 
 @require_GET
-@refusals_logged("reports:costs")
 def cost_comparison(request, year):
     comparison = selectors.cost_comparison(actor=request.actor, year=year)
-    log_read(
+    shows(
         request,
-        page="reports:costs",
         cases=[case.case_id for case in comparison.cases],
         field_classes=[FieldClass.CASE_FRAME, FieldClass.INTERVENTIONS],
     )
@@ -41,7 +37,6 @@ def cost_comparison(request, year):
 
 
 @require_http_methods(["GET", "POST"])
-@refusals_logged("reports:cost_indexes")
 def cost_indexes(request):
     indexes = selectors.cost_indexes(actor=request.actor)
     form = CostIndexForm(request.POST or None)
@@ -60,7 +55,6 @@ def cost_indexes(request):
 
 
 @require_POST
-@refusals_logged("reports:cost_index_delete")
 def cost_index_delete(request, index):
     button_pressed(request, lambda: services.delete_cost_index(actor=request.actor, index_id=index), done="")
     return redirect("reports:cost_indexes")

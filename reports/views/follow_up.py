@@ -6,33 +6,30 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
-from audit.access import log_read
 from casework.models import Target
 from casework.periods import PeriodKind
 from casework.selectors import targets as target_selectors
 
 from ..charts import targets_chart
 from ..selectors import follow_up as selectors
-from .access import refusals_logged
 
 KIND_SLUGS = {"kvartal": PeriodKind.QUARTER, "tertial": PeriodKind.TERTIAL, "ar": PeriodKind.YEAR}
 
 
 @require_GET
-@refusals_logged("reports:follow_up")
 def follow_up_start(request):
     years = selectors.follow_up_years(actor=request.actor)
     return redirect("reports:follow_up", year=years[-1], kind="kvartal")
 
 
 @require_GET
-@refusals_logged("reports:follow_up")
 def follow_up(request, year, kind):
     if kind not in KIND_SLUGS or year not in selectors.follow_up_years(actor=request.actor):
         raise Http404
     report = selectors.follow_up_report(actor=request.actor, year=year, kind=KIND_SLUGS[kind])
-    log_read(request, page="reports:follow_up")
+    shows(request)
     context = {
         "report": report,
         "kind": kind,
@@ -47,11 +44,10 @@ def follow_up(request, year, kind):
 
 
 @require_GET
-@refusals_logged("reports:follow_up_cases")
 def follow_up_cases(request, period, metric):
     period, cases = selectors.cases_behind(actor=request.actor, period_code=period, metric=metric)
     cases = list(cases)
-    log_read(request, page="reports:follow_up_cases", cases=cases, field_classes=[FieldClass.CASE_FRAME])
+    shows(request, cases=cases, field_classes=[FieldClass.CASE_FRAME])
     context = {
         "period": period,
         "cases": cases,
@@ -62,11 +58,10 @@ def follow_up_cases(request, period, metric):
 
 
 @require_GET
-@refusals_logged("reports:disclosure_cases")
 def disclosure_cases(request, period, what, basis):
     period, cases = selectors.disclosure_cases(actor=request.actor, period_code=period, basis=basis, what=what)
     cases = list(cases)
-    log_read(request, page="reports:disclosure_cases", cases=cases, field_classes=[FieldClass.CASE_FRAME])
+    shows(request, cases=cases, field_classes=[FieldClass.CASE_FRAME])
     titles = {
         "decided": _("Utlämnanden till polisen"),
         "withdrawn": _("Återkallade utlämnanden"),
@@ -77,12 +72,10 @@ def disclosure_cases(request, period, what, basis):
 
 
 @require_GET
-@refusals_logged("reports:follow_up_qualitative")
 def follow_up_qualitative(request, period):
     part = selectors.qualitative(actor=request.actor, period_code=period)
-    log_read(
+    shows(
         request,
-        page="reports:follow_up_qualitative",
         cases=part.case_ids,
         field_classes=[FieldClass.SOCIAL_ASSESSMENT, FieldClass.FIELD_CONTACTS],
     )

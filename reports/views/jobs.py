@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.access import log_read
+from accesscontrol.reads import shows
 from encryption import crypto
 
 from .. import services
@@ -14,7 +14,7 @@ from ..models import ReportJob
 from ..selectors import agreement_years
 from ..selectors import jobs as selectors
 from ..tasks import file_aad
-from .access import attachment, refusals_logged
+from .access import attachment
 
 CONTENT_TYPES = {
     ReportJob.Format.PDF: "application/pdf",
@@ -23,7 +23,6 @@ CONTENT_TYPES = {
 
 
 @require_http_methods(["GET", "POST"])
-@refusals_logged("reports:jobs")
 def jobs(request):
     kinds = selectors.report_kinds(actor=request.actor)
     years = agreement_years(request.actor.agreement)[::-1]
@@ -45,7 +44,7 @@ def jobs(request):
 
 
 def _job(request, job_id):
-    """The requester's own job; anyone else gets 404 (recorded by `refusals_logged`)."""
+    """The requester's own job; anyone else gets 404 (recorded in the access log, audit.access)."""
     try:
         return selectors.my_job(actor=request.actor, job_id=job_id)
     except ReportJob.DoesNotExist:
@@ -53,26 +52,23 @@ def _job(request, job_id):
 
 
 @require_GET
-@refusals_logged("reports:job")
 def job(request, job):
     report = _job(request, job)
     return render(request, "reports/jobs/detail.html", {"job": report})
 
 
 @require_GET
-@refusals_logged("reports:job_status")
 def job_status(request, job):
     report = _job(request, job)
     return JsonResponse({"status": report.status, "progress": report.progress})
 
 
 @require_GET
-@refusals_logged("reports:job_file")
 def job_file(request, job):
     report = _job(request, job)
     if report.status != ReportJob.Status.DONE or not report.sealed_file:
         raise Http404
     where = f"reports_reportjob.sealed_file (rad {report.pk})"
     content = crypto.open_sealed(report.sealed_file, aad=file_aad(report), where=where)
-    log_read(request, page="reports:job_file", cases=report.case_ids, export=True)
+    shows(request, cases=report.case_ids, export=True)
     return attachment(HttpResponse(content, content_type=CONTENT_TYPES[report.file_format]), report.filename)

@@ -7,14 +7,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.access import log_read
+from accesscontrol.reads import shows
 from casework.selectors.targets import TARGET_RULE
 from config.pdf import PdfUnavailable, pdf_unavailable_response
 
 from .. import catalogue, disclosure_control, exports, services
 from ..charts import quarters_chart, table_chart
 from ..selectors import statistics as selectors
-from .access import attachment, refusals_logged
+from .access import attachment
 
 FILE_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -34,7 +34,6 @@ def _year(request, years, default: int) -> int:
 
 
 @require_GET
-@refusals_logged("reports:statistics")
 def statistics_index(request):
     years = selectors.statistics_years(actor=request.actor)
     year = _year(request, years, selectors.default_statistics_year(actor=request.actor))
@@ -50,7 +49,7 @@ def statistics_index(request):
         }
         for entry in catalogue.TABLES
     ]
-    log_read(request, page="reports:statistics")
+    shows(request)
     context = {
         "years": years,
         "year": year,
@@ -64,10 +63,9 @@ def statistics_index(request):
 
 
 @require_GET
-@refusals_logged("reports:statistics_table")
 def statistics_table(request, table, period):
     protected = selectors.statistics_table(actor=request.actor, table=table, period_code=period)
-    log_read(request, page="reports:statistics_table")
+    shows(request)
     context = {
         "table": protected,
         "entry": catalogue.TABLES_BY_CODE[table],
@@ -81,7 +79,6 @@ def statistics_table(request, table, period):
 
 
 @require_GET
-@refusals_logged("reports:statistics_file")
 def statistics_file(request, table, period, file_type):
     if file_type not in FILE_TYPES:
         raise Http404
@@ -99,7 +96,7 @@ def statistics_file(request, table, period, file_type):
             )
         except PdfUnavailable:
             return pdf_unavailable_response(request)
-    log_read(request, page="reports:statistics_file", export=True)
+    shows(request, export=True)
     response = HttpResponse(content, content_type=FILE_TYPES[file_type])
     return attachment(response, f"samsyn-{table}-{protected.period.code}.{file_type}")
 
@@ -125,16 +122,14 @@ def method(request):
 
 
 @require_GET
-@refusals_logged("reports:statistics_register")
 def register(request):
     rows = selectors.released_tables(actor=request.actor)
     titles = {entry.code: entry.title for entry in catalogue.TABLES}
-    log_read(request, page="reports:statistics_register")
+    shows(request)
     return render(request, "reports/statistics/register.html", {"rows": rows, "titles": titles})
 
 
 @require_http_methods(["GET", "POST"])
-@refusals_logged("reports:api_token")
 def api_token(request):
     """The management user's key for the statistics API: made (or replaced) and shown once, or revoked."""
     new_key = None

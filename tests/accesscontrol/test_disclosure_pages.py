@@ -38,7 +38,7 @@ def test_a_social_manager_sees_the_whole_register_and_the_read_is_logged(login, 
     page = response.content.decode()
     assert "Vera Vårdnadshavare" in page and "Bedömning av utlämnandet" in page
     assert url("disclose", case) in page and url("record_consent", case) in page
-    entry = AccessLogEntry.objects.get(outcome="shown", page="disclosures")
+    entry = AccessLogEntry.objects.get(outcome="shown", page="disclosures:index")
     assert entry.case_ids == [str(case.pk)] and entry.person_ids == [str(case.person_id)]
 
 

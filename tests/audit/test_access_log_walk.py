@@ -1,7 +1,8 @@
 """Each page and export that shows personal data writes exactly one access entry per request, naming the
 cases and persons it shows; a page that shows none writes no read; a refused URL (403 or 404) writes
-exactly one denied entry, naming the case of the URL if it has one. Walks the URL matrix of
-tests/accesscontrol/url_matrix.py: every URL, requested by every signed-in visitor, on the world of that matrix.
+exactly one denied entry, naming the case of the URL if it has one. Every entry names the page by its route.
+Walks the URL matrix of tests/accesscontrol/url_matrix.py: every URL, requested by every signed-in visitor,
+on the world of that matrix.
 
 PAGES declares, for every URL that answers someone 200, what the page shows them (a URL missing here
 fails the test, like a URL missing from the matrix):
@@ -252,7 +253,7 @@ def on_the_page(response, world) -> Shown:
     return Shown(cases=frozenset(cases), persons=frozenset(persons))
 
 
-def check_read(entries, expected: Shown | None, *, export: bool, seen: Shown) -> list[str]:
+def check_read(entries, expected: Shown | None, *, page: str, export: bool, seen: Shown) -> list[str]:
     shown = [e for e in entries if e.outcome == AccessLogEntry.Outcome.SHOWN]
     named = Shown(
         cases=frozenset().union(*(e.case_ids for e in shown)), persons=frozenset().union(*(e.person_ids for e in shown))
@@ -273,6 +274,8 @@ def check_read(entries, expected: Shown | None, *, export: bool, seen: Shown) ->
         problems.append(f"named persons {sorted(entry.person_ids)}, expected {sorted(expected.persons)}")
     if entry.export is not export:
         problems.append(f"export={entry.export}, expected {export}")
+    if entry.page != page:
+        problems.append(f"named the page {entry.page!r}, not its route")
     return problems
 
 
@@ -290,6 +293,8 @@ def check_refusal(entries, pattern, url_case_id, status, *, foreign: bool = Fals
     expected = [url_case_id] if url_case_id and not foreign else []
     if denied[0].case_ids != expected:
         problems.append(f"the denied entry names cases {denied[0].case_ids}, expected {expected}")
+    if denied[0].page != pattern.key:
+        problems.append(f"the denied entry names the page {denied[0].page!r}, not its route")
     flagged = denied[0].outside_scope_case_ids == [FOREIGN_CASE] and str(url_case_id) not in denied[0].path
     if url_case_id and foreign and not flagged:
         problems.append("the denied entry does not flag the other agreement's case, or names it in its path")
@@ -317,7 +322,8 @@ def test_each_request_writes_the_access_entries_it_should(pattern, world):
             assert response.status_code == declared[visitor], f"{visitor}: not as the URL matrix says"
         if response.status_code == 200:
             expected = PAGES[pattern.key](world, visitor)
-            problems = check_read(entries, expected, export=pattern.key in EXPORTS, seen=on_the_page(response, world))
+            seen = on_the_page(response, world)
+            problems = check_read(entries, expected, page=pattern.key, export=pattern.key in EXPORTS, seen=seen)
         elif response.status_code in (403, 404):
             problems = check_refusal(entries, pattern, url_case_id, response.status_code, foreign=visitor == "outsider")
         else:

@@ -7,6 +7,7 @@ from django.apps import apps
 
 from audit.masking import MASK
 from audit.models import AccessLogEntry, ChangeLogSeal
+from audit.registry import NOT_AUDITED
 from encryption.fields import encrypted_fields
 
 from .factories import CaseFactory, PersonFactory
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("app_label", ["casework", "accesscontrol"])
 def test_every_model_of_the_app_is_in_the_change_log(app_label):
     for model in apps.get_app_config(app_label).get_models():
+        if model._meta.label_lower in NOT_AUDITED:  # the historic counts gallring keeps
+            assert not auditlog.contains(model), model
+            continue
         assert auditlog.contains(model), model
         masked = set(auditlog.get_model_fields(model)["mask_fields"])
         assert {field.name for field in encrypted_fields(model)} <= masked, model

@@ -193,6 +193,29 @@ def test_the_follow_up_page_records_the_reception(people, login, svansen):
     assert ConcernTalkFollowUp.objects.get().youth_reception == "positive"
 
 
+def test_the_follow_up_page_logs_the_identity_it_shows(people, login, svansen):
+    talk = _contact(people, case=svansen, kind=FieldContact.Kind.CONCERN_TALK)
+    page = login(people.field_worker).get(reverse("casework:concern_follow_up", args=[talk.pk])).content.decode()
+    assert svansen.person.full_name in page
+    entry = AccessLogEntry.objects.get(page="casework:concern_follow_up")
+    assert (entry.person_ids, entry.field_classes) == ([str(svansen.person_id)], ["field_contacts", "identity"])
+
+
+def test_the_follow_up_page_of_a_contact_without_a_youth_logs_no_identity(people, login):
+    # Recorded before an orossamtal had to name its case: the page says "anonym kontakt", no identity.
+    talk = FieldContact.objects.create(
+        agreement=people.agreement,
+        kind=FieldContact.Kind.CONCERN_TALK,
+        anonymous_youths=1,
+        occurred_on=f.today(),
+        recorded_by=people.field_worker,
+    )
+    response = login(people.field_worker).get(reverse("casework:concern_follow_up", args=[talk.pk]))
+    assert "anonym kontakt" in response.content.decode()
+    entry = AccessLogEntry.objects.get(page="casework:concern_follow_up")
+    assert (entry.case_ids, entry.person_ids, entry.field_classes) == ([], [], ["field_contacts"])
+
+
 def test_the_field_overview_lists_orossamtal_awaiting_follow_up_and_logs_the_read(people, login, svansen):
     _contact(people, case=svansen, kind=FieldContact.Kind.CONCERN_TALK)
     page = login(people.field_worker).get(reverse("casework:field_home")).content.decode()

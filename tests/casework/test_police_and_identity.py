@@ -143,7 +143,7 @@ def test_the_disclosures_page_names_the_proposal_by_pseudonym_and_logs_no_identi
     body = response.content.decode()
     assert "Förslag från socialtjänsten: pojke, 15 år, område Centrum" in body
     assert not shown(body, identity_of(proposal))
-    entry = AccessLogEntry.objects.filter(page="disclosures").latest("pk")
+    entry = AccessLogEntry.objects.filter(page="disclosures:index").latest("pk")
     assert "identity" not in entry.field_classes and entry.person_ids == []
 
 

@@ -1,12 +1,19 @@
 """Gallring: what goes, when, what stays (anonymous counts, a purge record), and what stops it."""
 
 import datetime
+import json
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
+from audit.chain import verify_chain
+from audit.models import Chain
+from audit.services import redact_purged_changes
 from casework import retention
 from casework.models import (
+    Area,
     Case,
     CaseEvent,
     Consent,
@@ -161,3 +168,30 @@ def test_dry_run_lists_case_numbers_and_changes_nothing(closed_long_ago, capsys,
     assert Case.objects.filter(pk=closed_long_ago.pk).exists()
     call_command("purge")
     assert not Case.objects.filter(pk=closed_long_ago.pk).exists()
+
+
+def _change_log_text() -> str:
+    rows = LogEntry.objects.values_list("object_pk", "object_repr", "changes", "changes_text", "additional_data")
+    return "\n".join(json.dumps(row, default=str) for row in rows)
+
+
+def test_gallring_leaves_nothing_about_the_case_in_the_change_log(closed_long_ago, people):
+    case, person = closed_long_ago, closed_long_ago.person
+    person.area = Area.objects.create(agreement=people.agreement, name="Sentinelområdet")
+    person.birth_year, person.gender = 1991, "girl"
+    person.save()
+    purged_types = [ContentType.objects.get_for_model(model) for model in (Case, Person, Intervention, FollowUp)]
+    # Raised on the day of the meeting that identified it (which stays): its other dates stand for it.
+    sentinels = [str(case.pk), str(person.pk), case.number, "2026-01-20", "2026-04-20", "2026-06-01", "1991", "girl"]
+    assert all(sentinel in _change_log_text() for sentinel in sentinels)  # the entries this is about exist
+
+    retention.run_purge(TODAY)
+    assert redact_purged_changes() > 0
+
+    text = _change_log_text()
+    assert [sentinel for sentinel in sentinels if sentinel in text] == []
+    about_purged = LogEntry.objects.filter(content_type__in=purged_types, object_pk__in=[str(case.pk), str(person.pk)])
+    assert not about_purged.exists()
+    assert verify_chain(Chain.CHANGE).ok  # the seals of the deleted entries still link the chain
+    LogEntry.objects.filter(pk=LogEntry.objects.order_by("pk").first().pk).delete()
+    assert not verify_chain(Chain.CHANGE).ok  # a deletion gallring did not make still breaks it

@@ -31,7 +31,7 @@ def test_a_token_fetches_a_table_as_the_page_shows_it(login, people, year_of_cas
     page = login(people.management).get(f"/statistik/cases_by_category/{YEAR}/").context["table"]
     assert body == page.as_json()
     assert {row["code"] for row in body["rows"]} == {"lifestyle", "svansen", "total"}
-    assert AccessLogEntry.objects.filter(page="api:statistics_table", export=True, roles=["management"]).exists()
+    assert AccessLogEntry.objects.filter(page="api_statistics_table", export=True, roles=["management"]).exists()
 
 
 def test_it_lists_the_agreements_and_the_catalogue(people, year_of_cases, token):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from audit.models import Chain
-from audit.services import purge_chain_prefix
+from audit.services import purge_chain_prefix, redact_purged_changes
 from casework.models import RetentionRule
 from casework.retention import log_retention_cutoff
 
@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Say what is due; change nothing.")
 
     def handle(self, *args, dry_run, **options):
+        if not dry_run:
+            redacted = redact_purged_changes()
+            self.stdout.write(self.style.SUCCESS(f"change: {redacted} poster om gallrade ärenden borttagna."))
         for chain, record_type in RECORD_TYPES.items():
             cutoff = log_retention_cutoff(record_type)
             if cutoff is None:
