@@ -22,7 +22,7 @@ from casework.services import meetings as meeting_services
 from config.forms import button_pressed
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
-from .access import submit
+from .forms import form_page, submit
 
 
 def _meeting_or_404(request, meeting_id, *, page: str, cases=()) -> Meeting:
@@ -188,26 +188,33 @@ def _meeting_form_page(
     The read of the minutes (and of the cases the form names, `cases`) is logged."""
     page = _page_or_403(request, meeting_id, page=page_name, may=may)
     meeting = page.meeting
-    form = form_class(request.POST or None, **(form_kwargs(meeting) if form_kwargs else {}))
-    response = submit(request, form, lambda data: perform(meeting, data), done=done, success_url=_back(meeting))
-    if response:
-        return response
-    named = list(cases(meeting)) if cases else []
-    log_read(
+
+    def log():
+        named = list(cases(meeting)) if cases else []
+        log_read(
+            request,
+            page=page_name,
+            cases=named,
+            persons=[case.person for case in named],
+            field_classes={FieldClass.MINUTES, *([FieldClass.IDENTITY] if named else [])},
+        )
+
+    return form_page(
         request,
-        page=page_name,
-        cases=named,
-        persons=[case.person for case in named],
-        field_classes={FieldClass.MINUTES, *([FieldClass.IDENTITY] if named else [])},
+        form_class=form_class,
+        form_kwargs=form_kwargs(meeting) if form_kwargs else {},
+        perform=lambda data: perform(meeting, data),
+        done=done,
+        success_url=_back(meeting),
+        log=log,
+        template="casework/simple_form.html",
+        context={
+            "title": title,
+            "caption": _("Samverkansmöte %(day)s") % {"day": meeting.held_on.isoformat()},
+            "back_url": _back(meeting),
+            "back_label": _("Tillbaka till mötet"),
+        },
     )
-    context = {
-        "form": form,
-        "title": title,
-        "caption": _("Samverkansmöte %(day)s") % {"day": meeting.held_on.isoformat()},
-        "back_url": _back(meeting),
-        "back_label": _("Tillbaka till mötet"),
-    }
-    return render(request, "casework/simple_form.html", context)
 
 
 def reasoning_view(request, meeting_id):
