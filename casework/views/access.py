@@ -80,7 +80,7 @@ def case_form_page(
             "case": case,
             "case_page": case_page,
             "title": title,
-            "submit": submit_label,
+            "submit_label": submit_label,
             "intro": intro(case_page) if intro else "",
         },
     )
