@@ -39,7 +39,7 @@ from casework.personal_numbers import luhn_check_digit  # noqa: E402
 from casework.services.agreements import create_agreement  # noqa: E402
 from encryption import crypto  # noqa: E402
 from reports import documents  # noqa: E402
-from reports.disclosure_control import new_statistics_key  # noqa: E402
+from reports.disclosure_control.cell_key import new_statistics_key  # noqa: E402
 from reports.models import ReportJob  # noqa: E402
 from reports.selectors.follow_up import follow_up_report  # noqa: E402
 from reports.selectors.statistics import statistics_year  # noqa: E402

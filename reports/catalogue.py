@@ -1,7 +1,7 @@
 """The fixed catalogue of management statistics: which tables exist, what they count, and the aggregate
 queries behind them. A table and a calendar period (quarter, half-year, year) are all anyone can ask for;
 there are no ad-hoc queries and no free date ranges. Everything here goes out only through
-`disclosure_control.protect_year`.
+`disclosure_control.register.protect_year`.
 
 Counting rules (also on /statistik/metod/). What each target figure counts is defined once, in
 casework.selectors.targets; the populations here count the same rows, grouped by quarter and keyed per person:
@@ -44,18 +44,8 @@ from casework.selectors import targets
 from casework.selectors.targets import CATEGORY_FIELD, MEASURES
 
 from . import costs
-from .disclosure_control import (
-    Additivity,
-    Cell,
-    Population,
-    RowSpec,
-    TableSpec,
-    Tally,
-    anonymous_record_key,
-    record_key,
-    record_key_expression,
-    year_periods,
-)
+from .disclosure_control.cell_key import Tally, anonymous_record_key, record_key, record_key_expression
+from .disclosure_control.structure import Additivity, Cell, Population, RowSpec, TableSpec, year_periods
 
 CATALOGUE_VERSION = 1
 AGE_BANDS = (("13-15", 13, 15), ("16-17", 16, 17), ("18-20", 18, 20), ("21-25", 21, 25))

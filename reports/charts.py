@@ -36,7 +36,7 @@ from casework.periods import PeriodKind, periods_of_year  # noqa: E402
 from casework.selectors.targets import period_targets  # noqa: E402
 from config import formatting  # noqa: E402
 
-from . import disclosure_control  # noqa: E402
+from .disclosure_control.publication import ProtectedTable, Unit  # noqa: E402
 
 COLOURS = ("#1d70b8", "#b7592a", "#158187", "#54319f")  # GOV.UK palette, distinguishable in greyscale
 TEXT_COLOUR = "#0b0c0c"
@@ -224,19 +224,15 @@ def quarters_chart(tables, year: int, agreement):
     return chart, [s.name for s in series], rows
 
 
-def table_chart(table: disclosure_control.ProtectedTable) -> Chart | None:
+def table_chart(table: ProtectedTable) -> Chart | None:
     """A chart of one table: its rows (without the total) as bars, one series per column."""
     if not table.available:
         return None
     rows = [row for row in table.rows if not row.is_total and len(row.values) == len(table.columns)]
     if table.table == "targets":
-        rows = [row for row in rows if row.values[0].unit == disclosure_control.Unit.COUNT]
+        rows = [row for row in rows if row.values[0].unit == Unit.COUNT]
     units = {value.unit for row in rows for value in row.values}
-    unit = (
-        {disclosure_control.Unit.KRONOR: "kr", disclosure_control.Unit.PERCENT: "%"}.get(units.pop(), "")
-        if len(units) == 1
-        else ""
-    )
+    unit = {Unit.KRONOR: "kr", Unit.PERCENT: "%"}.get(units.pop(), "") if len(units) == 1 else ""
     return Chart(
         id=f"chart-{table.table}",
         title=f"{table.title}, {table.period.label}",

@@ -30,7 +30,7 @@ from config import formatting
 from config.pdf import render_pdf
 from config.spreadsheet_cells import csv_cell, is_formula_like
 
-from .disclosure_control import ProtectedTable, Unit
+from .disclosure_control.publication import ProtectedTable, Unit
 
 PRINT_CSS = Path(settings.BASE_DIR) / "static" / "reports" / "print.css"
 

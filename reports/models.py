@@ -66,7 +66,7 @@ class ReleasedTable(models.Model):
     rows = models.JSONField(help_text="The published rows, as management saw them.")
     basis_digest = models.CharField(max_length=64)
     released_at = models.DateTimeField(auto_now_add=True)
-    # The fixed revision day (`disclosure_control.revision_day`) this version stands for: it is served as
+    # The fixed revision day (`disclosure_control.schedule.revision_day`) this version stands for: it is served as
     # released until the next revision day, whatever changes in the records meanwhile.
     revised_for = models.DateField(null=True, blank=True)
 

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from casework.models import Person
 
-from .disclosure_control import new_statistics_key
+from .disclosure_control.cell_key import new_statistics_key
 
 
 @receiver(pre_save, sender=Person)

@@ -1,4 +1,4 @@
-"""How casework pages answer when the actor may not see something, and the shared case-form page.
+"""How casework pages answer when the actor may not see something, and the form page about one case.
 
 A case outside the actor's scope is answered with 404 (a guessed address must not reveal that the case
 exists); a page the actor's roles do not give is a 403. audit.access.AccessLogMiddleware records both.
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from accesscontrol import policies
@@ -20,26 +20,14 @@ from accesscontrol.visibility import FieldClass
 from casework.models import Case
 from casework.selectors import cases as case_selectors
 
+from .forms import form_page
+
 
 def visible_case_or_404(request, case_id) -> Case:
     try:
         return case_selectors.get_case(actor=request.actor, case_id=case_id)
     except Case.DoesNotExist:
         raise Http404 from None
-
-
-def submit(request, form, perform: Callable[[dict], object], *, done: str, success_url):
-    """Run the service for a valid POSTed form. Returns the redirect after success, or None with the
-    service's refusal on the form. `success_url` may be a callable of the service's result."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = perform(form.cleaned_data)
-    except ValidationError as exc:
-        form.add_service_error(exc)
-        return None
-    messages.success(request, done)
-    return redirect(success_url(result) if callable(success_url) else success_url)
 
 
 def case_form_page(
@@ -69,21 +57,27 @@ def case_form_page(
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
         return redirect("casework:case_detail", case.pk)
-    kwargs = form_kwargs(case) if form_kwargs else {}
-    form = form_class(request.POST or None, request.FILES or None, **kwargs)
-    success_url = reverse("casework:case_detail", args=[case.pk])
-    if response := submit(request, form, lambda data: perform(case, data), done=done, success_url=success_url):
-        return response
-    field_classes = {FieldClass.CASE_FRAME, *shown}
-    if case_page.person:
-        field_classes.add(FieldClass.IDENTITY)
-    shows(request, cases=[case], persons=case_page.persons, field_classes=field_classes)
-    context = {
-        "case": case,
-        "case_page": case_page,
-        "form": form,
-        "title": title,
-        "submit": submit_label,
-        "intro": intro(case_page) if intro else "",
-    }
-    return render(request, "casework/case_form.html", context)
+
+    def declare_read():
+        field_classes = {FieldClass.CASE_FRAME, *shown}
+        if case_page.person:
+            field_classes.add(FieldClass.IDENTITY)
+        shows(request, cases=[case], persons=case_page.persons, field_classes=field_classes)
+
+    return form_page(
+        request,
+        form_class=form_class,
+        form_kwargs=form_kwargs(case) if form_kwargs else {},
+        perform=lambda data: perform(case, data),
+        done=done,
+        success_url=reverse("casework:case_detail", args=[case.pk]),
+        declare_read=declare_read,
+        template="casework/case_form.html",
+        context={
+            "case": case,
+            "case_page": case_page,
+            "title": title,
+            "submit_label": submit_label,
+            "intro": intro(case_page) if intro else "",
+        },
+    )

@@ -21,7 +21,8 @@ from casework.services import cases as case_services
 from config.forms import button_pressed
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
-from .access import case_form_page, submit, visible_case_or_404
+from .access import case_form_page, visible_case_or_404
+from .forms import submit
 
 
 def case_list_view(request):

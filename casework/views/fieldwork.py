@@ -14,7 +14,7 @@ from casework.models import FieldContact
 from casework.selectors import fieldwork as field_selectors
 from casework.services import fieldwork as field_services
 
-from .access import submit
+from .forms import submit
 
 HOME = "casework:field_home"
 

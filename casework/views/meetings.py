@@ -25,7 +25,7 @@ from casework.services import meetings as meeting_services
 from config.forms import button_pressed
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
-from .access import submit
+from .forms import form_page, submit
 
 
 def _meeting_or_404(request, meeting_id) -> Meeting:
@@ -201,29 +201,36 @@ def _meeting_form_page(
 ):
     """A form for `action` on one meeting: 404 outside the actor's minutes scope, 403 when they may not do
     this, back to the meeting with the reason when its state refuses it. The read of the minutes (and of
-    the cases the form names, `cases`) is logged."""
+    the cases the form names, `cases`) is declared for the access log."""
     meeting = _meeting_for(request, meeting_id, action=action)
     if refused := _state_refused(request, meeting, action):
         return refused
-    form = form_class(request.POST or None, **(form_kwargs(meeting) if form_kwargs else {}))
-    response = submit(request, form, lambda data: perform(meeting, data), done=done, success_url=_back(meeting))
-    if response:
-        return response
-    named = list(cases(meeting)) if cases else []
-    shows(
+
+    def declare_read():
+        named = list(cases(meeting)) if cases else []
+        shows(
+            request,
+            cases=named,
+            persons=[case.person for case in named],
+            field_classes={FieldClass.MINUTES, *([FieldClass.IDENTITY] if named else [])},
+        )
+
+    return form_page(
         request,
-        cases=named,
-        persons=[case.person for case in named],
-        field_classes={FieldClass.MINUTES, *([FieldClass.IDENTITY] if named else [])},
+        form_class=form_class,
+        form_kwargs=form_kwargs(meeting) if form_kwargs else {},
+        perform=lambda data: perform(meeting, data),
+        done=done,
+        success_url=_back(meeting),
+        declare_read=declare_read,
+        template="casework/simple_form.html",
+        context={
+            "title": title,
+            "caption": _("Samverkansmöte %(day)s") % {"day": meeting.held_on.isoformat()},
+            "back_url": _back(meeting),
+            "back_label": _("Tillbaka till mötet"),
+        },
     )
-    context = {
-        "form": form,
-        "title": title,
-        "caption": _("Samverkansmöte %(day)s") % {"day": meeting.held_on.isoformat()},
-        "back_url": _back(meeting),
-        "back_label": _("Tillbaka till mötet"),
-    }
-    return render(request, "casework/simple_form.html", context)
 
 
 def reasoning_view(request, meeting_id):

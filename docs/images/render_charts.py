@@ -63,7 +63,9 @@ def git_show(path: str) -> str:
 def old_charts():
     source = Path(tempfile.mkdtemp()) / "old_charts.py"
     code = git_show("reports/charts.py")
-    source.write_text(code.replace("from . import disclosure_control", "from reports import disclosure_control"))
+    # The old module reads ProtectedTable and Unit from the module that was split into a package since.
+    old_import = "from reports.disclosure_control import publication as disclosure_control"
+    source.write_text(code.replace("from . import disclosure_control", old_import))
     spec = importlib.util.spec_from_file_location("old_charts", source)
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "reports"

@@ -10,7 +10,11 @@ from accesscontrol import policies
 from accesscontrol.policies import Action
 from casework.periods import parse_period
 
-from .. import catalogue, costs, disclosure_control
+from .. import catalogue, costs
+from ..disclosure_control.publication import ProtectedTable
+from ..disclosure_control.register import protect_year
+from ..disclosure_control.schedule import releasable
+from ..disclosure_control.structure import year_periods
 from ..models import ReleasedTable
 from . import agreement_years
 
@@ -41,15 +45,15 @@ def statistics_year(*, actor, year: int, today: datetime.date | None = None) -> 
     specs = catalogue.table_specs(agreement, year, populations, comparison)
     sizes = catalogue.population_sizes(agreement, year)
     availability = {
-        period.code: disclosure_control.releasable(period, today=today, population_size=sizes[period.code])
-        for period in disclosure_control.year_periods(year)
+        period.code: releasable(period, today=today, population_size=sizes[period.code])
+        for period in year_periods(year)
     }
-    return disclosure_control.protect_year(
+    return protect_year(
         agreement=agreement, year=year, populations=populations, specs=specs, availability=availability, today=today
     )
 
 
-def statistics_table(*, actor, table: str, period_code: str, today=None) -> disclosure_control.ProtectedTable:
+def statistics_table(*, actor, table: str, period_code: str, today=None) -> ProtectedTable:
     """One catalogue table for one calendar period; 404 for anything outside the catalogue."""
     policies.require(actor, Action.READ_STATISTICS)
     try:
@@ -66,7 +70,7 @@ def statistics_periods(*, actor, year: int, table: str) -> list:
     """The periods a table is published for in `year`: quarters, half-years and the year, as it allows."""
     policies.require(actor, Action.READ_STATISTICS)
     kinds = catalogue.TABLES_BY_CODE[table].kinds
-    return [p for p in disclosure_control.year_periods(year) if p.kind in kinds]
+    return [p for p in year_periods(year) if p.kind in kinds]
 
 
 def released_tables(*, actor):

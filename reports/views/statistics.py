@@ -11,8 +11,9 @@ from accesscontrol.reads import shows
 from casework.selectors.targets import TARGET_RULE
 from config.pdf import PdfUnavailable, pdf_unavailable_response
 
-from .. import catalogue, disclosure_control, exports, services
+from .. import catalogue, exports, services
 from ..charts import quarters_chart, table_chart
+from ..disclosure_control import cell_key, publication, schedule
 from ..selectors import statistics as selectors
 from .access import attachment
 
@@ -57,7 +58,7 @@ def statistics_index(request):
         "chart": chart,
         "chart_columns": chart_columns,
         "chart_rows": chart_rows,
-        "threshold": disclosure_control.threshold(),
+        "threshold": publication.threshold(),
     }
     return render(request, "reports/statistics/index.html", context)
 
@@ -72,8 +73,8 @@ def statistics_table(request, table, period):
         "chart": table_chart(protected),
         "periods": selectors.statistics_periods(actor=request.actor, year=protected.period.year, table=table),
         "has_targets": any(row.target for row in protected.rows),
-        "threshold": disclosure_control.threshold(),
-        "next_revision_day": disclosure_control.next_revision_day(timezone.localdate()),
+        "threshold": publication.threshold(),
+        "next_revision_day": schedule.next_revision_day(timezone.localdate()),
     }
     return render(request, "reports/statistics/table.html", context)
 
@@ -105,17 +106,17 @@ def statistics_file(request, table, period, file_type):
 def method(request):
     """How the statistics are protected, with the parameters in force. Documentation only, for everyone."""
     context = {
-        "threshold": disclosure_control.threshold(),
-        "ptable": [(value, int(probability * 100)) for value, probability in disclosure_control.PTABLE],
-        "max_noise": disclosure_control.MAX_NOISE,
+        "threshold": publication.threshold(),
+        "ptable": [(value, int(probability * 100)) for value, probability in cell_key.PTABLE],
+        "max_noise": cell_key.MAX_NOISE,
         "guard": settings.SAMSYN_SMALL_POPULATION_GUARD,
         "release_delay": settings.SAMSYN_STATISTICS_RELEASE_DELAY_DAYS,
-        "dominance": int(disclosure_control.DOMINANCE_SHARE * 100),
-        "rounding": int(disclosure_control.AMOUNT_ROUNDING),
+        "dominance": int(publication.DOMINANCE_SHARE * 100),
+        "rounding": int(publication.AMOUNT_ROUNDING),
         "age_bands": catalogue.AGE_BANDS,
         "target_rule": TARGET_RULE,
         "revision_days": ", ".join(
-            date_format(day, "j F") for day in disclosure_control.revision_days(timezone.localdate().year)
+            date_format(day, "j F") for day in schedule.revision_days(timezone.localdate().year)
         ),
     }
     return render(request, "reports/statistics/method.html", context)

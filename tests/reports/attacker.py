@@ -5,7 +5,7 @@ tables count the same records, that a year is the sum of its quarters, which gro
 From the published values the attacker derives, for every count, an interval of the true counts that could
 have produced it, then solves the integer program of all intervals and relations for the smallest and largest
 value of every count. A count is recovered when they are equal. This is the strongest possibilistic attack on
-the published margins; it is written independently of the audit in reports.disclosure_control.
+the published margins; it is written independently of the audit in reports.disclosure_control.differencing.
 """
 
 from __future__ import annotations

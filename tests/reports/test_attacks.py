@@ -15,8 +15,10 @@ from rest_framework.test import APIClient
 
 from accesscontrol.actor import actor_for
 from casework.models import Area, FollowUp, Gender, Person
-from reports import catalogue, costs, disclosure_control, services
-from reports.disclosure_control import Cell, Published, Status, noise
+from reports import catalogue, costs, services
+from reports.disclosure_control.cell_key import noise
+from reports.disclosure_control.publication import Published, Status, publish_count
+from reports.disclosure_control.structure import Cell, year_periods
 from tests.reports import factories
 from tests.reports.attacker import THRESHOLD, Knowledge, recovered_small_counts
 
@@ -40,7 +42,7 @@ def fetch_year(client, agreement) -> list[dict]:
     base = f"/api/statistik/{agreement.pk}"
     tables = []
     for entry in client.get(f"{base}/").json()["tables"]:
-        for period in disclosure_control.year_periods(YEAR):
+        for period in year_periods(YEAR):
             if period.kind in entry["period_kinds"]:
                 response = client.get(f"{base}/{entry['code']}/{period.code}/")
                 assert response.status_code == 200
@@ -169,7 +171,7 @@ def fetch_year_naive(agreement):
     for spec in specs:
         rows = []
         for row in spec.rows:
-            values = [disclosure_control.publish_count(populations[c.population].tally(c)).as_json() for c in row.cells]
+            values = [publish_count(populations[c.population].tally(c)).as_json() for c in row.cells]
             rows.append(
                 {"code": row.code, "is_total": row.is_total, "values": values or [Published(Status.WITHHELD).as_json()]}
             )

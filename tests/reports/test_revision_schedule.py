@@ -13,20 +13,11 @@ import time_machine
 from casework.models import Area, Gender
 from casework.periods import PeriodKind, parse_period
 from reports import catalogue
-from reports.disclosure_control import (
-    Additivity,
-    Cell,
-    Population,
-    RowSpec,
-    TableSpec,
-    Tally,
-    next_revision_day,
-    protect_year,
-    publish_count,
-    revision_day,
-    revision_days,
-    year_periods,
-)
+from reports.disclosure_control.cell_key import Tally
+from reports.disclosure_control.publication import publish_count
+from reports.disclosure_control.register import protect_year
+from reports.disclosure_control.schedule import next_revision_day, revision_day, revision_days
+from reports.disclosure_control.structure import Additivity, Cell, Population, RowSpec, TableSpec, year_periods
 from reports.models import ReleasedTable
 from tests.reports import factories
 
