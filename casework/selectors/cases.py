@@ -1,4 +1,5 @@
-"""Reading cases: the scoped list, one case with the field classes the actor may read, person lookup.
+"""Reading cases: the scoped list and one case with the field classes the actor may read (its timeline in
+`timeline.py`, finding a person by personnummer in `persons.py`).
 
 Visibility is decided here, from accesscontrol.scoping (which cases) and accesscontrol.visibility
 (which field classes), so views and templates only show what they are handed.
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accesscontrol import scoping
 from accesscontrol.grants import selectors as grant_selectors
-from accesscontrol.models import Role, Unit, User
+from accesscontrol.models import Role
 from accesscontrol.policies import Action, CaseSubject, require
 from accesscontrol.visibility import (
     DISCLOSABLE,
@@ -28,16 +29,12 @@ from accesscontrol.visibility import (
     scopes_held,
     writable_classes,
 )
-from casework import personal_numbers
 from casework.access_history import access_history
 from casework.blind_indexes import name_candidates, personal_number_candidates
 from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpWindow, follow_up_state, follow_up_window
 from casework.models import (
-    OPEN_STATUSES,
     Case,
-    CaseEvent,
     CaseStatus,
-    CloseReason,
     FieldContact,
     FollowUp,
     Gender,
@@ -54,46 +51,7 @@ from casework.selectors.disclosures import (
     shared_field_classes,
     shared_field_classes_by_case,
 )
-
-# Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
-# Decisions and disclosure or consent entries can hold social-services information, so they are read
-# with the social assessment (the police see them only when a disclosure shares it).
-EVENT_FIELD_CLASS = {
-    CaseEvent.Kind.PROPOSED: FieldClass.CASE_FRAME,
-    CaseEvent.Kind.IDENTIFIED: FieldClass.CASE_FRAME,
-    CaseEvent.Kind.NOT_IDENTIFIED: FieldClass.CASE_FRAME,
-    CaseEvent.Kind.CATEGORY_CHANGED: FieldClass.CASE_FRAME,
-    CaseEvent.Kind.ASSIGNED: FieldClass.CASE_FRAME,
-    CaseEvent.Kind.REVIEWED: FieldClass.CASE_FRAME,
-    CaseEvent.Kind.CLOSED: FieldClass.CASE_FRAME,
-    CaseEvent.Kind.REOPENED: FieldClass.CASE_FRAME,
-    CaseEvent.Kind.POLICE_ASSESSMENT: FieldClass.POLICE_ASSESSMENT,
-    CaseEvent.Kind.SOCIAL_ASSESSMENT: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.FOLLOW_UP: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.DECISION: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.DISCLOSURE: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.DISCLOSURE_WITHDRAWN: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.CONSENT: FieldClass.SOCIAL_ASSESSMENT,
-    # The reason for a legal hold is the social services' free text (e.g. a pending complaint or request).
-    CaseEvent.Kind.LEGAL_HOLD_SET: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.LEGAL_HOLD_LIFTED: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.INTERVENTION_OFFERED: FieldClass.INTERVENTIONS,
-    CaseEvent.Kind.INTERVENTION_ANSWERED: FieldClass.INTERVENTIONS,
-    CaseEvent.Kind.FIELD_CONTACT: FieldClass.FIELD_CONTACTS,
-}
-
-# The free-text note of a timeline entry can be of another class than the entry: the case-frame events
-# (identified, not identified, category change, closing, reopening) are written by the social services,
-# and their notes are the social services' reasoning. Unlisted kinds: the note is of the entry's class.
-EVENT_NOTE_FIELD_CLASS = {
-    CaseEvent.Kind.IDENTIFIED: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.NOT_IDENTIFIED: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.CATEGORY_CHANGED: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.ASSIGNED: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.REVIEWED: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.CLOSED: FieldClass.SOCIAL_ASSESSMENT,
-    CaseEvent.Kind.REOPENED: FieldClass.SOCIAL_ASSESSMENT,
-}
+from casework.selectors.timeline import choice_label, timeline_entries
 
 # The reason given with a proposal is the proposer's assessment of the youth: a police proposal's reason is
 # the police's, a social-services proposal's the social services' (shared with the police only by a disclosure).
@@ -101,10 +59,6 @@ PROPOSAL_REASON_FIELD_CLASS = {
     OrganisationKind.POLICE: FieldClass.POLICE_ASSESSMENT,
     OrganisationKind.SOCIAL_SERVICES: FieldClass.SOCIAL_ASSESSMENT,
 }
-
-
-def event_note_class(kind: str) -> FieldClass:
-    return EVENT_NOTE_FIELD_CLASS.get(kind) or EVENT_FIELD_CLASS.get(kind, FieldClass.SOCIAL_ASSESSMENT)
 
 
 def proposal_reason_class(case: Case) -> FieldClass:
@@ -305,75 +259,6 @@ def case_list(*, actor, status: str = "", category: str = "", person=None) -> li
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
-    """What the timeline shows of one event. The event itself is not handed on: its `note` is free text
-    of its own field class, here only where the actor may read that class (else empty)."""
-
-    kind: str
-    kind_label: str
-    occurred_on: datetime.date
-    by: object
-    summary: str
-    note: str = ""
-
-    @classmethod
-    def of(cls, event: CaseEvent, *, summary: str, note_readable: bool) -> TimelineEntry:
-        return cls(
-            kind=event.kind,
-            kind_label=event.get_kind_display(),
-            occurred_on=event.occurred_on,
-            by=event.by,
-            summary=summary,
-            note=event.note if note_readable else "",
-        )
-
-
-def _choice_label(choices, value) -> str:
-    return str(dict(choices).get(value, value or ""))
-
-
-def _event_summary(event: CaseEvent, agreement) -> str:
-    """A line about the event from its structured data (codes and dates, never personal data)."""
-    data, kind = event.data, event.kind
-    if kind in (CaseEvent.Kind.PROPOSED, CaseEvent.Kind.IDENTIFIED) and data.get("category"):
-        return agreement.category_label(data["category"])
-    if kind == CaseEvent.Kind.CATEGORY_CHANGED:
-        return _("Från %(from)s till %(to)s") % {
-            "from": agreement.category_label(data.get("from")),
-            "to": agreement.category_label(data.get("to")),
-        }
-    if kind == CaseEvent.Kind.CLOSED:
-        return _choice_label(CloseReason.choices, data.get("reason"))
-    if kind == CaseEvent.Kind.ASSIGNED:
-        return _responsibility(data)
-    if kind == CaseEvent.Kind.REOPENED and data.get("closed_on"):
-        return _("Var avslutat %(day)s (%(reason)s)") % {
-            "day": data["closed_on"],
-            "reason": _choice_label(CloseReason.choices, data.get("reason")),
-        }
-    if kind == CaseEvent.Kind.POLICE_ASSESSMENT and data.get("priority"):
-        return _("Polisen vill att ärendet prioriteras")
-    if kind in (CaseEvent.Kind.INTERVENTION_OFFERED, CaseEvent.Kind.INTERVENTION_ANSWERED):
-        return f"{data.get('type', '')}: {_choice_label(Intervention.Response.choices, data.get('response'))}"
-    if kind == CaseEvent.Kind.FOLLOW_UP:
-        outcome = _choice_label(FollowUp.Outcome.choices, data.get("outcome"))
-        return _("%(outcome)s, skriven efter fönstret") % {"outcome": outcome} if data.get("late") else outcome
-    if kind == CaseEvent.Kind.FIELD_CONTACT:
-        label = _choice_label(FieldContact.Kind.choices, data.get("contact_kind"))
-        return _("%(kind)s följt upp") % {"kind": label} if data.get("follow_up") else label
-    return ""
-
-
-def _responsibility(data: dict) -> str:
-    """Staff and units, named: who is responsible is not the youth's personal data."""
-    unit = Unit.objects.filter(pk=data.get("unit")).values_list("name", flat=True).first() or ""
-    caseworker = User.objects.filter(pk=data.get("caseworker")).first() if data.get("caseworker") else None
-    if caseworker is None:
-        return _("Ansvarig enhet: %(unit)s, ingen handläggare utsedd") % {"unit": unit}
-    return _("Ansvarig enhet: %(unit)s, handläggare: %(caseworker)s") % {"unit": unit, "caseworker": caseworker}
-
-
-@dataclass(frozen=True)
 class PoliceAssessment:
     text: str
     priority: bool
@@ -443,18 +328,10 @@ def case_page(*, actor, case: Case) -> CasePage:
     if FieldClass.SOCIAL_ASSESSMENT in readable:
         page.social_assessment = SocialAssessment(
             text=case.social_assessment,
-            realistic_alternative=_choice_label(RealisticAlternative.choices, case.realistic_alternative),
+            realistic_alternative=choice_label(RealisticAlternative.choices, case.realistic_alternative),
             records_reference=case.records_reference,
         )
-    kinds = [kind for kind, field_class in EVENT_FIELD_CLASS.items() if field_class in readable]
-    page.events = [
-        TimelineEntry.of(
-            event,
-            summary=_event_summary(event, case.agreement),
-            note_readable=event_note_class(event.kind) in readable,
-        )
-        for event in case.events.filter(kind__in=kinds).select_related("by")
-    ]
+    page.events = timeline_entries(case=case, readable=readable)
     if FieldClass.INTERVENTIONS in readable:
         page.interventions = list(
             Intervention.objects.filter(case=case).select_related("intervention_type", "recorded_by")
@@ -469,51 +346,6 @@ def case_page(*, actor, case: Case) -> CasePage:
     page.attachments = readable_attachments(case=case, readable=readable)
     page.subject = _subject(case, facts)
     return page
-
-
-# --- Finding a person -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonMatch:
-    person: Person | None
-    open_case: Case | None
-    # False for the police: "not found" then means "not known to you", so the page must not say "not in Samsyn".
-    complete: bool = True
-
-
-def person_on_record(*, agreement, number: personal_numbers.PersonalNumber) -> Person | None:
-    """The agreement's person with this exact personnummer or samordningsnummer (blind index), whoever asks:
-    for the services; a page asks `find_person`, which knows what the asker may learn."""
-    return Person.objects.filter(
-        agreement=agreement, personal_number_index__in=personal_number_candidates(number.normalised)
-    ).first()
-
-
-def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatch:
-    """The person of the actor's agreement with exactly this personnummer or samordningsnummer (through
-    the blind index), and their open case if any, as far as the proposer may know them. Only those who
-    may propose search.
-
-    That the social services know a youth is itself secret towards the police (OSL 26 kap. 1 §): the
-    police find a person only when they may read the identity of one of the person's cases (they proposed
-    the youth, or a disclosure in force shares the identity), and an open case only when they may read
-    its identity. Otherwise the person is new to them, and their proposal stands beside the hidden case
-    (`propose_case`) for the meeting to handle. Social managers find every person and open case."""
-    require(actor, Action.PROPOSE_CASE)
-    person = person_on_record(agreement=actor.agreement, number=number)
-    # Whoever reads every case's identity finds every person; anyone else only those they may know.
-    complete = Scope.ALL in scopes_held(actor.roles, FieldClass.IDENTITY)
-    if person is None:
-        return PersonMatch(person=None, open_case=None, complete=complete)
-    cases = list(Case.objects.filter(agreement=actor.agreement, person=person))
-    if not complete:
-        known = police_read_identity(cases=cases)
-        cases = [case for case in cases if case.pk in known]
-        if not cases:
-            return PersonMatch(person=None, open_case=None, complete=False)
-    open_case = next((case for case in cases if case.status in OPEN_STATUSES), None)
-    return PersonMatch(person=person, open_case=open_case, complete=complete)
 
 
 def get_intervention(*, case: Case, intervention_id) -> Intervention:

@@ -36,7 +36,8 @@ from casework.models import (
     Person,
     RealisticAlternative,
 )
-from casework.selectors.cases import find_person, person_on_record, police_read_identity
+from casework.selectors.cases import police_read_identity
+from casework.selectors.persons import find_person, person_on_record
 
 from . import meetings
 from .timeline import add_event, lock_case, refuse_future

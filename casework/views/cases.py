@@ -16,6 +16,7 @@ from accesscontrol.visibility import FieldClass
 from casework.forms import cases as case_forms
 from casework.models import CaseStatus, Category
 from casework.selectors import cases as case_selectors
+from casework.selectors import persons as person_selectors
 from casework.selectors.register_extract import register_extract
 from casework.services import cases as case_services
 from config.forms import button_pressed
@@ -71,7 +72,7 @@ def propose_view(request):
     lookup = case_forms.PersonalNumberForm(request.POST or None)
     if not lookup.is_valid():
         return render(request, "casework/propose.html", {"lookup_form": lookup})
-    match = case_selectors.find_person(actor=actor, number=lookup.cleaned_data["personal_number"])
+    match = person_selectors.find_person(actor=actor, number=lookup.cleaned_data["personal_number"])
     if match.open_case:
         lookup.add_error(None, case_services.OpenCaseExists(match.open_case))
         shows(request, cases=[match.open_case], persons=[match.person])

@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.models import AccessLogEntry
 from casework import personal_numbers
 from casework.models import Case, CaseEvent, CaseStatus, Person
-from casework.selectors.cases import PersonMatch
+from casework.selectors.persons import PersonMatch
 from casework.services import cases as case_services
 from encryption import crypto
 from tests.casework import factories as f

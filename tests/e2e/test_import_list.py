@@ -25,7 +25,7 @@ from accesscontrol.models import User
 from casework import demo, personal_numbers
 from casework.imports import template
 from casework.models import Case, CaseImport, FollowUp, Intervention
-from casework.selectors.cases import person_on_record
+from casework.selectors.persons import person_on_record
 from tests.crypto.test_sentinels import table_contents
 from tests.e2e.conftest import assert_accessible, sign_in
 

@@ -1,0 +1,140 @@
+"""One case's timeline as the actor may read it: which field class each event and its note belong to, and
+the line that sums an event up from its structured data (codes and dates, never personal data)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from accesscontrol.models import Unit, User
+from accesscontrol.visibility import FieldClass
+from casework.models import Case, CaseEvent, CloseReason, FieldContact, FollowUp, Intervention
+
+# Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
+# Decisions and disclosure or consent entries can hold social-services information, so they are read
+# with the social assessment (the police see them only when a disclosure shares it).
+EVENT_FIELD_CLASS = {
+    CaseEvent.Kind.PROPOSED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.IDENTIFIED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.NOT_IDENTIFIED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.CATEGORY_CHANGED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.ASSIGNED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.REVIEWED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.CLOSED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.REOPENED: FieldClass.CASE_FRAME,
+    CaseEvent.Kind.POLICE_ASSESSMENT: FieldClass.POLICE_ASSESSMENT,
+    CaseEvent.Kind.SOCIAL_ASSESSMENT: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.FOLLOW_UP: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.DECISION: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.DISCLOSURE: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.DISCLOSURE_WITHDRAWN: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.CONSENT: FieldClass.SOCIAL_ASSESSMENT,
+    # The reason for a legal hold is the social services' free text (e.g. a pending complaint or request).
+    CaseEvent.Kind.LEGAL_HOLD_SET: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.LEGAL_HOLD_LIFTED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.INTERVENTION_OFFERED: FieldClass.INTERVENTIONS,
+    CaseEvent.Kind.INTERVENTION_ANSWERED: FieldClass.INTERVENTIONS,
+    CaseEvent.Kind.FIELD_CONTACT: FieldClass.FIELD_CONTACTS,
+}
+
+# The free-text note of a timeline entry can be of another class than the entry: the case-frame events
+# (identified, not identified, category change, closing, reopening) are written by the social services,
+# and their notes are the social services' reasoning. Unlisted kinds: the note is of the entry's class.
+EVENT_NOTE_FIELD_CLASS = {
+    CaseEvent.Kind.IDENTIFIED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.NOT_IDENTIFIED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.CATEGORY_CHANGED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.ASSIGNED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.REVIEWED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.CLOSED: FieldClass.SOCIAL_ASSESSMENT,
+    CaseEvent.Kind.REOPENED: FieldClass.SOCIAL_ASSESSMENT,
+}
+
+def event_note_class(kind: str) -> FieldClass:
+    return EVENT_NOTE_FIELD_CLASS.get(kind) or EVENT_FIELD_CLASS.get(kind, FieldClass.SOCIAL_ASSESSMENT)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """What the timeline shows of one event. The event itself is not handed on: its `note` is free text
+    of its own field class, here only where the actor may read that class (else empty)."""
+
+    kind: str
+    kind_label: str
+    occurred_on: datetime.date
+    by: object
+    summary: str
+    note: str = ""
+
+    @classmethod
+    def of(cls, event: CaseEvent, *, summary: str, note_readable: bool) -> TimelineEntry:
+        return cls(
+            kind=event.kind,
+            kind_label=event.get_kind_display(),
+            occurred_on=event.occurred_on,
+            by=event.by,
+            summary=summary,
+            note=event.note if note_readable else "",
+        )
+
+
+def choice_label(choices, value) -> str:
+    return str(dict(choices).get(value, value or ""))
+
+
+def _event_summary(event: CaseEvent, agreement) -> str:
+    """A line about the event from its structured data (codes and dates, never personal data)."""
+    data, kind = event.data, event.kind
+    if kind in (CaseEvent.Kind.PROPOSED, CaseEvent.Kind.IDENTIFIED) and data.get("category"):
+        return agreement.category_label(data["category"])
+    if kind == CaseEvent.Kind.CATEGORY_CHANGED:
+        return _("Från %(from)s till %(to)s") % {
+            "from": agreement.category_label(data.get("from")),
+            "to": agreement.category_label(data.get("to")),
+        }
+    if kind == CaseEvent.Kind.CLOSED:
+        return choice_label(CloseReason.choices, data.get("reason"))
+    if kind == CaseEvent.Kind.ASSIGNED:
+        return _responsibility(data)
+    if kind == CaseEvent.Kind.REOPENED and data.get("closed_on"):
+        return _("Var avslutat %(day)s (%(reason)s)") % {
+            "day": data["closed_on"],
+            "reason": choice_label(CloseReason.choices, data.get("reason")),
+        }
+    if kind == CaseEvent.Kind.POLICE_ASSESSMENT and data.get("priority"):
+        return _("Polisen vill att ärendet prioriteras")
+    if kind in (CaseEvent.Kind.INTERVENTION_OFFERED, CaseEvent.Kind.INTERVENTION_ANSWERED):
+        return f"{data.get('type', '')}: {choice_label(Intervention.Response.choices, data.get('response'))}"
+    if kind == CaseEvent.Kind.FOLLOW_UP:
+        outcome = choice_label(FollowUp.Outcome.choices, data.get("outcome"))
+        return _("%(outcome)s, skriven efter fönstret") % {"outcome": outcome} if data.get("late") else outcome
+    if kind == CaseEvent.Kind.FIELD_CONTACT:
+        label = choice_label(FieldContact.Kind.choices, data.get("contact_kind"))
+        return _("%(kind)s följt upp") % {"kind": label} if data.get("follow_up") else label
+    return ""
+
+
+def _responsibility(data: dict) -> str:
+    """Staff and units, named: who is responsible is not the youth's personal data."""
+    unit = Unit.objects.filter(pk=data.get("unit")).values_list("name", flat=True).first() or ""
+    caseworker = User.objects.filter(pk=data.get("caseworker")).first() if data.get("caseworker") else None
+    if caseworker is None:
+        return _("Ansvarig enhet: %(unit)s, ingen handläggare utsedd") % {"unit": unit}
+    return _("Ansvarig enhet: %(unit)s, handläggare: %(caseworker)s") % {"unit": unit, "caseworker": caseworker}
+
+
+
+def timeline_entries(*, case: Case, readable) -> list[TimelineEntry]:
+    """The events of the case whose field class the actor reads (`readable`), oldest first, each note only
+    where the actor reads the note's class."""
+    kinds = [kind for kind, field_class in EVENT_FIELD_CLASS.items() if field_class in readable]
+    return [
+        TimelineEntry.of(
+            event,
+            summary=_event_summary(event, case.agreement),
+            note_readable=event_note_class(event.kind) in readable,
+        )
+        for event in case.events.filter(kind__in=kinds).select_related("by")
+    ]
