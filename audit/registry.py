@@ -13,9 +13,11 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.db.models.signals import post_save
 
+from casework.retention import purged
 from encryption.fields import encrypted_fields
 
 from .chain import seal_log_entry
+from .services import note_purged_records
 
 AUDITED_APPS = ("casework", "accesscontrol", "encryption")
 AUDITED_MODELS = ("reports.CostIndex",)
@@ -66,10 +68,6 @@ def _seal_new_log_entry(sender, instance, created, **kwargs):
 
 
 def install() -> None:
-    from casework.retention import purged
-
-    from .services import note_purged_records
-
     register_audited_models()
     post_save.connect(_seal_new_log_entry, sender=LogEntry, dispatch_uid="audit.seal_log_entry")
     purged.connect(note_purged_records, dispatch_uid="audit.note_purged_records")

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.heartbeat import beat_status
+from config.celery import app
 
 
 def database_status() -> str:
@@ -23,8 +24,6 @@ def database_status() -> str:
 def broker_status() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process"
-    from config.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accesscontrol import services as access
 from accesscontrol.changes import update_logged
 from accesscontrol.models import AccessRequest, Membership, Role, User
+from accesscontrol.tasks import send_access_change_notice
 from config.queueing import send_after_commit
 
 from . import selectors
@@ -98,8 +99,6 @@ def _locked(request: AccessRequest) -> AccessRequest:
 
 
 def _owe_notice(request: AccessRequest) -> None:
-    from accesscontrol.tasks import send_access_change_notice
-
     update_logged(AccessRequest.objects.filter(pk=request.pk), notice_due_since=timezone.now())
     send_after_commit(send_access_change_notice, request_id=request.pk)
 
