@@ -86,7 +86,7 @@ def test_it_refuses_a_closed_case(people, case):
     case_services.close_case(
         actor=f.actor(people.manager, people.agreement), case=case, reason="goals_met", closed_on=f.today()
     )
-    with pytest.raises(ValidationError, match="aktuella ärenden"):
+    with pytest.raises(ValidationError, match="Ärendet är avslutat: en insats kan inte erbjudas."):
         _offer(people, case)
 
 
