@@ -154,6 +154,9 @@ def world(django_db_setup, django_db_blocker):
     per role (`world.people`, its own: not the `people` of the function-scoped fixtures), an outsider of
     another agreement and a quarter of casework (tests/accesscontrol/factories.build_world), built once per
     test module (built_once)."""
+    from django.test import Client
+
+    from accesscontrol.models import User
     from audit.services import system_changes_for
     from tests.accesscontrol.factories import build_world
 
@@ -164,6 +167,10 @@ def world(django_db_setup, django_db_blocker):
         # The world's change-log entries belong to its agreement, as a request's or a job's would.
         with system_changes_for(agreement.pk):
             built = build_world(factories.people_for(agreement), outsider)
+        # Each user of the world signed in once (both steps), for the tests that visit as each of them in turn
+        # (tests/accesscontrol/test_url_matrix.client_for): a session per visit cost more than the visit.
+        users = [value for value in vars(built.people).values() if isinstance(value, User)] + [outsider]
+        built.sessions = {user.pk: verified_client(Client(), user).cookies for user in users}
         yield built
 
 
