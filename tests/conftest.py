@@ -1,6 +1,7 @@
 """Shared fixtures: one user per role in agreement A, a second agreement B with its own people,
 clients that have passed both login steps, and the rules for tests that need real services."""
 
+import contextlib
 import os
 
 import pytest
@@ -128,31 +129,49 @@ def verified_client(client, user):
     return client
 
 
+@contextlib.contextmanager
+def built_once(django_db_blocker):
+    """For a fixture of module or class scope: what it builds in this block is in the database for each of its
+    tests and gone after the last. The block is a transaction rolled back at the end; each test runs in a
+    savepoint inside it, so whatever a test changes is gone before the next one. The fixture should hand each
+    test fresh instances (read again by primary key), so that no test sees another's unsaved changes."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    # The users' passwords are not what these tests are about; PBKDF2 would cost seconds.
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """The records the URL samples point at (tests/accesscontrol/url_matrix.py): an agreement with one user
     per role (`world.people`, its own: not the `people` of the function-scoped fixtures), an outsider of
-    another agreement and a quarter of casework (tests/accesscontrol/factories.build_world).
-
-    Built once per test module, inside a transaction that is rolled back after the module; each test runs
-    in a savepoint inside it, so whatever a test changes is gone before the next one."""
-    from django.db import transaction
-    from django.test.utils import override_settings
+    another agreement and a quarter of casework (tests/accesscontrol/factories.build_world), built once per
+    test module (built_once)."""
+    from django.test import Client
 
     from accesscontrol.actor import system_changes_for
+    from accesscontrol.models import User
     from tests.accesscontrol.factories import build_world
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        # The users' passwords are not what these tests are about; PBKDF2 would cost seconds.
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            agreement = factories.AgreementFactory(name="Överenskommelse Landskrona")
-            other_agreement = factories.AgreementFactory(name="Överenskommelse Grannkommunen")
-            outsider = factories.user_with_roles(other_agreement, Role.SOCIAL_MANAGER, username="utomstaende")
-            # The world's change-log entries belong to its agreement, as a request's or a job's would.
-            with system_changes_for(agreement.pk):
-                built = build_world(factories.people_for(agreement), outsider)
+    with built_once(django_db_blocker):
+        agreement = factories.AgreementFactory(name="Överenskommelse Landskrona")
+        other_agreement = factories.AgreementFactory(name="Överenskommelse Grannkommunen")
+        outsider = factories.user_with_roles(other_agreement, Role.SOCIAL_MANAGER, username="utomstaende")
+        # The world's change-log entries belong to its agreement, as a request's or a job's would.
+        with system_changes_for(agreement.pk):
+            built = build_world(factories.people_for(agreement), outsider)
+        # Each user of the world signed in once (both steps), for the tests that visit as each of them in turn
+        # (tests/accesscontrol/test_url_matrix.client_for): a session per visit cost more than the visit.
+        users = [value for value in vars(built.people).values() if isinstance(value, User)] + [outsider]
+        built.sessions = {user.pk: verified_client(Client(), user).cookies for user in users}
         yield built
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ and never shows a visitor a person or a free text that the visibility matrix (do
 hides from them.
 A pattern missing from the matrix fails here: declare it there (the format is at the top of that file)."""
 
+import copy
 import io
 import re
 from urllib.parse import urlparse
@@ -13,7 +14,6 @@ from django.test import Client
 
 from tests.accesscontrol.factories import SECRETS
 from tests.accesscontrol.url_matrix import MATRIX, OPTIONAL, POST_MATRIX, POST_ONLY, Redirect, project_patterns, url_of
-from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +103,12 @@ def leaks(response, hidden: dict[str, str]) -> list[str]:
 
 
 def client_for(world, visitor) -> Client:
-    if visitor == "anonymous":
-        return Client()
-    user = world.outsider if visitor == "outsider" else getattr(world.people, USER_OF[visitor])
-    return verified_client(Client(), user)
+    """A client of `visitor` in the session the world signed them in (a test's changes to it are undone)."""
+    client = Client()
+    if visitor != "anonymous":
+        user = world.outsider if visitor == "outsider" else getattr(world.people, USER_OF[visitor])
+        client.cookies = copy.deepcopy(world.sessions[user.pk])
+    return client
 
 
 def describe(response) -> str:

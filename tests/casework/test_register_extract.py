@@ -2,6 +2,7 @@
 every agreement where the manager is social manager, with who has read the data and when; nothing of another
 person is; the extract is logged as an export; and only the social manager makes it."""
 
+import copy
 import html
 import re
 
@@ -17,6 +18,7 @@ from accesscontrol.models import Role, User
 from audit.models import AccessLogEntry, naming_case, naming_person
 from casework import demo
 from casework.models import (
+    Agreement,
     Case,
     CaseAttachment,
     CaseEvent,
@@ -32,7 +34,7 @@ from casework.models import (
 from casework.services import attachments, disclosures
 from tests.accesscontrol.factories import make_case, make_person
 from tests.casework import factories as f
-from tests.conftest import verified_client
+from tests.conftest import built_once, verified_client
 from tests.factories import AgreementFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,8 +126,29 @@ def attach(actor, case, name):
     )
 
 
+@pytest.fixture(scope="module")
+def _demo_world(django_db_setup, django_db_blocker):
+    """The demo, a second person and the reads to list, built once for the module (some 10 s a build)."""
+    with built_once(django_db_blocker):
+        yield _build_demo_world()
+
+
 @pytest.fixture
-def demo_world():
+def demo_world(_demo_world):
+    agreement, manager, person, case, other, cookies = _demo_world
+    client = Client()
+    client.cookies = copy.deepcopy(cookies)  # the session that made the reads, as the module left it
+    return (
+        Agreement.objects.get(pk=agreement),
+        User.objects.get(pk=manager),
+        Person.objects.get(pk=person),
+        Case.objects.get(pk=case),
+        Person.objects.get(pk=other),
+        client,
+    )
+
+
+def _build_demo_world():
     agreement, _logins = demo.build_demo(seed=7)
     manager = User.objects.get(username="chef")
     person = richest_person(agreement)
@@ -170,7 +193,7 @@ def demo_world():
     verified_client(Client(), police).get(reverse("casework:case_detail", args=[case.pk]))
     client.get(reverse("casework:case_list"))
     client.get(reverse("casework:case_detail", args=[other_case.pk]))
-    return agreement, manager, person, case, other, client
+    return agreement.pk, manager.pk, person.pk, case.pk, other.pk, client.cookies
 
 
 def test_the_extract_holds_everything_stored_about_the_person_and_who_read_it(demo_world):

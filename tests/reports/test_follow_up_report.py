@@ -17,6 +17,8 @@ from reports.selectors.follow_up import follow_up_report
 from tests.reports import factories
 
 YEAR = 2025
+# The tests read one year of cases, built once for the module (tests/reports/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_year")]
 
 
 def figures(response, metric):

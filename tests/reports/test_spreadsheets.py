@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from reports import documents, exports
 from reports.models import ReportJob
 
-pytestmark = pytest.mark.django_db
+# The tests read one year of cases, built once for the module (tests/reports/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_year")]
 
 YEAR = 2025
 # A text that is only a number (with Swedish or English separators, a unit or a sign): a number stored as text.

@@ -12,6 +12,8 @@ from audit.models import AccessLogEntry
 from reports import services
 
 YEAR = 2025
+# The tests read one year of cases, built once for the module (tests/reports/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_year")]
 
 
 @pytest.fixture

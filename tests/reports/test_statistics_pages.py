@@ -13,6 +13,8 @@ from reports.models import ReleasedTable
 from tests.reports import factories
 
 YEAR = 2025
+# The tests read one year of cases, built once for the module (tests/reports/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_year")]
 NOT_MANAGEMENT = ["manager", "caseworker", "field_worker", "police", "sysadmin", "auditor"]
 
 
