@@ -40,7 +40,8 @@ def test_each_entry_a_role_is_shown_leads_to_a_page_the_role_may_open(role):
     from tests.accesscontrol.url_matrix import LOGIN, MATRIX, Redirect
 
     # One role held in an agreement, as the policy sees it (no instance administration).
-    actor = Actor(user=SimpleNamespace(is_instance_admin=False), agreement=SimpleNamespace(pk=1), roles=frozenset({role}))
+    user = SimpleNamespace(is_instance_admin=False)
+    actor = Actor(user=user, agreement=SimpleNamespace(pk=1), roles=frozenset({role}))
     for item in NAVIGATION:
         if any(may(actor, action) for action in item.actions):
             answer = MATRIX[item.url_name][role]
