@@ -38,10 +38,8 @@ def remove_user_from_unit(*, user: User, unit: Unit) -> None:
 def owe_password_link(user: User) -> None:
     """Record that a set-password link is owed, and ask a worker to e-mail it once this commits. Without
     a broker the page still works: the sweep (send_owed_password_links) sends it later."""
-    from .tasks import send_set_password_link
-
     update_logged(User.objects.filter(pk=user.pk), password_link_due_since=timezone.now())
-    send_after_commit(send_set_password_link, user_id=user.pk)
+    send_after_commit("accesscontrol.tasks.send_set_password_link", user_id=user.pk)
 
 
 @transaction.atomic

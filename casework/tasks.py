@@ -4,6 +4,7 @@ a lost message, a retry or a re-run after a killed worker gives the same result.
 from celery import shared_task
 
 from . import reminders, retention
+from .services import imports
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 5}
 
@@ -22,13 +23,9 @@ def purge_expired() -> dict:
 @shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60, **RETRY)
 def run_import(import_id: str) -> None:
     """A confirmed import (casework.services.imports.run_import); the message carries the import's id only."""
-    from .services import imports
-
     imports.run_import(import_id)
 
 
 @shared_task(acks_late=True)
 def delete_stale_import_files() -> int:
-    from .services import imports
-
     return imports.delete_stale_files()

@@ -7,6 +7,7 @@ ids) and the page works as usual; the periodic sweep of that kind of work finds 
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -14,7 +15,11 @@ logger = logging.getLogger(__name__)
 
 
 def send_now(task, **ids) -> bool:
-    """Queue `task` with id arguments; False (and a log line) if the broker cannot be reached."""
+    """Queue `task` with id arguments; False (and a log line) if the broker cannot be reached. `task` is the
+    task or its registered name: a service queues its own package's task by name, since the tasks module
+    imports the services it runs (a module-level import both ways would be a cycle)."""
+    if isinstance(task, str):
+        task = current_app.tasks[task]
     try:
         task.apply_async(kwargs=ids, retry=False)
     except (OperationalError, ConnectionError, OSError):

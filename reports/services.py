@@ -108,8 +108,6 @@ def report_kinds_for(actor) -> list[str]:
 def request_report(*, actor, kind: str, file_format: str, first_year: int, last_year: int) -> ReportJob:
     """A long report queued for a worker (which gets only the job's id). The requester must hold the role
     for the kind; the years must lie within the agreement, in order, at most MAX_REPORT_YEARS."""
-    from .tasks import build_report
-
     if kind not in REPORT_ACTIONS:
         raise ValidationError({"kind": _("Välj en rapport.")})
     policies.require(actor, REPORT_ACTIONS[kind])
@@ -134,7 +132,7 @@ def request_report(*, actor, kind: str, file_format: str, first_year: int, last_
     )
     # The job row is the work; the message only says "now". With the broker down the page still works and
     # the periodic sweep (reports.tasks.sweep_queued_reports) sends it once the broker is back.
-    send_after_commit(build_report, job_id=str(job.pk))
+    send_after_commit("reports.tasks.build_report", job_id=str(job.pk))
     return job
 
 

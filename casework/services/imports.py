@@ -87,13 +87,11 @@ def _lock_own_preview(actor, case_import: CaseImport) -> CaseImport:
 @transaction.atomic
 def confirm_import(*, actor, case_import: CaseImport) -> CaseImport:
     """The uploader confirms the preview: the import is queued for a worker (which gets its id only)."""
-    from casework.tasks import run_import
-
     case_import = _lock_own_preview(actor, case_import)
     case_import.status = CaseImport.Status.QUEUED
     case_import.confirmed_at = timezone.now()
     case_import.save(update_fields=["status", "confirmed_at"])
-    send_after_commit(run_import, import_id=str(case_import.pk))
+    send_after_commit("casework.tasks.run_import", import_id=str(case_import.pk))
     return case_import
 
 
