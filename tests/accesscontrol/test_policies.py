@@ -1,5 +1,6 @@
-"""One policy (accesscontrol.policies): for every case action, every role and every state a case can be
-in, the case page offers the action exactly when the service allows it, and both agree with the policy.
+"""One policy (accesscontrol.policies): for every case or meeting action, every role and every state a case
+or minutes can be in, the page offers the action exactly when the service allows it, and both agree with
+the policy; the navigation shows a page exactly when the policy allows its action.
 And no role is compared anywhere outside the policy and the visibility matrix."""
 
 import ast
@@ -16,12 +17,14 @@ from django.urls import reverse
 
 from accesscontrol import policies
 from accesscontrol.grants import services as grant_services
-from accesscontrol.policies import RULES, Action, CaseSubject
+from accesscontrol.policies import RULES, Action, CaseSubject, MeetingSubject
 from accesscontrol.visibility import ATTACHABLE, writable_classes
 from casework.models import CaseAttachment, CloseReason, FieldContact
 from casework.selectors.cases import case_facts, case_subject
+from casework.selectors.meetings import meeting_subject
 from casework.services import attachments, fieldwork, follow_ups, interventions
 from casework.services import cases as case_services
+from casework.services import meetings as meeting_services
 from tests.casework import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +158,7 @@ def test_the_page_offers_a_case_action_exactly_when_the_service_allows_it(people
         for action in CASE_ACTIONS:
             expected = response.status_code == 200 and policies.may(actor, action, case_subject(actor=actor, case=case))
             if link := PAGE_LINKS.get(action):
-                offered = reverse(link, args=[case.pk]) in page
+                offered = f'"{reverse(link, args=[case.pk])}"' in page  # the whole address, in its attribute
                 if offered != expected:
                     mismatches.append(f"{action}: page offers {offered}, policy says {expected}")
             if call := SERVICE_CALLS[action]:
@@ -214,3 +217,78 @@ def test_no_role_is_compared_outside_the_policy_and_the_matrix():
             for line in _role_tests(ast.parse(path.read_text())):
                 found.append(f"{relative}:{line}")
     assert not found, "role compared outside accesscontrol/policies.py:\n" + "\n".join(found)
+
+
+# --- Meetings ---------------------------------------------------------------------------------------------
+
+MEETING_ACTIONS = [action for action, rule in RULES.items() if rule.on is MeetingSubject]
+
+MEETING_SERVICE_CALLS = {
+    Action.EDIT_MINUTES: lambda actor, meeting: meeting_services.add_participant(
+        actor=actor, meeting=meeting, name="Rektor Testsson", organisation="Skolan"
+    ),
+    Action.RECORD_MEETING: lambda actor, meeting: meeting_services.record_reasoning(
+        actor=actor, meeting=meeting, reasoning="Fokus på skolorna.", location="Stadshuset"
+    ),
+    Action.APPROVE_MINUTES: lambda actor, meeting: meeting_services.approve_minutes(actor=actor, meeting=meeting),
+    Action.WITHDRAW_APPROVAL: lambda actor, meeting: meeting_services.withdraw_approval(actor=actor, meeting=meeting),
+    Action.ADD_ADDENDUM: lambda actor, meeting: meeting_services.add_addendum(
+        actor=actor, meeting=meeting, text="Rättelse av datum."
+    ),
+    # Both are offered beside an entry of the page (an open decision of an earlier meeting, a proposal on
+    # the agenda); their services are the decision's and the case's: tests/casework/test_minutes.py and
+    # the case actions above.
+    Action.MARK_DECISIONS_DONE: None,
+    Action.ASSESS_POLICE_AT_MEETING: None,
+}
+
+MEETING_PAGE_LINKS = {
+    Action.EDIT_MINUTES: "casework:meeting_participants",
+    Action.RECORD_MEETING: "casework:meeting_reasoning",
+    Action.APPROVE_MINUTES: "casework:approve_minutes",
+    Action.WITHDRAW_APPROVAL: "casework:withdraw_approval",
+    Action.ADD_ADDENDUM: "casework:add_addendum",
+}
+
+
+def test_every_meeting_action_has_a_service_check_or_names_where_it_is_tested():
+    assert set(MEETING_SERVICE_CALLS) == set(MEETING_ACTIONS)
+
+
+def _meeting_in(people, state: str):
+    """A meeting held on DAY with the police taking part and its reasoning written; the chair has approved
+    it ("being approved"), or both have ("locked")."""
+    meeting = f.meeting(people, held_on=DAY)
+    manager = f.actor(people.manager, people.agreement)
+    meeting_services.add_participant(actor=manager, meeting=meeting, user=people.police)
+    meeting_services.record_reasoning(actor=manager, meeting=meeting, reasoning="Läget i centrum.", location="")
+    if state in ("being approved", "locked"):
+        meeting_services.approve_minutes(actor=manager, meeting=meeting)
+    if state == "locked":
+        meeting_services.approve_minutes(actor=f.actor(people.police, people.agreement), meeting=meeting)
+    return meeting
+
+
+@pytest.mark.parametrize("state", ["draft", "being approved", "locked"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_meeting_page_offers_an_action_exactly_when_the_service_allows_it(people, login, role, state):
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC), tick=False):
+        meeting = _meeting_in(people, state)
+        user = getattr(people, role)
+        actor = f.actor(user, people.agreement)
+        response = login(user).get(reverse("casework:meeting_detail", args=[meeting.pk]))
+        page = response.content.decode() if response.status_code == 200 else ""
+        mismatches = []
+        for action in MEETING_ACTIONS:
+            meeting.refresh_from_db()
+            subject = meeting_subject(actor=actor, meeting=meeting)
+            expected = response.status_code == 200 and policies.may(actor, action, subject)
+            if link := MEETING_PAGE_LINKS.get(action):
+                offered = f'"{reverse(link, args=[meeting.pk])}"' in page  # the whole address, in its attribute
+                if offered != expected:
+                    mismatches.append(f"{action}: page offers {offered}, policy says {expected}")
+            if call := MEETING_SERVICE_CALLS[action]:
+                allowed = _service_allows(lambda actor, meeting, _people: call(actor, meeting), actor, meeting, people)
+                if allowed != expected:
+                    mismatches.append(f"{action}: service allows {allowed}, policy says {expected}")
+        assert not mismatches, f"{role} on minutes {state}:\n" + "\n".join(mismatches)
