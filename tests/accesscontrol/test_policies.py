@@ -134,10 +134,10 @@ def _case_in(people, state: str):
     return case
 
 
-def _service_allows(call, actor, case, people) -> bool:
+def _service_allows(call, actor, record, people) -> bool:
     try:
         with transaction.atomic():
-            call(actor, case, people)
+            call(actor, record, people)
             raise _Undo
     except _Undo:
         return True
@@ -145,27 +145,43 @@ def _service_allows(call, actor, case, people) -> bool:
         return False
 
 
+def _disagreements(login, people, *, role, record, page_name, actions, links, calls, subject_of) -> list[str]:
+    """Where the page (`page_name` of `record`, as `role` sees it) or the service disagrees with the policy
+    about one of `actions`: the page's link (`links`) against `may`, the service call (`calls`) against it."""
+    user = getattr(people, role)
+    actor = f.actor(user, people.agreement)
+    response = login(user).get(reverse(page_name, args=[record.pk]))
+    page = response.content.decode() if response.status_code == 200 else ""
+    mismatches = []
+    for action in actions:
+        record.refresh_from_db()
+        expected = response.status_code == 200 and policies.may(actor, action, subject_of(actor, record))
+        if link := links.get(action):
+            offered = f'"{reverse(link, args=[record.pk])}"' in page  # the whole address, in its attribute
+            if offered != expected:
+                mismatches.append(f"{action}: page offers {offered}, policy says {expected}")
+        if call := calls[action]:
+            allowed = _service_allows(call, actor, record, people)
+            if allowed != expected:
+                mismatches.append(f"{action}: service allows {allowed}, policy says {expected}")
+    return mismatches
+
+
 @pytest.mark.parametrize("state", ["proposed", "active", "closed"])
 @pytest.mark.parametrize("role", ROLES)
 def test_the_page_offers_a_case_action_exactly_when_the_service_allows_it(people, login, role, state):
     with time_machine.travel(datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC), tick=False):
-        case = _case_in(people, state)
-        user = getattr(people, role)
-        actor = f.actor(user, people.agreement)
-        response = login(user).get(reverse("casework:case_detail", args=[case.pk]))
-        page = response.content.decode() if response.status_code == 200 else ""
-        mismatches = []
-        for action in CASE_ACTIONS:
-            expected = response.status_code == 200 and policies.may(actor, action, case_subject(actor=actor, case=case))
-            if link := PAGE_LINKS.get(action):
-                offered = f'"{reverse(link, args=[case.pk])}"' in page  # the whole address, in its attribute
-                if offered != expected:
-                    mismatches.append(f"{action}: page offers {offered}, policy says {expected}")
-            if call := SERVICE_CALLS[action]:
-                case.refresh_from_db()
-                allowed = _service_allows(call, actor, case, people)
-                if allowed != expected:
-                    mismatches.append(f"{action}: service allows {allowed}, policy says {expected}")
+        mismatches = _disagreements(
+            login,
+            people,
+            role=role,
+            record=_case_in(people, state),
+            page_name="casework:case_detail",
+            actions=CASE_ACTIONS,
+            links=PAGE_LINKS,
+            calls=SERVICE_CALLS,
+            subject_of=lambda actor, case: case_subject(actor=actor, case=case),
+        )
         assert not mismatches, f"{role} on a {state} case:\n" + "\n".join(mismatches)
 
 
@@ -224,15 +240,19 @@ def test_no_role_is_compared_outside_the_policy_and_the_matrix():
 MEETING_ACTIONS = [action for action, rule in RULES.items() if rule.on is MeetingSubject]
 
 MEETING_SERVICE_CALLS = {
-    Action.EDIT_MINUTES: lambda actor, meeting: meeting_services.add_participant(
+    Action.EDIT_MINUTES: lambda actor, meeting, people: meeting_services.add_participant(
         actor=actor, meeting=meeting, name="Rektor Testsson", organisation="Skolan"
     ),
-    Action.RECORD_MEETING: lambda actor, meeting: meeting_services.record_reasoning(
+    Action.RECORD_MEETING: lambda actor, meeting, people: meeting_services.record_reasoning(
         actor=actor, meeting=meeting, reasoning="Fokus på skolorna.", location="Stadshuset"
     ),
-    Action.APPROVE_MINUTES: lambda actor, meeting: meeting_services.approve_minutes(actor=actor, meeting=meeting),
-    Action.WITHDRAW_APPROVAL: lambda actor, meeting: meeting_services.withdraw_approval(actor=actor, meeting=meeting),
-    Action.ADD_ADDENDUM: lambda actor, meeting: meeting_services.add_addendum(
+    Action.APPROVE_MINUTES: lambda actor, meeting, people: meeting_services.approve_minutes(
+        actor=actor, meeting=meeting
+    ),
+    Action.WITHDRAW_APPROVAL: lambda actor, meeting, people: meeting_services.withdraw_approval(
+        actor=actor, meeting=meeting
+    ),
+    Action.ADD_ADDENDUM: lambda actor, meeting, people: meeting_services.add_addendum(
         actor=actor, meeting=meeting, text="Rättelse av datum."
     ),
     # Both are offered beside an entry of the page (an open decision of an earlier meeting, a proposal on
@@ -273,22 +293,15 @@ def _meeting_in(people, state: str):
 @pytest.mark.parametrize("role", ROLES)
 def test_the_meeting_page_offers_an_action_exactly_when_the_service_allows_it(people, login, role, state):
     with time_machine.travel(datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC), tick=False):
-        meeting = _meeting_in(people, state)
-        user = getattr(people, role)
-        actor = f.actor(user, people.agreement)
-        response = login(user).get(reverse("casework:meeting_detail", args=[meeting.pk]))
-        page = response.content.decode() if response.status_code == 200 else ""
-        mismatches = []
-        for action in MEETING_ACTIONS:
-            meeting.refresh_from_db()
-            subject = meeting_subject(actor=actor, meeting=meeting)
-            expected = response.status_code == 200 and policies.may(actor, action, subject)
-            if link := MEETING_PAGE_LINKS.get(action):
-                offered = f'"{reverse(link, args=[meeting.pk])}"' in page  # the whole address, in its attribute
-                if offered != expected:
-                    mismatches.append(f"{action}: page offers {offered}, policy says {expected}")
-            if call := MEETING_SERVICE_CALLS[action]:
-                allowed = _service_allows(lambda actor, meeting, _people: call(actor, meeting), actor, meeting, people)
-                if allowed != expected:
-                    mismatches.append(f"{action}: service allows {allowed}, policy says {expected}")
+        mismatches = _disagreements(
+            login,
+            people,
+            role=role,
+            record=_meeting_in(people, state),
+            page_name="casework:meeting_detail",
+            actions=MEETING_ACTIONS,
+            links=MEETING_PAGE_LINKS,
+            calls=MEETING_SERVICE_CALLS,
+            subject_of=lambda actor, meeting: meeting_subject(actor=actor, meeting=meeting),
+        )
         assert not mismatches, f"{role} on minutes {state}:\n" + "\n".join(mismatches)
