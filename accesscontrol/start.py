@@ -27,7 +27,11 @@ ROLE_INTRODUCTIONS = {
     ),
 }
 
-_section_content: Callable[..., dict] = lambda *, actor, role: {}  # noqa: E731 (until casework registers)
+def _no_section_content(*, actor, role) -> dict:
+    return {}
+
+
+_section_content: Callable[..., dict] = _no_section_content  # until casework registers its reader
 
 
 def register_section_content(reader: Callable[..., dict]) -> None:

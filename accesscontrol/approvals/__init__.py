@@ -1,5 +1,5 @@
 """Access decisions (behörighetsbeslut): the manager decides who gets access to personal data, the
-sysadmin carries it out. A role that needs approval (`selectors.NEEDS_APPROVAL`) is granted, and the login
+sysadmin carries it out. A role that needs approval (`accesscontrol.policies.NEEDS_APPROVAL`) is granted, and the login
 of a user holding one is reset or given a new e-mail address, only after the social manager (social
 services' roles) or the police's responsible (police roles) of the agreement approves it in Samsyn.
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accesscontrol.models import AccessRequest, Membership
-from accesscontrol.policies import APPROVER, NEEDS_APPROVAL, needs_approval, side_of, sides_approved_by  # noqa: F401
+from accesscontrol.policies import APPROVER, NEEDS_APPROVAL, side_of, sides_approved_by
 
 
 def login_approvals(user) -> set[tuple[int, str]]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accesscontrol import policies
 from accesscontrol import services as access
 from accesscontrol.changes import update_logged
 from accesscontrol.models import AccessRequest, Membership, Role, User
@@ -33,10 +34,10 @@ def request_roles(*, actor, user: User, roles) -> list[AccessRequest]:
     agreement = actor.agreement
     held = set(Membership.objects.filter(user=user, agreement=agreement).values_list("role", flat=True))
     waiting = {role for request in _pending(user, Kind.ROLES).filter(agreement=agreement) for role in request.roles}
-    wanted = [role for role in Role.values if role in set(roles) - held - waiting and selectors.needs_approval(role)]
+    wanted = [role for role in Role.values if role in set(roles) - held - waiting and policies.needs_approval(role)]
     by_side: dict[str, list[str]] = {}
     for role in wanted:
-        by_side.setdefault(selectors.side_of(role), []).append(role)
+        by_side.setdefault(policies.side_of(role), []).append(role)
     return [
         AccessRequest.objects.create(
             agreement=agreement,
@@ -86,7 +87,7 @@ def request_reset(*, actor, user: User) -> AccessRequest | None:
 def _may_decide(actor, request: AccessRequest) -> None:
     if request.agreement_id != getattr(actor.agreement, "pk", None):
         raise PermissionDenied
-    if request.side not in selectors.sides_approved_by(actor):
+    if request.side not in policies.sides_approved_by(actor):
         raise PermissionDenied
     if request.status != Status.PENDING:
         raise ValidationError(_("Ändringen är redan beslutad."))
@@ -165,12 +166,12 @@ def approve_first_approver(*, agreement, user: User) -> AccessRequest:
     type(agreement).objects.select_for_update().filter(pk=agreement.pk).first()
     candidates = _pending(user, Kind.ROLES).filter(agreement=agreement).order_by("requested_at")
     for request in candidates:
-        if selectors.APPROVER[request.side] not in request.roles:
+        if policies.APPROVER[request.side] not in request.roles:
             continue
         if selectors.has_approver(agreement=agreement, side=request.side):
             raise ValidationError(
                 _("Överenskommelsen har redan en %(role)s som kan godkänna ändringen. Be hen göra det i Samsyn.")
-                % {"role": Role(selectors.APPROVER[request.side]).label.lower()}
+                % {"role": Role(policies.APPROVER[request.side]).label.lower()}
             )
         request = _locked(request)
         if request.status != Status.PENDING:  # decided meanwhile, in the page

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accesscontrol import policies
 from accesscontrol import services as access
-from accesscontrol.approvals import selectors as approval_rules
 from accesscontrol.approvals import services as approvals
 from accesscontrol.models import Membership, Role, Unit, User
 from casework.models import Target
@@ -98,7 +98,7 @@ def _set_roles(actor, user: User, roles) -> None:
     Membership.objects.filter(user=user, agreement=agreement).exclude(role__in=roles).delete()
     approvals.request_roles(actor=actor, user=user, roles=roles)
     for role in roles:
-        if not approval_rules.needs_approval(role):
+        if not policies.needs_approval(role):
             access.grant_role(user=user, agreement=agreement, role=role)
 
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accesscontrol import policies
 from accesscontrol import services as access
 from accesscontrol.actor import actor_for
 from accesscontrol.approvals import selectors as approval_rules
@@ -93,7 +94,7 @@ def test_a_reset_by_the_sysadmin_alone_changes_nothing(people, mailoutbox, djang
     assert AccessRequest.objects.get(user=victim).kind == "reset"
 
 
-@pytest.mark.parametrize("role", sorted(approval_rules.NEEDS_APPROVAL))
+@pytest.mark.parametrize("role", sorted(policies.NEEDS_APPROVAL))
 def test_a_new_user_with_a_role_that_needs_approval_gets_it_only_pending(people, role):
     response = as_user(people.sysadmin).post(
         reverse("administration:users_create"), new_user_data(people, roles=[role], units=[]), follow=True
