@@ -10,12 +10,16 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests.conftest import IN_CI
 
 _NAVIGATED_AWAY = re.compile(r"documentElement|Execution context was destroyed|navigat", re.IGNORECASE)
 
 CHROMIUM = os.environ.get("SAMSYN_CHROMIUM", "/usr/bin/chromium")
+# A click returns before the page it opens has loaded, so the tests assert with expect(), which waits. On a
+# loaded 2-core CI machine a PDF or a statistics page can take longer than Playwright's default 5 s.
+expect.set_options(timeout=20_000)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -129,6 +133,7 @@ def sign_in(page, user, password):
     page.get_by_role("button", name="Fortsätt").click()
     page.get_by_label("Engångskod").fill(current_code(user))
     page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)  # signed in before the test goes on
 
 
 def assert_accessible(page):

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.accesscontrol.factories import build_world
 from tests.accesscontrol.url_matrix import MATRIX, project_patterns, url_of
@@ -49,7 +50,7 @@ def test_a_form_with_errors_is_accessible(page, world):
     sign_in(page, world.people.sysadmin, PASSWORD)
     page.goto("/administration/anvandare/ny/")
     page.get_by_role("button", name="Spara").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -58,7 +59,7 @@ def test_the_social_managers_disclosure_pages_are_accessible(page, world):
     visit_all(page, world, pages_for("social_manager", ("disclosures:", "approvals:", "accesscontrol:account")))
     page.goto(url_of(next(p for p in project_patterns() if p.key == "disclosures:record_consent"), world))
     page.get_by_role("button", name="Registrera samtycket").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -69,7 +70,7 @@ def test_the_police_view_of_disclosures_is_accessible(page, world):
 
 def test_the_set_password_page_is_accessible(page, world):
     page.goto(url_of(next(p for p in project_patterns() if p.key == "accesscontrol:set_password"), world))
-    assert page.get_by_role("heading", name="Länken fungerar inte").is_visible()
+    expect(page.get_by_role("heading", name="Länken fungerar inte")).to_be_visible()
     assert_accessible(page)
 
 
@@ -78,5 +79,5 @@ def test_the_enrolment_page_of_a_first_login_is_accessible(page, world):
     page.get_by_label("Användarnamn").fill(world.people.caseworker.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Fortsätt").click()
-    assert page.get_by_role("heading", name="Aktivera tvåstegsinloggning").is_visible()
+    expect(page.get_by_role("heading", name="Aktivera tvåstegsinloggning")).to_be_visible()
     assert_accessible(page)

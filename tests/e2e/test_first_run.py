@@ -13,6 +13,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from accesscontrol.models import Membership, Role, User
 from casework.models import Agreement, Meeting
@@ -38,11 +39,11 @@ def sign_in_and_enrol(page, username, password):
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Fortsätt").click()
-    assert page.get_by_role("heading", name="Aktivera tvåstegsinloggning").is_visible()
+    expect(page.get_by_role("heading", name="Aktivera tvåstegsinloggning")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Engångskod").fill(code_from_the_key_shown(page))
     page.get_by_role("button", name="Aktivera").click()
-    assert page.get_by_role("heading", name="Tvåstegsinloggningen är aktiverad").is_visible()
+    expect(page.get_by_role("heading", name="Tvåstegsinloggningen är aktiverad")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Jag har sparat koderna").click()
 
@@ -57,7 +58,7 @@ def test_from_an_empty_database_to_the_first_meeting(browser, live_server, monke
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     sysadmin = context.new_page()
     sign_in_and_enrol(sysadmin, "forvaltare", SYSADMIN_PASSWORD)
-    assert sysadmin.get_by_role("heading", level=1).inner_text() == "Välkommen, Sara Systemsson"
+    expect(sysadmin.get_by_role("heading", level=1)).to_have_text("Välkommen, Sara Systemsson")
     assert_accessible(sysadmin)
 
     # … and creates the social manager in the administration.
@@ -75,9 +76,9 @@ def test_from_an_empty_database_to_the_first_meeting(browser, live_server, monke
     sysadmin.get_by_label("Organisation").select_option(label="Socialtjänsten i Nyby")
     sysadmin.get_by_label("Sektionschef, socialtjänsten").check()
     sysadmin.get_by_role("button", name="Spara").click()
-    assert "Posten är tillagd." in sysadmin.locator("main").inner_text()
-    assert "väntar på beslut" in sysadmin.locator("main").inner_text()
-    assert "Signe Sektionsdotter" in sysadmin.locator("main").inner_text()
+    expect(sysadmin.locator("main")).to_contain_text("Posten är tillagd.")
+    expect(sysadmin.locator("main")).to_contain_text("väntar på beslut")
+    expect(sysadmin.locator("main")).to_contain_text("Signe Sektionsdotter")
     assert_accessible(sysadmin)
     manager = User.objects.get(username="chef")
     assert not Membership.objects.filter(user=manager, agreement=agreement, role=Role.SOCIAL_MANAGER).exists()
@@ -93,16 +94,16 @@ def test_from_an_empty_database_to_the_first_meeting(browser, live_server, monke
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
     chef = context.new_page()
     chef.goto(link.removeprefix(link.split("/login/")[0]))
-    assert chef.get_by_role("heading", name="Välj lösenord").is_visible()
+    expect(chef.get_by_role("heading", name="Välj lösenord")).to_be_visible()
     assert_accessible(chef)
     chef.get_by_label("Nytt lösenord", exact=True).fill(MANAGER_PASSWORD)
     chef.get_by_label("Bekräfta nytt lösenord").fill(MANAGER_PASSWORD)
     chef.get_by_role("button", name="Spara lösenordet").click()
-    assert "Lösenordet är sparat." in chef.locator("main").inner_text()
+    expect(chef.locator("main")).to_contain_text("Lösenordet är sparat.")
 
     # … signs in, enrols, and plans the first meeting.
     sign_in_and_enrol(chef, "chef", MANAGER_PASSWORD)
-    assert chef.get_by_role("heading", level=1).inner_text() == "Välkommen, Signe Sektionsdotter"
+    expect(chef.get_by_role("heading", level=1)).to_have_text("Välkommen, Signe Sektionsdotter")
     assert_accessible(chef)
     chef.get_by_role("link", name="Möten").first.click()
     assert_accessible(chef)
@@ -110,7 +111,8 @@ def test_from_an_empty_database_to_the_first_meeting(browser, live_server, monke
     assert_accessible(chef)
     chef.get_by_label("Datum").fill("2026-03-12")
     chef.get_by_label("Plats").fill("Stadshuset, sal 2")
-    chef.get_by_role("button", name="Spara").click()
+    with chef.expect_navigation():
+        chef.get_by_role("button", name="Spara").click()
     meeting = Meeting.objects.get(agreement=agreement)
     assert (meeting.held_on.isoformat(), meeting.location) == ("2026-03-12", "Stadshuset, sal 2")
     assert meeting.chair == manager
@@ -125,9 +127,8 @@ def test_a_user_without_a_role_is_shown_whom_to_ask(page, monkeypatch):
     call_command("setup_samsyn", "--noinput", stdout=io.StringIO(), **FIRST_RUN)
     User.objects.create_superuser("admin", "drift@nyby.example.se", MANAGER_PASSWORD)
     sign_in_and_enrol(page, "admin", MANAGER_PASSWORD)
-    main = page.locator("main").inner_text()
-    assert "Du har ingen roll i någon överenskommelse ännu." in main
-    assert "Sara Systemsson, sara.systemsson@nyby.example.se" in main
+    expect(page.locator("main")).to_contain_text("Du har ingen roll i någon överenskommelse ännu.")
+    expect(page.locator("main")).to_contain_text("Sara Systemsson, sara.systemsson@nyby.example.se")
     assert page.get_by_role("link", name="sara.systemsson@nyby.example.se").get_attribute("href") == (
         "mailto:sara.systemsson@nyby.example.se"
     )

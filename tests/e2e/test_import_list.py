@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from accesscontrol.models import User
 from casework import demo, personal_numbers
@@ -173,14 +174,14 @@ def test_the_social_manager_imports_a_year_with_ten_faults_once(page, live_serve
     page.get_by_role("button", name="Förhandsgranska").click()
     assert_accessible(page)
     refused = page.locator("[data-refused-line]")
-    assert refused.count() == 10
+    expect(refused).to_have_count(10)
     refused_text = [refused.nth(i).inner_text() for i in range(10)]
     for words, text in zip(fault_words, refused_text, strict=True):
         assert words in text, (words, text)
     assert Case.objects.count() == cases_before, "the preview saves nothing"
 
     page.get_by_role("button", name="Bekräfta och importera").click()
-    assert page.get_by_role("heading", name="Importen är klar").is_visible()
+    expect(page.get_by_role("heading", name="Importen är klar")).to_be_visible()
     assert_accessible(page)
     first = CaseImport.objects.get()
     assert first.status == "done" and first.sealed_file == ""
@@ -204,7 +205,7 @@ def test_the_social_manager_imports_a_year_with_ten_faults_once(page, live_serve
     page.get_by_label("Lista att importera").set_input_files(str(upload))
     page.get_by_role("button", name="Förhandsgranska").click()
     page.get_by_role("button", name="Bekräfta och importera").click()
-    assert page.get_by_role("heading", name="Importen är klar").is_visible()
+    expect(page.get_by_role("heading", name="Importen är klar")).to_be_visible()
     second = CaseImport.objects.exclude(pk=first.pk).get()
     assert second.file_sha256 == first.file_sha256
     assert second.counts["cases"] == 0 and second.counts["skipped"] == len(demo_rows)

@@ -5,6 +5,7 @@ once the social manager has decided to disclose the identity, the police see the
 import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from casework.models import Area, LegalBasis
 from casework.services import cases as case_services
@@ -48,7 +49,8 @@ def test_the_police_see_the_pseudonym_on_the_meeting_page_not_the_name(page, peo
     assert "Socialtjänstens hemliga skäl" not in text
     assert_accessible(page)
 
-    page.get_by_role("link", name=proposal.number).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=proposal.number).first.click()
     text = page.locator("main").inner_text()
     assert "Förslag från socialtjänsten: pojke, 15 år, område Centrum" in text
     assert NAME not in text and proposal.person.personal_number_display not in text
@@ -79,7 +81,8 @@ def test_the_police_proposing_the_same_youth_are_told_nothing_of_the_social_serv
     sign_in(page, people.police, PASSWORD)
     page.goto("/forslag/ny/")
     page.get_by_label("Personnummer eller samordningsnummer").fill(proposal.person.personal_number_display)
-    page.get_by_role("button", name="Fortsätt").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Fortsätt").click()
     text = page.locator("main").inner_text()
     assert "Fyll i de uppgifter du har om ungdomen." in text
     assert NAME not in text and "finns" not in text and proposal.number not in text
@@ -91,7 +94,7 @@ def test_the_police_proposing_the_same_youth_are_told_nothing_of_the_social_serv
     page.get_by_label("Svansen", exact=True).check()
     page.get_by_label("Skäl för förslaget").fill("Sågs vid två ingripanden i Stationsparken.")
     page.get_by_role("button", name="Skicka förslaget").click()
-    assert page.get_by_role("heading", level=1).inner_text() == NAME
+    expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     text = page.locator("main").inner_text()
     assert proposal.number not in text and "Socialtjänstens hemliga skäl" not in text
     assert_accessible(page)

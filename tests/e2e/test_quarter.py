@@ -8,6 +8,7 @@ import datetime
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accesscontrol.models import User
 from casework import demo, personal_numbers
@@ -60,7 +61,7 @@ def test_one_quarter_from_proposal_to_locked_minutes(as_user):
     police.get_by_label("Skäl för förslaget").fill("Sågs vid två ingripanden i Stationsparken.")
     police.get_by_label("Datum för förslaget").fill(proposed_on.isoformat())
     police.get_by_role("button", name="Skicka förslaget").click()
-    assert police.get_by_role("heading", level=1).inner_text() == "Testa Låtsasberg"
+    expect(police.get_by_role("heading", level=1)).to_have_text("Testa Låtsasberg")
     assert_accessible(police)
     case_url = police.url.removeprefix(police.url.split("/arenden/")[0])
     case = Case.objects.get(pk=case_url.split("/")[2])
@@ -73,7 +74,8 @@ def test_one_quarter_from_proposal_to_locked_minutes(as_user):
     assert_accessible(manager)
     manager.get_by_label("Datum").fill(held_on.isoformat())
     manager.get_by_label("Plats").fill("Stadshuset")
-    manager.get_by_role("button", name="Spara").click()
+    with manager.expect_navigation():
+        manager.get_by_role("button", name="Spara").click()
     meeting = Meeting.objects.get(held_on=held_on)
     assert meeting.location == "Stadshuset"  # encrypted: read back, not searched
     meeting_url = f"/moten/{meeting.pk}/"
@@ -100,7 +102,8 @@ def test_one_quarter_from_proposal_to_locked_minutes(as_user):
     assert_accessible(manager)
     manager.get_by_label("Beslut", exact=True).fill("Fältgruppen söker upp ungdomen och föräldrarna.")
     manager.get_by_label("Ansvarig", exact=True).select_option(label="Frida Fältström")
-    manager.get_by_role("button", name="Spara").click()
+    with manager.expect_navigation():
+        manager.get_by_role("button", name="Spara").click()
     case.refresh_from_db()
     assert case.status == "active" and case.raised_on == held_on
 
@@ -113,7 +116,7 @@ def test_one_quarter_from_proposal_to_locked_minutes(as_user):
     caseworker.get_by_label("Tackat ja").check()
     caseworker.get_by_label("Start").fill(today.isoformat())
     caseworker.get_by_role("button", name="Spara insatsen").click()
-    assert "Kontaktperson" in caseworker.locator("main").inner_text()
+    expect(caseworker.locator("main")).to_contain_text("Kontaktperson")
     assert_accessible(caseworker)
 
     # The field worker records an orossamtal from the start page's quick button.
@@ -125,7 +128,7 @@ def test_one_quarter_from_proposal_to_locked_minutes(as_user):
     field.get_by_label("Ungdom (svansen)").select_option(label=f"{case.number} Testa Låtsasberg")
     field.get_by_label("Med föräldrar").check()
     field.get_by_role("button", name="Spara").click()
-    assert "Kontakten är registrerad." in field.locator("main").inner_text()
+    expect(field.locator("main")).to_contain_text("Kontakten är registrerad.")
     assert_accessible(field)
 
     # The caseworker writes the follow-up inside the window.
@@ -136,7 +139,7 @@ def test_one_quarter_from_proposal_to_locked_minutes(as_user):
     caseworker.get_by_label("Socialtjänstens bild").fill("Färre kvällar ute.")
     caseworker.get_by_label("Förbättrad").check()
     caseworker.get_by_role("button", name="Spara uppföljningen").click()
-    assert "Gjord" in caseworker.locator("main").inner_text()
+    expect(caseworker.locator("main")).to_contain_text("Gjord")
     assert_accessible(caseworker)
     assert FollowUp.objects.get(case=case).late is False
 
@@ -146,8 +149,8 @@ def test_one_quarter_from_proposal_to_locked_minutes(as_user):
     assert_accessible(manager)
     visit(police, meeting_url)
     police.get_by_role("button", name="Justera protokollet").click()
-    assert "Justerat" in police.locator("main").inner_text()
-    assert police.get_by_role("button", name="Justera protokollet").count() == 0
+    expect(police.locator("main")).to_contain_text("Justerat")
+    expect(police.get_by_role("button", name="Justera protokollet")).to_have_count(0)
     assert_accessible(police)
     meeting.refresh_from_db()
     assert meeting.locked

@@ -1,6 +1,8 @@
 """The report pages in a browser, as the demo's section manager ('chef'), management ('ledning') and sysadmin,
 on a year of cases made with the factories; every page passes axe (WCAG 2.1 AA)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -34,9 +36,9 @@ def visit(page, url):
 def test_the_section_manager_follows_the_agreement(page, demo_year):
     sign_in(page, User.objects.get(username="chef"), demo.DEMO_PASSWORD)
     visit(page, f"/rapporter/uppfoljning/{YEAR}/kvartal/")
-    assert page.get_by_role("img", name=f"Utfall mot mål {YEAR}").is_visible()
+    expect(page.get_by_role("img", name=f"Utfall mot mål {YEAR}")).to_be_visible()
     page.get_by_role("link", name="visa ärendena").first.click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Identifierade")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Identifierade"))
     assert_accessible(page)
     visit(page, f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/svansen_offered_share/")  # with the numerator column
     visit(page, f"/rapporter/uppfoljning/{YEAR}/tertial/")
@@ -49,7 +51,7 @@ def test_the_section_manager_orders_a_yearly_report_and_downloads_it(page, demo_
     visit(page, f"/rapporter/langa/?rapport=follow_up&ar={YEAR}")
     page.get_by_label("Excel (XLSX)").check()
     page.get_by_role("button", name="Beställ rapport").click()
-    assert page.get_by_role("heading", name="Rapporten är klar").is_visible()
+    expect(page.get_by_role("heading", name="Rapporten är klar")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Ladda ner").click()
@@ -81,7 +83,7 @@ def test_a_report_in_progress_shows_its_progress(page, demo_year):
 def test_management_reads_the_statistics(page, demo_year):
     sign_in(page, User.objects.get(username="ledning"), demo.DEMO_PASSWORD)
     visit(page, f"/statistik/?ar={YEAR}")
-    assert page.get_by_role("img", name=f"Identifierade ärenden per kvartal {YEAR}").is_visible()
+    expect(page.get_by_role("img", name=f"Identifierade ärenden per kvartal {YEAR}")).to_be_visible()
     for url in (
         f"/statistik/targets/{YEAR}/",
         f"/statistik/cases_by_category/{YEAR}-Q1/",
@@ -95,7 +97,7 @@ def test_management_reads_the_statistics(page, demo_year):
         visit(page, url)
     page.goto("/statistik/api-nyckel/")
     page.get_by_role("button", name="Skapa nyckel").click()
-    assert page.get_by_role("heading", name="Din nya nyckel").is_visible()
+    expect(page.get_by_role("heading", name="Din nya nyckel")).to_be_visible()
     assert_accessible(page)
 
 
@@ -113,5 +115,5 @@ def test_the_sysadmin_keeps_the_cost_index(page, demo_year):
     page.get_by_label("Källa").fill("SCB")
     page.get_by_label("Gäller bara den här överenskommelsen").check()  # the common series is not theirs
     page.get_by_role("button", name="Spara").click()
-    assert page.get_by_text("Indexvärdet måste vara större än noll.").first.is_visible()
+    expect(page.get_by_text("Indexvärdet måste vara större än noll.").first).to_be_visible()
     assert_accessible(page)

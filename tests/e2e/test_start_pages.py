@@ -1,6 +1,9 @@
 """Every demo role signs in with both factors, lands on its start page, and the page passes axe."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from accesscontrol.models import Role, User
 from casework import demo
@@ -20,9 +23,9 @@ def test_each_role_signs_in_and_sees_its_start_page(page, demo_users, username, 
     user = demo_users[username]
     sign_in(page, user, demo.DEMO_PASSWORD)
     role_label = str(Role(spec[4][0]).label)
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
-    assert page.get_by_role("heading", level=2, name=role_label).is_visible()
-    assert role_label in page.locator("header").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Välkommen"))
+    expect(page.get_by_role("heading", level=2, name=role_label)).to_be_visible()
+    expect(page.locator("header")).to_contain_text(role_label)
     assert_accessible(page)
 
 
