@@ -19,13 +19,21 @@ def send_now(task, **ids) -> bool:
     task or its registered name: a service queues its own package's task by name, since the tasks module
     imports the services it runs (a module-level import both ways would be a cycle)."""
     if isinstance(task, str):
-        task = current_app.tasks[task]
+        task = registered_task(task)
     try:
         task.apply_async(kwargs=ids, retry=False)
     except (OperationalError, ConnectionError, OSError):
         logger.warning("broker unreachable; %s left for the periodic sweep", task.name)
         return False
     return True
+
+
+def registered_task(name: str):
+    """The task registered under `name`. Celery discovers the packages' tasks modules lazily, when a worker
+    starts; a web process that has not imported a tasks module yet discovers them on first use."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
 
 
 def send_after_commit(task, **ids) -> None:
