@@ -12,6 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from tests import factories
+from tests.accesscontrol.factories import build_world
 from tests.conftest import IN_CI
 
 _NAVIGATED_AWAY = re.compile(r"documentElement|Execution context was destroyed|navigat", re.IGNORECASE)
@@ -78,37 +80,56 @@ def _cookies_outlive_a_past_today(settings):
 def _demo_snapshots():
     snapshots = {}
     yield snapshots
-    for snapshot in snapshots.values():
+    for snapshot, _built in snapshots.values():
         snapshot.close()
 
 
 @pytest.fixture
 def demo_once(request, _demo_snapshots, live_server, transactional_db):
-    """`demo_once(build)` makes the module's demo data once and gives every test of the module the same
-    database: the first test runs `build` (e.g. `demo.build_demo(seed=7)`, some 10 s) and copies the
-    database aside; each later test gets that copy back, in milliseconds. A browser test needs committed
-    data (the live server reads it), so the usual rollback cannot share it, and each test's data is flushed
-    after it as before. The copy is SQLite's backup API on the in-memory test database (the embedded
-    default, where `make test` spends its time); on PostgreSQL every test builds its own."""
+    """`demo_once(build)` makes the module's data once and gives every test of the module the same database
+    and the same `build()` result: the first test runs `build` (e.g. `demo.build_demo(seed=7)`, some 10 s)
+    and copies the database aside; each later test gets that copy back, in milliseconds, with the objects
+    the first build returned (their rows are in the copy under the same keys). A browser test needs
+    committed data (the live server reads it), so the usual rollback cannot share it, and each test's data
+    is flushed after it as before. The copy is SQLite's backup API on the in-memory test database (the
+    embedded default, where `make test` spends its time); on PostgreSQL every test builds its own."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     def once(build):
         connection.ensure_connection()
         if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-            build()
-            return
+            return build()
         key = request.module.__name__
         if key in _demo_snapshots:
-            _demo_snapshots[key].backup(connection.connection)
+            snapshot, built = _demo_snapshots[key]
+            snapshot.backup(connection.connection)
             ContentType.objects.clear_cache()  # the flush after the last test made them anew
-            return
-        build()
+            return built
+        built = build()
         snapshot = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(snapshot)
-        _demo_snapshots[key] = snapshot
+        _demo_snapshots[key] = (snapshot, built)
+        return built
 
     return once
+
+
+@pytest.fixture
+def url_world(demo_once):
+    """`url_world(*usernames)`: the records the URL × role matrix points at (build_world), with the people of
+    both agreements, built once per module; the named users have an enrolled authenticator app."""
+
+    def build(*with_app):
+        agreement = factories.AgreementFactory(name="Överenskommelse Landskrona")
+        other_agreement = factories.AgreementFactory(name="Överenskommelse Grannkommunen")
+        people = factories.people_for(agreement)
+        outsider = factories.user_with_roles(other_agreement, "social_manager", username="utomstaende")
+        for name in with_app:
+            TOTPDevice.objects.create(user=getattr(people, name), name="Autentiseringsapp", confirmed=True)
+        return build_world(people, outsider)
+
+    return lambda *with_app: demo_once(lambda: build(*with_app))
 
 
 @pytest.fixture

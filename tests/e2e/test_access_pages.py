@@ -5,24 +5,18 @@ and access-decision pages, the account page and the set-password page each sign 
 from urllib.parse import urlparse
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.accesscontrol.factories import build_world
 from tests.accesscontrol.url_matrix import MATRIX, project_patterns, url_of
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.factories import user_with_roles
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "ett-langt-testlosenord"
 
 
 @pytest.fixture
-def world(people, other_agreement):
-    outsider = user_with_roles(other_agreement, "social_manager", username="utomstaende")
-    for user in (people.sysadmin, people.manager, people.police):
-        TOTPDevice.objects.create(user=user, name="Autentiseringsapp", confirmed=True)
-    return build_world(people, outsider)
+def world(url_world):
+    return url_world("sysadmin", "manager", "police")
 
 
 def pages_for(visitor, prefixes):

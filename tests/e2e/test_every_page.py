@@ -5,11 +5,9 @@ is in the matrix. The sysadmin's pages are walked in test_access_pages.py."""
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.accesscontrol.factories import build_world
 from tests.accesscontrol.url_matrix import MATRIX, project_patterns
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_access_pages import PASSWORD, visit_all
-from tests.factories import user_with_roles
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,9 +28,8 @@ NOT_PAGES = {
 
 
 @pytest.fixture
-def world(people, other_agreement):
-    outsider = user_with_roles(other_agreement, "social_manager", username="utomstaende")
-    return build_world(people, outsider)
+def world(url_world):
+    return url_world()
 
 
 @pytest.mark.parametrize("role", ["social_manager", "caseworker", "field_worker", "police", "management", "auditor"])
