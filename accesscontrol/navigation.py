@@ -22,6 +22,7 @@ NAVIGATION = (
     NavItem(_("Föreslå ungdom"), "casework:propose", (Action.PROPOSE_CASE,)),
     NavItem(_("Möten"), "casework:meeting_list", (Action.SEE_MEETINGS,)),
     NavItem(_("Fältarbete"), "casework:field_home", (Action.SEE_FIELD_WORK,)),
+    NavItem(_("Fältgruppens siffror"), "casework:field_figures", (Action.SEE_FIELD_FIGURES,)),
     NavItem(_("Måluppföljning"), "casework:target_board", (Action.FOLLOW_TARGETS,)),
     NavItem(_("Behörighetsbeslut"), "approvals:list", (Action.DECIDE_ACCESS_REQUESTS,)),
     NavItem(_("Administration"), "administration:index", (Action.ADMINISTER_AGREEMENT, Action.READ_SHARED_DATA)),
@@ -45,6 +46,10 @@ def navigation_for(actor, current_path: str) -> list[dict]:
     for item in NAVIGATION:
         if any(may(actor, action) for action in item.actions):
             url = reverse(item.url_name)
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "active": active})
+            within = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": item.label, "url": url, "active": within})
+    # One current entry: the most specific (/falt/siffror/ is the figures', not the field work's overview).
+    current = max((item for item in items if item["active"]), key=lambda item: len(item["url"]), default=None)
+    for item in items:
+        item["active"] = item is current
     return items

@@ -41,6 +41,7 @@ class Action(StrEnum):
     CHAIR_MEETINGS = "chair_meetings"  # schedule, agenda, participants, minutes, decisions
     SEE_FIELD_WORK = "see_field_work"
     RECORD_FIELD_WORK = "record_field_work"
+    SEE_FIELD_FIGURES = "see_field_figures"  # the field team's own counts, without names
     FOLLOW_TARGETS = "follow_targets"
     SEE_DISCLOSURES = "see_disclosures"
     DECIDE_DISCLOSURES = "decide_disclosures"
@@ -193,6 +194,8 @@ RULES: dict[Action, Rule] = {
     Action.CHAIR_MEETINGS: Rule(roles=_MANAGER),
     Action.SEE_FIELD_WORK: Rule(roles=(Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
     Action.RECORD_FIELD_WORK: Rule(roles=(Role.FIELD_WORKER,)),
+    # The team's own planning figures, and the social manager's who leads the team.
+    Action.SEE_FIELD_FIGURES: Rule(roles=(Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
     Action.FOLLOW_TARGETS: Rule(roles=_MANAGER),
     Action.SEE_DISCLOSURES: Rule(roles=(Role.SOCIAL_MANAGER, Role.POLICE)),
     Action.DECIDE_DISCLOSURES: Rule(roles=_MANAGER),

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,3 +77,9 @@ def parse_period(code: str) -> Period:
     if not 1 <= number <= 12 // _MONTHS[kind]:
         raise ValueError(code)
     return Period(year, kind, number)
+
+
+def agreement_years(agreement, today: datetime.date | None = None) -> list[int]:
+    """The calendar years of an agreement so far, oldest first (at least its first year)."""
+    first = agreement.starts_on.year
+    return list(range(first, max(first, (today or timezone.localdate()).year) + 1))

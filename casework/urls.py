@@ -54,6 +54,7 @@ urlpatterns = [
     path("moten/<uuid:meeting_id>/justera/aterkalla/", meetings.withdraw_approval_view, name="withdraw_approval"),
     path("moten/<uuid:meeting_id>/tillagg/", meetings.addendum_view, name="add_addendum"),
     path("falt/", fieldwork.field_home_view, name="field_home"),
+    path("falt/siffror/", fieldwork.field_figures_view, name="field_figures"),
     path("falt/kontakt/ny/", fieldwork.new_contact_view, name="new_contact"),
     path("falt/kontakt/<uuid:contact_id>/uppfoljning/", fieldwork.concern_follow_up_view, name="concern_follow_up"),
     path("falt/tillsyn/ny/", fieldwork.new_visit_view, name="new_visit"),

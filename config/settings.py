@@ -345,6 +345,10 @@ SAMSYN_BASE_URL = env.str("SAMSYN_BASE_URL", default="http://127.0.0.1:8000")
 # --- REST API (statistics for BI tools) ----------------------------------------------------------------
 # A management user's API key works this many days from when it was made (reports.authentication).
 SAMSYN_API_TOKEN_DAYS = env.int("SAMSYN_API_TOKEN_DAYS", default=90)
+# Calls per user to the statistics API (REST framework's "N/second|minute|hour|day"); beyond it, 429.
+SAMSYN_API_RATE = env.str("SAMSYN_API_RATE", default="600/hour")
+# How long a released table stays in the API's cache at most (it is dropped at the next revision day anyway).
+SAMSYN_API_CACHE_SECONDS = env.int("SAMSYN_API_CACHE_SECONDS", default=3600)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "reports.authentication.ExpiringTokenAuthentication",
@@ -353,6 +357,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Scoped: reports.api.StatisticsView names its scope; counted in the default cache (Redis in production).
+    "DEFAULT_THROTTLE_RATES": {"statistics": SAMSYN_API_RATE},
     "EXCEPTION_HANDLER": "audit.refusals.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }

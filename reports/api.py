@@ -1,14 +1,20 @@
 """The read-only statistics API for a municipality's BI tool: the same disclosure-controlled tables as the
 management pages, as JSON. Token or session authentication (a session only with both login factors);
-the management role of the agreement in the URL only. OpenAPI schema at /api/schema/."""
+the management role of the agreement in the URL only. OpenAPI schema at /api/schema/, made from the
+serializers that write the answers (reports.serializers). Calls are throttled per user, and released
+tables are served from the cache (`released_table`)."""
 
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
 from drf_spectacular.authentication import SessionScheme
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.throttling import ScopedRateThrottle
 
 from accesscontrol import policies
 from accesscontrol.actor import actor_for
@@ -19,7 +25,10 @@ from casework.models import Agreement
 
 from . import catalogue
 from .authentication import ExpiringTokenAuthentication
+from .disclosure_control.register import standing_revision
+from .disclosure_control.schedule import revision_day
 from .selectors import statistics as selectors
+from .serializers import AgreementSerializer, CatalogueSerializer, ProtectedTableSerializer
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
@@ -45,13 +54,16 @@ class IsManagement(BasePermission):
         return Membership.objects.filter(user=request.user, role=Role.MANAGEMENT).exists()
 
 
-class StatisticsView(APIView):
+class StatisticsView(GenericAPIView):
     """A read is declared (accesscontrol.reads) and written under the URL's route name. A refusal (403, 404)
     is recorded in the access log by `audit.refusals.api_exception_handler`, in the
-    agreement the URL names, so that agreement's auditor sees it."""
+    agreement the URL names, so that agreement's auditor sees it. Each user's calls are limited by the
+    "statistics" rate (SAMSYN_API_RATE); beyond it the answer is 429 with Retry-After."""
 
     authentication_classes = [ExpiringTokenAuthentication, VerifiedSessionAuthentication]
     permission_classes = [IsAuthenticated, IsManagement]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "statistics"
 
     def actor(self, request, agreement_id):
         agreement = Agreement.objects.filter(pk=agreement_id).first()
@@ -62,98 +74,70 @@ class StatisticsView(APIView):
         return actor
 
 
-_VALUE_FIELDS = {
-    "status": serializers.ChoiceField(["zero", "published", "below_threshold", "withheld", "exact"]),
-    "value": serializers.FloatField(
-        allow_null=True, help_text="The published number (a share has one decimal), or null for a symbol."
-    ),
-    "text": serializers.CharField(help_text="As shown: a number, '<5' or '..'."),
-}
-_table = inline_serializer(
-    "ProtectedTable",
-    {
-        "table": serializers.CharField(),
-        "title": serializers.CharField(),
-        "period": serializers.CharField(help_text="2026, 2026-H1 or 2026-Q1"),
-        "period_label": serializers.CharField(),
-        "available": serializers.BooleanField(),
-        "reason": serializers.CharField(),
-        "revision": serializers.IntegerField(),
-        "released_at": serializers.DateTimeField(allow_null=True),
-        "columns": serializers.ListField(child=serializers.CharField()),
-        "rows": inline_serializer(
-            "ProtectedRow",
-            {
-                "code": serializers.CharField(),
-                "label": serializers.CharField(),
-                "is_total": serializers.BooleanField(),
-                "target": serializers.CharField(),
-                "values": inline_serializer("PublishedValue", _VALUE_FIELDS, many=True),
-            },
-            many=True,
-        ),
-        "notes": serializers.ListField(child=serializers.CharField()),
-    },
-)
+def _cache_key(agreement, table: str, period_code: str, revision: int, today) -> str:
+    # Anonymised, released figures only; the language because titles and labels are translated.
+    day = revision_day(today).isoformat()
+    return f"statistics-api:{agreement.pk}:{table}:{period_code}:{revision}:{day}:{translation.get_language()}"
 
 
-class AgreementsView(StatisticsView):
-    @extend_schema(
-        operation_id="statistics_agreements",
-        summary="Agreements whose statistics you may fetch",
-        responses=inline_serializer(
-            "StatisticsAgreement", {"id": serializers.IntegerField(), "name": serializers.CharField()}, many=True
-        ),
-    )
+def released_table(actor, table: str, period_code: str) -> dict:
+    """One table as the API writes it. A released version that stands for today's revision day is served
+    from the cache (keyed by agreement, table, period, revision, revision day and language), so repeated
+    calls do not release the year again through disclosure control; anything else is computed, and a
+    released table then cached until SAMSYN_API_CACHE_SECONDS have passed or the next revision day."""
+    today = timezone.localdate()
+    revision = standing_revision(actor.agreement, table, period_code, today)
+    if revision is not None:
+        cached = cache.get(_cache_key(actor.agreement, table, period_code, revision, today))
+        if cached is not None:
+            return cached
+    protected = selectors.statistics_table(actor=actor, table=table, period_code=period_code, today=today)
+    data = ProtectedTableSerializer(protected).data
+    if protected.available and protected.revision:
+        key = _cache_key(actor.agreement, table, period_code, protected.revision, today)
+        cache.set(key, data, settings.SAMSYN_API_CACHE_SECONDS)
+    return data
+
+
+class AgreementsView(StatisticsView, ListAPIView):
+    serializer_class = AgreementSerializer
+
+    @extend_schema(operation_id="statistics_agreements", summary="Agreements whose statistics you may fetch")
     def get(self, request):
-        agreements = Agreement.objects.filter(memberships__user=request.user, memberships__role=Role.MANAGEMENT)
         shows(request, export=True)
-        return Response([{"id": a.pk, "name": a.name} for a in agreements.order_by("name")])
+        return super().get(request)
+
+    def get_queryset(self):
+        user = self.request.user
+        return Agreement.objects.filter(memberships__user=user, memberships__role=Role.MANAGEMENT).order_by("name")
 
 
 class CatalogueView(StatisticsView):
-    @extend_schema(
-        operation_id="statistics_catalogue",
-        summary="The table catalogue and the periods of each table",
-        responses=inline_serializer(
-            "StatisticsCatalogue",
-            {
-                "agreement": serializers.IntegerField(),
-                "years": serializers.ListField(child=serializers.IntegerField()),
-                "tables": inline_serializer(
-                    "CatalogueTable",
-                    {
-                        "code": serializers.CharField(),
-                        "title": serializers.CharField(),
-                        "description": serializers.CharField(),
-                        "period_kinds": serializers.ListField(child=serializers.CharField()),
-                    },
-                    many=True,
-                ),
-            },
-        ),
-    )
+    serializer_class = CatalogueSerializer
+
+    @extend_schema(operation_id="statistics_catalogue", summary="The table catalogue and the periods of each table")
     def get(self, request, agreement):
         actor = self.actor(request, agreement)
-        tables = [
-            {
-                "code": entry.code,
-                "title": str(entry.title),
-                "description": str(entry.description),
-                "period_kinds": [str(kind) for kind in entry.kinds],
-            }
-            for entry in catalogue.TABLES
-        ]
+        years = selectors.statistics_years(actor=actor)
         shows(request, export=True)
-        return Response({"agreement": agreement, "years": selectors.statistics_years(actor=actor), "tables": tables})
+        return Response(self.get_serializer({"agreement": agreement, "years": years, "tables": catalogue.TABLES}).data)
 
 
 class TableView(StatisticsView):
-    @extend_schema(
-        operation_id="statistics_table", summary="One table for one period, disclosure-controlled", responses=_table
-    )
+    serializer_class = ProtectedTableSerializer
+
+    @extend_schema(operation_id="statistics_table", summary="One table for one period, disclosure-controlled")
     def get(self, request, agreement, table, period):
         actor = self.actor(request, agreement)
-        protected = selectors.statistics_table(actor=actor, table=table, period_code=period)
+        data = released_table(actor, table, period)
         shows(request, export=True)
-        return Response(protected.as_json())
+        return Response(data)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, for the same users and under the same limit as the statistics."""
+
+    authentication_classes = StatisticsView.authentication_classes
+    permission_classes = StatisticsView.permission_classes
+    throttle_classes = StatisticsView.throttle_classes
+    throttle_scope = StatisticsView.throttle_scope

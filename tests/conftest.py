@@ -76,6 +76,18 @@ WEASYPRINT_LOADS = _weasyprint_loads()
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the statistics API's cached tables and its throttle's counts
+    are keyed by ids that another test's database reuses. Only the in-process cache: Redis, where service
+    tests use it, is also the broker."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _pdf_needs_pango(monkeypatch):
     """Outside CI, on a machine without the system's Pango, a test that makes a PDF skips with a reason
     (as the browser tests do without Chromium). In CI, Pango is installed and a PDF test never skips."""

@@ -1,4 +1,5 @@
-"""Reading the field team's work: contacts, orossamtal awaiting follow-up, hot-spot visits.
+"""Reading the field team's work: contacts, orossamtal awaiting follow-up, hot-spot visits, and the team's
+own figures per month and quarter (`field_figures`).
 
 Field workers read the contacts they recorded and those on the svansen cases their scope gives them;
 the social managers read all of the agreement's. Other roles read field contacts on case pages only.
@@ -8,15 +9,23 @@ field worker's own contact on a case that has since become lifestyle stays their
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+import datetime
+from dataclasses import dataclass, replace
 
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from accesscontrol import policies, scoping
 from accesscontrol.policies import Action
 from accesscontrol.visibility import FieldClass, Scope, readable_classes, scopes_held, writable_classes
-from casework.models import Case, CaseStatus, Category, FieldContact, HotSpot, HotSpotVisit, Person
+from casework.models import Case, CaseStatus, Category, FieldContact, HotSpot, HotSpotVisit, Person, Target
+from casework.periods import Period, PeriodKind, periods_of_year
 from casework.selectors.cases import facts_by_case
+from casework.selectors.targets import ANONYMOUS_YOUTHS, MEASURES, Measure, counts_by_span
+from config import formatting
 
 RECENT = 30
 
@@ -122,4 +131,58 @@ def field_overview(*, actor) -> FieldOverview:
         awaiting_follow_up=_entries(actor=actor, contacts=list(awaiting.order_by("occurred_on"))),
         visits=list(visits[:RECENT]),
         may_record=policies.may(actor, Action.RECORD_FIELD_WORK),
+    )
+
+
+# --- The field team's own figures --------------------------------------------------------------------------
+
+_TALKS = MEASURES[Target.Metric.CONCERN_TALKS]
+_ANONYMOUS = MEASURES[ANONYMOUS_YOUTHS]
+# The columns of the figures: those that are also targets count through the target's own measure
+# (casework.selectors.targets), the others are the same rows narrowed, or the outreach contacts by kind.
+FIGURES = (
+    (_("Uppsökande kontakter"), Measure("contacts", "occurred_on", Q(kind=FieldContact.Kind.OUTREACH))),
+    (Target.Metric.CONCERN_TALKS.label, _TALKS),
+    (_("Orossamtal som följts upp"), replace(_TALKS, where=_TALKS.where & Q(concern_follow_up__isnull=False))),
+    (Target.Metric.SVANSEN_REACHED.label, MEASURES[Target.Metric.SVANSEN_REACHED]),
+    (_("Anonyma kontakter"), replace(_ANONYMOUS, counts="rows")),
+    (_("Anonyma ungdomar i riskmiljö"), _ANONYMOUS),
+    (Target.Metric.HOT_SPOT_VISITS.label, MEASURES[Target.Metric.HOT_SPOT_VISITS]),
+)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One month, quarter or the year: its heading and a count per figure, in the order of FIGURES."""
+
+    label: str
+    counts: list[int]
+
+
+@dataclass(frozen=True)
+class FieldFigures:
+    year: int
+    columns: list[str]
+    months: list[FigureRow]
+    quarters: list[FigureRow]  # the four quarters, then the whole year
+
+
+def _month(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def field_figures(*, actor, year: int) -> FieldFigures:
+    """The field team's work in the agreement per month and quarter of `year`: counts only, no names. A
+    youth reached is counted once in each month, quarter and the year, so a quarter is not the sum of its
+    months; an orossamtal counts as followed up in the month it was held, once its follow-up is recorded."""
+    policies.require(actor, Action.SEE_FIELD_FIGURES)
+    months = [_month(year, month) for month in range(1, 13)]
+    periods = [*periods_of_year(year, PeriodKind.QUARTER), Period(year, PeriodKind.YEAR, 1)]
+    spans = months + [(period.starts_on, period.ends_on) for period in periods]
+    columns = [counts_by_span(agreement=actor.agreement, measure=measure, spans=spans) for _label, measure in FIGURES]
+    labels = [capfirst(date_format(start, "F")) for start, _end in months]
+    labels += [formatting.period(period) for period in periods]
+    rows = [FigureRow(str(label), [column[i] for column in columns]) for i, label in enumerate(labels)]
+    return FieldFigures(
+        year=year, columns=[str(label) for label, _measure in FIGURES], months=rows[:12], quarters=rows[12:]
     )

@@ -210,6 +210,16 @@ def measure_rows(*, agreement, metric: str, starts_on, ends_on, today=None) -> Q
     return rows.filter(_in(measure, starts_on, ends_on))
 
 
+def counts_by_span(*, agreement, measure: Measure, spans: list[tuple[datetime.date, datetime.date]]) -> list[int]:
+    """What `measure` (one of MEASURES, or one narrowed from it with `dataclasses.replace`) counts in each
+    (starts_on, ends_on) span, in one query: for spans that are not periods, such as the field team's months
+    (casework.selectors.fieldwork.field_figures). Not for follow-ups (whose rows depend on the day)."""
+    start, end = min(s for s, _e in spans), max(e for _s, e in spans)
+    rows = _narrowed(measure.source, _source(measure.source, agreement, timezone.localdate()), agreement, start, end)
+    counts = rows.aggregate(**{f"n{i}": _count(measure, _in(measure, s, e)) for i, (s, e) in enumerate(spans)})
+    return [counts[f"n{i}"] or 0 for i in range(len(spans))]
+
+
 # --- Targets brought to a period ----------------------------------------------------------------------------
 
 
@@ -339,15 +349,19 @@ def _span(periods: list[Period]) -> tuple[datetime.date, datetime.date]:
     return min(p.starts_on for p in periods), max(p.ends_on for p in periods)
 
 
+def _count(measure: Measure, within: Q):
+    """What a measure counts of its rows matching `within`: rows, distinct cases or a sum."""
+    if measure.counts == "rows":
+        return Count("pk", filter=within)
+    if measure.counts == "cases":
+        return Count(measure.case, distinct=True, filter=within)
+    return Sum(measure.counts, filter=within)
+
+
 def _aggregates(metric: str, measure: Measure, index: int, period: Period) -> dict:
     in_period = _in(measure, period.starts_on, period.ends_on)
     key = f"{metric}_{index}"
-    if measure.counts == "rows":
-        aggregates = {f"{key}_n": Count("pk", filter=in_period)}
-    elif measure.counts == "cases":
-        aggregates = {f"{key}_n": Count(measure.case, distinct=True, filter=in_period)}
-    else:
-        aggregates = {f"{key}_n": Sum(measure.counts, filter=in_period)}
+    aggregates = {f"{key}_n": _count(measure, in_period)}
     if measure.numerator is not None:
         aggregates[f"{key}_of"] = Count("pk", filter=in_period & measure.numerator)
     if measure.case and measure.case != "pk" and measure.counts != "cases":

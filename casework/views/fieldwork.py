@@ -1,16 +1,19 @@
-"""The field team's pages: the overview, a quick contact, an orossamtal's follow-up, a hot-spot visit."""
+"""The field team's pages: the overview, a quick contact, an orossamtal's follow-up, a hot-spot visit, and
+the team's own figures."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accesscontrol import policies
 from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
 from casework.forms import fieldwork as field_forms
 from casework.models import FieldContact
+from casework.periods import agreement_years
 from casework.selectors import fieldwork as field_selectors
 from casework.services import fieldwork as field_services
 
@@ -39,6 +42,24 @@ def field_home_view(request):
         field_classes={FieldClass.FIELD_CONTACTS, FieldClass.IDENTITY, FieldClass.CASE_FRAME},
     )
     return render(request, "casework/field_home.html", {"overview": overview})
+
+
+@require_GET
+def field_figures_view(request):
+    years = agreement_years(request.actor.agreement)
+    try:
+        year = int(request.GET.get("ar", years[-1]))
+    except ValueError:
+        raise Http404 from None
+    if year not in years:
+        raise Http404
+    figures = field_selectors.field_figures(actor=request.actor, year=year)
+    shows(request)  # counts only: no case, person or field class
+    tables = [
+        (figures.months, _("Per månad"), _("Månad")),
+        (figures.quarters, _("Per kvartal och helår"), _("Period")),
+    ]
+    return render(request, "casework/field_figures.html", {"figures": figures, "years": years, "tables": tables})
 
 
 def new_contact_view(request):

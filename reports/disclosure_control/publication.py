@@ -133,27 +133,3 @@ class ProtectedTable:
     released_at: datetime.datetime | None = None
     notes: tuple[str, ...] = ()
     revision_day: datetime.date | None = None  # the fixed revision day this version was released for
-
-    def as_json(self) -> dict:
-        return {
-            "table": self.table,
-            "title": str(self.title),
-            "period": self.period.code,
-            "period_label": self.period.label,
-            "available": self.available,
-            "reason": self.reason,
-            "revision": self.revision,
-            "released_at": self.released_at.isoformat() if self.released_at else None,
-            "columns": [str(c) for c in self.columns],
-            "rows": [
-                {
-                    "code": row.code,
-                    "label": str(row.label),
-                    "is_total": row.is_total,
-                    "target": row.target,
-                    "values": [value.as_json() for value in row.values],
-                }
-                for row in self.rows
-            ],
-            "notes": [str(n) for n in self.notes],
-        }

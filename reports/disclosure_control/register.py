@@ -117,6 +117,15 @@ def _current(row, day: datetime.date) -> bool:
     return row.revised_for is not None and row.revised_for >= day
 
 
+def standing_revision(agreement, table: str, period_code: str, today: datetime.date) -> int | None:
+    """The revision of a table that stands for today's revision day, if one does: `protect_year` serves it
+    exactly as released until the next revision day, so a copy of what it served may be served instead
+    (the statistics API's cache, reports.api)."""
+    latest = ReleasedTable.objects.filter(agreement=agreement, table=table, period=period_code).order_by("-revision")
+    row = latest.only("revision", "revised_for").first()
+    return row.revision if row is not None and _current(row, revision_day(today)) else None
+
+
 def _latest_revisions(agreement, year: int) -> dict[tuple[str, str], object]:
     codes = [p.code for p in year_periods(year)]
     latest = {}

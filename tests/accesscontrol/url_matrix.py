@@ -161,6 +161,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:add_addendum": expect(403, social_manager=200, outsider=404),  # `approved_meeting`
     # --- field work and targets ------------------------------------------------------------------------------
     "casework:field_home": only("field_worker", "social_manager", "outsider"),
+    "casework:field_figures": only("field_worker", "social_manager", "outsider"),  # counts, no names
     "casework:new_contact": only("field_worker"),
     "casework:concern_follow_up": only("field_worker"),
     "casework:new_visit": only("field_worker"),

@@ -1,15 +1,23 @@
 """The statistics API: management only, by token or by a two-factor session; the schema at /api/schema/."""
 
 import datetime
+from unittest import mock
 
 import pytest
 import time_machine
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
 from accesscontrol.actor import actor_for
+from accesscontrol.models import Role
 from audit.models import AccessLogEntry
 from reports import services
+from reports.disclosure_control import register
+from reports.models import ReleasedTable
+from reports.selectors import statistics as statistics_selectors
+from reports.serializers import ProtectedTableSerializer
+from tests.factories import user_with_roles
 
 YEAR = 2025
 # The tests read one year of cases, built once for the module (tests/reports/conftest.py).
@@ -31,7 +39,10 @@ def test_a_token_fetches_a_table_as_the_page_shows_it(login, people, year_of_cas
     url = f"/api/statistik/{people.agreement.pk}/cases_by_category/{YEAR}/"
     body = token_client(token).get(url).json()
     page = login(people.management).get(f"/statistik/cases_by_category/{YEAR}/").context["table"]
-    assert body == page.as_json()
+    assert body == ProtectedTableSerializer(page).data
+    assert [[value["text"] for value in row["values"]] for row in body["rows"]] == [
+        [value.text for value in row.values] for row in page.rows
+    ]
     assert {row["code"] for row in body["rows"]} == {"lifestyle", "svansen", "total"}
     assert AccessLogEntry.objects.filter(page="api_statistics_table", export=True, roles=["management"]).exists()
 
@@ -158,3 +169,67 @@ def test_the_key_page_shows_until_when_the_key_works_and_that_it_expired(login, 
         expired = client.get("/statistik/api-nyckel/").content.decode()
     assert "gick ut 2026-05-31 11:00 och fungerar inte längre" in expired
     assert "Ta bort nyckeln" in expired
+
+
+# --- throttled, cached, its schema from the serializers (issue 15, point 8) --------------------------------
+
+
+def test_beyond_the_rate_it_answers_429_with_when_to_come_back(people, year_of_cases, token, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"statistics": "3/hour"})
+    client = token_client(token)
+    urls = ["/api/statistik/", f"/api/statistik/{people.agreement.pk}/", "/api/schema/"]
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    refused = client.get(f"/api/statistik/{people.agreement.pk}/targets/{YEAR}/")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    # Counted per user: another management user still gets through.
+    colleague = user_with_roles(people.agreement, Role.MANAGEMENT, username="ledning2")
+    other = services.create_api_token(actor=actor_for(colleague, people.agreement))
+    assert token_client(other).get("/api/statistik/").status_code == 200
+
+
+def test_the_rate_is_a_setting(settings):
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["statistics"] == settings.SAMSYN_API_RATE
+
+
+def test_a_released_table_is_served_from_the_cache_without_releasing_the_year_again(
+    people, year_of_cases, token, django_assert_max_num_queries
+):
+    url = f"/api/statistik/{people.agreement.pk}/cases_by_gender/{YEAR}/"
+    client = token_client(token)
+    with mock.patch.object(statistics_selectors, "protect_year", wraps=register.protect_year) as protect:
+        first = client.get(url)
+        with django_assert_max_num_queries(12):
+            second = client.get(url)
+        assert protect.call_count == 1
+    assert first.status_code == second.status_code == 200
+    assert second.json() == first.json()
+    assert first.json()["revision"] >= 1
+
+
+def test_a_new_revision_is_not_served_from_the_old_ones_cache(people, year_of_cases, token):
+    url = f"/api/statistik/{people.agreement.pk}/cases_by_gender/{YEAR}/"
+    client = token_client(token)
+    client.get(url)
+    ReleasedTable.objects.filter(agreement=people.agreement).update(revised_for=None)
+    with mock.patch.object(statistics_selectors, "protect_year", wraps=register.protect_year) as protect:
+        assert client.get(url).status_code == 200
+    assert protect.call_count == 1
+
+
+def test_the_schema_is_the_serializers(people, token):
+    schema = token_client(token).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+    table = components["ProtectedTable"]["properties"]
+    assert set(table) == set(ProtectedTableSerializer().fields)
+    assert components["PublishedValue"]["properties"]["value"]["type"] == "number"
+    assert components["PublishedValue"]["properties"]["status"]["$ref"].endswith("StatusEnum")
+    paths = schema["paths"]
+    assert paths["/api/statistik/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Agreement"},
+    }
+    table_path = paths["/api/statistik/{agreement}/{table}/{period}/"]["get"]
+    assert table_path["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ProtectedTable"
+    }
