@@ -1,0 +1,150 @@
+"""A figure once handed out does not change silently (issue 15, point 6). An intervention dated in a released
+quarter but recorded after the release leaves the released table and the report already made as they were;
+it reaches management as a new revision of the table, marked "Reviderad", with the values before and after
+and, in counts only, why; and the social manager's next follow-up report is a new version, marked as revised,
+listing the changed figures with the cases, who recorded what and when. Every test here says its day."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from casework.models import Intervention
+from reports.models import ReleasedTable, ReportJob
+from tests.reports import factories
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2025
+STOCKHOLM = datetime.timezone(datetime.timedelta(hours=1))
+RELEASED = datetime.date(2026, 2, 2)  # 2025 was released on 14 January 2026
+RECORDED_LATE = datetime.date(2026, 3, 3)
+REVISION = datetime.date(2026, 4, 14)  # the next revision day
+QUARTER = f"{YEAR}-Q1"
+
+
+def on(day: datetime.date):
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(12), tzinfo=STOCKHOLM), tick=False)
+
+
+def _late_case(year_of_cases):
+    """A svansen case identified in the first quarter with no intervention yet."""
+    return next(
+        case
+        for case in year_of_cases
+        if case.identified_category == "svansen"
+        and case.raised_on.month <= 3
+        and not Intervention.objects.filter(case=case).exists()
+    )
+
+
+def _record_late_intervention(login, people, case):
+    with on(RECORDED_LATE):
+        response = login(people.manager).post(
+            f"/arenden/{case.pk}/insatser/ny/",
+            {
+                "intervention_type": factories.intervention_type(people.agreement, "mst").pk,
+                "offered_on": datetime.date(YEAR, 3, 20).isoformat(),
+                "response": "declined",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def _order_xlsx(login, people, django_capture_on_commit_callbacks) -> ReportJob:
+    client = login(people.manager)
+    data = {"kind": "follow_up", "file_format": "xlsx", "first_year": YEAR, "last_year": YEAR}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/rapporter/langa/", data)
+    job = ReportJob.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert job.status == ReportJob.Status.DONE
+    return job
+
+
+def test_a_late_intervention_revises_the_released_table_and_leaves_the_release_as_it_was(login, people, year_of_cases):
+    with on(RELEASED):
+        client = login(people.management)
+        for period in (QUARTER, str(YEAR)):
+            assert client.get(f"/statistik/targets/{period}/").status_code == 200
+    first = {row.period: row.rows for row in ReleasedTable.objects.filter(table="targets", revision=1)}
+    case = _late_case(year_of_cases)
+    _record_late_intervention(login, people, case)
+
+    with on(REVISION):
+        client = login(people.management)
+        tables = {period: client.get(f"/statistik/targets/{period}/").context["table"] for period in first}
+        register = client.get("/statistik/register/").content.decode()
+    # What was released keeps its numbers.
+    for row in ReleasedTable.objects.filter(table="targets", revision=1):
+        assert row.rows == first[row.period]
+    revised = [period for period, table in tables.items() if table.revision == 2]
+    assert str(YEAR) in revised, "the year's share of svansen offered an intervention changed"
+    assert "Reviderad" in register
+    for period in revised:
+        assert f"/statistik/register/targets/{period}/2/" in register
+        with on(REVISION):
+            page = client.get(f"/statistik/register/targets/{period}/2/")
+        html = page.content.decode()
+        revision = page.context["revised"]
+        assert revision.cases == 1
+        assert "Uppgifter om 1 ärende under perioden registrerades eller ändrades efter förra versionen." in html
+        before = {code: [v["text"] for v in values] for code, values in first[period].items()}
+        latest = ReleasedTable.objects.get(table="targets", period=period, revision=2)
+        after = {code: [v["text"] for v in values] for code, values in latest.rows.items()}
+        shown = {(value.before, value.after) for value in revision.changed}
+        assert shown, "a visible change is listed before and after"
+        assert shown <= {
+            (old, new) for code in after for old, new in zip(before[code], after[code], strict=True) if old != new
+        }
+        for sentinel in (
+            factories.SENTINEL_FIRST_NAME,
+            case.person.last_name,
+            case.number,
+            people.manager.username,
+            people.manager.last_name,
+        ):
+            assert sentinel not in html, sentinel
+
+
+def test_a_late_intervention_makes_a_revised_follow_up_report(
+    login, people, year_of_cases, django_capture_on_commit_callbacks
+):
+    with on(RELEASED):
+        first = _order_xlsx(login, people, django_capture_on_commit_callbacks)
+    assert (first.version, first.revised) == (1, False)
+    handed_out = dict(first.figures)
+    case = _late_case(year_of_cases)
+    _record_late_intervention(login, people, case)
+
+    with on(REVISION):
+        second = _order_xlsx(login, people, django_capture_on_commit_callbacks)
+        page = login(people.manager).get(f"/rapporter/langa/{second.pk}/")
+    first.refresh_from_db()
+    assert first.figures == handed_out, "the report already made keeps its figures"
+    assert (second.version, second.revised, second.revises_id) == (2, True, first.pk)
+    changes = {(c["metric"], c["period_code"]): c for c in second.changes}
+    share = changes[("svansen_offered_share", str(YEAR))]
+    assert share["cases"] == [str(case.pk)]
+    assert share["before"] != share["after"]
+
+    html = page.content.decode()
+    assert "Reviderad" in html and case.number in html
+    assert share["before"] in html and share["after"] in html
+    assert people.manager.get_full_name() in html and "2026-03-03" in html
+
+    with on(REVISION):
+        content = login(people.manager).get(f"/rapporter/langa/{second.pk}/fil/").content
+    sheet = load_workbook(io.BytesIO(content))["Revidering"]
+    rows = [[cell for cell in row if cell not in (None, "")] for row in sheet.iter_rows(values_only=True)]
+    assert any(row[:4] == [share["label"], share["period"], share["before"], share["after"]] for row in rows if row)
+    assert any(case.number in row and people.manager.get_full_name() in row for row in rows)
+
+
+def test_the_same_figures_make_no_new_version(login, people, year_of_cases, django_capture_on_commit_callbacks):
+    with on(RELEASED):
+        first = _order_xlsx(login, people, django_capture_on_commit_callbacks)
+    with on(REVISION):
+        again = _order_xlsx(login, people, django_capture_on_commit_callbacks)
+    assert (again.version, again.revised, again.changes, again.revises_id) == (1, False, [], first.pk)
