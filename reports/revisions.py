@@ -159,20 +159,25 @@ class TableRevision:
     released: ReleasedTable
     previous: ReleasedTable
     changed: tuple[ChangedValue, ...]
-    hidden_changes: bool  # values shown as "<5" or ".." changed too; they are not pointed out
+    hidden_changes: bool  # values changed that are not pointed out (small cells, breakdowns by attributes)
     cases: int
 
 
 _SMALL = {str(Status.BELOW_THRESHOLD), str(Status.WITHHELD)}
+# The tables whose changed values a revision lists: the agreement's own follow-up, aggregate counts without
+# personal attributes. A breakdown by age, gender, area or intervention says only that it was revised: its
+# changed cells would describe the youth who came in late (docs/statistics-method.md, section 5).
+CHANGES_LISTED = frozenset({"targets"})
 
 
 def table_revision(*, released: ReleasedTable, previous: ReleasedTable, table) -> TableRevision:
     """What revision `released` changed against `previous`, labelled by the table as the catalogue defines it
-    now (`table`, a ProtectedTable of the same table and period). A change in a cell published as "<5" or
-    ".." is never pointed out (it would point to a person), only that there was one."""
+    now (`table`, a ProtectedTable of the same table and period). Only for the tables of CHANGES_LISTED, and
+    there never a cell published as "<5" or ".." (it would point to a person); elsewhere only that values
+    changed (`hidden_changes`)."""
     labels = {row.code: row.label for row in table.rows}
-    changed, hidden = [], False
-    for code, values in released.rows.items():
+    changed, hidden = [], released.table not in CHANGES_LISTED
+    for code, values in released.rows.items() if not hidden else ():
         for index, value in enumerate(values):
             old = (previous.rows.get(code) or [None] * len(values))[index]
             if old is None or old["text"] == value["text"]:

@@ -68,6 +68,7 @@ def test_a_late_intervention_revises_the_released_table_and_leaves_the_release_a
         client = login(people.management)
         for period in (QUARTER, str(YEAR)):
             assert client.get(f"/statistik/targets/{period}/").status_code == 200
+        assert client.get(f"/statistik/interventions_by_type/{YEAR}/").status_code == 200
     first = {row.period: row.rows for row in ReleasedTable.objects.filter(table="targets", revision=1)}
     case = _late_case(year_of_cases)
     _record_late_intervention(login, people, case)
@@ -76,6 +77,12 @@ def test_a_late_intervention_revises_the_released_table_and_leaves_the_release_a
         client = login(people.management)
         tables = {period: client.get(f"/statistik/targets/{period}/").context["table"] for period in first}
         register = client.get("/statistik/register/").content.decode()
+        by_type = client.get(f"/statistik/interventions_by_type/{YEAR}/").context["table"]
+        breakdown = client.get(f"/statistik/register/interventions_by_type/{YEAR}/2/") if by_type.revision > 1 else None
+    if breakdown is not None:
+        # A breakdown by intervention type says that it was revised, never which cells.
+        assert not breakdown.context["revised"].changed and "Tidigare" not in breakdown.content.decode()
+        assert "Vilka celler som ändrats pekas inte ut" in breakdown.content.decode()
     # What was released keeps its numbers.
     for row in ReleasedTable.objects.filter(table="targets", revision=1):
         assert row.rows == first[row.period]
