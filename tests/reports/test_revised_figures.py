@@ -23,21 +23,22 @@ RELEASED = datetime.date(2026, 2, 2)  # 2025 was released on 14 January 2026
 RECORDED_LATE = datetime.date(2026, 3, 3)
 REVISION = datetime.date(2026, 4, 14)  # the next revision day
 QUARTER = f"{YEAR}-Q1"
+LATE = 5
 
 
 def on(day: datetime.date):
     return time_machine.travel(datetime.datetime.combine(day, datetime.time(12), tzinfo=STOCKHOLM), tick=False)
 
 
-def _late_case(year_of_cases):
-    """A svansen case identified in the first quarter with no intervention yet."""
-    return next(
+def _late_cases(year_of_cases) -> list:
+    """The svansen cases identified in the first quarter with no intervention yet."""
+    return [
         case
         for case in year_of_cases
         if case.identified_category == "svansen"
         and case.raised_on.month <= 3
         and not Intervention.objects.filter(case=case).exists()
-    )
+    ]
 
 
 def _record_late_intervention(login, people, case):
@@ -70,8 +71,11 @@ def test_a_late_intervention_revises_the_released_table_and_leaves_the_release_a
             assert client.get(f"/statistik/targets/{period}/").status_code == 200
         assert client.get(f"/statistik/interventions_by_type/{YEAR}/").status_code == 200
     first = {row.period: row.rows for row in ReleasedTable.objects.filter(table="targets", revision=1)}
-    case = _late_case(year_of_cases)
-    _record_late_intervention(login, people, case)
+    # Five late interventions: the noise (at most ±2) can hide one late case, as it should, but not five.
+    late = _late_cases(year_of_cases)[:LATE]
+    assert len(late) == LATE
+    for case in late:
+        _record_late_intervention(login, people, case)
 
     with on(REVISION):
         client = login(people.management)
@@ -87,7 +91,7 @@ def test_a_late_intervention_revises_the_released_table_and_leaves_the_release_a
     for row in ReleasedTable.objects.filter(table="targets", revision=1):
         assert row.rows == first[row.period]
     revised = [period for period, table in tables.items() if table.revision == 2]
-    assert str(YEAR) in revised, "the year's share of svansen offered an intervention changed"
+    assert {QUARTER, str(YEAR)} <= set(revised), "the share of svansen offered an intervention changed"
     assert "Reviderad" in register
     for period in revised:
         assert f"/statistik/register/targets/{period}/2/" in register
@@ -95,8 +99,8 @@ def test_a_late_intervention_revises_the_released_table_and_leaves_the_release_a
             page = client.get(f"/statistik/register/targets/{period}/2/")
         html = page.content.decode()
         revision = page.context["revised"]
-        assert revision.cases == 1
-        assert "Uppgifter om 1 ärende under perioden registrerades eller ändrades efter förra versionen." in html
+        assert revision.cases == LATE
+        assert f"Uppgifter om {LATE} ärenden under perioden registrerades eller ändrades efter förra versionen." in html
         before = {code: [v["text"] for v in values] for code, values in first[period].items()}
         latest = ReleasedTable.objects.get(table="targets", period=period, revision=2)
         after = {code: [v["text"] for v in values] for code, values in latest.rows.items()}
@@ -105,13 +109,9 @@ def test_a_late_intervention_revises_the_released_table_and_leaves_the_release_a
         assert shown <= {
             (old, new) for code in after for old, new in zip(before[code], after[code], strict=True) if old != new
         }
-        for sentinel in (
-            factories.SENTINEL_FIRST_NAME,
-            case.person.last_name,
-            case.number,
-            people.manager.username,
-            people.manager.last_name,
-        ):
+        sentinels = [factories.SENTINEL_FIRST_NAME, people.manager.username, people.manager.last_name]
+        sentinels += [case.number for case in late] + [case.person.last_name for case in late]
+        for sentinel in sentinels:
             assert sentinel not in html, sentinel
 
 
@@ -122,7 +122,7 @@ def test_a_late_intervention_makes_a_revised_follow_up_report(
         first = _order_xlsx(login, people, django_capture_on_commit_callbacks)
     assert (first.version, first.revised) == (1, False)
     handed_out = dict(first.figures)
-    case = _late_case(year_of_cases)
+    case = _late_cases(year_of_cases)[0]
     _record_late_intervention(login, people, case)
 
     with on(REVISION):
