@@ -69,7 +69,8 @@ def _follow_up(actor, years, job, progress) -> Document:
     figures = revisions.follow_up_figures(actor=actor, reports=[r for s in sections for r in s["reports"]])
     previous = revisions.previous_version(job)
     changes = revisions.figure_changes(previous.figures, figures) if previous else []
-    version = previous.version + (1 if changes else 0) if previous else 1
+    # The same figures keep the version number; changed figures make the next version, which revises it.
+    version = (previous.version + (1 if changes else 0)) if previous else 1
     revised = (
         revisions.revised_figures(actor=actor, changes=changes, since=previous.finished_at, until=None)
         if changes
@@ -88,7 +89,7 @@ def _follow_up(actor, years, job, progress) -> Document:
         tuple(sorted(case_ids, key=str)),
         figures=figures,
         version=version,
-        revises=previous,
+        revises=previous if changes else None,
         changes=changes,
     )
 

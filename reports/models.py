@@ -117,10 +117,10 @@ class ReportJob(models.Model):
     sealed_file = models.TextField(blank=True, default="", editable=False)
     case_ids = models.JSONField(default=list, editable=False)
     # A follow-up keeps the figures it handed out (reports.revisions): per measure and period the figure and
-    # the ids of the cases behind it. The next report of the same years is compared with it (`revises`); if a
-    # figure differs, it is a new version, marked as revised, and `changes` lists which figures changed
-    # (before and after) and the cases behind each change. Who recorded what, and when, is read from the
-    # change log (audit) when it is shown, never copied here.
+    # the ids of the cases behind it. The next report of the same agreement and years is compared with it;
+    # the same figures keep the version number, changed ones make the next version, which `revises` it and
+    # lists in `changes` which figures changed (before and after) and the cases behind each change. Who
+    # recorded what, and when, is read from the change log (audit) when it is shown, never copied here.
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     revises = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False

@@ -10,6 +10,7 @@ import io
 import pytest
 import time_machine
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from casework.models import Intervention
 from reports.models import ReleasedTable, ReportJob
@@ -54,9 +55,9 @@ def _record_late_intervention(login, people, case):
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
-def _order_xlsx(login, people, django_capture_on_commit_callbacks) -> ReportJob:
+def _order_xlsx(login, people, django_capture_on_commit_callbacks, file_format="xlsx") -> ReportJob:
     client = login(people.manager)
-    data = {"kind": "follow_up", "file_format": "xlsx", "first_year": YEAR, "last_year": YEAR}
+    data = {"kind": "follow_up", "file_format": file_format, "first_year": YEAR, "last_year": YEAR}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/rapporter/langa/", data)
     job = ReportJob.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
@@ -154,4 +155,17 @@ def test_the_same_figures_make_no_new_version(login, people, year_of_cases, djan
         first = _order_xlsx(login, people, django_capture_on_commit_callbacks)
     with on(REVISION):
         again = _order_xlsx(login, people, django_capture_on_commit_callbacks)
-    assert (again.version, again.revised, again.changes, again.revises_id) == (1, False, [], first.pk)
+    assert (again.version, again.revised, again.changes, again.revises_id) == (first.version, False, [], None)
+
+
+def test_the_revised_pdf_opens_with_what_changed(login, people, year_of_cases, django_capture_on_commit_callbacks):
+    with on(RELEASED):
+        _order_xlsx(login, people, django_capture_on_commit_callbacks, "pdf")
+    case = _late_cases(year_of_cases)[0]
+    _record_late_intervention(login, people, case)
+    with on(REVISION):
+        revised = _order_xlsx(login, people, django_capture_on_commit_callbacks, "pdf")
+        content = login(people.manager).get(f"/rapporter/langa/{revised.pk}/fil/").content
+    first_page = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert "Reviderad" in first_page and "version 2" in first_page
+    assert case.number in first_page and people.manager.get_full_name() in first_page
