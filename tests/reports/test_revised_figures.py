@@ -97,6 +97,11 @@ def test_a_late_intervention_revises_the_released_table_and_leaves_the_release_a
     for period in revised:
         assert f"/statistik/register/targets/{period}/2/" in register
         with on(REVISION):
+            assert (
+                f"/statistik/register/targets/{period}/2/"
+                in client.get(f"/statistik/targets/{period}/").content.decode()
+            )
+        with on(REVISION):
             page = client.get(f"/statistik/register/targets/{period}/2/")
         html = page.content.decode()
         revision = page.context["revised"]
