@@ -9,9 +9,12 @@ import io
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from accesscontrol.actor import actor_for
+from audit import selectors as audit_selectors
 from casework.models import Intervention
 from reports.models import ReleasedTable, ReportJob
 from tests.reports import factories
@@ -174,3 +177,14 @@ def test_the_revised_pdf_opens_with_what_changed(login, people, year_of_cases, d
     first_page = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert "Reviderad" in first_page and "version 2" in first_page
     assert case.number in first_page and people.manager.get_full_name() in first_page
+
+
+def test_who_recorded_what_is_for_the_social_manager_only(people, year_of_cases):
+    case = year_of_cases[0]
+    since = datetime.datetime(2000, 1, 1, tzinfo=STOCKHOLM)
+    with pytest.raises(PermissionDenied):
+        audit_selectors.case_changes(
+            actor=actor_for(people.management, people.agreement), case_ids=[case.pk], since=since
+        )
+    manager = actor_for(people.manager, people.agreement)
+    assert audit_selectors.case_changes(actor=manager, case_ids=[case.pk], since=since) is not None
