@@ -5,15 +5,16 @@ have changed since the request), reports progress, and returns the file and the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accesscontrol.actor import actor_for
 from casework.periods import PeriodKind
 from config import formatting
 
-from . import charts, costs, exports
+from . import charts, costs, exports, revisions
 from .models import ReportJob
 from .selectors import costs as cost_selectors
 from .selectors import follow_up as follow_up_selectors
@@ -26,16 +27,19 @@ Progress = Callable[[int], None]
 class Document:
     content: bytes
     case_ids: tuple
+    # A follow-up's figures as handed out, and how they differ from the version before (reports.revisions).
+    figures: dict = field(default_factory=dict)
+    version: int = 1
+    revises: ReportJob | None = None
+    changes: list = field(default_factory=list)
 
 
 def build(job: ReportJob, progress: Progress) -> Document:
     actor = actor_for(job.requested_by, job.agreement)
     years = list(range(job.first_year, job.last_year + 1))
-    builder = {
-        ReportJob.Kind.FOLLOW_UP: _follow_up,
-        ReportJob.Kind.COSTS: _costs,
-        ReportJob.Kind.STATISTICS: _statistics,
-    }[job.kind]
+    if job.kind == ReportJob.Kind.FOLLOW_UP:
+        return _follow_up(actor, years, job, progress)
+    builder = {ReportJob.Kind.COSTS: _costs, ReportJob.Kind.STATISTICS: _statistics}[job.kind]
     return builder(actor, years, job.file_format, progress)
 
 
@@ -46,7 +50,7 @@ def _step(progress: Progress, done: int, total: int) -> None:
 # --- The follow-up of the agreement ---------------------------------------------------------------------------
 
 
-def _follow_up(actor, years, file_format, progress) -> Document:
+def _follow_up(actor, years, job, progress) -> Document:
     sections, case_ids = [], set()
     kinds = (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.YEAR)
     total = len(years) * (len(kinds) + 1)
@@ -62,13 +66,67 @@ def _follow_up(actor, years, file_format, progress) -> Document:
             {"year": year, "reports": reports, "qualitative": part, "chart": charts.targets_chart(reports[0])}
         )
         _step(progress, (index + 1) * (len(kinds) + 1), total)
-    if file_format == ReportJob.Format.PDF:
+    figures = revisions.follow_up_figures(actor=actor, reports=[r for s in sections for r in s["reports"]])
+    previous = revisions.previous_version(job)
+    changes = revisions.figure_changes(previous.figures, figures) if previous else []
+    # The same figures keep the version number; changed figures make the next version, which revises it.
+    version = (previous.version + (1 if changes else 0)) if previous else 1
+    revised = (
+        revisions.revised_figures(actor=actor, changes=changes, since=previous.finished_at, until=None)
+        if changes
+        else []
+    )
+    context = {"version": version, "previous": previous, "revised": revised}
+    if job.file_format == ReportJob.Format.PDF:
         content = exports.pdf_bytes(
-            "reports/print/follow_up.html", {"agreement": actor.agreement, "sections": sections}
+            "reports/print/follow_up.html", {"agreement": actor.agreement, "sections": sections, **context}
         )
     else:
-        content = exports.xlsx_bytes(_follow_up_sheets(sections))
-    return Document(content, tuple(sorted(case_ids, key=str)))
+        content = exports.xlsx_bytes(_revision_sheets(context) + _follow_up_sheets(sections))
+    case_ids |= {case_id for change in changes for case_id in change["cases"]}
+    return Document(
+        content,
+        tuple(sorted(case_ids, key=str)),
+        figures=figures,
+        version=version,
+        revises=previous if changes else None,
+        changes=changes,
+    )
+
+
+def _revision_sheets(context) -> list[exports.Sheet]:
+    """A revised follow-up opens with what changed since the version it revises, and why."""
+    if not context["revised"]:
+        return []
+    rows = [
+        (
+            _("Version %(version)s, reviderad. Ersätter version %(previous)s från %(day)s.")
+            % {
+                "version": context["version"],
+                "previous": context["previous"].version,
+                "day": formatting.date(timezone.localdate(context["previous"].finished_at)),
+            },
+        ),
+        (),
+    ]
+    for figure in context["revised"]:
+        rows.append((figure.label, figure.period, figure.before, figure.after, ", ".join(figure.case_numbers)))
+        rows.extend(
+            ("", "", "", "", change.case_number, change.object_type, change.action, change.name, change.at)
+            for change in figure.recorded
+        )
+    header = (
+        _("Mått"),
+        _("Period"),
+        _("Tidigare"),
+        _("Nu"),
+        _("Ärenden"),
+        _("Uppgift"),
+        _("Händelse"),
+        _("Registrerad av"),
+        _("Registrerad"),
+    )
+    return [exports.Sheet(_("Revidering"), header, tuple(rows))]
 
 
 def _figure_cell(figure):

@@ -116,6 +116,17 @@ class ReportJob(models.Model):
     # The sealed file (encryption.crypto token) and the cases whose data it holds (ids, for the access log).
     sealed_file = models.TextField(blank=True, default="", editable=False)
     case_ids = models.JSONField(default=list, editable=False)
+    # A follow-up keeps the figures it handed out (reports.revisions): per measure and period the figure and
+    # the ids of the cases behind it. The next report of the same agreement and years is compared with it;
+    # the same figures keep the version number, changed ones make the next version, which `revises` it and
+    # lists in `changes` which figures changed (before and after) and the cases behind each change. Who
+    # recorded what, and when, is read from the change log (audit) when it is shown, never copied here.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    revises = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    figures = models.JSONField(default=dict, editable=False)
+    changes = models.JSONField(default=list, editable=False)
 
     class Meta:
         verbose_name = _("lång rapport")
@@ -127,6 +138,12 @@ class ReportJob(models.Model):
         return f"{self.get_kind_display()} {self.first_year}–{self.last_year}"
 
     @property
+    def revised(self) -> bool:
+        """A new version whose figures differ from the report it revises."""
+        return bool(self.changes)
+
+    @property
     def filename(self) -> str:
         years = str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}-{self.last_year}"
-        return f"samsyn-{self.kind}-{years}.{self.file_format}"
+        version = f"-v{self.version}" if self.version > 1 else ""
+        return f"samsyn-{self.kind}-{years}{version}.{self.file_format}"

@@ -54,6 +54,10 @@ def build_report(job_id: str) -> None:
     ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
         sealed_file=crypto.seal(document.content, aad=file_aad(job)),
         case_ids=[str(case_id) for case_id in document.case_ids],
+        figures=document.figures,
+        version=document.version,
+        revises=document.revises,
+        changes=document.changes,
         status=ReportJob.Status.DONE,
         progress=100,
         finished_at=finished,

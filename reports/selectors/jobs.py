@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from accesscontrol import policies
 
+from .. import revisions
 from ..models import ReportJob
 from ..services import REPORT_ACTIONS, report_kinds_for
 
@@ -28,3 +29,13 @@ def my_job(*, actor, job_id) -> ReportJob:
     if job is None or not policies.may(actor, REPORT_ACTIONS[job.kind]):
         raise ReportJob.DoesNotExist
     return ReportJob.objects.get(pk=job.pk)
+
+
+def revised_figures(*, actor, job: ReportJob) -> list[revisions.RevisedFigure]:
+    """What changed in a revised follow-up since the version it revises, and what it rests on (the cases
+    and the change log's records of them between the two); empty for a report that is not revised."""
+    if not job.revised or job.revises is None:
+        return []
+    return revisions.revised_figures(
+        actor=actor, changes=job.changes, since=job.revises.finished_at, until=job.finished_at
+    )

@@ -10,7 +10,7 @@ from accesscontrol import policies
 from accesscontrol.policies import Action
 from casework.periods import agreement_years, parse_period
 
-from .. import catalogue, costs
+from .. import catalogue, costs, revisions
 from ..disclosure_control.publication import ProtectedTable
 from ..disclosure_control.register import protect_year
 from ..disclosure_control.schedule import releasable
@@ -73,13 +73,30 @@ def statistics_periods(*, actor, year: int, table: str) -> list:
 
 
 def released_tables(*, actor):
-    """The register of released tables of the actor's agreement (what, which period, which revision, when)."""
+    """The register of released tables of the actor's agreement (what, which period, which revision, when);
+    a revision above 1 is a revised version ("reviderad", see `table_revision`)."""
     policies.require(actor, Action.READ_STATISTICS)
     return (
         ReleasedTable.objects.filter(agreement=actor.agreement)
         .only("table", "period", "revision", "released_at")
         .order_by("-released_at", "table")
     )
+
+
+def table_revision(*, actor, table: str, period_code: str, revision: int) -> revisions.TableRevision:
+    """What a revised version of a released table changed against the version before, and why, in counts
+    (reports.revisions.table_revision); 404 for anything but a revision of the actor's register."""
+    policies.require(actor, Action.READ_STATISTICS)
+    versions = {
+        row.revision: row
+        for row in ReleasedTable.objects.filter(
+            agreement=actor.agreement, table=table, period=period_code, revision__in=(revision - 1, revision)
+        )
+    }
+    if revision < 2 or len(versions) != 2:
+        raise Http404
+    protected = statistics_table(actor=actor, table=table, period_code=period_code)
+    return revisions.table_revision(released=versions[revision], previous=versions[revision - 1], table=protected)
 
 
 def api_token_expires_at(token) -> datetime.datetime:

@@ -54,7 +54,10 @@ def _job(request, job_id):
 @require_GET
 def job(request, job):
     report = _job(request, job)
-    return render(request, "reports/jobs/detail.html", {"job": report})
+    revised = selectors.revised_figures(actor=request.actor, job=report)
+    if revised:
+        shows(request, cases=[case_id for change in report.changes for case_id in change["cases"]])
+    return render(request, "reports/jobs/detail.html", {"job": report, "revised": revised})
 
 
 @require_GET

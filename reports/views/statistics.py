@@ -130,6 +130,15 @@ def register(request):
     return render(request, "reports/statistics/register.html", {"rows": rows, "titles": titles})
 
 
+@require_GET
+def register_revision(request, table, period, revision):
+    """A revised table: the values that changed and, in counts only, why."""
+    revised = selectors.table_revision(actor=request.actor, table=table, period_code=period, revision=revision)
+    shows(request)
+    context = {"revised": revised, "title": catalogue.TABLES_BY_CODE[table].title}
+    return render(request, "reports/statistics/revision.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def api_token(request):
     """The management user's key for the statistics API: made (or replaced) and shown once, or revoked."""

@@ -258,6 +258,8 @@ MATRIX: dict[str, dict[str, object]] = {
     "reports:statistics": only("management"),
     "reports:statistics_method": expect(200),  # how the statistics are protected: documentation
     "reports:statistics_register": only("management"),
+    # A revised table of the register; the world has released none, so management finds no revision.
+    "reports:statistics_revision": expect(403, management=404),
     "reports:api_token": only("management"),
     "reports:statistics_table": only("management"),
     "reports:statistics_file": only("management"),
@@ -335,6 +337,7 @@ SAMPLES = {
     "job": lambda w: w.job.pk,
     "index": lambda w: w.cost_index.pk,
     "table": lambda w: "targets",
+    "revision": lambda w: 2,
     "file_type": lambda w: "csv",
     "agreement": lambda w: w.people.agreement.pk,
     "access_request_id": lambda w: access_request(w).pk,
