@@ -114,10 +114,10 @@ _SHORT_LABELS = {
     Metric.HOT_SPOT_VISITS: _("tillsynsbesök"),
     ANONYMOUS_YOUTHS: _("anonyma ungdomar i riskmiljö"),
 }
-# What puts a case of a share's list in the numerator, as a column heading.
+# What puts a case of a share's list in the numerator, as a column heading (the follow-ups' list shows each
+# case's state instead, FOLLOW_UP_COUNT_LABELS).
 NUMERATOR_LABELS = {
     Metric.SVANSEN_OFFERED_SHARE: _("Erbjuden insats"),
-    Metric.FOLLOW_UP_IN_WINDOW_SHARE: _("Uppföljd inom fönstret"),
 }
 TARGET_RULE = _(
     "Ett mål gäller i sin egen period, i perioder som består av hela målperioder (2 per kvartal blir 8 per år) "

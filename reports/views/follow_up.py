@@ -56,8 +56,7 @@ def follow_up_cases(request, period, metric):
         "period": period,
         "cases": cases,
         "title": dict(Target.Metric.choices)[metric],
-        # The follow-ups show their state instead of in time or not.
-        "counted_label": None if states else target_selectors.NUMERATOR_LABELS.get(metric),
+        "counted_label": target_selectors.NUMERATOR_LABELS.get(metric),
         "state": state,
         "state_parameter": STATE_PARAMETER,
         "states": [(value, target_selectors.FOLLOW_UP_COUNT_LABELS[value]) for value in states],
