@@ -55,7 +55,8 @@ class FollowUpWindow:
 
     def written_late(self, written_on: datetime.date) -> bool:
         """A follow-up written after the window closed (FollowUp.late); the target figures count the same
-        follow-up as not in time (written_on after follow_up_closes_on)."""
+        follow-up as late, neither in time nor missing (casework.selectors.targets.FollowUpCount: written_on
+        after follow_up_closes_on)."""
         return written_on > self.closes_on
 
 

@@ -142,7 +142,13 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
     for section in sections:
         for report in section["reports"]:
             header = (_("Mått"), *[formatting.period(p) for p in report.periods])
-            rows = [(line.label, *[_figure_cell(figure) for figure in line.cells]) for line in report.rows]
+            rows = []
+            for line in report.rows:
+                rows.append((line.label, *[_figure_cell(figure) for figure in line.cells]))
+                # The follow-ups in their four states, each a count of its own (late is not missing).
+                for index, count in enumerate(line.cells[0].states):
+                    label = _("%(measure)s: %(state)s") % {"measure": line.label, "state": count.label}
+                    rows.append((label, *[figure.states[index].count for figure in line.cells]))
             rows.append(())
             rows.append((_("Mål"), *["" for _p in report.periods]))
             rows.extend((line.label, *[figure.target_text for figure in line.cells]) for line in report.rows)
@@ -160,6 +166,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
             (
                 f.case.number,
                 f.written_on,
+                _("Efter fönstret") if f.late else _("I tid"),
                 f.get_outcome_display(),
                 f.youth_view,
                 f.social_view,
@@ -177,6 +184,7 @@ def _follow_up_sheets(sections) -> list[exports.Sheet]:
                 (
                     _("Ärende"),
                     _("Datum"),
+                    _("Skriven"),
                     _("Utfall"),
                     _("Ungdomens bild"),
                     _("Socialtjänstens bild"),

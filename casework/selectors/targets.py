@@ -21,9 +21,13 @@ is a set of rows placed in a period by one date:
   and the target is that every identified youth is offered one.
 - Follow-ups within 3–6 months (kvalitetsmål 1), a share: identified cases whose follow-up window
   (casework.follow_up, the agreement's months) closes in the period, and of them those with a follow-up
-  written inside the window. Not due: a case closed before its window opened (a closed case cannot be
-  followed up), and a window still open without a follow-up (not missed yet); a follow-up written in an
-  open window counts at once.
+  written inside the window. Each such case is in one of four states on a day (FollowUpCount,
+  `follow_up_cases`): in time (a follow-up written inside the window, counted at once, even while the
+  window is open), late (the window closed, and a follow-up was written after it), missing (the window
+  closed without one) and not yet due (the window still open without one: not missed yet). The share is
+  in time of due, due being the first three: a late follow-up is not in time, but it is not missing
+  either, and every figure shows the four apart. Left out altogether: a case closed before its window
+  opened (a closed case cannot be followed up).
 - Orossamtal held (metod 4): field contacts of the kind orossamtal, by date. The cases behind the figure
   are the youths the talks were with (one youth may have had several talks).
 - Svansen youths reached by the field team (metod 4): cases identified as svansen with a field contact with
@@ -53,8 +57,23 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models import Case as Switch
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -95,10 +114,10 @@ _SHORT_LABELS = {
     Metric.HOT_SPOT_VISITS: _("tillsynsbesök"),
     ANONYMOUS_YOUTHS: _("anonyma ungdomar i riskmiljö"),
 }
-# What puts a case of a share's list in the numerator, as a column heading.
+# What puts a case of a share's list in the numerator, as a column heading (the follow-ups' list shows each
+# case's state instead, FOLLOW_UP_COUNT_LABELS).
 NUMERATOR_LABELS = {
     Metric.SVANSEN_OFFERED_SHARE: _("Erbjuden insats"),
-    Metric.FOLLOW_UP_IN_WINDOW_SHARE: _("Uppföljd inom fönstret"),
 }
 TARGET_RULE = _(
     "Ett mål gäller i sin egen period, i perioder som består av hela målperioder (2 per kvartal blir 8 per år) "
@@ -120,21 +139,52 @@ def identified_cases(agreement) -> QuerySet[Case]:
     return Case.objects.filter(agreement=agreement, raised_on__isnull=False).exclude(**{CATEGORY_FIELD: ""})
 
 
-def follow_ups_due(agreement, *, today: datetime.date) -> QuerySet[Case]:
-    """Identified cases whose follow-up is due, annotated with their window (follow_up_opens_on,
-    follow_up_closes_on) and whether a follow-up was written inside it (followed_up_in_time). Left out: cases
-    closed before their window opened, and open windows without a follow-up yet."""
-    in_window = FollowUp.objects.filter(
-        case=OuterRef("pk"),
-        written_on__gte=OuterRef("follow_up_opens_on"),
-        written_on__lte=OuterRef("follow_up_closes_on"),
+class FollowUpCount(StrEnum):
+    """Where a case stands in the follow-up figure on a day (the module docstring): in time, late (written
+    after the window: the case page's "Efter fönstret"), missing, or not yet due."""
+
+    IN_WINDOW = "in_window"
+    LATE = "late"
+    MISSING = "missing"
+    NOT_YET_DUE = "not_yet_due"
+
+
+FOLLOW_UP_COUNT_LABELS = {
+    FollowUpCount.IN_WINDOW: _("I tid"),
+    # The words of the case page's tag on a late follow-up. Not "Försenad": that is the case page's badge of
+    # a follow-up not written yet after the window (casework.follow_up), which is missing here.
+    FollowUpCount.LATE: _("Efter fönstret"),
+    FollowUpCount.MISSING: _("Saknas"),
+    FollowUpCount.NOT_YET_DUE: _("Inte aktuell än"),
+}
+# The states that make the share's denominator: the window closed, or the follow-up was written in it.
+FOLLOW_UPS_DUE = Q(follow_up_count__in=[FollowUpCount.IN_WINDOW, FollowUpCount.LATE, FollowUpCount.MISSING])
+
+
+def follow_up_cases(agreement, *, today: datetime.date) -> QuerySet[Case]:
+    """Identified cases with a follow-up to count, each annotated with its window (follow_up_opens_on,
+    follow_up_closes_on, casework.follow_up), whether a follow-up was written inside it
+    (followed_up_in_time) and its FollowUpCount on `today` (follow_up_count), counting the follow-ups
+    written by then. Left out: cases closed before their window opened."""
+    written = FollowUp.objects.filter(case=OuterRef("pk"), written_on__lte=today)
+    in_window = written.filter(
+        written_on__gte=OuterRef("follow_up_opens_on"), written_on__lte=OuterRef("follow_up_closes_on")
     )
+    after_window = written.filter(written_on__gt=OuterRef("follow_up_closes_on"))
     return (
         identified_cases(agreement)
         .annotate(**follow_up_window_expressions(agreement))
-        .annotate(followed_up_in_time=Exists(in_window))
         .exclude(closed_on__lt=F("follow_up_opens_on"))
-        .filter(Q(follow_up_closes_on__lt=today) | Q(followed_up_in_time=True))
+        .annotate(followed_up_in_time=Exists(in_window))
+        .annotate(
+            follow_up_count=Switch(
+                When(followed_up_in_time=True, then=Value(FollowUpCount.IN_WINDOW.value)),
+                When(follow_up_closes_on__gte=today, then=Value(FollowUpCount.NOT_YET_DUE.value)),
+                When(Exists(after_window), then=Value(FollowUpCount.LATE.value)),
+                default=Value(FollowUpCount.MISSING.value),
+                output_field=CharField(),
+            )
+        )
     )
 
 
@@ -143,7 +193,8 @@ class Measure:
     """How one metric is counted: which rows (`source`), the date that places a row in a period, which of
     the rows (`where`), and what is counted: rows, distinct cases, or a sum. A share counts its rows as the
     denominator and those matching `numerator` as the value. `case` is the path from a row to its case
-    (None: not about cases)."""
+    (None: not about cases). `states`: the values of the annotation `state_field` counted apart, over
+    every row of the source in the period (also those `where` leaves out), like the follow-up's four."""
 
     source: str
     date_field: str
@@ -151,6 +202,8 @@ class Measure:
     counts: str = "rows"  # "rows", "cases" or the name of a field to add up
     numerator: Q | None = None
     case: str | None = None
+    state_field: str = ""
+    states: tuple[str, ...] = ()
 
 
 # In the order of the board and the reports.
@@ -166,7 +219,13 @@ MEASURES = {
         case="pk",
     ),
     Metric.FOLLOW_UP_IN_WINDOW_SHARE: Measure(
-        "follow_ups", "follow_up_closes_on", numerator=Q(followed_up_in_time=True), case="pk"
+        "follow_ups",
+        "follow_up_closes_on",
+        FOLLOW_UPS_DUE,
+        numerator=Q(follow_up_count=FollowUpCount.IN_WINDOW),
+        case="pk",
+        state_field="follow_up_count",
+        states=tuple(FollowUpCount),
     ),
     Metric.CONCERN_TALKS: Measure("contacts", "occurred_on", Q(kind=FieldContact.Kind.CONCERN_TALK), case="case"),
     Metric.SVANSEN_REACHED: Measure(
@@ -188,7 +247,7 @@ _SOURCES = {
     "cases": lambda agreement, today: identified_cases(agreement).annotate(
         offered_an_intervention=Exists(Intervention.objects.filter(case=OuterRef("pk")))
     ),
-    "follow_ups": lambda agreement, today: follow_ups_due(agreement, today=today),
+    "follow_ups": lambda agreement, today: follow_up_cases(agreement, today=today),
     "contacts": lambda agreement, today: FieldContact.objects.filter(agreement=agreement),
     "visits": lambda agreement, today: HotSpotVisit.objects.filter(hot_spot__agreement=agreement),
 }
@@ -198,8 +257,12 @@ def _source(name: str, agreement, today: datetime.date) -> QuerySet:
     return _SOURCES[name](agreement, today)
 
 
+def _dated(measure: Measure, starts_on: datetime.date, ends_on: datetime.date) -> Q:
+    return Q(**{f"{measure.date_field}__range": (starts_on, ends_on)})
+
+
 def _in(measure: Measure, starts_on: datetime.date, ends_on: datetime.date) -> Q:
-    return Q(**{f"{measure.date_field}__range": (starts_on, ends_on)}) & measure.where
+    return _dated(measure, starts_on, ends_on) & measure.where
 
 
 def measure_rows(*, agreement, metric: str, starts_on, ends_on, today=None) -> QuerySet:
@@ -257,10 +320,22 @@ def target_text(metric: str, value: int | None) -> str:
 
 
 @dataclass(frozen=True)
+class StateCount:
+    """How many of a figure's cases are in one state (the follow-up's four, FollowUpCount)."""
+
+    state: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        return str(FOLLOW_UP_COUNT_LABELS[self.state])
+
+
+@dataclass(frozen=True)
 class MetricRow:
     """One measure in one period: a count, or a share (value of denominator); the target if the agreement
-    has one that applies to the period; and how many cases are behind the figure (what `cases_behind` lists,
-    None for a measure that is not about cases)."""
+    has one that applies to the period; how many cases are behind the figure (what `cases_behind` lists,
+    None for a measure that is not about cases); and for the follow-ups, their count in each state."""
 
     metric: str
     period: Period
@@ -268,6 +343,11 @@ class MetricRow:
     denominator: int | None = None
     target: int | None = None
     cases: int | None = None
+    states: tuple[StateCount, ...] = ()
+
+    def state(self, state: str) -> int:
+        """The count in one state (0 for a measure without states)."""
+        return next((count.count for count in self.states if count.state == state), 0)
 
     @property
     def label(self) -> str:
@@ -366,6 +446,9 @@ def _aggregates(metric: str, measure: Measure, index: int, period: Period) -> di
         aggregates[f"{key}_of"] = Count("pk", filter=in_period & measure.numerator)
     if measure.case and measure.case != "pk" and measure.counts != "cases":
         aggregates[f"{key}_cases"] = Count(measure.case, distinct=True, filter=in_period)
+    dated = _dated(measure, period.starts_on, period.ends_on)
+    for state in measure.states:
+        aggregates[f"{key}_{state}"] = Count("pk", filter=dated & Q(**{measure.state_field: state}))
     return aggregates
 
 
@@ -412,6 +495,7 @@ def target_rows(*, agreement, periods: list[Period], today: datetime.date | None
                     denominator=denominator,
                     target=targets[period].get(metric),
                     cases=cases,
+                    states=tuple(StateCount(state, counts[f"{key}_{state}"]) for state in measure.states),
                 )
             )
         result.append(PeriodRow(period=period, metrics=metrics))
@@ -436,17 +520,28 @@ def target_board(*, agreement, year: int) -> list[PeriodRow]:
 # --- The cases behind a figure --------------------------------------------------------------------------------
 
 
-def cases_behind(*, actor, period: Period, metric: str, today: datetime.date | None = None) -> QuerySet[Case]:
+def cases_behind(
+    *, actor, period: Period, metric: str, today: datetime.date | None = None, state: str | None = None
+) -> QuerySet[Case]:
     """The cases behind one figure (social managers only), as the actor may see them: the rows the figure
     counts under the same filter. For a share they are its denominator, each annotated `counted` (in the
-    numerator or not); for orossamtal, the youths the talks were with."""
+    numerator or not); for orossamtal, the youths the talks were with. `state`: only the cases in that
+    state (one of the measure's `states`, such as the follow-ups not yet due, outside the denominator);
+    the follow-ups' cases carry their state as `follow_up_count`."""
     policies.require(actor, Action.FOLLOW_TARGETS)
     measure = MEASURES.get(metric)
     if measure is None or measure.case is None:
         raise ValueError(f"{metric} is not about cases")
-    rows = measure_rows(
-        agreement=actor.agreement, metric=metric, starts_on=period.starts_on, ends_on=period.ends_on, today=today
-    )
+    if state is None:
+        rows = measure_rows(
+            agreement=actor.agreement, metric=metric, starts_on=period.starts_on, ends_on=period.ends_on, today=today
+        )
+    elif state in measure.states:
+        rows = _source(measure.source, actor.agreement, today or timezone.localdate()).filter(
+            _dated(measure, period.starts_on, period.ends_on), **{measure.state_field: state}
+        )
+    else:
+        raise ValueError(f"{metric} has no state {state}")
     if measure.case == "pk":
         cases = rows
         if measure.numerator is not None:

@@ -140,15 +140,22 @@ def _consent_cells(agreement, date_field: str, periods) -> list[CountCell]:
     return [CountCell(p.code, counts[(None, p.code)]) for p in periods]
 
 
-def cases_behind(*, actor, period_code: str, metric: str):
-    """The cases behind one figure of the follow-up, scoped to what the actor may see (for a share, its
-    denominator, each annotated `counted`)."""
+def cases_behind(*, actor, period_code: str, metric: str, state: str | None = None):
+    """The cases behind one figure of the follow-up, scoped to what the actor may see, with their persons
+    (for a share, its denominator, each annotated `counted`). The follow-ups' cases carry their state's
+    label (`state_label`), and `state` narrows them to one of the four (target_selectors.FollowUpCount)."""
     policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     period = _report_period(period_code)
     if metric not in target_selectors.CASE_METRICS:
         raise Http404
-    cases = target_selectors.cases_behind(actor=actor, period=period, metric=metric)
-    return period, cases.order_by("raised_on", "number")
+    if state is not None and state not in target_selectors.MEASURES[metric].states:
+        raise Http404
+    cases = target_selectors.cases_behind(actor=actor, period=period, metric=metric, state=state)
+    cases = list(cases.select_related("person").order_by("raised_on", "number"))
+    if target_selectors.MEASURES[metric].states:
+        for case in cases:
+            case.state_label = target_selectors.FOLLOW_UP_COUNT_LABELS[case.follow_up_count]
+    return period, cases
 
 
 def disclosure_cases(*, actor, period_code: str, basis: str, what: str):
@@ -169,7 +176,7 @@ def disclosure_cases(*, actor, period_code: str, basis: str, what: str):
             rows = _cases_of(of_basis, "withdrawn_at", period, datetime_field=True)
     else:
         raise Http404
-    cases = Case.objects.filter(pk__in=rows.values("case_id"))
+    cases = Case.objects.filter(pk__in=rows.values("case_id")).select_related("person")
     return period, scope_cases(cases, actor).order_by("raised_on", "number")
 
 

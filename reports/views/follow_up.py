@@ -16,6 +16,8 @@ from ..charts import targets_chart
 from ..selectors import follow_up as selectors
 
 KIND_SLUGS = {"kvartal": PeriodKind.QUARTER, "tertial": PeriodKind.TERTIAL, "ar": PeriodKind.YEAR}
+# The query parameter that narrows the follow-ups behind a figure to one state (target_selectors.FollowUpCount).
+STATE_PARAMETER = "tillstand"
 
 
 @require_GET
@@ -39,29 +41,44 @@ def follow_up(request, year, kind):
         "chart": targets_chart(report),
         "target_rule": target_selectors.TARGET_RULE,
         "years": selectors.follow_up_years(actor=request.actor),
+        "state_parameter": STATE_PARAMETER,
     }
     return render(request, "reports/follow_up/report.html", context)
 
 
 @require_GET
 def follow_up_cases(request, period, metric):
-    period, cases = selectors.cases_behind(actor=request.actor, period_code=period, metric=metric)
-    cases = list(cases)
-    shows(request, cases=cases, field_classes=[FieldClass.CASE_FRAME])
+    state = request.GET.get(STATE_PARAMETER) or None
+    period, cases = selectors.cases_behind(actor=request.actor, period_code=period, metric=metric, state=state)
+    _shows_with_names(request, cases)
+    states = target_selectors.MEASURES[metric].states
     context = {
         "period": period,
         "cases": cases,
         "title": dict(Target.Metric.choices)[metric],
         "counted_label": target_selectors.NUMERATOR_LABELS.get(metric),
+        "state": state,
+        "state_parameter": STATE_PARAMETER,
+        "states": [(value, target_selectors.FOLLOW_UP_COUNT_LABELS[value]) for value in states],
     }
     return render(request, "reports/follow_up/cases.html", context)
+
+
+def _shows_with_names(request, cases) -> None:
+    """A list of cases with the names of their youths, as the target board names them."""
+    shows(
+        request,
+        cases=cases,
+        persons=[case.person for case in cases],
+        field_classes=[FieldClass.IDENTITY, FieldClass.CASE_FRAME],
+    )
 
 
 @require_GET
 def disclosure_cases(request, period, what, basis):
     period, cases = selectors.disclosure_cases(actor=request.actor, period_code=period, basis=basis, what=what)
     cases = list(cases)
-    shows(request, cases=cases, field_classes=[FieldClass.CASE_FRAME])
+    _shows_with_names(request, cases)
     titles = {
         "decided": _("Utlämnanden till polisen"),
         "withdrawn": _("Återkallade utlämnanden"),

@@ -27,7 +27,7 @@ from casework.follow_up import (
 from casework.models import Agreement, Case, CaseStatus, Category, FollowUp, Person, Target
 from casework.periods import PeriodKind, period_containing
 from casework.selectors.cases import follow_up_badge
-from casework.selectors.targets import follow_ups_due, target_rows
+from casework.selectors.targets import FollowUpCount, follow_up_cases, target_rows
 from casework.services.follow_ups import write_follow_up
 from tests.reports import factories as report_factories
 
@@ -339,9 +339,9 @@ def test_the_late_flag_and_the_target_figures_agree_with_the_page(people, raised
                 actor=caseworker, case=case, written_on=written_on, youth_view="a", social_view="b", outcome="unknown"
             )
             assert FollowUp.objects.get(pk=follow_up.pk).late == (page == FollowUpState.OVERDUE), written_on
-            due = follow_ups_due(agreement, today=written_on).filter(pk=case.pk).first()
-            in_time = due is not None and due.followed_up_in_time
-            assert in_time == (not follow_up.late), written_on
+            state = follow_up_cases(agreement, today=written_on).get(pk=case.pk).follow_up_count
+            assert state == (FollowUpCount.LATE if follow_up.late else FollowUpCount.IN_WINDOW), written_on
+            in_time = state == FollowUpCount.IN_WINDOW
             (row,) = target_rows(agreement=agreement, periods=[quarter], today=written_on)
             figure = row.metric(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE)
             missed = {pk for pk, w in windows.items() if quarter.contains(w.closes_on) and w.closes_on < written_on}

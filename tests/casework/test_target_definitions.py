@@ -19,6 +19,7 @@ from casework.models import Category, FieldContact, Meeting, Target
 from casework.periods import Period, PeriodKind, periods_of_year
 from casework.selectors.targets import (
     CASE_METRICS,
+    FollowUpCount,
     MetricRow,
     applicable_target,
     cases_behind,
@@ -43,9 +44,9 @@ def figure(people, period, metric, today=None):
     return target_rows(agreement=people.agreement, periods=[period], today=today)[0].metric(metric)
 
 
-def listed(people, period, metric, today=None):
+def listed(people, period, metric, today=None, state=None):
     actor = actor_for(people.manager, people.agreement)
-    return list(cases_behind(actor=actor, period=period, metric=metric, today=today))
+    return list(cases_behind(actor=actor, period=period, metric=metric, today=today, state=state))
 
 
 # --- What each figure counts ------------------------------------------------------------------------------------
@@ -267,6 +268,7 @@ def _expected(agreement, made, meetings, period, today):
     """The definitions of the module docstring, restated over the records in plain Python."""
     expected = defaultdict(set)  # metric -> the cases behind it
     counted = defaultdict(set)  # share metric -> the cases in its numerator
+    states = defaultdict(set)  # FollowUpCount -> the cases whose window closes in the period
     talks = 0
     for case, identified_as, closed_on, offers, follow_ups, contacts in made:
         if period.contains(case.raised_on):
@@ -276,10 +278,21 @@ def _expected(agreement, made, meetings, period, today):
                 if offers:
                     counted["svansen_offered_share"].add(case.pk)
         window = follow_up_window(raised_on=case.raised_on, agreement=agreement)
-        in_time = any(window.contains(written_on) for written_on in follow_ups)
+        written = [written_on for written_on in follow_ups if written_on <= today]  # as of today
+        in_time = any(window.contains(written_on) for written_on in written)
         closed_first = closed_on is not None and closed_on < window.opens_on
-        if period.contains(window.closes_on) and not closed_first and (window.closes_on < today or in_time):
-            expected["follow_up_in_window_share"].add(case.pk)
+        if period.contains(window.closes_on) and not closed_first:
+            if in_time:
+                state = FollowUpCount.IN_WINDOW
+            elif window.closes_on >= today:
+                state = FollowUpCount.NOT_YET_DUE
+            elif any(written_on > window.closes_on for written_on in written):
+                state = FollowUpCount.LATE
+            else:
+                state = FollowUpCount.MISSING
+            states[state].add(case.pk)
+            if state != FollowUpCount.NOT_YET_DUE:
+                expected["follow_up_in_window_share"].add(case.pk)
             if in_time:
                 counted["follow_up_in_window_share"].add(case.pk)
         for kind, with_youth, occurred_on in contacts:
@@ -289,7 +302,7 @@ def _expected(agreement, made, meetings, period, today):
             if period.contains(occurred_on) and with_youth and identified_as == Category.SVANSEN:
                 expected["svansen_reached"].add(case.pk)
     held = sum(1 for held_on, was_held, approved in meetings if was_held and approved and period.contains(held_on))
-    return expected, counted, talks, held
+    return expected, counted, states, talks, held
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -299,7 +312,7 @@ def test_every_figure_is_its_definition_and_the_length_of_its_list(people, cases
         made = _populate(people.agreement, cases, meetings)
         rows = target_rows(agreement=people.agreement, periods=ALL_PERIODS, today=today)
         for row in rows:
-            expected, counted, talks, held = _expected(people.agreement, made, meetings, row.period, today)
+            expected, counted, states, talks, held = _expected(people.agreement, made, meetings, row.period, today)
             assert row.metric("meetings").value == held
             assert row.metric("concern_talks").value == talks
             for metric in CASE_METRICS:
@@ -312,4 +325,9 @@ def test_every_figure_is_its_definition_and_the_length_of_its_list(people, cases
                     assert figure.value == sum(case.counted for case in behind) == len(counted[metric])
                 elif figure.counts_cases:
                     assert figure.value == len(behind)
+            follow_ups = row.metric(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE)
+            for state in FollowUpCount:
+                in_state = listed(people, row.period, Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE, today, state)
+                assert {case.pk for case in in_state} == states[state], (row.period.code, state)
+                assert follow_ups.state(state) == len(states[state]), (row.period.code, state)
         transaction.set_rollback(True)

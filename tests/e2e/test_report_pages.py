@@ -41,6 +41,8 @@ def test_the_section_manager_follows_the_agreement(page, demo_year):
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Identifierade"))
     assert_accessible(page)
     visit(page, f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/svansen_offered_share/")  # with the numerator column
+    # The follow-ups behind a figure in one state, named, with the states to choose from.
+    visit(page, f"/rapporter/uppfoljning/arenden/{YEAR}-Q3/follow_up_in_window_share/?tillstand=missing")
     visit(page, f"/rapporter/uppfoljning/{YEAR}/tertial/")
     visit(page, f"/rapporter/uppfoljning/kvalitativ/{YEAR}-Q2/")
     visit(page, f"/rapporter/kostnader/{YEAR}/")
