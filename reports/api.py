@@ -68,15 +68,19 @@ _VALUE_FIELDS = {
         allow_null=True, help_text="The published number (a share has one decimal), or null for a symbol."
     ),
     "text": serializers.CharField(help_text="As shown: a number, '<5' or '..'."),
+    "met": serializers.BooleanField(
+        required=False, help_text="Beside a target: whether it is met (absent where not decided or no target)."
+    ),
 }
 _table = inline_serializer(
     "ProtectedTable",
     {
         "table": serializers.CharField(),
         "title": serializers.CharField(),
-        "period": serializers.CharField(help_text="2026, 2026-H1 or 2026-Q1"),
+        "period": serializers.CharField(help_text="2026, 2026-H1, 2026-T1 (targets only) or 2026-Q1"),
         "period_label": serializers.CharField(),
         "available": serializers.BooleanField(),
+        "preliminary": serializers.BooleanField(help_text="The running year so far, replaced after year end."),
         "reason": serializers.CharField(),
         "revision": serializers.IntegerField(),
         "released_at": serializers.DateTimeField(allow_null=True),
@@ -88,6 +92,7 @@ _table = inline_serializer(
                 "label": serializers.CharField(),
                 "is_total": serializers.BooleanField(),
                 "target": serializers.CharField(),
+                "met": serializers.BooleanField(allow_null=True, help_text="Target met (null: undecided)."),
                 "values": inline_serializer("PublishedValue", _VALUE_FIELDS, many=True),
             },
             many=True,
