@@ -16,7 +16,7 @@ casework.selectors.targets; the populations here count the same rows, grouped by
 - Orossamtal count as held contacts; svansen youths reached count each case once per period.
 - Meetings held with approved minutes and visits to hot spots are not about persons and are counted as they are.
 
-What is exact (docs/statistics-method.md, section 3): the agreement's own target figures, in the targets table
+What is exact (docs/statistics-method.md, section 10): the agreement's own target figures, in the targets table
 (from casework.selectors.targets.target_rows, the board's selector) and the cases per category, are aggregate
 counts without personal attributes and are published as counted, with met or not met. Everything broken down
 by an attribute (age band, gender, area, intervention type, outcome) goes through disclosure control, which

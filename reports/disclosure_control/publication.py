@@ -32,7 +32,7 @@ class Status(StrEnum):
     BELOW_THRESHOLD = "below_threshold"  # the perturbed count is below the threshold: "<5"
     WITHHELD = "withheld"  # held back so that no small cell can be derived: ".."
     # As counted: not about persons (meetings, visits to places), or one of the agreement's own target
-    # figures, aggregate counts without personal attributes (docs/statistics-method.md, section 3)
+    # figures, aggregate counts without personal attributes (docs/statistics-method.md, section 10)
     EXACT = "exact"
 
 

@@ -46,14 +46,14 @@ def is_preliminary(period: Period, *, today: datetime.date | None = None) -> boo
 
 
 def merged_into(period: Period, sizes: dict[str, int]) -> Period:
-    """The smallest period that contains `period` and is large enough to be released on its own (the year
-    always is). Tertials contain no quarter (they do not nest), so a quarter goes into its half-year."""
-    guard = settings.SAMSYN_SMALL_POPULATION_GUARD
-    for kind in (PeriodKind.HALF_YEAR, PeriodKind.YEAR):
-        container = period_containing(period.starts_on, kind)
-        if container.kind is not period.kind and (kind is PeriodKind.YEAR or sizes[container.code] >= guard):
-            return container
-    return period
+    """The smallest period that contains a quarter or half-year and is large enough to be released on its
+    own: a quarter's half-year, if it has enough persons, else the year (always released). Tertials
+    contain no quarter (they do not nest), so nothing is merged into one."""
+    if period.kind is PeriodKind.QUARTER:
+        half = period_containing(period.starts_on, PeriodKind.HALF_YEAR)
+        if sizes[half.code] >= settings.SAMSYN_SMALL_POPULATION_GUARD:
+            return half
+    return period_containing(period.starts_on, PeriodKind.YEAR)
 
 
 def releasable(period: Period, *, today: datetime.date, sizes: dict[str, int], exact: bool = False) -> str:

@@ -87,7 +87,7 @@ def year_periods(year: int) -> list[Period]:
 def release_periods(year: int) -> list[Period]:
     """Every period a table can be released for: those of `year_periods` and the tertials, for which only
     the agreement's own target figures are published (exact; no breakdown is, so they add no margin that
-    the audit must know: see docs/statistics-method.md, section 3)."""
+    the audit must know: see docs/statistics-method.md, section 10)."""
     kinds = (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
     return [p for kind in kinds for p in periods_of_year(year, kind)]
 
