@@ -15,13 +15,19 @@ casework.selectors.targets; the populations here count the same rows, grouped by
   time if one was written inside the window; a case closed before its window opened is not due.
 - Orossamtal count as held contacts; svansen youths reached count each case once per period.
 - Meetings held with approved minutes and visits to hot spots are not about persons and are counted as they are.
+
+What is exact (docs/statistics-method.md, section 10): the agreement's own target figures, in the targets table
+(from casework.selectors.targets.target_rows, the board's selector) and the cases per category, are aggregate
+counts without personal attributes and are published as counted, with met or not met. Everything broken down
+by an attribute (age band, gender, area, intervention type, outcome) goes through disclosure control, which
+takes the exact figures as known margins.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractQuarter
@@ -41,11 +47,22 @@ from casework.models import (
 )
 from casework.periods import Period, PeriodKind, periods_of_year
 from casework.selectors import targets
-from casework.selectors.targets import CATEGORY_FIELD, MEASURES
+from casework.selectors.targets import CATEGORY_FIELD, MEASURES, MetricRow, PeriodRow
 
 from . import costs
 from .disclosure_control.cell_key import Tally, anonymous_record_key, record_key, record_key_expression
-from .disclosure_control.structure import Additivity, Cell, Population, RowSpec, TableSpec, year_periods
+from .disclosure_control.publication import Published, Status, Unit
+from .disclosure_control.schedule import is_preliminary
+from .disclosure_control.structure import (
+    STATISTICS_PERIOD_KINDS,
+    Additivity,
+    Cell,
+    Population,
+    RowSpec,
+    TableSpec,
+    release_periods,
+    year_periods,
+)
 
 CATALOGUE_VERSION = 1
 AGE_BANDS = (("13-15", 13, 15), ("16-17", 16, 17), ("18-20", 18, 20), ("21-25", 21, 25))
@@ -72,7 +89,7 @@ TABLES = (
         "targets",
         _("Måluppfyllelse"),
         _("Överenskommelsens mål och utfallet under perioden."),
-        ALL_KINDS,
+        (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.HALF_YEAR, PeriodKind.YEAR),
     ),
     CatalogueTable(
         "cases_by_category",
@@ -121,6 +138,8 @@ TABLES = (
     ),
 )
 TABLES_BY_CODE = {table.code: table for table in TABLES}
+# Tables of the agreement's own target figures only: published as counted (see the module docstring).
+EXACT_TABLES = frozenset({"targets", "cases_by_category"})
 
 _GENDER_LABELS = dict(Gender.choices)
 _AGE_LABELS = {code: format_lazy(_("{low}–{high} år"), low=low, high=high) for code, low, high in AGE_BANDS} | {
@@ -186,7 +205,8 @@ def _cases(agreement, year, areas) -> Population:
     population = Population(
         "cases",
         Additivity.FLOW,
-        {
+        exact=("", "category"),
+        variables={
             "category": tuple(Category.values),
             "age": tuple(code for code, _low, _high in AGE_BANDS) + (OTHER_AGE,),
             "gender": tuple(Gender.values),
@@ -215,7 +235,9 @@ def _cases(agreement, year, areas) -> Population:
 
 
 def _svansen_offered(svansen, year) -> Population:
-    population = Population("svansen_offered", Additivity.FLOW, subset_of=("cases", "category", Category.SVANSEN))
+    population = Population(
+        "svansen_offered", Additivity.FLOW, subset_of=("cases", "category", Category.SVANSEN), exact=("",)
+    )
     measure = MEASURES[Target.Metric.SVANSEN_OFFERED_SHARE]
     rows = (
         svansen.filter(measure.numerator)
@@ -249,8 +271,8 @@ def _flow_by(code, queryset, date_field, key_path, variable, year) -> Population
 
 
 def _follow_ups_due(due_cases, year) -> tuple[Population, Population]:
-    due = Population("follow_ups_due", Additivity.FLOW)
-    in_time = Population("follow_ups_in_time", Additivity.FLOW, subset_of=("follow_ups_due", "", ""))
+    due = Population("follow_ups_due", Additivity.FLOW, exact=("",))
+    in_time = Population("follow_ups_in_time", Additivity.FLOW, subset_of=("follow_ups_due", "", ""), exact=("",))
     measure = MEASURES[Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE]
     key = record_key_expression("person__statistics_key")
     rows = (
@@ -274,7 +296,7 @@ def _follow_ups_due(due_cases, year) -> tuple[Population, Population]:
 
 
 def _concern_talks(talks, year) -> Population:
-    population = Population("concern_talks", Additivity.FLOW)
+    population = Population("concern_talks", Additivity.FLOW, exact=("",))
     talks = talks.annotate(quarter=ExtractQuarter(MEASURES[Target.Metric.CONCERN_TALKS].date_field))
     for row in (
         talks.filter(case__isnull=False)
@@ -298,7 +320,7 @@ def _concern_talks(talks, year) -> Population:
 def _svansen_reached(agreement, year, today) -> Population:
     """Distinct svansen cases with a field contact: counted and keyed per period in the database, since
     they do not add up over quarters."""
-    population = Population("svansen_reached", Additivity.PERSONS)
+    population = Population("svansen_reached", Additivity.PERSONS, exact=("",))
     for period in year_periods(year):
         reached = targets.measure_rows(
             agreement=agreement,
@@ -350,7 +372,12 @@ def population_sizes(agreement, year: int) -> dict[str, int]:
 
 
 def table_specs(
-    agreement, year: int, populations: list[Population], comparison: costs.YearComparison
+    agreement,
+    year: int,
+    populations: list[Population],
+    comparison: costs.YearComparison,
+    *,
+    today: datetime.date | None = None,
 ) -> list[TableSpec]:
     """Every catalogue table for every period of `year` it is published for."""
     by_code = {p.code: p for p in populations}
@@ -372,19 +399,31 @@ def table_specs(
         "interventions_by_type": ("interventions", "type"),
         "follow_ups_by_outcome": ("follow_ups", "outcome"),
     }
-    period_targets = targets.period_targets(agreement=agreement, periods=year_periods(year))
+    figures = {
+        row.period: row for row in targets.target_rows(agreement=agreement, periods=release_periods(year), today=today)
+    }
     specs = []
     for table in TABLES:
         for kind in table.kinds:
             for period in periods_of_year(year, kind):
+                preliminary = table.code in EXACT_TABLES and is_preliminary(period, today=today)
                 if table.code in breakdowns:
                     population, variable = breakdowns[table.code]
-                    specs.append(_breakdown(table, period, by_code[population], variable, labels[variable]))
+                    spec = _breakdown(table, period, by_code[population], variable, labels[variable])
                 elif table.code == "targets":
-                    specs.append(_targets(table, agreement, period, period_targets[period]))
+                    spec = _targets(table, agreement, figures[period], preliminary=preliminary)
                 else:
-                    specs.append(_costs(table, period, comparison))
+                    spec = _costs(table, period, comparison)
+                if preliminary:
+                    spec = replace(spec, preliminary=True, notes=(*spec.notes, str(PRELIMINARY_NOTE)))
+                specs.append(spec)
     return specs
+
+
+PRELIMINARY_NOTE = _(
+    "Preliminär: året pågår. Siffrorna gäller det som registrerats hittills; ett mål i antal som inte är nått "
+    "ännu och mål i procent avgörs när året är slut. Det slutliga helåret ersätter tabellen efter årets slut."
+)
 
 
 def _definition(table: CatalogueTable, categories) -> dict:
@@ -408,70 +447,114 @@ def _breakdown(table, period: Period, population: Population, variable: str, lab
     )
 
 
-def _targets(table, agreement, period: Period, period_targets: dict[str, int]) -> TableSpec:
+def _exact(figure: MetricRow, value, *, preliminary: bool, unit: Unit = Unit.COUNT) -> Published:
+    """A target figure as counted; whether it meets its target, where it has one. In a preliminary year only
+    a count already at its target is decided."""
+    met = figure.met
+    if preliminary and not (met and not figure.is_share):
+        met = None
+    return Published(Status.EXACT, value, unit, met)
+
+
+def _targets(table, agreement, figures: PeriodRow, *, preliminary: bool = False) -> TableSpec:
+    """The agreement's targets and the figures beside them, as the target board counts them
+    (casework.selectors.targets.target_rows): exact, with met or not met. Each count's cell is named too, so
+    that the audit knows it as an exact margin of the breakdowns (tertials have none)."""
+    period = figures.period
+    audited = period.kind in STATISTICS_PERIOD_KINDS
+
+    def figure(metric):
+        return figures.metric(metric)
+
+    def count(metric, value=None):
+        row = figure(metric)
+        return (_exact(row, row.value if value is None else value, preliminary=preliminary),)
+
+    def share(metric):
+        row = figure(metric)
+        percent = float(row.percent) if row.percent is not None else None
+        return (_exact(row, percent, preliminary=preliminary, unit=Unit.PERCENT),)
+
+    def no_target(value):
+        return (Published(Status.EXACT, value),)
+
+    def cells(population, variable="", value=""):
+        return (Cell(population, period.code, variable, value),) if audited else ()
+
     def target(metric):
-        return targets.target_text(metric, period_targets.get(metric))
+        return figure(metric).target_text
 
-    def cell(population, variable="", value=""):
-        return Cell(population, period.code, variable, value)
-
-    svansen = cell("cases", "category", Category.SVANSEN)
+    offered = figure(Target.Metric.SVANSEN_OFFERED_SHARE)
+    in_window = figure(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE)
     rows = (
         RowSpec(
             "meetings",
             str(_("Samverkansmöten med justerat protokoll")),
-            cells=(cell("meetings"),),
+            values=count(Target.Metric.MEETINGS),
             target=target(Target.Metric.MEETINGS),
         ),
         RowSpec(
             "lifestyle_identified",
             str(_("Identifierade ärenden, %(label)s") % {"label": agreement.lifestyle_label}),
-            cells=(cell("cases", "category", Category.LIFESTYLE),),
+            cells=cells("cases", "category", Category.LIFESTYLE),
+            values=count(Target.Metric.LIFESTYLE_IDENTIFIED),
             target=target(Target.Metric.LIFESTYLE_IDENTIFIED),
         ),
         RowSpec(
             "svansen_identified",
             str(_("Identifierade ärenden, %(label)s") % {"label": agreement.svansen_label}),
-            cells=(svansen,),
+            cells=cells("cases", "category", Category.SVANSEN),
+            values=count(Target.Metric.SVANSEN_IDENTIFIED),
             target=target(Target.Metric.SVANSEN_IDENTIFIED),
         ),
-        RowSpec("svansen_offered", str(_("Av dem: erbjudna en dokumenterad insats")), cells=(cell("svansen_offered"),)),
+        RowSpec(
+            "svansen_offered",
+            str(_("Av dem: erbjudna en dokumenterad insats")),
+            cells=cells("svansen_offered"),
+            values=no_target(offered.value),
+        ),
         RowSpec(
             "svansen_offered_share",
             str(_("Andel som erbjudits insats (%)")),
-            share_of=(cell("svansen_offered"), svansen),
+            values=share(Target.Metric.SVANSEN_OFFERED_SHARE),
             target=target(Target.Metric.SVANSEN_OFFERED_SHARE),
         ),
         RowSpec(
             "follow_ups_due",
             str(_("Uppföljningar vars fönster stängde under perioden")),
-            cells=(cell("follow_ups_due"),),
+            cells=cells("follow_ups_due"),
+            values=no_target(in_window.denominator),
         ),
         RowSpec(
-            "follow_ups_in_time", str(_("Av dem: uppföljda inom 3–6 månader")), cells=(cell("follow_ups_in_time"),)
+            "follow_ups_in_time",
+            str(_("Av dem: uppföljda inom 3–6 månader")),
+            cells=cells("follow_ups_in_time"),
+            values=no_target(in_window.value),
         ),
         RowSpec(
             "follow_ups_in_time_share",
             str(_("Andel uppföljda i tid (%)")),
-            share_of=(cell("follow_ups_in_time"), cell("follow_ups_due")),
+            values=share(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE),
             target=target(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE),
         ),
         RowSpec(
             "concern_talks",
             str(_("Genomförda orossamtal")),
-            cells=(cell("concern_talks"),),
+            cells=cells("concern_talks"),
+            values=count(Target.Metric.CONCERN_TALKS),
             target=target(Target.Metric.CONCERN_TALKS),
         ),
         RowSpec(
             "svansen_reached",
             str(_("Svansenungdomar som fältgruppen nått")),
-            cells=(cell("svansen_reached"),),
+            cells=cells("svansen_reached"),
+            values=count(Target.Metric.SVANSEN_REACHED),
             target=target(Target.Metric.SVANSEN_REACHED),
         ),
         RowSpec(
             "hot_spot_visits",
             str(_("Tillsynsbesök på hot spots")),
-            cells=(cell("hot_spot_visits"),),
+            values=count(Target.Metric.HOT_SPOT_VISITS),
             target=target(Target.Metric.HOT_SPOT_VISITS),
         ),
     )

@@ -188,12 +188,12 @@ def protected_sheet(table: ProtectedTable) -> Sheet:
     if not isinstance(table, ProtectedTable):
         raise TypeError("Management files are made from disclosure-controlled tables only.")
     has_targets = any(row.target for row in table.rows)
-    header = (formatting.period(table.period), *table.columns) + ((_("Mål"),) if has_targets else ())
+    header = (formatting.period(table.period), *table.columns) + ((_("Mål"), _("Status")) if has_targets else ())
     rows = []
     for row in table.rows:
         values = [published_cell(value) for value in row.values]
         values += [""] * (len(table.columns) - len(values))
-        rows.append((str(row.label), *values) + ((row.target,) if has_targets else ()))
+        rows.append((str(row.label), *values) + ((row.target, row.met_text) if has_targets else ()))
     if not table.available:
         rows.append((table.reason,))
     rows.extend((str(note),) for note in table.notes)

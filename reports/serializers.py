@@ -40,6 +40,9 @@ class PublishedValueSerializer(serializers.Serializer):
         source="number", allow_null=True, help_text="The published number (a share has one decimal); null for a symbol."
     )
     text = serializers.CharField(help_text="As shown: a number, '<5' or '..'.")
+    met = serializers.BooleanField(
+        allow_null=True, help_text="Beside a target: whether it is met (null where undecided or no target)."
+    )
 
 
 class ProtectedRowSerializer(serializers.Serializer):
@@ -47,15 +50,19 @@ class ProtectedRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     is_total = serializers.BooleanField()
     target = serializers.CharField(help_text="The agreement's target for the row, where it has one.")
+    met = serializers.BooleanField(allow_null=True, help_text="Whether the row meets its target (null: undecided).")
     values = PublishedValueSerializer(many=True)
 
 
 class ProtectedTableSerializer(serializers.Serializer):
     table = serializers.CharField()
     title = serializers.CharField()
-    period = serializers.CharField(source="period.code", help_text="2026, 2026-H1 or 2026-Q1")
+    period = serializers.CharField(source="period.code", help_text="2026, 2026-H1, 2026-T1 (targets only) or 2026-Q1")
     period_label = serializers.CharField(source="period.label")
     available = serializers.BooleanField()
+    preliminary = serializers.BooleanField(
+        help_text="The running year so far, replaced by the final year after year end."
+    )
     reason = serializers.CharField(help_text="Why the period is not released, empty when it is.")
     revision = serializers.IntegerField()
     released_at = serializers.DateTimeField(allow_null=True)

@@ -610,9 +610,9 @@ def svansen_without_offer(*, actor) -> list[Case]:
 
 
 def board_page(*, actor, year: int) -> BoardPage:
-    """The target board for the social managers of the actor's agreement. Its counts are exact, so it is
-    not for management: management follows the same targets in the statistics, through disclosure control
-    (docs/architecture.md, rule 5: nothing reaches the management role by another path)."""
+    """The target board for the social managers of the actor's agreement, with the cases behind the gaps.
+    Management follows the same figures, exact and counted by `target_rows`, in the statistics' targets
+    table (docs/architecture.md, rule 5: nothing reaches the management role by another path)."""
     policies.require(actor, Action.FOLLOW_TARGETS)
     rows = target_board(agreement=actor.agreement, year=year)
     gaps = svansen_without_offer(actor=actor)

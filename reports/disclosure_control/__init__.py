@@ -26,9 +26,15 @@ and only `register.protect_year` makes them. The method, as /statistik/metod/ ex
    are made only on the fixed revision days (`revision_days`), collecting every change since the last one,
    and only when what the table shows has changed; no cell is marked as changed.
 5. Small-population guard: a quarter or half-year with fewer than `SAMSYN_SMALL_POPULATION_GUARD` persons
-   with an open case is not released (its year is).
+   with an open case is not released for the breakdowns; it is published merged into the smallest period
+   that has enough (its half-year, or the year).
 6. Amounts (costs) are published only when the number of cases behind them is published (not "<5") and no
    single case accounts for more than `DOMINANCE_SHARE` of the amount, rounded to `AMOUNT_ROUNDING` kr.
+
+7. The agreement's own target figures (the targets table and the cases per category: `Population.exact`)
+   are aggregate counts without personal attributes and are published as counted (`Status.EXACT`), with
+   met or not met, also for tertials and, as preliminary, for the running year. They are exact margins in
+   the audit (3): a breakdown they would pin (a total of 1 beside a 0) is withheld further.
 
 The modules, each importing only those above it:
 

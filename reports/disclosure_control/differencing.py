@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -97,15 +98,18 @@ class _System:
         return np.rint(result.x).astype(int) if result.status == 0 else None
 
 
-def pinned_cells(relations, truth: dict[str, int], published: dict[str, Published]) -> list[str]:
+def pinned_cells(relations, truth: dict[str, int], published: dict[str, Published], known=frozenset()) -> list[str]:
     """The cells whose true count is between 1 and the threshold - 1 and which the published values and
-    the relations determine exactly (the attacker would recover them). Cells not published are unknowns."""
+    the relations determine exactly (the attacker would recover them). Cells not published are unknowns;
+    cells published exactly (the agreement's target figures) are known margins, and they and the cells in
+    `known` are public already, so not counted as pinned."""
     codes = sorted(truth)
     system = _System.build(relations, codes)
     bounds = [feasible_counts(published[code]) if code in published else (0, UNBOUNDED) for code in codes]
     lower_bounds = np.array([low for low, _high in bounds], dtype=float)
     upper_bounds = np.array([high for _low, high in bounds], dtype=float)
-    sensitive = [code for code in codes if 1 <= truth[code] < threshold()]
+    exact = {code for code, value in published.items() if value.status is Status.EXACT}
+    sensitive = [code for code in codes if 1 <= truth[code] < threshold() and code not in exact and code not in known]
     safe: set[str] = set()
     pinned = []
     for code in sensitive:
@@ -146,18 +150,30 @@ def _components(relations, codes) -> list[set[str]]:
     return list(groups.values())
 
 
-def audit_and_withhold(relations, truth: dict[str, int], published: dict[str, Published], new: set[str]) -> set[str]:
+def audit_and_withhold(
+    relations, truth: dict[str, int], published: dict[str, Published], new: set[str], public=frozenset()
+) -> set[str]:
     """Withhold new cells until no small cell can be pinned down; returns the cells withheld.
 
-    Cells released before (not in `new`) stay as they were released. Withholding only widens what an
-    attacker can conclude, so the loop ends; withholding every new cell always suffices, because then
-    nothing new is known."""
+    Cells released before (not in `new`) stay as they were released, and the exact figures are known
+    margins. `public` are the cells of the exact figures in every period (a half-year's, from its exact
+    quarters, even before its own release): public by design, never protected. A cell that what is public
+    already determines (a breakdown with one value, the same as its exact total) cannot be protected by
+    withholding and is left out too. Withholding only widens what an attacker can conclude, so the loop
+    ends; withholding every new cell always suffices, because then nothing new is known."""
     withheld: set[str] = set()
     for component in _components(relations, list(truth)):
+        if not component & new:
+            continue
         local = [r for r in relations if next(iter(r[0])) in component]
         local_truth = {code: truth[code] for code in component}
         local_published = {code: published[code] for code in component if code in published}
-        pinned = pinned_cells(local, local_truth, local_published)
+        before = {code: value for code, value in local_published.items() if code not in new}
+        known = set(pinned_cells(local, local_truth, before, known=public))
+        if known:
+            logger.warning("statistics audit: %d small cells are determined by what is public already", len(known))
+        local_pinned = partial(pinned_cells, local, local_truth, known=frozenset(known | set(public)))
+        pinned = local_pinned(local_published)
         while pinned:
             candidates = _candidates(pinned[0], local, local_published, new - withheld)
             if not candidates:
@@ -168,7 +184,7 @@ def audit_and_withhold(relations, truth: dict[str, int], published: dict[str, Pu
             code = candidates[0]
             withheld.add(code)
             local_published[code] = Published(Status.WITHHELD)
-            pinned = pinned_cells(local, local_truth, local_published)
+            pinned = local_pinned(local_published)
     return withheld
 
 

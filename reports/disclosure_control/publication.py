@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from casework.periods import Period
 from config import formatting
@@ -30,7 +31,9 @@ class Status(StrEnum):
     PUBLISHED = "published"  # the perturbed count, at least the threshold
     BELOW_THRESHOLD = "below_threshold"  # the perturbed count is below the threshold: "<5"
     WITHHELD = "withheld"  # held back so that no small cell can be derived: ".."
-    EXACT = "exact"  # not about persons (meetings, visits to places): as counted
+    # As counted: not about persons (meetings, visits to places), or one of the agreement's own target
+    # figures, aggregate counts without personal attributes (docs/statistics-method.md, section 10)
+    EXACT = "exact"
 
 
 class Unit(StrEnum):
@@ -44,11 +47,14 @@ class Published:
     status: Status
     value: int | float | None = None  # a share has one decimal
     unit: Unit = Unit.COUNT
+    met: bool | None = None  # beside a target: whether it is met (None: no target, or not decided yet)
 
     @property
     def text(self) -> str:
         if self.status is Status.BELOW_THRESHOLD:
             return f"<{threshold()}"
+        if self.status is Status.EXACT and self.value is None:
+            return gettext("inga att räkna")
         if self.status is Status.WITHHELD or self.value is None:
             return ".."
         if self.unit is Unit.PERCENT:
@@ -63,7 +69,10 @@ class Published:
         return self.value if self.status in (Status.ZERO, Status.PUBLISHED, Status.EXACT) else None
 
     def as_json(self) -> dict:
-        return {"status": str(self.status), "value": self.number, "text": self.text}
+        value = {"status": str(self.status), "value": self.number, "text": self.text}
+        if self.met is not None:
+            value["met"] = self.met
+        return value
 
 
 def publish_count(tally: Tally) -> Published:
@@ -81,6 +90,8 @@ def feasible_counts(published: Published) -> tuple[int, int]:
     knows this method and its perturbation table (but not the keys) can conclude from the cell alone."""
     if published.status is Status.ZERO:
         return 0, 0
+    if published.status is Status.EXACT:
+        return published.value, published.value
     if published.status is Status.PUBLISHED:
         return max(1, published.value - MAX_NOISE), published.value + MAX_NOISE
     if published.status is Status.BELOW_THRESHOLD:
@@ -117,6 +128,18 @@ class ProtectedRow:
     is_total: bool = False
     target: str = ""  # the agreement's target for the row, where it has one (not data)
 
+    @property
+    def met(self) -> bool | None:
+        """Whether the row meets its target (None: no target, nothing to count, or a preliminary figure
+        that has not reached it yet)."""
+        return next((value.met for value in self.values if value.met is not None), None)
+
+    @property
+    def met_text(self) -> str:
+        if not self.target:
+            return ""
+        return {True: gettext("Uppfyllt"), False: gettext("Ej uppfyllt")}.get(self.met, gettext("Ej avgjort"))
+
 
 @dataclass(frozen=True)
 class ProtectedTable:
@@ -133,3 +156,4 @@ class ProtectedTable:
     released_at: datetime.datetime | None = None
     notes: tuple[str, ...] = ()
     revision_day: datetime.date | None = None  # the fixed revision day this version was released for
+    preliminary: bool = False  # the running year so far, replaced by the final year after year end

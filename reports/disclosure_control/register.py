@@ -24,7 +24,7 @@ from .publication import (
     publish_share,
 )
 from .schedule import revision_day
-from .structure import Cell, Population, TableSpec, year_periods
+from .structure import Cell, Population, TableSpec, release_periods
 
 
 def protect_year(
@@ -38,8 +38,10 @@ def protect_year(
 ) -> dict[tuple[str, str], ProtectedTable]:
     """Release the year's catalogue: reuse what the register holds for unchanged cells, publish new cells
     with cell-key noise and the threshold, audit everything released for the year together, withhold what
-    the audit requires, and register new revisions. `availability` maps a period code to why it is not
-    released ("" when it is). Returns every table of `specs`, keyed by (table, period).
+    the audit requires, and register new revisions. `availability` says why a table is not released (""
+    when it is), by (table, period code) or, for every table of a period, by period code. Cells that are the
+    agreement's own target figures (`Population.exact`) are published as counted, and the audit takes them
+    as exact margins. Returns every table of `specs`, keyed by (table, period).
 
     Revisions follow the fixed schedule: a table already released for the latest revision day on or before
     `today` is served exactly as released, every cell of it, until the next revision day; only then do the
@@ -58,7 +60,8 @@ def protect_year(
                 tally = population.tally(cell)
                 truth[cell.code] = tally.count
                 digests[cell.code] = tally.digest
-    released_specs = [spec for spec in specs if not availability.get(spec.period.code)]
+    exact = {code for population in populations for code in _exact_codes(population, year)}
+    released_specs = [spec for spec in specs if not _reason(availability, spec)]
 
     with transaction.atomic():
         # One release of an agreement's statistics at a time.
@@ -69,7 +72,8 @@ def protect_year(
         # Tables released for this revision day first: every cell as released, changed records or not.
         for row in sorted(latest.values(), key=lambda row: not _current(row, day)):
             for code, stored in row.cells.items():
-                if code in frozen or code not in digests:
+                # The exact figures are margins as counted now, never an older count.
+                if code in frozen or code not in digests or code in exact:
                     continue
                 if _current(row, day) or stored["digest"] == digests[code]:
                     frozen[code] = Published(Status(stored["status"]), stored["value"])
@@ -78,15 +82,17 @@ def protect_year(
         new: set[str] = set()
         for spec in released_specs:
             for cell in spec.cells():
-                if by_code[cell.population].personal and cell.code not in frozen:
+                if cell.code in exact:
+                    published[cell.code] = Published(Status.EXACT, truth[cell.code])
+                elif by_code[cell.population].personal and cell.code not in frozen:
                     published[cell.code] = publish_count(by_code[cell.population].tally(cell))
                     new.add(cell.code)
         if new:
-            for code in audit_and_withhold(relations_for(populations, year), truth, published, new):
+            for code in audit_and_withhold(relations_for(populations, year), truth, published, new, exact):
                 published[code] = Published(Status.WITHHELD)
         tables = {}
         for spec in specs:
-            reason = availability.get(spec.period.code, "")
+            reason = _reason(availability, spec)
             if reason:
                 tables[(spec.code, spec.period.code)] = ProtectedTable(
                     table=spec.code,
@@ -112,6 +118,16 @@ def protect_year(
     return tables
 
 
+def _reason(availability: dict, spec: TableSpec) -> str:
+    return availability.get((spec.code, spec.period.code), availability.get(spec.period.code, ""))
+
+
+def _exact_codes(population: Population, year: int):
+    if population.personal and population.exact:
+        for period in population.periods(year):
+            yield from (cell.code for cell in population.cells(period.code) if population.is_exact(cell))
+
+
 def _current(row, day: datetime.date) -> bool:
     """The register row was released (or checked) for the revision day `day`: it stands until the next one."""
     return row.revised_for is not None and row.revised_for >= day
@@ -127,7 +143,7 @@ def standing_revision(agreement, table: str, period_code: str, today: datetime.d
 
 
 def _latest_revisions(agreement, year: int) -> dict[tuple[str, str], object]:
-    codes = [p.code for p in year_periods(year)]
+    codes = [p.code for p in release_periods(year)]
     latest = {}
     for row in ReleasedTable.objects.filter(agreement=agreement, period__in=codes).order_by("revision"):
         latest[(row.table, row.period)] = row
@@ -144,6 +160,9 @@ def _cell_value(cell: Cell, published, by_code) -> Published:
 def _table(spec: TableSpec, published, by_code) -> ProtectedTable:
     rows = []
     for row in spec.rows:
+        if row.values:
+            rows.append(ProtectedRow(row.code, row.label, row.values, row.is_total, row.target))
+            continue
         values = [_cell_value(cell, published, by_code) for cell in row.cells]
         if row.share_of:
             numerator, denominator = (_cell_value(c, published, by_code) for c in row.share_of)
@@ -159,6 +178,7 @@ def _table(spec: TableSpec, published, by_code) -> ProtectedTable:
         columns=spec.columns,
         rows=tuple(rows),
         notes=spec.notes,
+        preliminary=spec.preliminary,
     )
 
 
@@ -203,7 +223,7 @@ def _stored_value(stored: dict) -> Published:
     text = stored["text"]
     # By the text's unit sign, whatever spaces and language it was released with ("75 %", "75,0\u00a0%").
     unit = Unit.PERCENT if text.endswith("%") else Unit.KRONOR if text.endswith("kr") else Unit.COUNT
-    return Published(Status(stored["status"]), stored["value"], unit)
+    return Published(Status(stored["status"]), stored["value"], unit, stored.get("met"))
 
 
 def _with_revision(table: ProtectedTable, register_row) -> ProtectedTable:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.periods import Period, PeriodKind, periods_of_year
+from casework.periods import Period, PeriodKind, period_containing, periods_of_year
 
 
 def revision_days(year: int) -> list[datetime.date]:
@@ -32,12 +33,40 @@ def next_revision_day(today: datetime.date) -> datetime.date:
     return min(day for year in (today.year, today.year + 1) for day in revision_days(year) if day > today)
 
 
-def releasable(period: Period, *, today: datetime.date, population_size: int) -> str:
-    """Why a period is not released yet ("" when it is): once it has ended and the release delay has passed;
-    a quarter or half-year only with enough persons in it."""
-    release_on = period.ends_on + datetime.timedelta(days=settings.SAMSYN_STATISTICS_RELEASE_DELAY_DAYS)
-    if today < release_on:
-        return str(_("Perioden redovisas från och med %(day)s.") % {"day": release_on.isoformat()})
-    if period.kind is not PeriodKind.YEAR and population_size < settings.SAMSYN_SMALL_POPULATION_GUARD:
-        return str(_("För få personer under perioden för att redovisa den för sig; se årets tabell."))
-    return ""
+def release_day(period: Period) -> datetime.date:
+    """The day a period is released: once it has ended and the release delay has passed."""
+    return period.ends_on + datetime.timedelta(days=settings.SAMSYN_STATISTICS_RELEASE_DELAY_DAYS)
+
+
+def is_preliminary(period: Period, *, today: datetime.date | None = None) -> bool:
+    """The running year, from its first quarter's release day until its own: published as preliminary."""
+    today = today or timezone.localdate()
+    first_quarter = periods_of_year(period.year, PeriodKind.QUARTER)[0]
+    return period.kind is PeriodKind.YEAR and release_day(first_quarter) <= today < release_day(period)
+
+
+def merged_into(period: Period, sizes: dict[str, int]) -> Period:
+    """The smallest period that contains a quarter or half-year and is large enough to be released on its
+    own: a quarter's half-year, if it has enough persons, else the year (always released). Tertials
+    contain no quarter (they do not nest), so nothing is merged into one."""
+    if period.kind is PeriodKind.QUARTER:
+        half = period_containing(period.starts_on, PeriodKind.HALF_YEAR)
+        if sizes[half.code] >= settings.SAMSYN_SMALL_POPULATION_GUARD:
+            return half
+    return period_containing(period.starts_on, PeriodKind.YEAR)
+
+
+def releasable(period: Period, *, today: datetime.date, sizes: dict[str, int], exact: bool = False) -> str:
+    """Why a table of a period is not released yet ("" when it is): once the period has ended and the release
+    delay has passed; a quarter or half-year only with enough persons in it (`sizes`, by period code), or it
+    is published as part of the smallest period that has them. A table of exact target figures (`exact`)
+    needs no guard, and its running year is published as preliminary."""
+    if today < release_day(period) and not (exact and is_preliminary(period, today=today)):
+        return str(_("Perioden redovisas från och med %(day)s.") % {"day": release_day(period).isoformat()})
+    if exact or period.kind is PeriodKind.YEAR or sizes[period.code] >= settings.SAMSYN_SMALL_POPULATION_GUARD:
+        return ""
+    container = merged_into(period, sizes)
+    return str(
+        _("För få personer under perioden för att redovisa den för sig. Den redovisas sammanslagen med %(period)s.")
+        % {"period": container.label}
+    )

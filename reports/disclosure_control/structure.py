@@ -9,6 +9,7 @@ from enum import StrEnum
 from casework.periods import Period, PeriodKind, periods_of_year
 
 from .cell_key import Tally
+from .publication import Published
 
 STATISTICS_PERIOD_KINDS = (PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
 
@@ -34,13 +35,16 @@ class Cell:
 @dataclass
 class Population:
     """Records counted for a year: the tallies of every period's total and of every value of every variable.
-    `personal` is False for counts that are not about persons (meetings held, visits to places)."""
+    `personal` is False for counts that are not about persons (meetings held, visits to places). `exact`
+    names the variables ("" for the total) whose cells are the agreement's own target figures, published
+    exactly; every other cell goes through disclosure control, with the exact ones as known margins."""
 
     code: str
     additivity: Additivity
     variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     subset_of: tuple[str, str, str] | None = None  # (population, variable, value) that contains these records
     personal: bool = True
+    exact: tuple[str, ...] = ()
     tallies: dict[Cell, Tally] = field(default_factory=dict)
 
     def cells(self, period: str) -> list[Cell]:
@@ -48,6 +52,9 @@ class Population:
         for variable, values in self.variables.items():
             cells.extend(Cell(self.code, period, variable, value) for value in values)
         return cells
+
+    def is_exact(self, cell: Cell) -> bool:
+        return cell.variable in self.exact
 
     def tally(self, cell: Cell) -> Tally:
         return self.tallies.get(cell, Tally())
@@ -73,7 +80,16 @@ class Population:
 
 
 def year_periods(year: int) -> list[Period]:
+    """The periods whose cells are counted and audited: quarters, half-years and the year."""
     return [p for kind in STATISTICS_PERIOD_KINDS for p in periods_of_year(year, kind)]
+
+
+def release_periods(year: int) -> list[Period]:
+    """Every period a table can be released for: those of `year_periods` and the tertials, for which only
+    the agreement's own target figures are published (exact; no breakdown is, so they add no margin that
+    the audit must know: see docs/statistics-method.md, section 10)."""
+    kinds = (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.HALF_YEAR, PeriodKind.YEAR)
+    return [p for kind in kinds for p in periods_of_year(year, kind)]
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,9 @@ class RowSpec:
     amounts_cell: Cell | None = None  # the count of cases behind the amounts
     is_total: bool = False
     target: str = ""
+    # Exact values counted by casework.selectors.targets (the row's `cells`, if any, are the same figures as
+    # the audit knows them): for the agreement's own target figures, which are published as counted.
+    values: tuple[Published, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,7 @@ class TableSpec:
     rows: tuple[RowSpec, ...]
     definition: dict
     notes: tuple[str, ...] = ()
+    preliminary: bool = False
 
     def cells(self) -> set[Cell]:
         cells = set()

@@ -14,7 +14,7 @@ from .. import catalogue, costs, revisions
 from ..disclosure_control.publication import ProtectedTable
 from ..disclosure_control.register import protect_year
 from ..disclosure_control.schedule import releasable
-from ..disclosure_control.structure import year_periods
+from ..disclosure_control.structure import release_periods
 from ..models import ReleasedTable
 
 
@@ -40,12 +40,14 @@ def statistics_year(*, actor, year: int, today: datetime.date | None = None) -> 
         raise Http404
     agreement = actor.agreement
     comparison = costs.compare_year(agreement, year, today=today)
-    populations = catalogue.year_populations(agreement, year, comparison)
-    specs = catalogue.table_specs(agreement, year, populations, comparison)
+    populations = catalogue.year_populations(agreement, year, comparison, today=today)
+    specs = catalogue.table_specs(agreement, year, populations, comparison, today=today)
     sizes = catalogue.population_sizes(agreement, year)
     availability = {
-        period.code: releasable(period, today=today, population_size=sizes[period.code])
-        for period in year_periods(year)
+        (spec.code, spec.period.code): releasable(
+            spec.period, today=today, sizes=sizes, exact=spec.code in catalogue.EXACT_TABLES
+        )
+        for spec in specs
     }
     return protect_year(
         agreement=agreement, year=year, populations=populations, specs=specs, availability=availability, today=today
@@ -69,7 +71,7 @@ def statistics_periods(*, actor, year: int, table: str) -> list:
     """The periods a table is published for in `year`: quarters, half-years and the year, as it allows."""
     policies.require(actor, Action.READ_STATISTICS)
     kinds = catalogue.TABLES_BY_CODE[table].kinds
-    return [p for p in year_periods(year) if p.kind in kinds]
+    return [p for p in release_periods(year) if p.kind in kinds]
 
 
 def released_tables(*, actor):

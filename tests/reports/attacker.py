@@ -41,6 +41,24 @@ TARGET_ROWS = {
     "svansen_reached": ("svansen_reached", "", ""),
 }
 DISTINCT_PERSONS = {"svansen_reached"}
+# What the method page publishes as exact (the agreement's own target figures): public by design, in every
+# period, so never a count to protect; they are margins the attacker knows exactly.
+PUBLIC = {
+    ("cases", ""),
+    ("cases", "category"),
+    ("svansen_offered", ""),
+    ("follow_ups_due", ""),
+    ("follow_ups_in_time", ""),
+    ("concern_talks", ""),
+    ("svansen_reached", ""),
+}
+
+
+def is_public(key) -> bool:
+    population, _period, variable, _value = key
+    return (population, variable) in PUBLIC
+
+
 SUBSETS = {
     ("svansen_offered", "", ""): ("cases", "category", "svansen"),
     ("follow_ups_in_time", "", ""): ("follow_ups_due", "", ""),
@@ -52,6 +70,8 @@ def interval(value: dict) -> tuple[int, int]:
     status = value["status"]
     if status == "zero":
         return 0, 0
+    if status == "exact" and value["value"] is not None:
+        return value["value"], value["value"]
     if status == "published":
         return max(1, value["value"] - MAX_NOISE), value["value"] + MAX_NOISE
     if status == "below_threshold":

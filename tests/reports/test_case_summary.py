@@ -16,9 +16,10 @@ def test_the_social_manager_downloads_the_case_as_the_case_page_shows_it(login, 
     meeting = f.meeting(people)
     case = f.identified(people, at=meeting)
     client = login(people.manager)
-    assert reverse("reports:case_summary", args=[case.pk]) in client.get(
-        reverse("casework:case_detail", args=[case.pk])
-    ).content.decode()
+    assert (
+        reverse("reports:case_summary", args=[case.pk])
+        in client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
+    )
     response = client.get(reverse("reports:case_summary", args=[case.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="samsyn-arende-{case.number}.pdf"'

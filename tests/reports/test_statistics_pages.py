@@ -43,14 +43,16 @@ def test_it_shows_quarters_and_half_years_when_they_have_enough_persons(login, p
         assert response.context["table"].available, period
 
 
-def test_a_small_quarter_is_only_shown_in_the_year(login, people, year_of_cases, settings):
+def test_a_small_quarter_is_merged_into_the_year_and_says_so(login, people, year_of_cases, settings):
     settings.SAMSYN_SMALL_POPULATION_GUARD = 1000
     client = login(people.management)
-    quarter = client.get(f"/statistik/cases_by_category/{YEAR}-Q2/")
+    quarter = client.get(f"/statistik/cases_by_age/{YEAR}-Q2/")
     assert quarter.status_code == 200
     assert not quarter.context["table"].available
-    assert "se årets tabell" in quarter.content.decode()
-    assert client.get(f"/statistik/cases_by_category/{YEAR}/").context["table"].available
+    assert f"sammanslagen med helår {YEAR}" in quarter.content.decode()
+    assert client.get(f"/statistik/cases_by_age/{YEAR}/").context["table"].available
+    # The agreement's own figures are exact and published for the quarter all the same.
+    assert client.get(f"/statistik/targets/{YEAR}-Q2/").context["table"].available
 
 
 def test_it_refuses_a_table_outside_the_catalogue_or_a_free_period(login, people, year_of_cases):

@@ -1,0 +1,91 @@
+"""The agreement's own target figures reach management exactly as the social manager's board counts them
+(casework.selectors.targets.target_rows), with met or not met, per quarter, tertial, half-year and year; small
+periods are merged into the smallest period that can be published; the running year is preliminary."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from accesscontrol.actor import actor_for
+from casework.models import Gender, Target
+from casework.periods import parse_period
+from casework.selectors import targets
+from reports.selectors import statistics
+from tests.reports.test_attacks import YEAR, add_cases
+
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.django_db]
+ROWS = {
+    "meetings": (Target.Metric.MEETINGS, "value"),
+    "lifestyle_identified": (Target.Metric.LIFESTYLE_IDENTIFIED, "value"),
+    "svansen_identified": (Target.Metric.SVANSEN_IDENTIFIED, "value"),
+    "svansen_offered": (Target.Metric.SVANSEN_OFFERED_SHARE, "value"),
+    "follow_ups_due": (Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE, "denominator"),
+    "follow_ups_in_time": (Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE, "value"),
+    "concern_talks": (Target.Metric.CONCERN_TALKS, "value"),
+    "svansen_reached": (Target.Metric.SVANSEN_REACHED, "value"),
+    "hot_spot_visits": (Target.Metric.HOT_SPOT_VISITS, "value"),
+}
+
+
+@pytest.fixture
+def management(people):
+    people.agreement.starts_on = datetime.date(YEAR, 1, 1)
+    people.agreement.save()
+    Target.objects.filter(agreement=people.agreement).delete()
+    Target.objects.create(agreement=people.agreement, metric=Target.Metric.SVANSEN_IDENTIFIED, period="year", value=16)
+    Target.objects.create(
+        agreement=people.agreement, metric=Target.Metric.SVANSEN_OFFERED_SHARE, period="year", value=100
+    )
+    return actor_for(people.management, people.agreement)
+
+
+def test_management_sees_the_boards_figures_exactly_with_met_or_missed(people, management):
+    # Svansen: 16 identified (target 16, met), 14 of them offered an intervention (87,5 %, target missed).
+    add_cases(people.agreement, [(q, "svansen", Gender.BOY, q % 2, 15, True) for q in (1, 2, 3, 4)] * 3)
+    add_cases(people.agreement, [(4, "svansen", Gender.GIRL, 0, 16, False)] * 2)
+    add_cases(people.agreement, [(3, "svansen", Gender.GIRL, 1, 16, True)] * 2)
+    add_cases(people.agreement, [(2, "lifestyle", Gender.GIRL, 1, 17, True, 4, True, False)])
+    today = datetime.date(YEAR + 1, 2, 1)
+    tables = statistics.statistics_year(actor=management, year=YEAR, today=today)
+    released = [t for (code, _p), t in tables.items() if code == "targets"]
+    periods = [t.period for t in released]
+    assert {p.kind for p in periods} == {"quarter", "tertial", "half_year", "year"}
+    board = {row.period: row for row in targets.target_rows(agreement=people.agreement, periods=periods)}
+    for table in released:
+        assert table.available, table.reason
+        for row in table.rows:
+            assert all(value.status == "exact" for value in row.values), row
+            if row.code in ROWS:
+                metric, attribute = ROWS[row.code]
+                assert row.values[0].value == getattr(board[table.period].metric(metric), attribute), row
+    year = {row.code: row for row in tables[("targets", str(YEAR))].rows}
+    assert (year["svansen_identified"].values[0].text, year["svansen_identified"].met) == ("16", True)
+    assert (year["svansen_offered_share"].values[0].text, year["svansen_offered_share"].met) == ("87,5\u00a0%", False)
+    assert year["svansen_offered_share"].met_text == "Ej uppfyllt"
+
+
+def test_a_small_quarter_says_which_period_it_is_published_in(people, management, settings):
+    settings.SAMSYN_SMALL_POPULATION_GUARD = 5
+    add_cases(people.agreement, [(1, "svansen", Gender.BOY, 0, 15, True)] * 2)
+    add_cases(people.agreement, [(2, "svansen", Gender.BOY, 0, 15, True)] * 4)
+    tables = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR + 1, 2, 1))
+    quarter = tables[("cases_by_age", f"{YEAR}-Q1")]
+    assert not quarter.available
+    assert parse_period(f"{YEAR}-H1").label in quarter.reason
+    assert tables[("cases_by_age", f"{YEAR}-H1")].available
+    # The target figures are exact and need no guard.
+    assert tables[("targets", f"{YEAR}-Q1")].available
+
+
+def test_the_running_year_is_preliminary_until_its_release_day(people, management):
+    add_cases(people.agreement, [(1, "svansen", Gender.BOY, 0, 15, True)] * 3)
+    with time_machine.travel(datetime.datetime(YEAR, 12, 6, 12), tick=False):
+        tables = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR, 12, 6))
+    year = tables[("targets", str(YEAR))]
+    assert year.available and year.preliminary
+    assert any("Preliminär" in note for note in year.notes)
+    assert not tables[("cases_by_age", str(YEAR))].available
+    final = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR + 1, 1, 20))
+    assert not final[("targets", str(YEAR))].preliminary
+    assert final[("cases_by_age", str(YEAR))].available
