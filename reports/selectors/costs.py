@@ -7,10 +7,10 @@ from django.http import Http404
 from accesscontrol import policies
 from accesscontrol.policies import Action
 from casework.administration.selectors import may_read_shared_data
+from casework.periods import agreement_years
 
 from .. import costs
 from ..models import CostIndex
-from . import agreement_years
 
 
 def cost_years(*, actor) -> list[int]:

@@ -16,10 +16,8 @@ from accesscontrol import policies
 from accesscontrol.policies import Action
 from accesscontrol.scoping import scope_cases
 from casework.models import Case, ConcernTalkFollowUp, Consent, Disclosure, FollowUp, LegalBasis
-from casework.periods import Period, PeriodKind, parse_period, periods_of_year
+from casework.periods import Period, PeriodKind, agreement_years, parse_period, periods_of_year
 from casework.selectors import targets as target_selectors
-
-from . import agreement_years
 
 REPORT_KINDS = (PeriodKind.QUARTER, PeriodKind.TERTIAL, PeriodKind.YEAR)
 
@@ -66,7 +64,7 @@ class FollowUpReport:
 
 
 def follow_up_years(*, actor) -> list[int]:
-    """The years of the agreement so far, oldest first."""
+    """The years of the agreement so far (to its end), oldest first: the report opens on the last."""
     policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     return agreement_years(actor.agreement)
 

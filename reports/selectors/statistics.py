@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accesscontrol import policies
 from accesscontrol.policies import Action
-from casework.periods import parse_period
+from casework.periods import agreement_years, parse_period
 
 from .. import catalogue, costs
 from ..disclosure_control.publication import ProtectedTable
@@ -16,11 +16,10 @@ from ..disclosure_control.register import protect_year
 from ..disclosure_control.schedule import releasable
 from ..disclosure_control.structure import year_periods
 from ..models import ReleasedTable
-from . import agreement_years
 
 
 def statistics_years(*, actor, today: datetime.date | None = None) -> list[int]:
-    """The years the catalogue covers: from the agreement's start to this year, newest first."""
+    """The years the catalogue covers: from the agreement's start to its end or this year, newest first."""
     policies.require(actor, Action.READ_STATISTICS)
     return agreement_years(actor.agreement, today)[::-1]
 

@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accesscontrol.reads import shows
+from casework.periods import agreement_years
 from encryption import crypto
 
 from .. import services
 from ..forms import ReportRequestForm
 from ..models import ReportJob
-from ..selectors import agreement_years
 from ..selectors import jobs as selectors
 from ..tasks import file_aad
 from .access import attachment
