@@ -13,9 +13,9 @@ A rule has up to three parts, checked in this order:
   why. Failing *who* is `PermissionDenied`, which says nothing about the record.
   Part of every rule's state is the agreement's own: an agreement whose last day has passed reads as
   ended, and an action that changes its work (`ends_with_agreement`: every case and meeting action but
-  writing a follow-up of its cases and the legal hold, and proposing and holding meetings) is refused
-  with the day it ended. The subjects carry that day; a whole-agreement action reads it from the actor's
-  agreement (`Agreement.ended`).
+  writing a follow-up of its cases, the legal hold and approving minutes, and proposing and holding
+  meetings) is refused with the day it ended. The subjects carry that day; a whole-agreement action
+  reads it from the actor's agreement (`Agreement.ended`).
 
 The subjects are small snapshots built by casework's selectors (`casework.selectors.cases.case_subject`,
 `casework.selectors.meetings.meeting_subject`), so this module needs no casework import and every caller
@@ -277,8 +277,11 @@ RULES: dict[Action, Rule] = {
     ),
     # Marking an earlier meeting's decision done does not change these minutes.
     Action.MARK_DECISIONS_DONE: _meeting(roles=_MANAGER, state=_unlocked, refusal=_LOCKED),
+    # The last meeting's minutes are approved after the agreement ends: approving changes no content, and
+    # minutes never approved would leave the meeting uncounted in the agreement's own follow-up.
     Action.APPROVE_MINUTES: _meeting(
         who=_approver,
+        ends_with_agreement=False,
         state=lambda meeting: not meeting.locked and meeting.held and not meeting.approved_by_actor,
         refusal=_why_not_approvable,
     ),
