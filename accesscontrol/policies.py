@@ -11,6 +11,11 @@ A rule has up to three parts, checked in this order:
 - **state**: what the case or meeting must be in for the action to make sense (a closed case cannot be
   closed again). Failing it is a `ValidationError` with the rule's Swedish message: the user may see
   why. Failing *who* is `PermissionDenied`, which says nothing about the record.
+  Part of every rule's state is the agreement's own: an agreement whose last day has passed reads as
+  ended, and an action that changes its work (`ends_with_agreement`: every case and meeting action but
+  writing a follow-up of its cases, the legal hold and approving minutes, and proposing and holding
+  meetings) is refused with the day it ended. The subjects carry that day; a whole-agreement action
+  reads it from the actor's agreement (`Agreement.ended`).
 
 The subjects are small snapshots built by casework's selectors (`casework.selectors.cases.case_subject`,
 `casework.selectors.meetings.meeting_subject`), so this module needs no casework import and every caller
@@ -94,6 +99,7 @@ class CaseSubject:
     proposed: bool
     active: bool
     closed: bool
+    agreement_ended_on: datetime.date | None  # the agreement's last day, once it has passed
 
     @property
     def open(self) -> bool:
@@ -112,6 +118,7 @@ class MeetingSubject:
     approved_by_actor: bool
     chaired_by_actor: bool
     police_participant: bool  # the actor takes part for the police
+    agreement_ended_on: datetime.date | None  # the agreement's last day, once it has passed
 
 
 @dataclass(frozen=True)
@@ -125,10 +132,11 @@ class Rule:
     who: Callable[[object, object], bool] | None = None  # (actor, subject): what roles alone cannot say
     instance_admin: bool = False  # the instance administrator may, whatever their roles here
     on: type | None = None  # the subject the action is done to: None, CaseSubject or MeetingSubject
+    ends_with_agreement: bool = False  # changes the agreement's work: refused once the agreement has ended
 
 
-_case = partial(Rule, on=CaseSubject)
-_meeting = partial(Rule, on=MeetingSubject)
+_case = partial(Rule, on=CaseSubject, ends_with_agreement=True)
+_meeting = partial(Rule, on=MeetingSubject, ends_with_agreement=True)
 
 
 _ALL_ROLES = tuple(Role.values)
@@ -136,6 +144,7 @@ _MANAGER = (Role.SOCIAL_MANAGER,)
 _FRAME = (FieldClass.CASE_FRAME,)
 _SOCIAL = (FieldClass.SOCIAL_ASSESSMENT,)
 _NOT_OPEN = _("Ärendet är inte öppet.")
+_ENDED = _("Överenskommelsen upphörde %(day)s och kan bara läsas. Det som skrivs nu är uppföljningar av dess ärenden.")
 _LOCKED = _("Protokollet är justerat och låst. Rättelser görs som tillägg.")
 _BEING_APPROVED = _(
     "Protokollet har börjat justeras och kan inte längre ändras. "
@@ -189,9 +198,9 @@ def _approver(actor, meeting: MeetingSubject) -> bool:
 
 RULES: dict[Action, Rule] = {
     Action.SEE_CASES: Rule(roles=CASE_ROLES),
-    Action.PROPOSE_CASE: Rule(roles=(Role.POLICE, Role.SOCIAL_MANAGER)),
+    Action.PROPOSE_CASE: Rule(roles=(Role.POLICE, Role.SOCIAL_MANAGER), ends_with_agreement=True),
     Action.SEE_MEETINGS: Rule(roles=CASE_ROLES),
-    Action.CHAIR_MEETINGS: Rule(roles=_MANAGER),
+    Action.CHAIR_MEETINGS: Rule(roles=_MANAGER, ends_with_agreement=True),
     Action.SEE_FIELD_WORK: Rule(roles=(Role.FIELD_WORKER, Role.SOCIAL_MANAGER)),
     Action.RECORD_FIELD_WORK: Rule(roles=(Role.FIELD_WORKER,)),
     # The team's own planning figures, and the social manager's who leads the team.
@@ -229,7 +238,8 @@ RULES: dict[Action, Rule] = {
     Action.REASSIGN_CASE: _case(
         roles=_MANAGER, writes=_FRAME, state=_active, refusal=_("Bara aktuella ärenden kan byta ansvar.")
     ),
-    Action.SET_LEGAL_HOLD: _case(roles=_MANAGER, writes=_FRAME),
+    # Keeping a case from being cleared away (a complaint, a claim) matters most after the agreement ends.
+    Action.SET_LEGAL_HOLD: _case(roles=_MANAGER, writes=_FRAME, ends_with_agreement=False),
     Action.GRANT_CASE_ACCESS: _case(roles=_MANAGER),
     Action.ASSESS_SOCIAL: _case(writes=_SOCIAL, state=_open, refusal=_NOT_OPEN),
     Action.ASSESS_POLICE: _case(writes=(FieldClass.POLICE_ASSESSMENT,), state=_open, refusal=_NOT_OPEN),
@@ -245,8 +255,10 @@ RULES: dict[Action, Rule] = {
     Action.ANSWER_INTERVENTION: _case(
         writes=(FieldClass.INTERVENTIONS,), state=_active, refusal=_("Insatser ändras bara i aktuella ärenden.")
     ),
+    # The agreement's cases are followed up after it ends: the follow-up is what it promised its youths.
     Action.WRITE_FOLLOW_UP: _case(
         writes=_SOCIAL,
+        ends_with_agreement=False,
         state=_active,
         refusal=lambda case: (
             _("Ärendet är avslutat: en uppföljning kan inte skrivas.")
@@ -268,8 +280,11 @@ RULES: dict[Action, Rule] = {
     ),
     # Marking an earlier meeting's decision done does not change these minutes.
     Action.MARK_DECISIONS_DONE: _meeting(roles=_MANAGER, state=_unlocked, refusal=_LOCKED),
+    # The last meeting's minutes are approved after the agreement ends: approving changes no content, and
+    # minutes never approved would leave the meeting uncounted in the agreement's own follow-up.
     Action.APPROVE_MINUTES: _meeting(
         who=_approver,
+        ends_with_agreement=False,
         state=lambda meeting: not meeting.locked and meeting.held and not meeting.approved_by_actor,
         refusal=_why_not_approvable,
     ),
@@ -302,10 +317,30 @@ def _who_holds(actor, rule: Rule, subject) -> bool:
     return rule.who is None or rule.who(actor, subject)
 
 
+def _ended_on(actor, subject) -> datetime.date | None:
+    """The day the agreement ended, if it has: from the subject's snapshot, or for a whole-agreement action
+    from the actor's agreement."""
+    if subject is not None:
+        return subject.agreement_ended_on
+    agreement = actor.agreement
+    return agreement.ends_on if getattr(agreement, "ended", False) else None
+
+
+def _refusal(actor, rule: Rule, subject) -> ValidationError | None:
+    """Why the state refuses the action, or None when it holds. The agreement's end is no one field's
+    fault; the rule's own refusal may name its field."""
+    if rule.ends_with_agreement and (ended_on := _ended_on(actor, subject)) is not None:
+        return ValidationError(str(_ENDED % {"day": ended_on.isoformat()}), code="ended")
+    if rule.state is None or rule.state(subject):
+        return None
+    message = str(rule.refusal(subject) if callable(rule.refusal) else rule.refusal)
+    return ValidationError({rule.field: message} if rule.field else message, code="status")
+
+
 def may(actor, action: Action, subject=None) -> bool:
     """Whether the actor may do `action` (to `subject`) now: who they are and the subject's state."""
     rule = RULES[action]
-    return _who_holds(actor, rule, subject) and (rule.state is None or rule.state(subject))
+    return _who_holds(actor, rule, subject) and _refusal(actor, rule, subject) is None
 
 
 def may_attempt(actor, action: Action, subject=None) -> bool:
@@ -320,9 +355,8 @@ def require(actor, action: Action, subject=None) -> None:
     rule = RULES[action]
     if not _who_holds(actor, rule, subject):
         raise PermissionDenied
-    if rule.state is not None and not rule.state(subject):
-        message = str(rule.refusal(subject) if callable(rule.refusal) else rule.refusal)
-        raise ValidationError({rule.field: message} if rule.field else message, code="status")
+    if (refusal := _refusal(actor, rule, subject)) is not None:
+        raise refusal
 
 
 def proposes_for_police(actor) -> bool:

@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,12 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def ended(self) -> bool:
+        """Its last day has passed: the agreement reads as ended and only its cases' follow-ups are written
+        (accesscontrol.policies); its periods stop at its end (casework.periods)."""
+        return self.ends_on is not None and self.ends_on < timezone.localdate()
 
     def category_label(self, category: str) -> str:
         """The agreement's own name for the category; the default names are shown in the reader's language."""

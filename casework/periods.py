@@ -1,5 +1,9 @@
 """Reporting periods of the agreement: quarters, tertials (Jan–Apr, May–Aug, Sep–Dec), half-years, years.
-Fixed calendar periods only; statistics never take free date ranges."""
+Fixed calendar periods only; statistics never take free date ranges.
+
+An agreement's own periods run from its first day to its last day or today, whichever comes first: every
+year picker and every default period (the target board, the follow-up report, the statistics, the costs)
+reads them here, so an agreement that ended in 2013 opens on 2013 and offers nothing after it."""
 
 import datetime
 from dataclasses import dataclass
@@ -79,7 +83,29 @@ def parse_period(code: str) -> Period:
     return Period(year, kind, number)
 
 
+# --- The agreement's own period ---------------------------------------------------------------------------
+
+
+def agreement_last_day(agreement, today: datetime.date | None = None) -> datetime.date:
+    """The last day the agreement has run so far: its end, or today while it runs (never before its start)."""
+    today = today or timezone.localdate()
+    last = min(today, agreement.ends_on) if agreement.ends_on else today
+    return max(last, agreement.starts_on)
+
+
 def agreement_years(agreement, today: datetime.date | None = None) -> list[int]:
-    """The calendar years of an agreement so far, oldest first (at least its first year)."""
-    first = agreement.starts_on.year
-    return list(range(first, max(first, (today or timezone.localdate()).year) + 1))
+    """The calendar years of the agreement so far, oldest first: from its start to its end or this year,
+    whichever comes first (at least its first year)."""
+    return list(range(agreement.starts_on.year, agreement_last_day(agreement, today).year + 1))
+
+
+def agreement_last_period(agreement, kind: PeriodKind, today: datetime.date | None = None) -> Period:
+    """The period of `kind` a page opens on: the one holding the agreement's last day so far."""
+    return period_containing(agreement_last_day(agreement, today), kind)
+
+
+def agreement_period_label(agreement) -> str:
+    """The agreement's period as a message names it: "2013-01-01–2013-12-31", or "från 2026-01-01"."""
+    if agreement.ends_on is None:
+        return str(_("från %(day)s") % {"day": agreement.starts_on.isoformat()})
+    return f"{agreement.starts_on.isoformat()}–{agreement.ends_on.isoformat()}"

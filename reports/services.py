@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accesscontrol import policies
+from casework.periods import agreement_years
 from config.queueing import send_after_commit
 
 from .models import CostIndex, ReportJob
@@ -113,7 +114,8 @@ def request_report(*, actor, kind: str, file_format: str, first_year: int, last_
     policies.require(actor, REPORT_ACTIONS[kind])
     if file_format not in ReportJob.Format.values:
         raise ValidationError({"file_format": _("Välj PDF eller Excel.")})
-    first_allowed, last_allowed = actor.agreement.starts_on.year, timezone.localdate().year
+    allowed = agreement_years(actor.agreement)
+    first_allowed, last_allowed = allowed[0], allowed[-1]
     if not (first_allowed <= first_year <= last_allowed and first_allowed <= last_year <= last_allowed):
         raise ValidationError(
             {"first_year": _("Välj år mellan %(first)s och %(last)s.") % {"first": first_allowed, "last": last_allowed}}

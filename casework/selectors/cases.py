@@ -107,6 +107,7 @@ def _subject(case: Case, facts: CaseFacts) -> CaseSubject:
         proposed=case.status == CaseStatus.PROPOSED,
         active=case.status == CaseStatus.ACTIVE,
         closed=case.status == CaseStatus.CLOSED,
+        agreement_ended_on=case.agreement.ends_on if case.agreement.ended else None,
     )
 
 
@@ -290,6 +291,7 @@ class CasePage:
     attachments: list = field(default_factory=list)
     badge: FollowUpBadge | None = None
     subject: CaseSubject | None = None  # what the page offers is asked of accesscontrol.policies
+
     @property
     def persons(self) -> list[Person]:
         return [self.person] if self.person else []

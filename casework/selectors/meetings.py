@@ -68,6 +68,7 @@ def meeting_subject(*, actor, meeting: Meeting) -> MeetingSubject:
         approved_by_actor=actor.user.pk in approvals,
         chaired_by_actor=meeting.chair_id == actor.user.pk,
         police_participant=police_participants(meeting).filter(user=actor.user).exists(),
+        agreement_ended_on=meeting.agreement.ends_on if meeting.agreement.ended else None,
     )
 
 

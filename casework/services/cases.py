@@ -40,7 +40,7 @@ from casework.selectors.cases import police_read_identity
 from casework.selectors.persons import find_person, person_on_record
 
 from . import meetings
-from .timeline import add_event, lock_case, refuse_future
+from .timeline import add_event, lock_case, refuse_future, refuse_outside_agreement
 
 
 class AgeNeedsConfirmation(ValidationError):
@@ -115,16 +115,7 @@ class AgeOutsideAgreement(ValidationError):
 def check_raised_on(*, agreement: Agreement, raised_on: datetime.date) -> None:
     """A raised-on date is not in the future and lies within the agreement's period."""
     refuse_future(raised_on, field="raised_on")
-    if raised_on < agreement.starts_on or (agreement.ends_on and raised_on > agreement.ends_on):
-        period = f"{agreement.starts_on.isoformat()}–{agreement.ends_on.isoformat() if agreement.ends_on else ''}"
-        raise ValidationError(
-            {
-                "raised_on": [
-                    _("Aktualiseringsdatumet %(day)s ligger utanför överenskommelsens period %(period)s.")
-                    % {"day": raised_on.isoformat(), "period": period}
-                ]
-            }
-        )
+    refuse_outside_agreement(agreement, raised_on, field="raised_on", what=_("Aktualiseringsdatumet"))
 
 
 def open_case_of(*, person: Person, agreement: Agreement) -> Case | None:
@@ -196,6 +187,7 @@ def propose_case(
     if errors:
         raise ValidationError(errors)
     refuse_future(proposed_on, field="proposed_on")
+    refuse_outside_agreement(agreement, proposed_on, field="proposed_on", what=_("Datum för förslaget"))
     check_age(number=number, agreement=agreement, on=proposed_on, confirmed=age_confirmed)
     match = find_person(actor=actor, number=number)
     if match.open_case:
@@ -364,7 +356,7 @@ def identify_case(
     require_identity_shared_with_police(case)
     if category not in Category.values:
         raise ValidationError({"category": [_("Välj en kategori.")]})
-    refuse_future(raised_on, field="raised_on")
+    check_raised_on(agreement=case.agreement, raised_on=raised_on)
     if raised_on < case.proposed_on:
         raise ValidationError({"raised_on": [_("Aktualiseringsdatumet kan inte ligga före förslagsdatumet.")]})
     require_unit_and_caseworker(case.agreement, unit, caseworker)

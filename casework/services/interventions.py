@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accesscontrol.policies import Action
 from casework.models import Case, CaseEvent, Intervention, InterventionType
 
-from .timeline import add_event, lock_case, refuse_future
+from .timeline import add_event, lock_case, refuse_future, refuse_outside_agreement
 
 
 def check_course(
@@ -66,6 +66,7 @@ def offer_intervention(
     if intervention_type.agreement_id != case.agreement_id or not intervention_type.active:
         raise ValidationError({"intervention_type": [_("Välj en insats ur överenskommelsens katalog.")]})
     refuse_future(offered_on, field="offered_on")
+    refuse_outside_agreement(case.agreement, offered_on, field="offered_on", what=_("Datum för erbjudandet"))
     check_course(offered_on=offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
     intervention = Intervention.objects.create(
         case=case,
@@ -111,6 +112,7 @@ def record_intervention_response(
     check_course(offered_on=intervention.offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
     answered_on = answered_on or timezone.localdate()
     refuse_future(answered_on, field="answered_on")
+    refuse_outside_agreement(case.agreement, answered_on, field="answered_on", what=_("Datum för svaret"))
     if answered_on < intervention.offered_on:
         raise ValidationError({"answered_on": [_("Svaret kan inte ligga före erbjudandet.")]})
     intervention.response = response

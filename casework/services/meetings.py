@@ -35,7 +35,7 @@ from casework.models import (
 )
 from casework.selectors.meetings import meeting_subject
 
-from .timeline import add_event, refuse_future, require_agreement
+from .timeline import add_event, refuse_future, refuse_outside_agreement, require_agreement
 
 
 def lock_meeting(*, actor, meeting: Meeting, action: Action) -> Meeting:
@@ -105,6 +105,7 @@ def schedule_meeting(*, actor, held_on: datetime.date, location: str = "", chair
         raise ValidationError({"chair": [_("Ordföranden ska vara sektionschef i överenskommelsen.")]})
     if held_on is None:
         raise ValidationError({"held_on": [_("Ange datum för mötet.")]})
+    refuse_outside_agreement(actor.agreement, held_on, field="held_on", what=_("Datum för mötet"))
     meeting = Meeting.objects.create(agreement=actor.agreement, held_on=held_on, location=location.strip(), chair=chair)
     _build_agenda(meeting)
     return meeting

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accesscontrol import policies
 from accesscontrol.policies import Action
 from casework.models import Case, CaseEvent
+from casework.periods import agreement_period_label
 from casework.selectors.cases import case_subject
 
 
@@ -53,3 +54,14 @@ def refuse_future(day: datetime.date | None, *, field: str) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: _("Datumet kan inte ligga i framtiden.")}, code="future")
 
+
+def refuse_outside_agreement(agreement, day: datetime.date | None, *, field: str, what: str) -> None:
+    """Refuse a date of the agreement's work (a proposal, a meeting, an intervention) outside the agreement's
+    period, naming the date (`what`, e.g. "Datum för förslaget") and the period; nothing is saved."""
+    if day is None or (agreement.starts_on <= day and (agreement.ends_on is None or day <= agreement.ends_on)):
+        return
+    message = _("%(what)s måste ligga inom överenskommelsens period %(period)s.") % {
+        "what": what,
+        "period": agreement_period_label(agreement),
+    }
+    raise ValidationError({field: [message]}, code="outside_agreement")

@@ -30,6 +30,17 @@ def visible_case_or_404(request, case_id) -> Case:
         raise Http404 from None
 
 
+def refused_by_state(request, action: policies.Action, subject=None, *, back: str):
+    """Back to `back` with the policy's Swedish reason when the state refuses `action` (a closed case, locked
+    minutes, an agreement that has ended); None when it may go ahead. Who the actor is stays a 403."""
+    try:
+        policies.require(request.actor, action, subject)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect(back)
+    return None
+
+
 def case_form_page(
     request,
     case_id,
@@ -52,11 +63,10 @@ def case_form_page(
     for the access log."""
     case = visible_case_or_404(request, case_id)
     case_page = case_selectors.case_page(actor=request.actor, case=case)
-    try:
-        policies.require(request.actor, action, case_page.subject)
-    except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
-        return redirect("casework:case_detail", case.pk)
+    if refused := refused_by_state(
+        request, action, case_page.subject, back=reverse("casework:case_detail", args=[case.pk])
+    ):
+        return refused
 
     def declare_read():
         field_classes = {FieldClass.CASE_FRAME, *shown}

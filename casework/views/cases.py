@@ -22,7 +22,7 @@ from casework.services import cases as case_services
 from config.forms import button_pressed
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
-from .access import case_form_page, visible_case_or_404
+from .access import case_form_page, refused_by_state, visible_case_or_404
 from .forms import submit
 
 
@@ -68,7 +68,8 @@ def propose_view(request):
     """Two steps on one address: the personal number first (found through the blind index, never put
     in a URL), then the proposal, with the person's details when they are new."""
     actor = request.actor
-    policies.require(actor, policies.Action.PROPOSE_CASE)
+    if refused := refused_by_state(request, policies.Action.PROPOSE_CASE, back=reverse("casework:case_list")):
+        return refused
     lookup = case_forms.PersonalNumberForm(request.POST or None)
     if not lookup.is_valid():
         return render(request, "casework/propose.html", {"lookup_form": lookup})

@@ -1,8 +1,7 @@
 """Meeting pages: the list, scheduling, the working page during the meeting (agenda, participants,
 identification, reasoning, decisions), approval, addenda, and the minutes as PDF."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from casework.services import meetings as meeting_services
 from config.forms import button_pressed
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
+from .access import refused_by_state
 from .forms import form_page, submit
 
 
@@ -51,12 +51,8 @@ def _meeting_for(request, meeting_id, *, action: Action) -> Meeting:
 def _state_refused(request, meeting: Meeting, action: Action):
     """Back to the meeting page with the policy's reason when the meeting's state refuses `action` (a form
     followed from a page shown before the minutes were approved, say); None when it may go ahead."""
-    try:
-        policies.require(request.actor, action, meeting_selectors.meeting_subject(actor=request.actor, meeting=meeting))
-    except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
-        return redirect(_back(meeting))
-    return None
+    subject = meeting_selectors.meeting_subject(actor=request.actor, meeting=meeting)
+    return refused_by_state(request, action, subject, back=_back(meeting))
 
 
 def _back(meeting) -> str:
@@ -71,7 +67,8 @@ def meeting_list_view(request):
 
 def schedule_meeting_view(request):
     actor = request.actor
-    policies.require(actor, Action.CHAIR_MEETINGS)
+    if refused := refused_by_state(request, Action.CHAIR_MEETINGS, back=reverse("casework:meeting_list")):
+        return refused
     form = meeting_forms.ScheduleMeetingForm(request.POST or None, agreement=actor.agreement, chair=actor.user)
     response = submit(
         request,
@@ -196,9 +193,7 @@ def identify_view(request, meeting_id, case_id):
     return render(request, "casework/identify.html", context)
 
 
-def _meeting_form_page(
-    request, meeting_id, *, action, form_class, perform, title, done, form_kwargs=None, cases=None
-):
+def _meeting_form_page(request, meeting_id, *, action, form_class, perform, title, done, form_kwargs=None, cases=None):
     """A form for `action` on one meeting: 404 outside the actor's minutes scope, 403 when they may not do
     this, back to the meeting with the reason when its state refuses it. The read of the minutes (and of
     the cases the form names, `cases`) is declared for the access log."""

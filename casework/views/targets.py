@@ -1,24 +1,27 @@
 """The agreement's target board: counts against the agreement's targets per quarter, tertial and year."""
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
+from casework.periods import PeriodKind, agreement_last_period, agreement_years
 from casework.selectors import targets as target_selectors
 
 
-def _year(request) -> int:
-    this_year = timezone.localdate().year
+def _year(request, years: list[int]) -> int:
+    """The year asked for, if it is one of the agreement's; else the agreement's last (an agreement that
+    has ended opens on its own last year, not on this one)."""
+    default = agreement_last_period(request.actor.agreement, PeriodKind.YEAR).year
     try:
-        year = int(request.GET.get("year", this_year))
+        year = int(request.GET.get("year", default))
     except ValueError:
-        return this_year
-    return year if 2000 <= year <= this_year + 1 else this_year
+        return default
+    return year if year in years else default
 
 
 def target_board_view(request):
-    year = _year(request)
+    years = agreement_years(request.actor.agreement)
+    year = _year(request, years)
     board = target_selectors.board_page(actor=request.actor, year=year)
     if board.gaps:
         shows(
@@ -30,7 +33,7 @@ def target_board_view(request):
     context = {
         "board": board,
         "target_rule": target_selectors.TARGET_RULE,
-        "previous_year": year - 1,
-        "next_year": year + 1 if year < timezone.localdate().year else None,
+        "previous_year": year - 1 if year - 1 in years else None,
+        "next_year": year + 1 if year + 1 in years else None,
     }
     return render(request, "casework/target_board.html", context)

@@ -64,7 +64,7 @@ class FollowUpReport:
 
 
 def follow_up_years(*, actor) -> list[int]:
-    """The years of the agreement so far, oldest first."""
+    """The years of the agreement so far (to its end), oldest first: the report opens on the last."""
     policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
     return agreement_years(actor.agreement)
 

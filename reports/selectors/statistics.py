@@ -19,7 +19,7 @@ from ..models import ReleasedTable
 
 
 def statistics_years(*, actor, today: datetime.date | None = None) -> list[int]:
-    """The years the catalogue covers: from the agreement's start to this year, newest first."""
+    """The years the catalogue covers: from the agreement's start to its end or this year, newest first."""
     policies.require(actor, Action.READ_STATISTICS)
     return agreement_years(actor.agreement, today)[::-1]
 

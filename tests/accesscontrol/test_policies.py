@@ -1,6 +1,7 @@
 """One policy (accesscontrol.policies): for every case or meeting action, every role and every state a case
-or minutes can be in, the page offers the action exactly when the service allows it, and both agree with
-the policy; the navigation shows a page exactly when the policy allows its action.
+or minutes can be in, in a running agreement and in one that has ended, the page offers the action exactly
+when the service allows it, and both agree with the policy; the navigation shows a page exactly when the
+policy allows its action.
 And no role is compared anywhere outside the policy and the visibility matrix."""
 
 import ast
@@ -134,6 +135,13 @@ def _case_in(people, state: str):
     return case
 
 
+def _end_agreement(people) -> None:
+    """The agreement's last day was the day before DAY: it reads as ended (its cases and minutes were made
+    while it ran)."""
+    people.agreement.ends_on = DAY - datetime.timedelta(days=1)
+    people.agreement.save()
+
+
 def _service_allows(call, actor, record, people) -> bool:
     try:
         with transaction.atomic():
@@ -167,28 +175,36 @@ def _disagreements(login, people, *, role, record, page_name, actions, links, ca
     return mismatches
 
 
+@pytest.mark.parametrize("agreement_is", ["running", "ended"])
 @pytest.mark.parametrize("state", ["proposed", "active", "closed"])
 @pytest.mark.parametrize("role", ROLES)
-def test_the_page_offers_a_case_action_exactly_when_the_service_allows_it(people, login, role, state):
+def test_the_page_offers_a_case_action_exactly_when_the_service_allows_it(people, login, role, state, agreement_is):
     with time_machine.travel(datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC), tick=False):
+        case = _case_in(people, state)
+        if agreement_is == "ended":
+            _end_agreement(people)
         mismatches = _disagreements(
             login,
             people,
             role=role,
-            record=_case_in(people, state),
+            record=case,
             page_name="casework:case_detail",
             actions=CASE_ACTIONS,
             links=PAGE_LINKS,
             calls=SERVICE_CALLS,
             subject_of=lambda actor, case: case_subject(actor=actor, case=case),
         )
-        assert not mismatches, f"{role} on a {state} case:\n" + "\n".join(mismatches)
+        assert not mismatches, f"{role} on a {state} case, agreement {agreement_is}:\n" + "\n".join(mismatches)
 
 
+@pytest.mark.parametrize("agreement_is", ["running", "ended"])
 @pytest.mark.parametrize("role", ROLES)
-def test_the_navigation_shows_a_page_exactly_when_the_policy_allows_its_action(people, login, role):
+def test_the_navigation_shows_a_page_exactly_when_the_policy_allows_its_action(people, login, role, agreement_is):
     from accesscontrol.navigation import NAVIGATION
 
+    if agreement_is == "ended":
+        people.agreement.ends_on = f.today() - datetime.timedelta(days=1)
+        people.agreement.save()
     user = getattr(people, role)
     actor = f.actor(user, people.agreement)
     page = login(user).get(reverse("accesscontrol:start")).content.decode()
@@ -289,19 +305,23 @@ def _meeting_in(people, state: str):
     return meeting
 
 
+@pytest.mark.parametrize("agreement_is", ["running", "ended"])
 @pytest.mark.parametrize("state", ["draft", "being approved", "locked"])
 @pytest.mark.parametrize("role", ROLES)
-def test_the_meeting_page_offers_an_action_exactly_when_the_service_allows_it(people, login, role, state):
+def test_the_meeting_page_offers_an_action_exactly_when_the_service_allows_it(people, login, role, state, agreement_is):
     with time_machine.travel(datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC), tick=False):
+        meeting = _meeting_in(people, state)
+        if agreement_is == "ended":
+            _end_agreement(people)
         mismatches = _disagreements(
             login,
             people,
             role=role,
-            record=_meeting_in(people, state),
+            record=meeting,
             page_name="casework:meeting_detail",
             actions=MEETING_ACTIONS,
             links=MEETING_PAGE_LINKS,
             calls=MEETING_SERVICE_CALLS,
             subject_of=lambda actor, meeting: meeting_subject(actor=actor, meeting=meeting),
         )
-        assert not mismatches, f"{role} on minutes {state}:\n" + "\n".join(mismatches)
+        assert not mismatches, f"{role} on minutes {state}, agreement {agreement_is}:\n" + "\n".join(mismatches)

@@ -135,6 +135,8 @@ def test_a_csv_list_is_previewed_then_imported_through_the_services_with_the_imp
 
 
 def test_each_fault_is_named_in_swedish_and_nothing_of_a_refused_row_is_imported(people):
+    people.agreement.starts_on = datetime.date(2026, 1, 1)
+    people.agreement.save()
     people.caseworker.first_name, people.caseworker.last_name = "Hanna", "Handläggare"
     people.caseworker.save()
     born = datetime.date(2010, 5, 17)
@@ -159,7 +161,7 @@ def test_each_fault_is_named_in_swedish_and_nothing_of_a_refused_row_is_imported
     assert by_line[2].outcome == by_line[12].outcome == "create"
     expected = {
         3: "Kontrollsiffran stämmer inte",
-        4: "utanför överenskommelsens period",
+        4: "inom överenskommelsens period från 2026-01-01",
         5: "Okänd handläggare",
         6: "redan ett öppet ärende",
         7: "går inte att läsa",
