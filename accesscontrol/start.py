@@ -27,6 +27,7 @@ ROLE_INTRODUCTIONS = {
     ),
 }
 
+
 def _no_section_content(*, actor, role) -> dict:
     return {}
 

@@ -440,11 +440,11 @@ def reset_login_view(request, user_id):
         % {"email": user.email or _("(ingen e-postadress)")},
         button=_("Återställ inloggningen"),
         action=lambda: services.reset_login(actor=request.actor, user=user),
-        done=lambda pending: _(
-            "Återställningen väntar på chefens beslut under Behörighetsbeslut; inget är ändrat ännu."
-        )
-        if pending
-        else _("Inloggningen är återställd och en ny länk är skickad."),
+        done=lambda pending: (
+            _("Återställningen väntar på chefens beslut under Behörighetsbeslut; inget är ändrat ännu.")
+            if pending
+            else _("Inloggningen är återställd och en ny länk är skickad.")
+        ),
     )
 
 

@@ -52,5 +52,3 @@ def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatc
             return PersonMatch(person=None, open_case=None, complete=False)
     open_case = next((case for case in cases if case.status in OPEN_STATUSES), None)
     return PersonMatch(person=person, open_case=open_case, complete=complete)
-
-

@@ -52,6 +52,7 @@ EVENT_NOTE_FIELD_CLASS = {
     CaseEvent.Kind.REOPENED: FieldClass.SOCIAL_ASSESSMENT,
 }
 
+
 def event_note_class(kind: str) -> FieldClass:
     return EVENT_NOTE_FIELD_CLASS.get(kind) or EVENT_FIELD_CLASS.get(kind, FieldClass.SOCIAL_ASSESSMENT)
 
@@ -123,7 +124,6 @@ def _responsibility(data: dict) -> str:
     if caseworker is None:
         return _("Ansvarig enhet: %(unit)s, ingen handläggare utsedd") % {"unit": unit}
     return _("Ansvarig enhet: %(unit)s, handläggare: %(caseworker)s") % {"unit": unit, "caseworker": caseworker}
-
 
 
 def timeline_entries(*, case: Case, readable) -> list[TimelineEntry]:

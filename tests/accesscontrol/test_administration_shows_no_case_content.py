@@ -77,9 +77,7 @@ def test_no_case_model_is_reachable_through_any_admin():
     no AdminSite object anywhere in the process has a model of ours registered."""
     assert not apps.is_installed("django.contrib.admin")
     admin_views = [
-        p.key
-        for p in project_patterns()
-        if getattr(p.view, "__module__", "").startswith("django.contrib.admin")
+        p.key for p in project_patterns() if getattr(p.view, "__module__", "").startswith("django.contrib.admin")
     ]
     assert admin_views == []
     sites_module = sys.modules.get("django.contrib.admin.sites")

@@ -2,7 +2,6 @@
 (`casework:case_detail`); a change as "Skapade"/"Ändrade", never auditlog's "create"; a model and its fields
 by their Swedish names, never "Case event" or "occurred on" (audit/labels.py)."""
 
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.functional import Promise

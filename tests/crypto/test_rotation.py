@@ -93,8 +93,12 @@ def test_key_check_values_are_filled_in_for_keys_noted_before_there_were_any(peo
 
 def test_a_finished_report_file_is_re_encrypted_too_and_still_opens(people, keyrings):
     job = ReportJob.objects.create(
-        agreement=AgreementFactory(), requested_by=UserFactory(), kind="costs", file_format="pdf",
-        first_year=2026, last_year=2026,
+        agreement=AgreementFactory(),
+        requested_by=UserFactory(),
+        kind="costs",
+        file_format="pdf",
+        first_year=2026,
+        last_year=2026,
     )
     job.sealed_file = crypto.seal(b"%PDF-1.7 report", aad=file_aad(job))
     job.save(update_fields=["sealed_file"])
