@@ -32,7 +32,7 @@ from casework.models import Case, Person
 
 from . import labels
 from .access import FOREIGN_CASE
-from .models import AccessLogEntry, Chain, ChainVerification, naming_case, naming_person
+from .models import AccessLogEntry, Chain, ChainCheck, ChainVerification, naming_case, naming_person
 
 DEFAULT_PERIOD_DAYS = 30
 
@@ -433,6 +433,16 @@ def verification_history(*, actor, limit: int = 60) -> tuple[list[tuple[str, Cha
         (chain.label, ChainVerification.objects.filter(chain=chain).order_by("-ran_at").first()) for chain in Chain
     ]
     return latest, ChainVerification.objects.order_by("-ran_at", "chain")[:limit]
+
+
+def latest_chain_check(*, actor) -> ChainCheck | None:
+    """The check last started from the page (by any auditor: the chains are the whole instance's), with
+    the verifications it wrote."""
+    policies.require(actor, Action.REVIEW_LOGS)
+    check = ChainCheck.objects.order_by("-requested_at").first()
+    if check is not None:
+        check.results = list(check.verifications.order_by("chain"))
+    return check
 
 
 # --- the case's register of access, for its social manager --------------------------------------------
