@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accesscontrol import policies
 from accesscontrol.models import Role, User
 from accesscontrol.policies import Action
-from accesscontrol.visibility import FIELD_CLASS_LABELS
+from accesscontrol.visibility import FIELD_CLASS_LABELS, FieldClass
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Case, Person
 
@@ -102,6 +102,8 @@ class AccessFilters(ReviewFilters):
     many_persons: bool = False
     denied: bool = False
     foreign_case: bool = False
+    # The reviewer's own reviews of the logs are left out unless asked for (`own_log_reviews`).
+    own_reviews: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,23 @@ def _day_bounds(since: datetime.date, until: datetime.date) -> tuple[datetime.da
     start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
     return start, end
+
+
+# A review of the logs: a shown read of the log pages, whose one field class is the logs. Only those who may
+# review the logs (Action.REVIEW_LOGS) reach those pages; a refusal is recorded as denied, with no field class.
+LOG_REVIEW = Q(field_classes=[FieldClass.LOGS])
+
+
+def is_log_review(entry: AccessLogEntry) -> bool:
+    """`LOG_REVIEW` for one entry. Reading the log, with the cases and persons its rows name, is the
+    reviewer's mission: such a read is never flagged as a case outside the user's mission."""
+    return entry.field_classes == [FieldClass.LOGS]
+
+
+def own_log_reviews(actor) -> Q:
+    """The actor's own reviews of the logs: each person search and page of the review is itself logged,
+    naming the persons and cases it shows, and would otherwise fill the next search about them."""
+    return LOG_REVIEW & Q(user_id=actor.user.pk)
 
 
 def _agreement_entries(actor) -> QuerySet:
@@ -210,8 +229,14 @@ def review_access_log(*, actor, filters: AccessFilters) -> tuple[QuerySet, list[
         entries = entries.filter(_naming_person_or_their_cases(actor, filters.person_id))
     if filters.case_number:
         entries = entries.filter(case_numbers__contains=json.dumps(filters.case_number))
+    if not filters.own_reviews:
+        entries = entries.exclude(own_log_reviews(actor))
     if filters.outside_scope:
-        entries = entries.exclude(outside_scope_case_ids=[]).exclude(outside_scope_case_ids=[FOREIGN_CASE])
+        entries = (
+            entries.exclude(outside_scope_case_ids=[])
+            .exclude(outside_scope_case_ids=[FOREIGN_CASE])
+            .exclude(LOG_REVIEW)
+        )
     if filters.foreign_case:
         entries = entries.filter(outside_scope_case_ids__contains=json.dumps(FOREIGN_CASE))
     if filters.denied:
@@ -241,7 +266,7 @@ def review_rows(entries, busy: list[BusyDay]) -> list[ReviewRow]:
         flags = []
         if entry.outcome == AccessLogEntry.Outcome.DENIED:
             flags.append("denied")
-        if set(entry.outside_scope_case_ids) - {FOREIGN_CASE}:
+        if set(entry.outside_scope_case_ids) - {FOREIGN_CASE} and not is_log_review(entry):
             flags.append("outside_scope")
         if FOREIGN_CASE in entry.outside_scope_case_ids:
             flags.append("foreign_case")
