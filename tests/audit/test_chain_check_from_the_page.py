@@ -202,3 +202,12 @@ def test_the_sweep_sends_checks_left_queued_again(people, monkeypatch):
     assert tasks.sweep_queued_chain_checks() == 0  # just asked for: its message is on its way
     ChainCheck.objects.filter(pk=check.pk).update(requested_at=timezone.now() - datetime.timedelta(minutes=5))
     assert tasks.sweep_queued_chain_checks() == 1 and sent == [{"check_id": str(check.pk)}]
+
+
+def test_the_page_reads_in_english_after_the_switch(login, people, start):
+    client = login(people.auditor)
+    client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    start(client)
+    page = client.get(URL).content.decode()
+    assert "Check the logs now" in page and "Started from the page" in page
+    assert "The latest check started from this page finished" in page and "Kontrollera loggarna nu" not in page
