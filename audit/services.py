@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accesscontrol import policies
+from accesscontrol.actor import system_changes_for
+from accesscontrol.changes import update_logged
 from accesscontrol.models import Role, User
 from accesscontrol.policies import Action
 from casework.models import Notification
@@ -109,35 +111,35 @@ def request_chain_check(*, actor) -> ChainCheck:
 
 def run_chain_check(check_id: str) -> ChainCheck | None:
     """Run a queued check (audit.tasks.run_chain_check): the walk, its progress on the row, the result.
-    A check already done or failed is left as it is; one interrupted while running is run again. Log lines
-    name the check's id only."""
-    with transaction.atomic():
-        check = ChainCheck.objects.select_for_update().filter(pk=check_id).first()
-        if check is None or not check.under_way:
-            return None
-        check.status, check.progress, check.started_at = ChainCheck.Status.RUNNING, 0, timezone.now()
-        ChainCheck.objects.filter(pk=check.pk).update(
-            status=check.status, progress=check.progress, started_at=check.started_at
-        )
+    A check already done or failed is left as it is; one interrupted while running is run again. The
+    change log enters its steps as the agreement's it was started in; log lines name the check's id only."""
+    check = ChainCheck.objects.filter(pk=check_id).first()
+    if check is None:
+        return None
+    with system_changes_for(check.agreement_id):
+        return _run_chain_check(check)
+
+
+def _run_chain_check(check: ChainCheck) -> ChainCheck | None:
+    this = ChainCheck.objects.filter(pk=check.pk)
+    under_way = this.filter(status__in=(ChainCheck.Status.QUEUED, ChainCheck.Status.RUNNING))
+    if not update_logged(under_way, status=ChainCheck.Status.RUNNING, progress=0, started_at=timezone.now()):
+        return None
     shown = {"percent": 0}
 
     def progress(percent: int) -> None:
         if percent != shown["percent"]:  # one write per step of a percent, not per segment
             shown["percent"] = percent
-            ChainCheck.objects.filter(pk=check.pk, status=ChainCheck.Status.RUNNING).update(progress=percent)
+            update_logged(this.filter(status=ChainCheck.Status.RUNNING), progress=percent)
 
     try:
         results = verify_and_alert(chain_check=check, progress=progress)
     except Exception:
         logger.exception("chain check %s failed", check.pk)
-        ChainCheck.objects.filter(pk=check.pk).update(status=ChainCheck.Status.FAILED, finished_at=timezone.now())
+        update_logged(this, status=ChainCheck.Status.FAILED, finished_at=timezone.now())
         return check
-    ChainCheck.objects.filter(pk=check.pk).update(
-        status=ChainCheck.Status.DONE,
-        progress=100,
-        finished_at=timezone.now(),
-        ok=all(result.ok for result in results),
-    )
+    ok = all(result.ok for result in results)
+    update_logged(this, status=ChainCheck.Status.DONE, progress=100, finished_at=timezone.now(), ok=ok)
     logger.info("chain check %s done", check.pk)
     return check
 

@@ -175,6 +175,7 @@ PAGES: dict[str, Rule] = {
     "audit:access_log_export": shows("case"),
     "audit:change_log": changes_on_the_first_page,
     "audit:verifications": UNNAMED,
+    "audit:verification_status": NOT_LOGGED,
     # --- reports: cases by number, never a name ---
     "reports:follow_up": UNNAMED,  # figures
     "reports:follow_up_cases": per_visitor(

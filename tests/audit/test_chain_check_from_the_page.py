@@ -62,9 +62,12 @@ def test_the_auditor_starts_a_check_and_sees_both_chains_intact(login, people, l
 
 def test_starting_a_check_is_in_the_change_log(login, people, start):
     start(login(people.auditor))
-    entry = LogEntry.objects.get(content_type__model="chaincheck")
+    entries = LogEntry.objects.filter(content_type__model="chaincheck").order_by("pk")
+    entry = entries.first()
     assert entry.action == LogEntry.Action.CREATE and entry.actor == people.auditor
-    assert entry.additional_data["agreement_id"] == people.agreement.pk
+    # The worker's steps are the agreement's too, so its auditors see the check ran and how it ended.
+    assert {e.additional_data["agreement_id"] for e in entries} == {people.agreement.pk}
+    assert [e.changes_dict.get("status", [None, None])[1] for e in entries[1:]] == ["running", "done"]
     rows = login(people.auditor).get("/granskning/andringar/").context["rows"]
     assert any(row.object_type == "Loggkontroll" and row.username == people.auditor.username for row in rows)
 
@@ -95,24 +98,20 @@ def test_the_progress_follows_the_segments_of_both_chains(people, logged_reads, 
 def test_the_job_marks_its_progress_on_the_row_and_ends_at_100(people, logged_reads, monkeypatch, start, login):
     monkeypatch.setattr("audit.chain.MIN_SEGMENT", 2)
     written = []
-    real_update = services.ChainCheck.objects.filter
+    real_update_logged = services.update_logged
 
-    def spy(*args, **kwargs):
-        queryset = real_update(*args, **kwargs)
-        original = queryset.update
+    def spy(queryset, **values):
+        if "progress" in values:
+            written.append(values["progress"])
+        return real_update_logged(queryset, **values)
 
-        def update(**values):
-            if "progress" in values:
-                written.append(values["progress"])
-            return original(**values)
-
-        queryset.update = update
-        return queryset
-
-    monkeypatch.setattr(services.ChainCheck.objects, "filter", spy)
+    monkeypatch.setattr(services, "update_logged", spy)
     start(login(people.auditor))
     assert written[0] == 0 and written[-1] == 100
     assert len(written) > 3 and written == sorted(written)
+    # The steps are on the row, not in the change log: its entries are the start, running, and done.
+    entries = LogEntry.objects.filter(content_type__model="chaincheck")
+    assert entries.count() == 3 and not [e for e in entries if "progress" in e.changes_dict]
 
 
 def test_a_second_start_while_one_is_under_way_follows_that_one(people):
