@@ -19,15 +19,21 @@ def seqs(response):
     return [row.seq for row in response.context["rows"]]
 
 
+@pytest.fixture(autouse=True)
+def on_the_tuesday():
+    """Every step on the Tuesday of PERIOD, sign-in included (a session signed in on another day would
+    have expired by then, whatever --today is), so the reviews' own entries lie in the period."""
+    with time_machine.travel(at(TUESDAY, 11), tick=False):
+        yield
+
+
 @pytest.fixture
 def second_auditor(people):
     return factories.user_with_roles(people.agreement, "auditor", username="granskare-b")
 
 
 def review(client, path=URL, **query):
-    """A review page seen on the Tuesday of PERIOD (so the review's own entry lies in the period)."""
-    with time_machine.travel(at(TUESDAY, 11), tick=False):
-        return client.get(path, {**PERIOD, **query})
+    return client.get(path, {**PERIOD, **query})
 
 
 def last_review() -> AccessLogEntry:
