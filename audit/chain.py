@@ -392,7 +392,8 @@ def _scan(chain: str, progress: Callable[[int, int], None] | None = None) -> tup
     segments = _segments(chain, start_seq, head_seq)
     workers = _workers(segments)
     with ThreadPoolExecutor(max_workers=workers) if workers > 1 else contextlib.nullcontext() as pool:
-        # Lazily, in order: a broken segment ends the walk before the later ones are read.
+        # In order. In one thread lazily: a broken segment ends the walk before the later ones are read;
+        # with a pool, the segments not yet started are cancelled.
         results = pool.map(_check_segment_in_thread, segments) if pool else map(_check_segment, segments)
         checked = 0
         for segment, result in zip(segments, results, strict=True):

@@ -125,11 +125,12 @@ def _run_chain_check(check: ChainCheck) -> ChainCheck | None:
     under_way = this.filter(status__in=(ChainCheck.Status.QUEUED, ChainCheck.Status.RUNNING))
     if not update_logged(under_way, status=ChainCheck.Status.RUNNING, progress=0, started_at=timezone.now()):
         return None
-    shown = {"percent": 0}
+    shown = 0
 
     def progress(percent: int) -> None:
-        if percent != shown["percent"]:  # one write per step of a percent, not per segment
-            shown["percent"] = percent
+        nonlocal shown
+        if percent != shown:  # one write per step of a percent, not per segment
+            shown = percent
             update_logged(this.filter(status=ChainCheck.Status.RUNNING), progress=percent)
 
     try:
