@@ -7,7 +7,7 @@ import logging
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accesscontrol.actor import actor_for
 from audit import access, services, tasks
@@ -207,6 +207,9 @@ def test_the_page_reads_in_english_after_the_switch(login, people, start):
     client = login(people.auditor)
     client.post("/i18n/setlang/", {"language": "en", "next": URL})
     start(client)
-    page = client.get(URL).content.decode()
+    try:
+        page = client.get(URL).content.decode()
+    finally:
+        translation.deactivate()  # LocaleMiddleware left English active in this thread; later tests expect Swedish
     assert "Check the logs now" in page and "Started from the page" in page
     assert "The latest check started from this page finished" in page and "Kontrollera loggarna nu" not in page
