@@ -58,6 +58,7 @@ class Action(StrEnum):
     READ_STATISTICS = "read_statistics"
     DECIDE_ACCESS_REQUESTS = "decide_access_requests"
     REVIEW_LOGS = "review_logs"
+    RUN_CHAIN_CHECK = "run_chain_check"  # start a check of the log chains from the page
     ADMINISTER_AGREEMENT = "administer_agreement"
     ADMINISTER_INSTANCE = "administer_instance"  # reference data all agreements share
     READ_SHARED_DATA = "read_shared_data"
@@ -216,6 +217,8 @@ RULES: dict[Action, Rule] = {
     Action.READ_STATISTICS: Rule(roles=(Role.MANAGEMENT,)),
     Action.DECIDE_ACCESS_REQUESTS: Rule(roles=(Role.SOCIAL_MANAGER, Role.POLICE_RESPONSIBLE)),
     Action.REVIEW_LOGS: Rule(roles=(Role.AUDITOR,)),
+    # Whoever reads the checks' page (REVIEW_LOGS) may start one.
+    Action.RUN_CHAIN_CHECK: Rule(roles=(Role.AUDITOR,)),
     Action.ADMINISTER_AGREEMENT: Rule(roles=(Role.SYSADMIN,)),
     Action.ADMINISTER_INSTANCE: Rule(instance_admin=True),
     Action.READ_SHARED_DATA: Rule(roles=(Role.SYSADMIN,), instance_admin=True),

@@ -10,8 +10,8 @@ class AuditConfig(AppConfig):
         from casework.access_history import register_access_history
 
         from . import registry
-        from .selectors import person_access_history
+        from .selectors import person_access_history, person_access_summary
 
         registry.install()
         # casework's case page and register extract show who has seen a person; casework sits below audit.
-        register_access_history(person_access_history)
+        register_access_history(person_access_history, person_access_summary)

@@ -30,6 +30,7 @@ import functools
 import hashlib
 import itertools
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -347,14 +348,27 @@ def _check_segment_in_thread(segment: _Segment) -> _SegmentResult:
 
 
 def _segments(chain: str, start_seq: int, head_seq: int) -> list[_Segment]:
-    """One segment, or on PostgreSQL outside a transaction and for a long chain one per worker, so
-    several database processes compute hashes at once (the database's work is most of the cost)."""
+    """The chain cut into segments of at most MIN_SEGMENT entries: each finished one is a step of the
+    progress a caller follows, and on PostgreSQL they are checked by several workers at once (`_workers`)."""
     checkpoints = _checkpoints(chain, start_seq)
-    parts = 1
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        parts = max(1, min(VERIFY_WORKERS, (head_seq - start_seq) // MIN_SEGMENT))
+    parts = max(1, -(-(head_seq - start_seq) // MIN_SEGMENT))
     bounds = [start_seq + (head_seq - start_seq) * part // parts for part in range(parts + 1)]
     return [_Segment(chain, lo, hi, checkpoints) for lo, hi in itertools.pairwise(bounds)]
+
+
+def _workers(segments: list[_Segment]) -> int:
+    """On PostgreSQL outside a transaction one thread per segment up to VERIFY_WORKERS, so several database
+    processes compute hashes at once (the database's work is most of the cost); otherwise one."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return min(VERIFY_WORKERS, len(segments))
+    return 1
+
+
+def chain_length(chain: str) -> int:
+    """How many entries a verification walks: from the start (genesis or purge boundary) to the head."""
+    start_seq, _hash = boundary(chain)
+    head_seq = _model(chain).objects.aggregate(head=Max("seq"))["head"] or start_seq
+    return max(0, head_seq - start_seq)
 
 
 def _entries_below(chain: str, start_seq: int) -> bool:
@@ -362,8 +376,9 @@ def _entries_below(chain: str, start_seq: int) -> bool:
     return start_seq > 0 and _model(chain).objects.filter(seq__lte=start_seq).exists()
 
 
-def _scan(chain: str) -> tuple[int, int, str, Broken | None]:
-    """Walk the chain: (entries checked, head seq, head hash, the first broken entry or None).
+def _scan(chain: str, progress: Callable[[int, int], None] | None = None) -> tuple[int, int, str, Broken | None]:
+    """Walk the chain: (entries checked, head seq, head hash, the first broken entry or None). `progress`,
+    if given, is told (entries walked, entries in all) after each segment, in order.
 
     The application's role may insert purge records, so a purge boundary is evidence only where the chain
     agrees with it: a purge removes every entry up to it (one still there means the record is false, and
@@ -375,26 +390,32 @@ def _scan(chain: str) -> tuple[int, int, str, Broken | None]:
         return 0, 0, "", Broken(start_seq, Reason.BOUNDARY)
     head_seq = _model(chain).objects.aggregate(head=Max("seq"))["head"] or start_seq
     segments = _segments(chain, start_seq, head_seq)
-    if len(segments) == 1:
-        results = [_check_segment(segments[0])]
-    else:
-        with ThreadPoolExecutor(max_workers=len(segments)) as pool:
-            results = list(pool.map(_check_segment_in_thread, segments))
-    checked = 0
-    for segment, result in zip(segments, results, strict=True):
-        first = segment.lo + 1
-        broken = result.broken
-        starts_broken = broken is not None and broken.seq == first and broken.reason in (Reason.MISSING, Reason.DELETED)
-        if not starts_broken and result.first_prev_hash not in (None, expected_prev):
-            # The first entry after a purge boundary that does not link to it: the boundary is false.
-            false_boundary = start_seq and first == start_seq + 1
-            broken = Broken(start_seq, Reason.BOUNDARY) if false_boundary else Broken(first, Reason.LINK)
-        if broken and broken.reason == Reason.BOUNDARY:
-            return 0, 0, "", broken
-        if broken:
-            return checked + result.checked, broken.seq - 1, expected_prev, broken
-        checked += result.checked
-        expected_prev = result.last_hash or expected_prev
+    workers = _workers(segments)
+    with ThreadPoolExecutor(max_workers=workers) if workers > 1 else contextlib.nullcontext() as pool:
+        # In order. In one thread lazily: a broken segment ends the walk before the later ones are read;
+        # with a pool, the segments not yet started are cancelled.
+        results = pool.map(_check_segment_in_thread, segments) if pool else map(_check_segment, segments)
+        checked = 0
+        for segment, result in zip(segments, results, strict=True):
+            first = segment.lo + 1
+            broken = result.broken
+            starts_broken = (
+                broken is not None and broken.seq == first and broken.reason in (Reason.MISSING, Reason.DELETED)
+            )
+            if not starts_broken and result.first_prev_hash not in (None, expected_prev):
+                # The first entry after a purge boundary that does not link to it: the boundary is false.
+                false_boundary = start_seq and first == start_seq + 1
+                broken = Broken(start_seq, Reason.BOUNDARY) if false_boundary else Broken(first, Reason.LINK)
+            if broken and broken.reason == Reason.BOUNDARY:
+                return 0, 0, "", broken
+            if broken:
+                if pool:
+                    pool.shutdown(cancel_futures=True)
+                return checked + result.checked, broken.seq - 1, expected_prev, broken
+            checked += result.checked
+            expected_prev = result.last_hash or expected_prev
+            if progress:
+                progress(segment.hi - start_seq, head_seq - start_seq)
     if any(seq > head_seq for seq in segments[0].checkpoints):
         return checked, head_seq, expected_prev, Broken(head_seq + 1, Reason.TRUNCATED)
     return checked, head_seq, expected_prev, None
@@ -413,10 +434,10 @@ def _first_unsealed_log_entry() -> int | None:
     return unsealed.order_by("pk").values_list("pk", flat=True).first()
 
 
-def verify_chain(chain: str) -> Verification:
-    """Check the whole chain from its start (genesis or purge boundary) to its head."""
+def verify_chain(chain: str, progress: Callable[[int, int], None] | None = None) -> Verification:
+    """Check the whole chain from its start (genesis or purge boundary) to its head; `progress` as in `_scan`."""
     started = time.perf_counter()
-    checked, head_seq, head_hash, broken = _scan(chain)
+    checked, head_seq, head_hash, broken = _scan(chain, progress)
     if broken is None and chain == Chain.CHANGE:
         log_entry_id = _first_unsealed_log_entry()
         if log_entry_id is not None:

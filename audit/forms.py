@@ -57,10 +57,19 @@ class AccessLogFilterForm(ReviewFilterForm):
         choices=list(FLAG_LABELS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
+    own_reviews = forms.BooleanField(
+        label=_("Visa mina egna granskningar av loggarna"),
+        required=False,
+        help_text=_(
+            "Varje sida och personsökning här loggas och namnger personerna och ärendena den visar. "
+            "Dina egna granskningar döljs därför, så att de inte fyller nästa sökning. Andra granskares visas alltid."
+        ),
+    )
 
     def filters(self) -> AccessFilters:
         flags = set(self.cleaned_data.get("flags") or ())
-        return AccessFilters(**self.filter_values(), **dict.fromkeys(flags, True))
+        own_reviews = bool(self.cleaned_data.get("own_reviews"))
+        return AccessFilters(**self.filter_values(), own_reviews=own_reviews, **dict.fromkeys(flags, True))
 
 
 class PersonSearchForm(Form):

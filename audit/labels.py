@@ -121,6 +121,7 @@ PAGE_LABELS = {
     "audit:access_log_export": _("Åtkomstlogg (CSV)"),
     "audit:change_log": _("Ändringslogg"),
     "audit:verifications": _("Loggkontroll"),
+    "audit:verification_status": _("Loggkontroll, förlopp"),
     "reports:follow_up_start": _("Uppföljning av överenskommelsen"),
     "reports:follow_up": _("Uppföljning av överenskommelsen"),
     "reports:follow_up_cases": _("Ärendena bakom en siffra"),

@@ -6,8 +6,10 @@ PostgreSQL a trigger refuses UPDATE and DELETE on these tables (migration 0004).
 """
 
 import json
+import uuid
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -140,6 +142,46 @@ class Chain(models.TextChoices):
     CHANGE = "change", _("Ändringsloggen")
 
 
+class ChainCheck(models.Model):
+    """A check of both chains that an auditor started from the page ("Loggkontroll"), run by a worker.
+
+    The row is the work (the worker gets its id only) and the record that the check was asked for; the
+    change log follows it, so who started a check, and when, is itself audited. Its results are the
+    ChainVerification rows it wrote."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chain_checks", verbose_name=_("startad av")
+    )
+    agreement = models.ForeignKey(
+        "casework.Agreement", on_delete=models.PROTECT, related_name="chain_checks", verbose_name=_("överenskommelse")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("förlopp"), default=0)
+    requested_at = models.DateTimeField(_("begärd"), auto_now_add=True)
+    started_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    ok = models.BooleanField(_("loggarna hela"), null=True)
+
+    class Meta:
+        verbose_name = _("loggkontroll")
+        verbose_name_plural = _("loggkontroller")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"Loggkontroll {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def under_way(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
 class ChainVerification(models.Model):
     """One run of `verify_audit` on one chain. A successful run is also a checkpoint: the next run
     checks that the entry it ended on still exists with the same hash, which finds a removed tail."""
@@ -169,6 +211,10 @@ class ChainVerification(models.Model):
     head_hash = models.CharField(max_length=64, blank=True)
     broken_seq = models.PositiveBigIntegerField(null=True)
     broken_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    # The check an auditor started from the page; None for the nightly run.
+    chain_check = models.ForeignKey(
+        ChainCheck, on_delete=models.PROTECT, null=True, blank=True, related_name="verifications"
+    )
 
     class Meta:
         ordering = ["-ran_at", "chain"]

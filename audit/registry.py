@@ -1,7 +1,7 @@
 """What the change log (django-auditlog) follows, in one place: every model of casework,
 accesscontrol and encryption, and of the other apps the models that hold data the reports are computed from (the cost
-indexes change the cost comparison's figures), with encrypted fields masked, and a chain seal for every
-LogEntry.
+indexes change the cost comparison's figures) and the auditors' chain checks, with encrypted fields masked, and a
+chain seal for every LogEntry.
 
 Masking: for an encrypted field the entry says that the field changed and shows `audit.masking.MASK`
 for both the old and the new value. django-auditlog decrypts both values in memory to compare them;
@@ -20,7 +20,8 @@ from .chain import seal_log_entry
 from .services import note_purged_records
 
 AUDITED_APPS = ("casework", "accesscontrol", "encryption")
-AUDITED_MODELS = ("reports.CostIndex",)
+# An auditor's chain check started from the page: who asked for one, and when, is on the record.
+AUDITED_MODELS = ("reports.CostIndex", "audit.ChainCheck")
 # Written by gallring alone, the moment a case goes: an entry would tell when a case of which quarter and
 # category was purged, the re-identifying trace gallring must not leave (casework.retention).
 NOT_AUDITED = ("casework.historiccount",)
@@ -37,6 +38,8 @@ EXCLUDED_FIELDS = {
     # An import's sealed upload: megabytes of ciphertext, cleared after the import; nothing to review.
     # Its failure reason may quote a row of the file (a name, a personnummer).
     "casework.caseimport": ["sealed_file", "failure"],
+    # A chain check's progress: up to a hundred steps a run, which say nothing the status does not.
+    "audit.chaincheck": ["progress"],
 }
 # Many-to-many fields whose changes are recorded (a user's units decide which cases they see).
 M2M_FIELDS = {"accesscontrol.user": {"units"}}

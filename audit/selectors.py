@@ -18,21 +18,21 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute
+from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accesscontrol import policies
 from accesscontrol.models import Role, User
 from accesscontrol.policies import Action
-from accesscontrol.visibility import FIELD_CLASS_LABELS
+from accesscontrol.visibility import FIELD_CLASS_LABELS, FieldClass
 from casework.blind_indexes import personal_number_candidates
 from casework.models import Case, Person
 
 from . import labels
 from .access import FOREIGN_CASE
-from .models import AccessLogEntry, Chain, ChainVerification, naming_case, naming_person
+from .models import AccessLogEntry, Chain, ChainCheck, ChainVerification, naming_case, naming_person
 
 DEFAULT_PERIOD_DAYS = 30
 
@@ -102,6 +102,8 @@ class AccessFilters(ReviewFilters):
     many_persons: bool = False
     denied: bool = False
     foreign_case: bool = False
+    # The reviewer's own reviews of the logs are left out unless asked for (`own_log_reviews`).
+    own_reviews: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,23 @@ def _day_bounds(since: datetime.date, until: datetime.date) -> tuple[datetime.da
     start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
     return start, end
+
+
+# A review of the logs: a shown read of the log pages, whose one field class is the logs. Only those who may
+# review the logs (Action.REVIEW_LOGS) reach those pages; a refusal is recorded as denied, with no field class.
+LOG_REVIEW = Q(field_classes=[FieldClass.LOGS])
+
+
+def is_log_review(entry: AccessLogEntry) -> bool:
+    """`LOG_REVIEW` for one entry. Reading the log, with the cases and persons its rows name, is the
+    reviewer's mission: such a read is never flagged as a case outside the user's mission."""
+    return entry.field_classes == [FieldClass.LOGS]
+
+
+def own_log_reviews(actor) -> Q:
+    """The actor's own reviews of the logs: each person search and page of the review is itself logged,
+    naming the persons and cases it shows, and would otherwise fill the next search about them."""
+    return LOG_REVIEW & Q(user_id=actor.user.pk)
 
 
 def _agreement_entries(actor) -> QuerySet:
@@ -210,8 +229,14 @@ def review_access_log(*, actor, filters: AccessFilters) -> tuple[QuerySet, list[
         entries = entries.filter(_naming_person_or_their_cases(actor, filters.person_id))
     if filters.case_number:
         entries = entries.filter(case_numbers__contains=json.dumps(filters.case_number))
+    if not filters.own_reviews:
+        entries = entries.exclude(own_log_reviews(actor))
     if filters.outside_scope:
-        entries = entries.exclude(outside_scope_case_ids=[]).exclude(outside_scope_case_ids=[FOREIGN_CASE])
+        entries = (
+            entries.exclude(outside_scope_case_ids=[])
+            .exclude(outside_scope_case_ids=[FOREIGN_CASE])
+            .exclude(LOG_REVIEW)
+        )
     if filters.foreign_case:
         entries = entries.filter(outside_scope_case_ids__contains=json.dumps(FOREIGN_CASE))
     if filters.denied:
@@ -241,7 +266,7 @@ def review_rows(entries, busy: list[BusyDay]) -> list[ReviewRow]:
         flags = []
         if entry.outcome == AccessLogEntry.Outcome.DENIED:
             flags.append("denied")
-        if set(entry.outside_scope_case_ids) - {FOREIGN_CASE}:
+        if set(entry.outside_scope_case_ids) - {FOREIGN_CASE} and not is_log_review(entry):
             flags.append("outside_scope")
         if FOREIGN_CASE in entry.outside_scope_case_ids:
             flags.append("foreign_case")
@@ -435,6 +460,16 @@ def verification_history(*, actor, limit: int = 60) -> tuple[list[tuple[str, Cha
     return latest, ChainVerification.objects.order_by("-ran_at", "chain")[:limit]
 
 
+def latest_chain_check(*, actor) -> ChainCheck | None:
+    """The check last started from the page (by any auditor: the chains are the whole instance's), with
+    the verifications it wrote."""
+    policies.require(actor, Action.REVIEW_LOGS)
+    check = ChainCheck.objects.order_by("-requested_at").first()
+    if check is not None:
+        check.results = list(check.verifications.order_by("chain"))
+    return check
+
+
 # --- the case's register of access, for its social manager --------------------------------------------
 
 
@@ -459,9 +494,9 @@ def case_access_history(*, case, actor) -> list[CaseAccess]:
     return person_access_history(person=case.person, cases=[case], actor=actor)
 
 
-def person_access_history(*, person, cases, actor) -> list[CaseAccess]:
-    """Everyone who has been shown `person` or one of `cases` (theirs), oldest first, once per read. Only
-    the social manager of the person's agreement may read it; anyone else gets PermissionDenied."""
+def _person_reads(*, person, cases, actor) -> QuerySet:
+    """The shown reads of `person` or one of `cases` (theirs). Only the social manager of the person's
+    agreement may read them; anyone else gets PermissionDenied."""
     if actor is None or actor.agreement is None or actor.agreement.pk != person.agreement_id:
         raise PermissionDenied
     policies.require(actor, Action.MAKE_REGISTER_EXTRACT)
@@ -470,16 +505,22 @@ def person_access_history(*, person, cases, actor) -> list[CaseAccess]:
         if case.person_id != person.pk:
             raise PermissionDenied
         condition |= naming_case(case.pk)
+    return AccessLogEntry.objects.filter(condition).filter(outcome=AccessLogEntry.Outcome.SHOWN)
+
+
+def _names(user_ids) -> dict[int, str]:
+    return {user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=set(user_ids))}
+
+
+def person_access_history(*, person, cases, actor) -> list[CaseAccess]:
+    """Everyone who has been shown `person` or one of `cases` (theirs), oldest first, once per read. Only
+    the social manager of the person's agreement may read it; anyone else gets PermissionDenied."""
     entries = list(
-        AccessLogEntry.objects.filter(condition)
-        .filter(outcome=AccessLogEntry.Outcome.SHOWN)
+        _person_reads(person=person, cases=cases, actor=actor)
         .order_by("seq")
         .values_list("at", "user_id", "username", "roles", "page", "export")
     )
-    names = {
-        user.pk: user.get_full_name() or user.username
-        for user in User.objects.filter(pk__in={entry[1] for entry in entries})
-    }
+    names = _names(entry[1] for entry in entries)
     zone = _local_zone()
     return [
         CaseAccess(
@@ -580,3 +621,72 @@ def case_changes(*, actor, case_ids, since: datetime.datetime, until=None) -> li
             )
         )
     return changes
+
+
+@dataclass(frozen=True)
+class AccessDay:
+    """One person's reads of a person or their cases on one day: how many, the first and the last."""
+
+    day: datetime.date
+    name: str
+    username: str
+    roles: list[str]
+    reads: int
+    first: datetime.datetime
+    last: datetime.datetime
+    pages: list[str]  # the pages' names for a reader
+    export: bool
+
+
+@dataclass(frozen=True)
+class AccessSummary:
+    """The newest `days` of a person's access history, one per person and day, of `total` in all."""
+
+    days: list[AccessDay]
+    total: int
+    limit: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.days)
+
+
+def person_access_summary(*, person, cases, actor, limit: int) -> AccessSummary:
+    """Who has been shown `person` or one of `cases`, newest first, one row per person and day with the
+    number of reads, the first and the last, and the pages: the case page's panel "Vem har tagit del". At
+    most `limit` rows, of `total`. Grouped by the database (a day in the local time zone), so the cost
+    follows the rows shown, not the reads logged. The same permission as `person_access_history`."""
+    zone = _local_zone()
+    reads = _person_reads(person=person, cases=cases, actor=actor).annotate(day=TruncDate("at", tzinfo=zone))
+    groups = reads.values("user_id", "username", "day").annotate(count=Count("pk"), first=Min("at"), last=Max("at"))
+    shown = list(groups.order_by("-day", "-last", "username")[:limit])
+    total = len(shown) if len(shown) < limit else groups.count()
+    details = defaultdict(lambda: {"pages": set(), "export": False, "roles": set()})
+    if shown:
+        # What each shown person saw those days: one query over the shown days only.
+        facts = reads.filter(
+            day__gte=shown[-1]["day"], day__lte=shown[0]["day"], user_id__in={group["user_id"] for group in shown}
+        ).values_list("user_id", "day", "page", "export", "roles")
+        for user_id, day, page, export, roles in facts.order_by().distinct():
+            detail = details[(user_id, day)]
+            detail["pages"].add(labels.page_label(page))
+            detail["export"] |= export
+            detail["roles"].update(roles)
+    names = _names(group["user_id"] for group in shown)
+    days = []
+    for group in shown:
+        detail = details[(group["user_id"], group["day"])]
+        days.append(
+            AccessDay(
+                day=group["day"],
+                name=names.get(group["user_id"], group["username"]),
+                username=group["username"],
+                roles=role_labels(sorted(detail["roles"])),
+                reads=group["count"],
+                first=timezone.localtime(group["first"], zone),
+                last=timezone.localtime(group["last"], zone),
+                pages=sorted(detail["pages"]),
+                export=detail["export"],
+            )
+        )
+    return AccessSummary(days=days, total=total, limit=limit)

@@ -1,5 +1,5 @@
-"""Changes to the audit records: verification runs, alerts about a broken chain, and the purge
-(gallring) of old log entries."""
+"""Changes to the audit records: verification runs (nightly, or an auditor's check from the page), alerts
+about a broken chain, and the purge (gallring) of old log entries."""
 
 import logging
 
@@ -12,11 +12,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accesscontrol import policies
+from accesscontrol.actor import system_changes_for
+from accesscontrol.changes import update_logged
 from accesscontrol.models import Role, User
+from accesscontrol.policies import Action
 from casework.models import Notification
+from config.queueing import send_after_commit
 
-from .chain import Verification, verify_chain
-from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogRedaction, ChangeLogSeal
+from .chain import Verification, chain_length, verify_chain
+from .models import (
+    AccessLogEntry,
+    Chain,
+    ChainCheck,
+    ChainPurge,
+    ChainVerification,
+    ChangeLogRedaction,
+    ChangeLogSeal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,14 +38,23 @@ class ChainBroken(Exception):
     """A broken chain is never purged: the evidence stays until the auditors have looked at it."""
 
 
-def verify_audit_chains() -> list[Verification]:
-    """Walk every chain and keep each result (a successful one is the next run's checkpoint).
+def verify_audit_chains(*, chain_check: ChainCheck | None = None, progress=None) -> list[Verification]:
+    """Walk every chain and keep each result (a successful one is the next run's checkpoint), marked as
+    the page's `chain_check` when an auditor started it. `progress(percent)` follows the walk over both
+    chains, weighted by their lengths.
 
     The head of each intact chain is also written to the application log, a copy outside the
     database that a rewritten chain cannot match."""
+    lengths = {chain: chain_length(chain) for chain in Chain.values} if progress else {}
+    total, walked_before = max(1, sum(lengths.values())), 0
+
+    def chain_progress(walked: int, _length: int) -> None:
+        progress(min(99, (walked_before + walked) * 100 // total))
+
     results = []
     for chain in Chain.values:
-        result = verify_chain(chain)
+        result = verify_chain(chain, chain_progress if progress else None)
+        walked_before += lengths.get(chain, 0)
         ChainVerification.objects.create(
             chain=result.chain,
             ran_at=timezone.now(),
@@ -43,6 +65,7 @@ def verify_audit_chains() -> list[Verification]:
             head_hash=result.head_hash,
             broken_seq=result.broken.seq if result.broken else None,
             broken_reason=result.broken.reason if result.broken else "",
+            chain_check=chain_check,
         )
         if result.ok:
             logger.info(
@@ -56,6 +79,70 @@ def verify_audit_chains() -> list[Verification]:
             logger.error("audit chain %s broken: %s", chain, result.broken.describe())
         results.append(result)
     return results
+
+
+def verify_and_alert(*, chain_check: ChainCheck | None = None, progress=None) -> list[Verification]:
+    """The check itself, nightly or from the page: verify both chains, and if one is broken, alert the
+    auditors. Running it twice checks twice and alerts twice, which is what a broken chain deserves."""
+    results = verify_audit_chains(chain_check=chain_check, progress=progress)
+    if not all(result.ok for result in results):
+        alert_auditors(results)
+    return results
+
+
+@transaction.atomic
+def request_chain_check(*, actor) -> ChainCheck:
+    """An auditor's check of both chains, queued for a worker (which gets only the check's id). While one
+    is queued or running, asking again returns that one: a second walk at the same time finds nothing more."""
+    policies.require(actor, Action.RUN_CHAIN_CHECK)
+    under_way = (
+        ChainCheck.objects.select_for_update()
+        .filter(status__in=(ChainCheck.Status.QUEUED, ChainCheck.Status.RUNNING))
+        .order_by("-requested_at")
+        .first()
+    )
+    if under_way is not None:
+        return under_way
+    check = ChainCheck.objects.create(requested_by=actor.user, agreement=actor.agreement)
+    # The row is the work; with the broker down the sweep (audit.tasks.sweep_queued_chain_checks) sends it.
+    send_after_commit("audit.tasks.run_chain_check", check_id=str(check.pk))
+    return check
+
+
+def run_chain_check(check_id: str) -> ChainCheck | None:
+    """Run a queued check (audit.tasks.run_chain_check): the walk, its progress on the row, the result.
+    A check already done or failed is left as it is; one interrupted while running is run again. The
+    change log enters its steps as the agreement's it was started in; log lines name the check's id only."""
+    check = ChainCheck.objects.filter(pk=check_id).first()
+    if check is None:
+        return None
+    with system_changes_for(check.agreement_id):
+        return _run_chain_check(check)
+
+
+def _run_chain_check(check: ChainCheck) -> ChainCheck | None:
+    this = ChainCheck.objects.filter(pk=check.pk)
+    under_way = this.filter(status__in=(ChainCheck.Status.QUEUED, ChainCheck.Status.RUNNING))
+    if not update_logged(under_way, status=ChainCheck.Status.RUNNING, progress=0, started_at=timezone.now()):
+        return None
+    shown = 0
+
+    def progress(percent: int) -> None:
+        nonlocal shown
+        if percent != shown:  # one write per step of a percent, not per segment
+            shown = percent
+            update_logged(this.filter(status=ChainCheck.Status.RUNNING), progress=percent)
+
+    try:
+        results = verify_and_alert(chain_check=check, progress=progress)
+    except Exception:
+        logger.exception("chain check %s failed", check.pk)
+        update_logged(this, status=ChainCheck.Status.FAILED, finished_at=timezone.now())
+        return check
+    ok = all(result.ok for result in results)
+    update_logged(this, status=ChainCheck.Status.DONE, progress=100, finished_at=timezone.now(), ok=ok)
+    logger.info("chain check %s done", check.pk)
+    return check
 
 
 def _alert_text(results: list[Verification]) -> str:

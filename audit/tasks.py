@@ -1,7 +1,16 @@
+"""The audit package's background work. Task arguments are ids only; the log lines name ids, never a
+person or a case."""
+
+import datetime
+
 from celery import shared_task
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Heartbeat
+from config.queueing import send_now
+
+from .models import ChainCheck, Heartbeat
 
 
 @shared_task(ignore_result=True)
@@ -13,9 +22,32 @@ def beat_heartbeat():
 @shared_task(ignore_result=True)
 def verify_audit_chains():
     """Nightly (CELERY_BEAT_SCHEDULE): check both log chains end to end; if one is broken, alert the
-    auditors. Running it twice checks twice and alerts twice, which is what a broken chain deserves."""
+    auditors."""
     from . import services
 
-    results = services.verify_audit_chains()
-    if not all(result.ok for result in results):
-        services.alert_auditors(results)
+    services.verify_and_alert()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def run_chain_check(check_id: str) -> None:
+    """A check an auditor started from the page (audit.services.request_chain_check); safe to run again."""
+    from . import services
+
+    services.run_chain_check(check_id)
+
+
+# A queued check older than this was probably never sent (broker down when it was asked for).
+SWEEP_QUEUED_AFTER = datetime.timedelta(minutes=2)
+
+
+@shared_task(ignore_result=True)
+def sweep_queued_chain_checks() -> int:
+    """Scheduled every few minutes: send again the checks still queued long after they were asked for, and
+    those left running past the task time limit (a worker that died)."""
+    now = timezone.now()
+    stuck_after = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    waiting = ChainCheck.objects.filter(
+        Q(status=ChainCheck.Status.QUEUED, requested_at__lte=now - SWEEP_QUEUED_AFTER)
+        | Q(status=ChainCheck.Status.RUNNING, requested_at__lte=now - stuck_after)
+    ).values_list("pk", flat=True)
+    return sum(send_now(run_chain_check, check_id=str(pk)) for pk in waiting)

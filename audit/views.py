@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
 
-from . import selectors
+from . import selectors, services
 from .export import access_log_csv
 from .forms import AccessLogFilterForm, PersonSearchForm, ReviewFilterForm
 
@@ -132,8 +132,22 @@ def change_log_view(request):
     return render(request, "audit/change_log.html", {**review.context(page), "rows": selectors.change_rows(shown)})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def verifications_view(request):
+    """The runs of the chain check; a POST starts one (a background job), then back here to follow it."""
+    if request.method == "POST":
+        services.request_chain_check(actor=request.actor)
+        return redirect("audit:verifications")
     latest, runs = selectors.verification_history(actor=request.actor)
+    check = selectors.latest_chain_check(actor=request.actor)
     shows(request, field_classes=[FieldClass.LOGS])
-    return render(request, "audit/verifications.html", {"latest": latest, "runs": runs})
+    return render(request, "audit/verifications.html", {"latest": latest, "runs": runs, "check": check})
+
+
+@require_GET
+def verification_status_view(request):
+    """The progress of the latest check, for the page's script (reports' progress.js); ids and figures only."""
+    check = selectors.latest_chain_check(actor=request.actor)
+    if check is None:
+        return JsonResponse({"status": "", "progress": 0})
+    return JsonResponse({"status": check.status, "progress": check.progress})

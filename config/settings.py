@@ -101,6 +101,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every night: walk the access and change log chains; alert the auditors if one is broken.
     "verify-audit-chains": {"task": "audit.tasks.verify_audit_chains", "schedule": crontab(hour=2, minute=30)},
+    "sweep-queued-chain-checks": {"task": "audit.tasks.sweep_queued_chain_checks", "schedule": 300.0},
     "delete-expired-report-files": {"task": "reports.tasks.delete_expired_report_files", "schedule": 3600.0},
     "sweep-queued-reports": {"task": "reports.tasks.sweep_queued_reports", "schedule": 300.0},
     "send-owed-password-links": {"task": "accesscontrol.tasks.send_owed_password_links", "schedule": 300.0},

@@ -29,7 +29,7 @@ from accesscontrol.visibility import (
     scopes_held,
     writable_classes,
 )
-from casework.access_history import access_history
+from casework.access_history import PANEL_MAX_ROWS, PANEL_STEP, access_summary, panel_rows
 from casework.blind_indexes import name_candidates, personal_number_candidates
 from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpWindow, follow_up_state, follow_up_window
 from casework.models import (
@@ -355,11 +355,12 @@ def get_intervention(*, case: Case, intervention_id) -> Intervention:
     return Intervention.objects.select_related("intervention_type", "case").get(case=case, pk=intervention_id)
 
 
-def case_page_panels(*, actor, case: Case) -> dict:
+def case_page_panels(*, actor, case: Case, access_rows=None) -> dict:
     """The panels other parts add to the case page, each shown only where its own selector allows it:
     the disclosures to the police (social manager: the register; police: what is shared), the temporary
     access given to caseworkers, and who has seen the case (social manager: the access register behind a
-    GDPR article 15 extract, and the case summary PDF)."""
+    GDPR article 15 extract, and the case summary PDF). `access_rows` is the address's ask for more rows of
+    who has seen the case (casework.access_history.panel_rows)."""
     panels = {}
     if grant_selectors.may_grant(actor, case):
         panels["access_grants"] = grant_selectors.grants_of_case(actor=actor, case=case)
@@ -368,9 +369,12 @@ def case_page_panels(*, actor, case: Case) -> dict:
         panels["disclosures_panel"] = "casework/disclosures/panel.html"
         panels["panel"] = disclosures_panel(actor=actor, case=case)
     try:
-        panels["case_access"] = access_history(person=case.person, cases=[case], actor=actor)
+        rows = panel_rows(access_rows)
+        panels["case_access"] = access_summary(person=case.person, cases=[case], actor=actor, limit=rows)
     except PermissionDenied:
         return panels
+    panels["case_access_expanded"] = rows > PANEL_STEP
+    panels["case_access_next"] = rows + PANEL_STEP if rows < PANEL_MAX_ROWS else None
     panels["case_access_panel"] = "audit/case_access_panel.html"
     # The same reader (the social manager) may take the case summary PDF (reports.selectors.case_summary).
     panels["case_summary"] = True

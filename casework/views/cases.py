@@ -60,7 +60,7 @@ def case_detail_view(request, case_id):
     case = visible_case_or_404(request, case_id)
     page = case_selectors.case_page(actor=request.actor, case=case)
     shows(request, cases=[case], persons=page.persons, field_classes=page.readable)
-    panels = case_selectors.case_page_panels(actor=request.actor, case=case)
+    panels = case_selectors.case_page_panels(actor=request.actor, case=case, access_rows=request.GET.get("atkomster"))
     return render(request, "casework/case_detail.html", {"page": page, "case": case, **panels})
 
 

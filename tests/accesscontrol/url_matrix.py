@@ -231,6 +231,7 @@ MATRIX: dict[str, dict[str, object]] = {
     "audit:access_log_export": only("auditor"),
     "audit:change_log": only("auditor"),
     "audit:verifications": only("auditor"),
+    "audit:verification_status": only("auditor"),
     # --- the social manager's follow-up and costs (reports.urls) ---------------------------------------------
     "reports:follow_up_start": expect(
         403,

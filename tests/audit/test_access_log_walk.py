@@ -175,6 +175,7 @@ PAGES: dict[str, Rule] = {
     "audit:access_log_export": shows("case"),
     "audit:change_log": changes_on_the_first_page,
     "audit:verifications": UNNAMED,
+    "audit:verification_status": NOT_LOGGED,
     # --- reports: cases by number, never a name, except the lists behind the follow-up's figures, which
     # name the youths to the social manager as the target board does ---
     "reports:follow_up": UNNAMED,  # figures

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db import connection
 
 from audit import access
-from audit.models import AccessLogEntry, ChainPurge, ChainVerification, ChangeLogSeal
+from audit.models import AccessLogEntry, ChainCheck, ChainPurge, ChainVerification, ChangeLogSeal
 from audit.services import verify_audit_chains
 from casework import models as casework
 from casework import personal_numbers
@@ -24,7 +24,8 @@ from .factories import CaseFactory, PersonFactory
 pytestmark = pytest.mark.django_db
 
 AUDIT_TABLES = [
-    model._meta.db_table for model in (AccessLogEntry, LogEntry, ChangeLogSeal, ChainVerification, ChainPurge)
+    model._meta.db_table
+    for model in (AccessLogEntry, LogEntry, ChangeLogSeal, ChainVerification, ChainPurge, ChainCheck)
 ]
 
 

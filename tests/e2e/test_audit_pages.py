@@ -23,7 +23,10 @@ def test_the_auditor_reviews_the_access_log(page, auditor):
     sign_in(page, auditor, demo.DEMO_PASSWORD)
     page.get_by_role("navigation", name="Meny").get_by_role("link", name="Åtkomstlogg").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Åtkomstlogg")
-    page.reload()  # the first visit is itself an entry of the log
+    page.reload()  # the first visit is itself an entry of the log, left out until asked for
+    page.get_by_label("Visa mina egna granskningar av loggarna").check()
+    page.get_by_role("button", name="Visa").click()
+    expect(page).to_have_url(re.compile("own_reviews=on"))
     expect(page.get_by_role("cell", name="Åtkomstlogg", exact=True).first).to_be_visible()  # the page by its name
     assert_accessible(page)
 
@@ -48,4 +51,10 @@ def test_the_auditor_reviews_the_change_log_and_the_checks(page, auditor):
     page.get_by_role("navigation", name="Meny").get_by_role("link", name="Loggkontroll").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Loggkontroll")
     expect(page.get_by_text("Hel").first).to_be_visible()
+    assert_accessible(page)
+
+    # A check from the page: run in-process here (no broker), so the page it returns to shows the result.
+    page.get_by_role("button", name="Kontrollera loggarna nu").click()
+    expect(page.get_by_text("Den senaste kontrollen från sidan blev klar")).to_be_visible()
+    expect(page.get_by_role("cell", name="Startad från sidan").first).to_be_visible()
     assert_accessible(page)
