@@ -18,6 +18,7 @@ from casework.selectors import fieldwork as field_selectors
 from casework.services import fieldwork as field_services
 
 from .forms import submit
+from .targets import year_asked_for
 
 HOME = "casework:field_home"
 
@@ -47,12 +48,7 @@ def field_home_view(request):
 @require_GET
 def field_figures_view(request):
     years = agreement_years(request.actor.agreement)
-    try:
-        year = int(request.GET.get("ar", years[-1]))
-    except ValueError:
-        raise Http404 from None
-    if year not in years:
-        raise Http404
+    year = year_asked_for(request, years)
     figures = field_selectors.field_figures(actor=request.actor, year=year)
     shows(request)  # counts only: no case, person or field class
     tables = [

@@ -8,9 +8,9 @@ from casework.periods import PeriodKind, agreement_last_period, agreement_years
 from casework.selectors import targets as target_selectors
 
 
-def _year(request, years: list[int]) -> int:
+def year_asked_for(request, years: list[int]) -> int:
     """The year asked for, if it is one of the agreement's; else the agreement's last (an agreement that
-    has ended opens on its own last year, not on this one)."""
+    has ended opens on its own last year, not on this one). The board and the field team's figures ask alike."""
     default = agreement_last_period(request.actor.agreement, PeriodKind.YEAR).year
     try:
         year = int(request.GET.get("year", default))
@@ -21,7 +21,7 @@ def _year(request, years: list[int]) -> int:
 
 def target_board_view(request):
     years = agreement_years(request.actor.agreement)
-    year = _year(request, years)
+    year = year_asked_for(request, years)
     board = target_selectors.board_page(actor=request.actor, year=year)
     if board.gaps:
         shows(

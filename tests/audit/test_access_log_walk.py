@@ -200,6 +200,7 @@ PAGES: dict[str, Rule] = {
     "reports:statistics": UNNAMED,
     "reports:statistics_method": NOT_LOGGED,
     "reports:statistics_register": UNNAMED,
+    "casework:field_figures": UNNAMED,  # counts only
     "reports:statistics_revision": UNNAMED,
     "reports:api_token": NOT_LOGGED,
     "reports:statistics_table": UNNAMED,

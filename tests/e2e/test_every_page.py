@@ -20,6 +20,7 @@ NOT_PAGES = {
     "casework:import_template",
     "casework:import_status",
     "audit:access_log_export",
+    "audit:verification_status",
     "reports:job_status",
     "reports:job_file",
     "reports:statistics_file",

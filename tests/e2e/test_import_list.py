@@ -115,7 +115,7 @@ def planted_faults(base: dict, agreement, open_case, taken: set) -> tuple[list[d
 
     faults = [
         (fault(0, personal_number=bad_check), "Kontrollsiffran"),
-        (fault(1, raised_on=datetime.date(year - 2, 6, 1)), "utanför överenskommelsens period"),
+        (fault(1, raised_on=datetime.date(year - 2, 6, 1)), "måste ligga inom överenskommelsens period"),
         (fault(2, caseworker="Ingen Sådan"), "Okänd handläggare"),
         (fault(3, personal_number=open_case.person.personal_number_display), "redan ett öppet ärende"),
         (fault(4, raised_on="31 februari 2026"), "går inte att läsa"),

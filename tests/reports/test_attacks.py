@@ -8,6 +8,7 @@ import datetime
 import random
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -116,6 +117,9 @@ records = st.lists(
 def test_solving_all_published_margins_recovers_no_small_count(people, management_api, settings, records):
     # The harshest case: every quarter and half-year is published, however few persons it has.
     settings.SAMSYN_SMALL_POPULATION_GUARD = 0
+    # Each example rolls back to revision 1 of the same tables: the API's cache and its throttle count
+    # must start afresh with it, as the test's own start does (tests/conftest.py).
+    cache.clear()
     with transaction.atomic():
         add_cases(people.agreement, records)
         tables = fetch_year(management_api, people.agreement)
@@ -249,7 +253,7 @@ def test_an_exact_total_of_one_does_not_give_its_breakdown_away(people, manageme
     tables = fetch_year(management_api, people.agreement)
     by_age = next(t for t in tables if t["table"] == "cases_by_age" and t["period"] == f"{YEAR}-Q1")
     values = {row["code"]: row["values"][0] for row in by_age["rows"]}
-    assert values["total"] == {"status": "exact", "value": 1, "text": "1"}
+    assert values["total"] == {"status": "exact", "value": 1, "text": "1", "met": None}
     assert sum(1 for v in values.values() if v["status"] == "withheld") >= 2
     assert_nothing_small_recovered(Knowledge.from_tables(tables, YEAR), truth(people.agreement))
 
