@@ -47,7 +47,14 @@ from casework.models import (
 )
 from casework.periods import Period, PeriodKind, periods_of_year
 from casework.selectors import targets
-from casework.selectors.targets import CATEGORY_FIELD, MEASURES, MetricRow, PeriodRow
+from casework.selectors.targets import (
+    CATEGORY_FIELD,
+    FOLLOW_UP_COUNT_LABELS,
+    MEASURES,
+    FollowUpCount,
+    MetricRow,
+    PeriodRow,
+)
 
 from . import costs
 from .disclosure_control.cell_key import Tally, anonymous_record_key, record_key, record_key_expression
@@ -411,7 +418,7 @@ def table_specs(
                     population, variable = breakdowns[table.code]
                     spec = _breakdown(table, period, by_code[population], variable, labels[variable])
                 elif table.code == "targets":
-                    spec = _targets(table, agreement, figures[period], preliminary=preliminary)
+                    spec = _targets(table, agreement, figures[period])
                 else:
                     spec = _costs(table, period, comparison)
                 if preliminary:
@@ -447,16 +454,13 @@ def _breakdown(table, period: Period, population: Population, variable: str, lab
     )
 
 
-def _exact(figure: MetricRow, value, *, preliminary: bool, unit: Unit = Unit.COUNT) -> Published:
-    """A target figure as counted; whether it meets its target, where it has one. In a preliminary year only
-    a count already at its target is decided."""
-    met = figure.met
-    if preliminary and not (met and not figure.is_share):
-        met = None
-    return Published(Status.EXACT, value, unit, met)
+def _exact(figure: MetricRow, value, *, unit: Unit = Unit.COUNT) -> Published:
+    """A target figure as counted, with its status as the board gives it (MetricRow.met: a running period
+    is undecided until a count reaches its target)."""
+    return Published(Status.EXACT, value, unit, figure.met)
 
 
-def _targets(table, agreement, figures: PeriodRow, *, preliminary: bool = False) -> TableSpec:
+def _targets(table, agreement, figures: PeriodRow) -> TableSpec:
     """The agreement's targets and the figures beside them, as the target board counts them
     (casework.selectors.targets.target_rows): exact, with met or not met. Each count's cell is named too, so
     that the audit knows it as an exact margin of the breakdowns (tertials have none)."""
@@ -468,12 +472,12 @@ def _targets(table, agreement, figures: PeriodRow, *, preliminary: bool = False)
 
     def count(metric, value=None):
         row = figure(metric)
-        return (_exact(row, row.value if value is None else value, preliminary=preliminary),)
+        return (_exact(row, row.value if value is None else value),)
 
     def share(metric):
         row = figure(metric)
         percent = float(row.percent) if row.percent is not None else None
-        return (_exact(row, percent, preliminary=preliminary, unit=Unit.PERCENT),)
+        return (_exact(row, percent, unit=Unit.PERCENT),)
 
     def no_target(value):
         return (Published(Status.EXACT, value),)
@@ -486,6 +490,12 @@ def _targets(table, agreement, figures: PeriodRow, *, preliminary: bool = False)
 
     offered = figure(Target.Metric.SVANSEN_OFFERED_SHARE)
     in_window = figure(Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE)
+
+    def follow_up_state(state, *, of_due):
+        label = str(FOLLOW_UP_COUNT_LABELS[state])
+        label = _("Av dem: %(state)s") % {"state": label.lower()} if of_due else label
+        return RowSpec(f"follow_ups_{state}", str(label), values=no_target(in_window.state(state)))
+
     rows = (
         RowSpec(
             "meetings",
@@ -531,6 +541,10 @@ def _targets(table, agreement, figures: PeriodRow, *, preliminary: bool = False)
             cells=cells("follow_ups_in_time"),
             values=no_target(in_window.value),
         ),
+        # Late apart from missing (casework.selectors.targets.FollowUpCount), and those not due yet.
+        follow_up_state(FollowUpCount.LATE, of_due=True),
+        follow_up_state(FollowUpCount.MISSING, of_due=True),
+        follow_up_state(FollowUpCount.NOT_YET_DUE, of_due=False),
         RowSpec(
             "follow_ups_in_time_share",
             str(_("Andel uppföljda i tid (%)")),

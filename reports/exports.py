@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -188,7 +189,7 @@ def protected_sheet(table: ProtectedTable) -> Sheet:
     if not isinstance(table, ProtectedTable):
         raise TypeError("Management files are made from disclosure-controlled tables only.")
     has_targets = any(row.target for row in table.rows)
-    header = (formatting.period(table.period), *table.columns) + ((_("Mål"), _("Status")) if has_targets else ())
+    header = (capfirst(table.period_label), *table.columns) + ((_("Mål"), _("Status")) if has_targets else ())
     rows = []
     for row in table.rows:
         values = [published_cell(value) for value in row.values]

@@ -149,6 +149,9 @@ class FollowUpCount(StrEnum):
     NOT_YET_DUE = "not_yet_due"
 
 
+# A target's status, in the same words on every page and document.
+MET_LABELS = {True: _("Uppnått"), False: _("Inte uppnått"), None: _("Ej avgjort")}
+
 FOLLOW_UP_COUNT_LABELS = {
     FollowUpCount.IN_WINDOW: _("I tid"),
     # The words of the case page's tag on a late follow-up. Not "Försenad": that is the case page's badge of
@@ -344,6 +347,7 @@ class MetricRow:
     target: int | None = None
     cases: int | None = None
     states: tuple[StateCount, ...] = ()
+    running: bool = False  # the period had not ended on the day counted: its status is not final yet
 
     def state(self, state: str) -> int:
         """The count in one state (0 for a measure without states)."""
@@ -371,12 +375,23 @@ class MetricRow:
 
     @property
     def met(self) -> bool | None:
-        """Whether the target is met; None without a target or with nothing to count."""
+        """Whether the target is met; None (not decided) without a target, with nothing to count, or while
+        the period runs, unless a count has already reached its target (a share can still fall). The one
+        status rule: the board, the report, management's statistics and the documents all read it here."""
         if self.target is None:
             return None
         if self.is_share:
-            return None if self.denominator == 0 else 100 * self.value >= self.target * self.denominator
-        return self.value >= self.target
+            met = None if self.denominator == 0 else 100 * self.value >= self.target * self.denominator
+        else:
+            met = self.value >= self.target
+        if self.running and not (met and not self.is_share):
+            return None
+        return met
+
+    @property
+    def met_text(self) -> str:
+        """The status in words, beside a target ("" where there is none)."""
+        return "" if self.target is None else str(MET_LABELS[self.met])
 
     @property
     def meter_percent(self) -> int:
@@ -496,6 +511,7 @@ def target_rows(*, agreement, periods: list[Period], today: datetime.date | None
                     target=targets[period].get(metric),
                     cases=cases,
                     states=tuple(StateCount(state, counts[f"{key}_{state}"]) for state in measure.states),
+                    running=period.ends_on >= today,
                 )
             )
         result.append(PeriodRow(period=period, metrics=metrics))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from casework.periods import Period
+from casework.selectors.targets import MET_LABELS
 from config import formatting
 
 from .cell_key import MAX_NOISE, Tally, noise
@@ -138,7 +139,7 @@ class ProtectedRow:
     def met_text(self) -> str:
         if not self.target:
             return ""
-        return {True: gettext("Uppfyllt"), False: gettext("Ej uppfyllt")}.get(self.met, gettext("Ej avgjort"))
+        return str(MET_LABELS[self.met])
 
 
 @dataclass(frozen=True)
@@ -157,3 +158,9 @@ class ProtectedTable:
     notes: tuple[str, ...] = ()
     revision_day: datetime.date | None = None  # the fixed revision day this version was released for
     preliminary: bool = False  # the running year so far, replaced by the final year after year end
+
+    @property
+    def period_label(self) -> str:
+        """The period as every page, file and document names it: a preliminary year says so."""
+        label = self.period.label
+        return gettext("%(period)s (preliminär)") % {"period": label} if self.preliminary else str(label)

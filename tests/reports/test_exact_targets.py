@@ -22,10 +22,24 @@ ROWS = {
     "svansen_offered": (Target.Metric.SVANSEN_OFFERED_SHARE, "value"),
     "follow_ups_due": (Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE, "denominator"),
     "follow_ups_in_time": (Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE, "value"),
+    "follow_ups_late": (Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE, "late"),
+    "follow_ups_missing": (Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE, "missing"),
+    "follow_ups_not_yet_due": (Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE, "not_yet_due"),
     "concern_talks": (Target.Metric.CONCERN_TALKS, "value"),
     "svansen_reached": (Target.Metric.SVANSEN_REACHED, "value"),
     "hot_spot_visits": (Target.Metric.HOT_SPOT_VISITS, "value"),
 }
+
+SHARES = {
+    "svansen_offered_share": Target.Metric.SVANSEN_OFFERED_SHARE,
+    "follow_ups_in_time_share": Target.Metric.FOLLOW_UP_IN_WINDOW_SHARE,
+}
+
+
+def _figure(period_row, code):
+    metric, attribute = ROWS[code]
+    figure = period_row.metric(metric)
+    return figure.state(attribute) if attribute in list(targets.FollowUpCount) else getattr(figure, attribute)
 
 
 @pytest.fixture
@@ -51,18 +65,17 @@ def test_management_sees_the_boards_figures_exactly_with_met_or_missed(people, m
     released = [t for (code, _p), t in tables.items() if code == "targets"]
     periods = [t.period for t in released]
     assert {p.kind for p in periods} == {"quarter", "tertial", "half_year", "year"}
-    board = {row.period: row for row in targets.target_rows(agreement=people.agreement, periods=periods)}
+    board = {row.period: row for row in targets.target_rows(agreement=people.agreement, periods=periods, today=today)}
     for table in released:
         assert table.available, table.reason
         for row in table.rows:
             assert all(value.status == "exact" for value in row.values), row
             if row.code in ROWS:
-                metric, attribute = ROWS[row.code]
-                assert row.values[0].value == getattr(board[table.period].metric(metric), attribute), row
+                assert row.values[0].value == _figure(board[table.period], row.code), row
     year = {row.code: row for row in tables[("targets", str(YEAR))].rows}
     assert (year["svansen_identified"].values[0].text, year["svansen_identified"].met) == ("16", True)
     assert (year["svansen_offered_share"].values[0].text, year["svansen_offered_share"].met) == ("87,5\u00a0%", False)
-    assert year["svansen_offered_share"].met_text == "Ej uppfyllt"
+    assert year["svansen_offered_share"].met_text == "Inte uppnått"
 
 
 def test_a_small_quarter_says_which_period_it_is_published_in(people, management, settings):
@@ -89,3 +102,31 @@ def test_the_running_year_is_preliminary_until_its_release_day(people, managemen
     final = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR + 1, 1, 20))
     assert not final[("targets", str(YEAR))].preliminary
     assert final[("cases_by_age", str(YEAR))].available
+
+
+def test_in_december_management_and_the_board_give_every_target_the_same_status(people, management):
+    """The running quarter and year are undecided on both, unless a count has already reached its target;
+    a closed quarter is met or not met on both (casework.selectors.targets.MetricRow.met, the one rule)."""
+    add_cases(people.agreement, [(q, "svansen", Gender.BOY, q % 2, 15, q != 4) for q in (1, 2, 3, 4)] * 4)
+    today = datetime.date(YEAR, 12, 6)
+    with time_machine.travel(datetime.datetime(YEAR, 12, 6, 12), tick=False):
+        tables = statistics.statistics_year(actor=management, year=YEAR, today=today)
+        released = [t for (code, _p), t in tables.items() if code == "targets" and t.available]
+        periods = [t.period for t in released]
+        board = {row.period: row for row in targets.target_rows(agreement=people.agreement, periods=periods)}
+    assert {t.period.code for t in released} >= {f"{YEAR}-Q1", f"{YEAR}-Q3", str(YEAR)}
+    compared = 0
+    for table in released:
+        for row in table.rows:
+            if not row.target:
+                continue
+            metric = SHARES[row.code] if row.code in SHARES else ROWS[row.code][0]
+            figure = board[table.period].metric(metric)
+            assert (row.met, row.met_text) == (figure.met, figure.met_text), (table.period.code, row.code)
+            compared += 1
+    assert compared > 10
+    year = {row.code: row for row in tables[("targets", str(YEAR))].rows}
+    assert year["svansen_identified"].met is True  # 16 of 16: reached, even while the year runs
+    assert year["svansen_offered_share"].met_text == "Ej avgjort"  # 75 %: a share can still change
+    q1 = {row.code: row for row in tables[("targets", f"{YEAR}-Q1")].rows}
+    assert q1["svansen_offered_share"].met_text in {"Uppnått", "Inte uppnått"}  # a closed quarter is decided
