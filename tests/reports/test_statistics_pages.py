@@ -162,3 +162,8 @@ def test_the_register_lists_released_tables(login, people, year_of_cases):
     client.get(f"/statistik/costs/{YEAR}/")
     html = client.get("/statistik/register/").content.decode()
     assert f"/statistik/costs/{YEAR}/" in html
+
+
+def test_the_key_page_shows_how_to_send_the_key(login, people):
+    page = login(people.management).get("/statistik/api-nyckel/").content.decode()
+    assert "Authorization: Token &lt;nyckel&gt;" in page and "</nyckel>" not in page
