@@ -83,20 +83,28 @@ def _cache_key(agreement, table: str, period_code: str, revision: int, today) ->
 def released_table(actor, table: str, period_code: str) -> dict:
     """One table as the API writes it. A released version that stands for today's revision day is served
     from the cache (keyed by agreement, table, period, revision, revision day and language), so repeated
-    calls do not release the year again through disclosure control; anything else is computed, and a
-    released table then cached until SAMSYN_API_CACHE_SECONDS have passed or the next revision day."""
+    calls do not release the year again through disclosure control. On a miss the whole year is released
+    once (as disclosure control always does) and every released table of it cached, until
+    SAMSYN_API_CACHE_SECONDS have passed or the next revision day: a client that walks the catalogue
+    computes the year once, not once per table."""
     today = timezone.localdate()
     revision = standing_revision(actor.agreement, table, period_code, today)
     if revision is not None:
         cached = cache.get(_cache_key(actor.agreement, table, period_code, revision, today))
         if cached is not None:
             return cached
-    protected = selectors.statistics_table(actor=actor, table=table, period_code=period_code, today=today)
-    data = ProtectedTableSerializer(protected).data
-    if protected.available and protected.revision:
-        key = _cache_key(actor.agreement, table, period_code, protected.revision, today)
-        cache.set(key, data, settings.SAMSYN_API_CACHE_SECONDS)
-    return data
+    period = selectors.catalogue_period(table, period_code)
+    year = selectors.statistics_year(actor=actor, year=period.year, today=today)
+    written = {key: ProtectedTableSerializer(protected).data for key, protected in year.items()}
+    cache.set_many(
+        {
+            _cache_key(actor.agreement, code, period, protected.revision, today): written[(code, period)]
+            for (code, period), protected in year.items()
+            if protected.available and protected.revision
+        },
+        settings.SAMSYN_API_CACHE_SECONDS,
+    )
+    return written[(table, period.code)]
 
 
 class AgreementsView(StatisticsView, ListAPIView):

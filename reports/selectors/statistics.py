@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accesscontrol import policies
 from accesscontrol.policies import Action
-from casework.periods import agreement_years, parse_period
+from casework.periods import Period, agreement_years, parse_period
 
 from .. import catalogue, costs, revisions
 from ..disclosure_control.publication import ProtectedTable
@@ -54,9 +54,8 @@ def statistics_year(*, actor, year: int, today: datetime.date | None = None) -> 
     )
 
 
-def statistics_table(*, actor, table: str, period_code: str, today=None) -> ProtectedTable:
-    """One catalogue table for one calendar period; 404 for anything outside the catalogue."""
-    policies.require(actor, Action.READ_STATISTICS)
+def catalogue_period(table: str, period_code: str) -> Period:
+    """The period of a catalogue table named in a URL; 404 for anything outside the catalogue."""
     try:
         period = parse_period(period_code)
     except (ValueError, KeyError):
@@ -64,6 +63,13 @@ def statistics_table(*, actor, table: str, period_code: str, today=None) -> Prot
     entry = catalogue.TABLES_BY_CODE.get(table)
     if entry is None or period.kind not in entry.kinds or period.code != period_code:
         raise Http404
+    return period
+
+
+def statistics_table(*, actor, table: str, period_code: str, today=None) -> ProtectedTable:
+    """One catalogue table for one calendar period; 404 for anything outside the catalogue."""
+    policies.require(actor, Action.READ_STATISTICS)
+    period = catalogue_period(table, period_code)
     return statistics_year(actor=actor, year=period.year, today=today)[(table, period.code)]
 
 
