@@ -4,11 +4,9 @@ person or a case."""
 import datetime
 
 from celery import shared_task
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-from config.queueing import send_now
+from config.queueing import send_again_waiting
 
 from .models import ChainCheck, Heartbeat
 
@@ -44,10 +42,4 @@ SWEEP_QUEUED_AFTER = datetime.timedelta(minutes=2)
 def sweep_queued_chain_checks() -> int:
     """Scheduled every few minutes: send again the checks still queued long after they were asked for, and
     those left running past the task time limit (a worker that died)."""
-    now = timezone.now()
-    stuck_after = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    waiting = ChainCheck.objects.filter(
-        Q(status=ChainCheck.Status.QUEUED, requested_at__lte=now - SWEEP_QUEUED_AFTER)
-        | Q(status=ChainCheck.Status.RUNNING, requested_at__lte=now - stuck_after)
-    ).values_list("pk", flat=True)
-    return sum(send_now(run_chain_check, check_id=str(pk)) for pk in waiting)
+    return send_again_waiting(ChainCheck, run_chain_check, "check_id", queued_after=SWEEP_QUEUED_AFTER)

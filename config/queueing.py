@@ -5,10 +5,14 @@ The work itself is always recorded in the database first (a report job row, say)
 ids) and the page works as usual; the periodic sweep of that kind of work finds the row and queues it again.
 """
 
+import datetime
 import logging
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
@@ -39,3 +43,16 @@ def registered_task(name: str):
 def send_after_commit(task, **ids) -> None:
     """Queue `task` once the current transaction has committed (so the worker sees the row)."""
     transaction.on_commit(lambda: send_now(task, **ids))
+
+
+def send_again_waiting(model, task, id_argument: str, *, queued_after: datetime.timedelta) -> int:
+    """For a periodic sweep: send `task` again for the rows of `model` (a job with `status` QUEUED or RUNNING
+    and `requested_at`) still queued `queued_after` after they were asked for, and those left running past
+    the task time limit (a worker that died). The task must be safe to run again. How many were sent."""
+    now = timezone.now()
+    stuck_after = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    waiting = model.objects.filter(
+        Q(status=model.Status.QUEUED, requested_at__lte=now - queued_after)
+        | Q(status=model.Status.RUNNING, requested_at__lte=now - stuck_after)
+    ).values_list("pk", flat=True)
+    return sum(send_now(task, **{id_argument: str(pk)}) for pk in waiting)

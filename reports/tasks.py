@@ -4,13 +4,11 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from config.queueing import send_now
+from config.queueing import send_again_waiting
 from encryption import crypto
 
 from . import documents, services
@@ -81,10 +79,4 @@ SWEEP_QUEUED_AFTER = datetime.timedelta(minutes=2)
 def sweep_queued_reports() -> int:
     """Scheduled every few minutes: send again the jobs still queued long after they were asked for, and
     those left running past the task time limit (a worker that died). build_report is safe to run again."""
-    now = timezone.now()
-    stuck_after = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    waiting = ReportJob.objects.filter(
-        Q(status=ReportJob.Status.QUEUED, requested_at__lte=now - SWEEP_QUEUED_AFTER)
-        | Q(status=ReportJob.Status.RUNNING, requested_at__lte=now - stuck_after)
-    ).values_list("pk", flat=True)
-    return sum(send_now(build_report, job_id=str(pk)) for pk in waiting)
+    return send_again_waiting(ReportJob, build_report, "job_id", queued_after=SWEEP_QUEUED_AFTER)
