@@ -197,7 +197,7 @@ def test_running_a_finished_check_again_changes_nothing(people, start, login):
 def test_the_sweep_sends_checks_left_queued_again(people, monkeypatch):
     check = services.request_chain_check(actor=actor_for(people.auditor, people.agreement))
     sent = []
-    monkeypatch.setattr(tasks, "send_now", lambda task, **ids: sent.append(ids) or True)
+    monkeypatch.setattr("config.queueing.send_now", lambda task, **ids: sent.append(ids) or True)
     assert tasks.sweep_queued_chain_checks() == 0  # just asked for: its message is on its way
     ChainCheck.objects.filter(pk=check.pk).update(requested_at=timezone.now() - datetime.timedelta(minutes=5))
     assert tasks.sweep_queued_chain_checks() == 1 and sent == [{"check_id": str(check.pk)}]
