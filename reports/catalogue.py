@@ -413,7 +413,7 @@ def table_specs(
     for table in TABLES:
         for kind in table.kinds:
             for period in periods_of_year(year, kind):
-                preliminary = table.code in EXACT_TABLES and is_preliminary(period, today=today)
+                preliminary = is_preliminary(period, today=today)
                 if table.code in breakdowns:
                     population, variable = breakdowns[table.code]
                     spec = _breakdown(table, period, by_code[population], variable, labels[variable])
@@ -422,7 +422,8 @@ def table_specs(
                 else:
                     spec = _costs(table, period, comparison)
                 if preliminary:
-                    spec = replace(spec, preliminary=True, notes=(*spec.notes, str(PRELIMINARY_NOTE)))
+                    note = PRELIMINARY_NOTE if table.code == "targets" else PRELIMINARY_BREAKDOWN_NOTE
+                    spec = replace(spec, preliminary=True, notes=(*spec.notes, str(note)))
                 specs.append(spec)
     return specs
 
@@ -430,6 +431,12 @@ def table_specs(
 PRELIMINARY_NOTE = _(
     "Preliminär: året pågår. Siffrorna gäller det som registrerats hittills; ett mål i antal som inte är nått "
     "ännu och mål i procent avgörs när året är slut. Det slutliga helåret ersätter tabellen efter årets slut."
+)
+# The running year's other tables have the same protection as the final year's; the final year is a new
+# revision of the same table (reports.disclosure_control.register).
+PRELIMINARY_BREAKDOWN_NOTE = _(
+    "Preliminär: året pågår. Siffrorna gäller det som registrerats hittills och är skyddade på samma sätt som "
+    "det slutliga årets. Det slutliga helåret ersätter tabellen efter årets slut."
 )
 
 

@@ -27,7 +27,9 @@ and only `register.protect_year` makes them. The method, as /statistik/metod/ ex
    and only when what the table shows has changed; no cell is marked as changed.
 5. Small-population guard: a quarter or half-year with fewer than `SAMSYN_SMALL_POPULATION_GUARD` persons
    with an open case is not released for the breakdowns; it is published merged into the smallest period
-   that has enough (its half-year, or the year).
+   that has enough (its half-year, or the year). The running year is published as preliminary from its first
+   quarter's release day (`schedule.is_preliminary`): its breakdowns once the year so far has enough
+   persons, with the whole method; the final year is a later revision of the same tables.
 6. Amounts (costs) are published only when the number of cases behind them is published (not "<5") and no
    single case accounts for more than `DOMINANCE_SHARE` of the amount, rounded to `AMOUNT_ROUNDING` kr.
 

@@ -153,6 +153,7 @@ class ProtectedTable:
     rows: tuple[ProtectedRow, ...]
     available: bool = True
     reason: str = ""
+    brief_reason: str = ""  # the reason in brief, for a list of periods ("publiceras 2027-01-14")
     revision: int = 0
     released_at: datetime.datetime | None = None
     notes: tuple[str, ...] = ()

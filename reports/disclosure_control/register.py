@@ -23,7 +23,7 @@ from .publication import (
     publish_count,
     publish_share,
 )
-from .schedule import revision_day
+from .schedule import Unreleased, revision_day
 from .structure import Cell, Population, TableSpec, release_periods
 
 
@@ -33,13 +33,14 @@ def protect_year(
     year: int,
     populations: list[Population],
     specs: list[TableSpec],
-    availability: dict[str, str],
+    availability: dict,
     today: datetime.date | None = None,
 ) -> dict[tuple[str, str], ProtectedTable]:
     """Release the year's catalogue: reuse what the register holds for unchanged cells, publish new cells
     with cell-key noise and the threshold, audit everything released for the year together, withhold what
-    the audit requires, and register new revisions. `availability` says why a table is not released (""
-    when it is), by (table, period code) or, for every table of a period, by period code. Cells that are the
+    the audit requires, and register new revisions. `availability` says why a table is not released
+    (`schedule.Unreleased`; None when it is), by (table, period code) or, for every table of a period, by
+    period code. Cells that are the
     agreement's own target figures (`Population.exact`) are published as counted, and the audit takes them
     as exact margins. Returns every table of `specs`, keyed by (table, period).
 
@@ -101,7 +102,8 @@ def protect_year(
                     columns=spec.columns,
                     rows=(),
                     available=False,
-                    reason=reason,
+                    reason=reason.text,
+                    brief_reason=reason.brief,
                 )
                 continue
             table = _table(spec, published, by_code)
@@ -118,8 +120,8 @@ def protect_year(
     return tables
 
 
-def _reason(availability: dict, spec: TableSpec) -> str:
-    return availability.get((spec.code, spec.period.code), availability.get(spec.period.code, ""))
+def _reason(availability: dict, spec: TableSpec) -> Unreleased | None:
+    return availability.get((spec.code, spec.period.code), availability.get(spec.period.code))
 
 
 def _exact_codes(population: Population, year: int):

@@ -4,6 +4,7 @@ which released tables are revised (package docstring, points 4 and 5)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
@@ -56,17 +57,39 @@ def merged_into(period: Period, sizes: dict[str, int]) -> Period:
     return period_containing(period.starts_on, PeriodKind.YEAR)
 
 
-def releasable(period: Period, *, today: datetime.date, sizes: dict[str, int], exact: bool = False) -> str:
-    """Why a table of a period is not released yet ("" when it is): once the period has ended and the release
-    delay has passed; a quarter or half-year only with enough persons in it (`sizes`, by period code), or it
-    is published as part of the smallest period that has them. A table of exact target figures (`exact`)
-    needs no guard, and its running year is published as preliminary."""
-    if today < release_day(period) and not (exact and is_preliminary(period, today=today)):
-        return str(_("Perioden redovisas från och med %(day)s.") % {"day": release_day(period).isoformat()})
+@dataclass(frozen=True)
+class Unreleased:
+    """Why a table of a period is not released: the sentence its page shows, and the same in brief for a
+    list of periods ("publiceras 2027-01-14", "sammanslagen med helår 2026")."""
+
+    text: str
+    brief: str
+
+
+def releasable(
+    period: Period, *, today: datetime.date, sizes: dict[str, int], exact: bool = False
+) -> Unreleased | None:
+    """Why a table of a period is not released yet (None when it is): once the period has ended and the
+    release delay has passed; a quarter or half-year only with enough persons in it (`sizes`, by period
+    code), or it is published as part of the smallest period that has them. The running year is published as
+    preliminary from its first quarter's release day: a table of exact target figures (`exact`, which needs
+    no guard) at once, a breakdown once the year so far has enough persons (the same guard as a quarter's)."""
+    preliminary = is_preliminary(period, today=today)
+    if today < release_day(period) and not (
+        preliminary and (exact or sizes[period.code] >= settings.SAMSYN_SMALL_POPULATION_GUARD)
+    ):
+        day = release_day(period).isoformat()
+        return Unreleased(
+            str(_("Perioden redovisas från och med %(day)s.") % {"day": day}),
+            str(_("publiceras %(day)s") % {"day": day}),
+        )
     if exact or period.kind is PeriodKind.YEAR or sizes[period.code] >= settings.SAMSYN_SMALL_POPULATION_GUARD:
-        return ""
+        return None
     container = merged_into(period, sizes)
-    return str(
-        _("För få personer under perioden för att redovisa den för sig. Den redovisas sammanslagen med %(period)s.")
-        % {"period": container.label}
+    return Unreleased(
+        str(
+            _("För få personer under perioden för att redovisa den för sig. Den redovisas sammanslagen med %(period)s.")
+            % {"period": container.label}
+        ),
+        str(_("sammanslagen med %(period)s") % {"period": container.label}),
     )

@@ -44,7 +44,7 @@ def statistics_index(request):
         {
             "table": entry,
             "periods": [
-                {"period": period, "available": tables[(entry.code, period.code)].available}
+                {"period": period, "table": tables[(entry.code, period.code)]}
                 for period in selectors.statistics_periods(actor=request.actor, year=year, table=entry.code)
             ],
         }

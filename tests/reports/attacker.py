@@ -88,7 +88,10 @@ class Knowledge:
     variables_of: dict  # population -> set of (variable, value) seen
 
     @classmethod
-    def from_tables(cls, tables: list[dict], year: int) -> Knowledge:
+    def from_tables(cls, tables: list[dict], year: int, earlier: dict | None = None) -> Knowledge:
+        """`earlier` names kept tables of an earlier version of a period (kept period -> period, such as a
+        preliminary year beside the final one): each version keeps its own relations, and since only late
+        entries come between them, an earlier count is at most the later one's."""
         bounds: dict = {}
         variables_of = defaultdict(set)
 
@@ -120,18 +123,18 @@ class Knowledge:
         populations = {key[0] for key in bounds}
         for population in populations:
             variables_of[population].add(("", ""))
-        relations = cls._relations(variables_of, breakdown_values, year)
+        relations = cls._relations(variables_of, breakdown_values, year, earlier or {})
         for coefficients, _low, _high in relations:
             for key in coefficients:
                 bounds.setdefault(key, (0, UNBOUNDED))
         return cls(bounds, relations, variables_of)
 
     @staticmethod
-    def _relations(variables_of, breakdown_values, year):
+    def _relations(variables_of, breakdown_values, year, earlier):
         quarters = [f"{year}-Q{n}" for n in range(1, 5)]
         halves = [f"{year}-H1", f"{year}-H2"]
         groups = [(str(year), quarters), (halves[0], quarters[:2]), (halves[1], quarters[2:]), (str(year), halves)]
-        periods = [str(year), *halves, *quarters]
+        periods = [str(year), *halves, *quarters, *earlier]
         relations = []
         for (population, variable), values in breakdown_values.items():
             for period in periods:
@@ -157,6 +160,11 @@ class Knowledge:
                         )
                     else:
                         relations.append((coefficients, 0, 0))
+        for kept, later in earlier.items():
+            for population, cells in variables_of.items():
+                for variable, value in cells:
+                    key = (population, kept, variable, value)
+                    relations.append(({(population, later, variable, value): 1, key: -1}, 0, np.inf))
         for child, parent in SUBSETS.items():
             if child[0] in variables_of:
                 for period in periods:

@@ -260,30 +260,42 @@ def test_an_exact_total_of_one_does_not_give_its_breakdown_away(people, manageme
 
 @pytest.mark.django_db
 def test_preliminary_and_final_year_together_reveal_no_small_count(people, management_api, settings):
-    """The running year is published as preliminary in December and replaced by the final year in January,
-    after late entries; an attacker who kept the preliminary tables and reads the final ones (the two as
-    separate unknowns) still recovers nothing."""
+    """The running year is published as preliminary, every table of it (the breakdowns with the same
+    protection as the final year's): in July, revised in December after the third quarter and a late entry
+    in the first, and replaced by the final year in January, after the fourth quarter and a late entry in the
+    second. An attacker who kept both preliminary versions and reads the final one, knowing that each
+    version adds up by itself and that entries only add (an earlier count is at most the later one), still
+    recovers nothing."""
     import time_machine
 
     settings.SAMSYN_SMALL_POPULATION_GUARD = 0
-    add_cases(people.agreement, [(q, "svansen", Gender.BOY, q % 2, 15, q % 2) for q in (1, 2, 3)] * 3)
-    add_cases(people.agreement, [(2, "lifestyle", Gender.GIRL, 1, 17, True, 4, True, False)])
-    preliminary_year = f"{YEAR}-preliminary"
-    with time_machine.travel(datetime.datetime(YEAR, 12, 6, 12), tick=False):
-        preliminary = [t for t in fetch_year(management_api, people.agreement) if t["period"] == str(YEAR)]
-        before = truth(people.agreement)
-    assert {t["table"] for t in preliminary if t["available"]} == set(catalogue.EXACT_TABLES)
-    assert all(t["preliminary"] for t in preliminary if t["available"])
-    # Late entries for the fourth quarter, then the final year.
+
+    def year_tables(day):
+        with time_machine.travel(datetime.datetime(*day, 12), tick=False):
+            return fetch_year(management_api, people.agreement), truth(people.agreement)
+
+    add_cases(people.agreement, [(q, "svansen", Gender.BOY, q % 2, 15, q % 2) for q in (1, 2)] * 3)
+    add_cases(people.agreement, [(q, "lifestyle", Gender.GIRL, q % 3, 17, True, q, True, False) for q in (1, 2)])
+    july, july_truth = year_tables((YEAR, 7, 20))
+    add_cases(people.agreement, [(3, "svansen", Gender.BOY, 1, 15, True)] * 3)
+    add_cases(people.agreement, [(3, "lifestyle", Gender.GIRL, 0, 17, True, 1, True, False)] * 2)
+    add_cases(people.agreement, [(1, "lifestyle", Gender.GIRL, 1, 17, True, 4, True, False)])  # late
+    december, december_truth = year_tables((YEAR, 12, 6))
     add_cases(people.agreement, [(4, "lifestyle", Gender.OTHER, 0, 14, False)])
-    with time_machine.travel(datetime.datetime(YEAR + 1, 1, 20, 12), tick=False):
-        final = fetch_year(management_api, people.agreement)
-        after = truth(people.agreement)
+    add_cases(people.agreement, [(2, "svansen", Gender.GIRL, 2, 21, True, 2, False, False)])  # late
+    final, final_truth = year_tables((YEAR + 1, 1, 20))
+
+    versions = {f"{YEAR}-july": (july, july_truth), f"{YEAR}-december": (december, december_truth)}
+    kept, true_counts = [], dict(final_truth)
+    for label, (tables, counts) in versions.items():
+        year = [t for t in tables if t["period"] == str(YEAR)]
+        assert {t["table"] for t in year if t["available"]} == {table.code for table in catalogue.TABLES}
+        assert all(t["preliminary"] for t in year)
+        kept.extend(dict(t, period=label) for t in year)
+        true_counts |= {(p, label, v, value): n for (p, period, v, value), n in counts.items() if period == str(YEAR)}
     assert not any(t["preliminary"] for t in final)
-    kept = [dict(t, period=preliminary_year) for t in preliminary]
-    true_counts = after | {
-        (population, preliminary_year, variable, value): count
-        for (population, period, variable, value), count in before.items()
-        if period == str(YEAR)
-    }
-    assert_nothing_small_recovered(Knowledge.from_tables(final + kept, YEAR), true_counts)
+    final_year = {t["table"]: t["rows"] for t in final if t["period"] == str(YEAR)}
+    changed = {t["table"] for t in kept if t["period"] == f"{YEAR}-december" and t["rows"] != final_year[t["table"]]}
+    assert {"cases_by_age", "cases_by_gender", "cases_by_area"} <= changed, "the final year differs"
+    earlier = {f"{YEAR}-july": f"{YEAR}-december", f"{YEAR}-december": str(YEAR)}
+    assert_nothing_small_recovered(Knowledge.from_tables(final + kept, YEAR, earlier=earlier), true_counts)

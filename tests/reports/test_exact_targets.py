@@ -11,6 +11,7 @@ from accesscontrol.actor import actor_for
 from casework.models import Gender, Target
 from casework.periods import parse_period
 from casework.selectors import targets
+from reports.models import ReleasedTable
 from reports.selectors import statistics
 from tests.reports.test_attacks import YEAR, add_cases
 
@@ -91,17 +92,56 @@ def test_a_small_quarter_says_which_period_it_is_published_in(people, management
     assert tables[("targets", f"{YEAR}-Q1")].available
 
 
-def test_the_running_year_is_preliminary_until_its_release_day(people, management):
+def test_the_running_year_is_preliminary_until_its_release_day(people, management, settings):
+    settings.SAMSYN_SMALL_POPULATION_GUARD = 5
     add_cases(people.agreement, [(1, "svansen", Gender.BOY, 0, 15, True)] * 3)
     with time_machine.travel(datetime.datetime(YEAR, 12, 6, 12), tick=False):
         tables = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR, 12, 6))
     year = tables[("targets", str(YEAR))]
     assert year.available and year.preliminary
     assert any("Preliminär" in note for note in year.notes)
-    assert not tables[("cases_by_age", str(YEAR))].available
-    final = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR + 1, 1, 20))
+    # A breakdown of the year so far needs as many persons as a quarter's: three are too few.
+    by_age = tables[("cases_by_age", str(YEAR))]
+    assert not by_age.available
+    assert by_age.brief_reason == f"publiceras {YEAR + 1}-01-14"
+    add_cases(people.agreement, [(3, "svansen", Gender.GIRL, 1, 17, False)] * 2)
+    with time_machine.travel(datetime.datetime(YEAR, 12, 7, 12), tick=False):
+        tables = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR, 12, 7))
+    for code in ("cases_by_age", "cases_by_gender", "cases_by_area", "interventions_by_type", "costs"):
+        table = tables[(code, str(YEAR))]
+        assert table.available and table.preliminary, code
+        assert table.period_label == f"helår {YEAR} (preliminär)"
+        assert any("Preliminär" in note for note in table.notes)
+    add_cases(people.agreement, [(4, "lifestyle", Gender.BOY, 0, 16, False)])  # recorded late
+    with time_machine.travel(datetime.datetime(YEAR + 1, 1, 20, 12), tick=False):
+        final = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR + 1, 1, 20))
     assert not final[("targets", str(YEAR))].preliminary
-    assert final[("cases_by_age", str(YEAR))].available
+    assert final[("cases_by_age", str(YEAR))].available and not final[("cases_by_age", str(YEAR))].preliminary
+    # A final year that shows something else is a new revision of the same table; the preliminary one stays
+    # in the register (a table that shows the same keeps its version, as any revision does).
+    key = ("cases_by_category", str(YEAR))
+    assert final[key].revision == tables[key].revision + 1
+    assert ReleasedTable.objects.filter(table=key[0], period=key[1]).count() == 2
+
+
+def test_in_december_a_small_first_quarter_is_in_the_preliminary_year(people, management):
+    """The default guard (20 persons): two cases of the first quarter are too few for the quarter and its
+    half-year, so in December they are published in the running year's preliminary tables, which say so."""
+    add_cases(people.agreement, [(1, "svansen", Gender.GIRL, 0, 14, True)] * 2)
+    add_cases(people.agreement, [(3, "lifestyle", Gender.BOY, 1, 17, False)] * 20)
+    with time_machine.travel(datetime.datetime(YEAR, 12, 6, 12), tick=False):
+        tables = statistics.statistics_year(actor=management, year=YEAR, today=datetime.date(YEAR, 12, 6))
+    quarter = tables[("cases_by_age", f"{YEAR}-Q1")]
+    assert not quarter.available
+    assert quarter.brief_reason == f"sammanslagen med helår {YEAR}"
+    assert not tables[("cases_by_age", f"{YEAR}-H1")].available
+    year = tables[("cases_by_age", str(YEAR))]
+    assert year.available and year.preliminary
+    rows = {row.code: row.values[0] for row in year.rows}
+    # The first quarter's two girls of 14 are in the year's 13-15 band (published as "<5", not left out).
+    assert rows["13-15"].status != "zero"
+    by_category = {row.code: row.values[0] for row in tables[("cases_by_category", str(YEAR))].rows}
+    assert (by_category["svansen"].value, by_category["total"].value) == (2, 22)
 
 
 def test_in_december_management_and_the_board_give_every_target_the_same_status(people, management):

@@ -16,7 +16,7 @@ from reports import catalogue
 from reports.disclosure_control.cell_key import Tally
 from reports.disclosure_control.publication import publish_count
 from reports.disclosure_control.register import protect_year
-from reports.disclosure_control.schedule import next_revision_day, revision_day, revision_days
+from reports.disclosure_control.schedule import Unreleased, next_revision_day, revision_day, revision_days
 from reports.disclosure_control.structure import Additivity, Cell, Population, RowSpec, TableSpec, year_periods
 from reports.models import ReleasedTable
 from reports.serializers import ProtectedTableSerializer
@@ -161,7 +161,8 @@ SPEC = TableSpec(
     ),
     definition={"version": 1},
 )
-AVAILABILITY = {p.code: "" if p.kind is PeriodKind.YEAR else "utanför testet" for p in year_periods(YEAR)}
+OUTSIDE = Unreleased("utanför testet", "utanför testet")
+AVAILABILITY = {p.code: None if p.kind is PeriodKind.YEAR else OUTSIDE for p in year_periods(YEAR)}
 GIRL = Tally(1, 987_654_321)
 # Thirty boys whose key gives the total of 31 a noise above the lowest, so one more youth can leave it as it was.
 BOYS = next(Tally(30, key) for key in range(1, 10_000) if publish_count(Tally(30, key) + GIRL).value > 29)

@@ -55,6 +55,18 @@ def test_a_small_quarter_is_merged_into_the_year_and_says_so(login, people, year
     assert client.get(f"/statistik/targets/{YEAR}-Q2/").context["table"].available
 
 
+def test_the_index_says_when_a_period_is_published_or_which_period_it_is_merged_into(
+    login, people, year_of_cases, settings
+):
+    settings.SAMSYN_SMALL_POPULATION_GUARD = 1000
+    with time_machine.travel(datetime.datetime(YEAR, 12, 6, 12), tick=False):
+        html = login(people.management).get(f"/statistik/?ar={YEAR}").content.decode()
+    assert "redovisas inte för sig" not in html
+    assert f"(sammanslagen med helår {YEAR})" in html  # a small quarter, as its own page says
+    assert f"(publiceras {YEAR + 1}-01-14)" in html  # the fourth quarter, and the year's breakdowns
+    assert "(preliminär)" in html  # the year's exact tables
+
+
 def test_it_refuses_a_table_outside_the_catalogue_or_a_free_period(login, people, year_of_cases):
     client = login(people.management)
     assert client.get(f"/statistik/persons/{YEAR}/").status_code == 404
