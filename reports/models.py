@@ -81,6 +81,10 @@ class ReleasedTable(models.Model):
         return f"{self.table} {self.period} rev. {self.revision}"
 
 
+# A downloaded report's name says what it is in Swedish, as the interface does (stable, not translated).
+FILE_NAMES = {"follow_up": "uppfoljning", "costs": "kostnader", "statistics": "statistik"}
+
+
 class ReportJob(models.Model):
     """A long report built by a worker. The finished file is sealed (AES-GCM, bound to this row) and
     deleted when it expires; the row stays as the record that the report was made."""
@@ -146,4 +150,4 @@ class ReportJob(models.Model):
     def filename(self) -> str:
         years = str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}-{self.last_year}"
         version = f"-v{self.version}" if self.version > 1 else ""
-        return f"samsyn-{self.kind}-{years}{version}.{self.file_format}"
+        return f"samsyn-{FILE_NAMES[self.kind]}-{years}{version}.{self.file_format}"

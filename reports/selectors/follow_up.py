@@ -145,7 +145,7 @@ def cases_behind(*, actor, period_code: str, metric: str, state: str | None = No
     (for a share, its denominator, each annotated `counted`). The follow-ups' cases carry their state's
     label (`state_label`), and `state` narrows them to one of the four (target_selectors.FollowUpCount)."""
     policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
-    period = _report_period(period_code)
+    period = _report_period(actor, period_code)
     if metric not in target_selectors.CASE_METRICS:
         raise Http404
     if state is not None and state not in target_selectors.MEASURES[metric].states:
@@ -161,7 +161,7 @@ def cases_behind(*, actor, period_code: str, metric: str, state: str | None = No
 def disclosure_cases(*, actor, period_code: str, basis: str, what: str):
     """The cases behind a disclosure or consent count of the follow-up."""
     policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
-    period = _report_period(period_code)
+    period = _report_period(actor, period_code)
     disclosures = Disclosure.objects.filter(case__agreement=actor.agreement)
     consents = Consent.objects.filter(case__agreement=actor.agreement)
     if what == "consent_given":
@@ -180,12 +180,13 @@ def disclosure_cases(*, actor, period_code: str, basis: str, what: str):
     return period, scope_cases(cases, actor).order_by("raised_on", "number")
 
 
-def _report_period(code: str) -> Period:
+def _report_period(actor, code: str) -> Period:
+    """A period of the report named in a URL: 404 for another kind, or a year outside the agreement's."""
     try:
         period = parse_period(code)
     except (ValueError, KeyError):
         raise Http404 from None
-    if period.kind not in REPORT_KINDS or period.code != code:
+    if period.kind not in REPORT_KINDS or period.code != code or period.year not in agreement_years(actor.agreement):
         raise Http404
     return period
 
@@ -206,7 +207,7 @@ class Qualitative:
 def qualitative(*, actor, period_code: str) -> Qualitative:
     """The follow-up texts written and the orossamtal receptions recorded in a period (social manager only)."""
     policies.require(actor, Action.READ_FOLLOW_UP_REPORT)
-    period = _report_period(period_code)
+    period = _report_period(actor, period_code)
     return qualitative_for(actor=actor, period=period)
 
 

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accesscontrol.reads import shows
@@ -99,7 +100,7 @@ def statistics_file(request, table, period, file_type):
             return pdf_unavailable_response(request)
     shows(request, export=True)
     response = HttpResponse(content, content_type=FILE_TYPES[file_type])
-    return attachment(response, f"samsyn-{table}-{protected.period.code}.{file_type}")
+    return attachment(response, f"samsyn-{slugify(protected.title)}-{protected.period.code}.{file_type}")
 
 
 @require_GET

@@ -57,7 +57,7 @@ def test_the_section_manager_orders_a_yearly_report_and_downloads_it(page, demo_
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Ladda ner").click()
-    assert download.value.suggested_filename == f"samsyn-follow_up-{YEAR}.xlsx"
+    assert download.value.suggested_filename == f"samsyn-uppfoljning-{YEAR}.xlsx"
 
 
 def test_a_report_in_progress_shows_its_progress(page, demo_year):

@@ -128,6 +128,9 @@ def test_each_figure_links_to_the_cases_behind_it(login, people, year_of_cases):
     assert set(entry.case_ids) == {str(c.pk) for c in year_of_cases if c.number in expected}
     assert client.get(f"/rapporter/uppfoljning/arenden/{YEAR}-Q1/meetings/").status_code == 404
     assert client.get(f"/rapporter/uppfoljning/arenden/{YEAR}-05-01/lifestyle_identified/").status_code == 404
+    # A year outside the agreement has no report, so no list behind a figure either.
+    first = people.agreement.starts_on.year
+    assert client.get(f"/rapporter/uppfoljning/arenden/{first - 1}/lifestyle_identified/").status_code == 404
 
 
 def test_it_counts_disclosures_per_legal_basis_and_consents_per_period(login, people, year_of_cases):

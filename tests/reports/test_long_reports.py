@@ -56,7 +56,7 @@ def test_the_social_manager_orders_the_follow_up_and_downloads_the_pdf(login, pe
     assert "Ladda ner" in client.get(f"/rapporter/langa/{job.pk}/").content.decode()
     download = client.get(f"/rapporter/langa/{job.pk}/fil/")
     assert download.content.startswith(b"%PDF")
-    assert download["Content-Disposition"] == f'attachment; filename="samsyn-follow_up-{YEAR}.pdf"'
+    assert download["Content-Disposition"] == f'attachment; filename="samsyn-uppfoljning-{YEAR}.pdf"'
     entry = AccessLogEntry.objects.get(page="reports:job_file")
     assert entry.export and set(entry.case_ids) == set(job.case_ids) and job.case_ids
 

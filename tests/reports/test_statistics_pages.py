@@ -179,3 +179,9 @@ def test_the_register_lists_released_tables(login, people, year_of_cases):
 def test_the_key_page_shows_how_to_send_the_key(login, people):
     page = login(people.management).get("/statistik/api-nyckel/").content.decode()
     assert "Authorization: Token &lt;nyckel&gt;" in page and "</nyckel>" not in page
+
+
+def test_a_downloaded_table_is_named_by_its_title(login, people, year_of_cases):
+    response = login(people.management).get(f"/statistik/cases_by_category/{YEAR}/csv/")
+    assert response["Content-Disposition"].startswith('attachment; filename="samsyn-')
+    assert "cases_by_category" not in response["Content-Disposition"]
