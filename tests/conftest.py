@@ -78,13 +78,18 @@ WEASYPRINT_LOADS = _weasyprint_loads()
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: the statistics API's cached tables and its throttle's counts
-    are keyed by ids that another test's database reuses. Only the in-process cache: Redis, where service
-    tests use it, is also the broker."""
+    are keyed by ids that another test's database reuses. On Redis, which is also the broker, only the
+    cache's own keys are deleted (Django's key format, ":1:<key>"), never the broker's."""
     from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
+    from django.core.cache.backends.redis import RedisCache
 
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=cache.make_key("*")):
+            client.delete(key)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
