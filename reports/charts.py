@@ -16,6 +16,7 @@ Bars are horizontal, so a long category label has the whole width to wrap in, on
 """
 
 import base64
+import functools
 import io
 import os
 import tempfile
@@ -27,6 +28,7 @@ from pathlib import Path
 os.environ.setdefault("MPLCONFIGDIR", str(Path(tempfile.gettempdir()) / "samsyn-matplotlib"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+from django.utils.translation import get_language  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
@@ -82,13 +84,22 @@ class Chart:
 
     @property
     def svg(self) -> str:
-        output = io.StringIO()
-        self.figure().savefig(output, format="svg", bbox_inches="tight", pad_inches=0.1, metadata={"Date": None})
-        return output.getvalue()
+        return _svg(self, get_language())
 
     @property
     def data_uri(self) -> str:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+
+@functools.lru_cache(maxsize=64)
+def _svg(chart: Chart, language: str | None) -> str:
+    """The chart drawn as SVG, kept per process: drawing takes a few hundred milliseconds, and the same
+    table's chart is asked for again by every reader of a released table. A chart holds only what its
+    table publishes (no personal data), and is frozen, so equal charts draw the same image; the language
+    is part of the key because the numbers are written in it."""
+    output = io.StringIO()
+    chart.figure().savefig(output, format="svg", bbox_inches="tight", pad_inches=0.1, metadata={"Date": None})
+    return output.getvalue()
 
 
 def draw(chart: Chart) -> Figure:

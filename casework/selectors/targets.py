@@ -477,6 +477,15 @@ def _narrowed(source: str, rows: QuerySet, agreement, start: datetime.date, end:
     return rows.filter(**{f"{date_field}__range": (start, end)})
 
 
+def _over_subquery(rows: QuerySet) -> QuerySet:
+    """The rows with their annotations selected as columns of a subquery, which the aggregate then counts.
+    Without it each period's filter repeats the annotations' expressions (the follow-up window and its
+    state, with their subqueries) inside every conditional count: 60 counts made 121 KB of SQL, built in
+    300 ms. DISTINCT is what makes Django aggregate over a subquery (QuerySet.aggregate has no other way to
+    ask); with the primary key selected it removes no row."""
+    return rows.values("pk", *rows.query.annotations).distinct()
+
+
 def target_rows(*, agreement, periods: list[Period], today: datetime.date | None = None) -> list[PeriodRow]:
     """Every measure of each period against its target: one aggregate query per source of rows, whatever the
     number of periods or cases."""
@@ -489,7 +498,7 @@ def target_rows(*, agreement, periods: list[Period], today: datetime.date | None
     counts = {}
     for source, aggregates in by_source.items():
         rows = _narrowed(source, _source(source, agreement, today), agreement, start, end)
-        counts.update(rows.aggregate(**aggregates))
+        counts.update(_over_subquery(rows).aggregate(**aggregates))
     targets = period_targets(agreement=agreement, periods=periods)
     result = []
     for index, period in enumerate(periods):
