@@ -93,25 +93,36 @@ def too_long_error(field, text: str) -> str | None:
     return too_long_message(field.verbose_name, limit, length)
 
 
-def check_text_limits(model, **values) -> None:
-    """The service's check: raise ValidationError on each field whose text is longer than its limit.
+def _text(field, value) -> str | None:
+    """The text a value of `field` is stored as (a JSON field's serialisation), or None: not a text, or
+    read from the database and not opened (checked when it was written)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict | list) and hasattr(field, "to_plaintext"):
+        return field.to_plaintext(value)
+    return None
 
-    `check_text_limits(Case, proposal_reason=reason)` checks values before a row exists;
-    `check_text_limits(case)` checks the texts an instance holds now (values read from the database and
-    not opened are skipped: they were checked when written)."""
+
+def check_text_limits(model, *, names: dict[str, str] | None = None, **values) -> None:
+    """The service's check: raise ValidationError on each field whose text is longer than its limit,
+    before anything is written.
+
+    `check_text_limits(FieldContact, note=note)` checks values against the model's fields before a row
+    exists; `check_text_limits(case)` checks every text an instance holds now. The error is on the model
+    field's name, or on the service's own name for it: `names={"proposal_reason": "reason"}`."""
     meta = model._meta
     if not values and isinstance(model, models.Model):
         values = {
             field.name: model.__dict__.get(field.attname)
             for field in meta.concrete_fields
-            if text_limit(field) is not None and isinstance(model.__dict__.get(field.attname), str)
+            if text_limit(field) is not None
         }
     errors = {}
     for name, value in values.items():
         field = meta.get_field(name)
-        message = too_long_error(field, value) if isinstance(value, str) else None
+        message = too_long_error(field, _text(field, value))
         if message:
-            errors[name] = ValidationError(message, code="max_length")
+            errors[(names or {}).get(name, name)] = ValidationError(message, code="max_length")
     if errors:
         raise ValidationError(errors)
 
