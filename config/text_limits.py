@@ -42,23 +42,20 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from config import formatting
+
 SHORT = 200
 NOTE = 2_000
 DECISION = 4_000
 REASONING = 10_000
 
 
-def _number(value: int) -> str:
-    """10 000, with a no-break space between thousands (the Swedish way; the message is Swedish)."""
-    return f"{value:,}".replace(",", "\u00a0")
-
-
 def too_long_message(label, limit: int, length: int) -> str:
     """The one message for a text that is too long: it names the field, the limit and the length."""
     return _("”%(label)s” får vara högst %(limit)s tecken (nu %(length)s).") % {
         "label": capfirst(str(label)),
-        "limit": _number(limit),
-        "length": _number(length),
+        "limit": formatting.number(limit),
+        "length": formatting.number(length),
     }
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
-from config import text_limits
+from config import formatting, text_limits
 from config.text_limits import LimitedTextField, check_text_limits, too_long_message
 from encryption.fields import EncryptedDateField, EncryptedFieldMixin, EncryptedJSONField, Sealed
 
@@ -88,7 +88,7 @@ def test_the_model_field_refuses_a_text_over_its_limit_on_save_naming_the_field(
         field.pre_save(instance, add=True)
     message = refusal.value.message_dict[field.name][0]
     assert f"”{capfirst(str(field.verbose_name))}”" in message
-    assert f"högst {text_limits._number(field.max_length)} tecken" in message
+    assert f"högst {formatting.number(field.max_length)} tecken" in message
     setattr(instance, field.attname, longest)
     stored = field.pre_save(instance, add=True)
     assert stored is not None
@@ -170,3 +170,12 @@ def test_a_form_refuses_a_text_over_its_limit_naming_the_field():
         "”Ungdomens egen bild (och föräldrarnas)” får vara högst 4\u00a0000 tecken (nu 2\u00a0097\u00a0152)."
     ]
     assert form.fields["youth_view"].widget.attrs["maxlength"] == "4000"
+
+
+def test_the_message_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert too_long_message("Reason for the proposal", 10_000, 10_001) == (
+            "“Reason for the proposal” may be at most 10,000 characters (now 10,001)."
+        )
