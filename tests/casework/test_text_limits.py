@@ -139,3 +139,18 @@ def test_required_field_errors_in_the_summary_name_each_field_and_link_to_it(peo
         ("#id_social_view", "Socialtjänstens bild: Det här fältet är obligatoriskt."),
         ("#id_outcome_0", "Utfall: Det här fältet är obligatoriskt."),
     ]
+
+
+def test_a_text_saved_before_the_limits_does_not_block_other_changes_to_its_row(people, monkeypatch):
+    """Only a text being written is checked: a case whose old reason is over the limit can still be
+    identified, closed, reassigned."""
+    field = Case._meta.get_field("proposal_reason")
+    monkeypatch.setattr(field, "max_length", None)
+    case = f.propose(people, reason="x" * 20_000)
+    monkeypatch.undo()
+    assert field.max_length == 10_000
+    case = Case.objects.get(pk=case.pk)
+    assert len(case.proposal_reason) == 20_000  # read, and so opened
+    case.police_priority = True
+    case.save()
+    assert Case.objects.get(pk=case.pk).police_priority is True
