@@ -26,8 +26,11 @@ The limit holds in three places, all from the number on the model field (`max_le
 3. **The model field, on every save.** Most free text is encrypted (`encryption.fields`), so the database
    sees only a token; the field checks the plaintext in `pre_save`, the one place every write of the
    column passes (`save()`, `bulk_create`; a plaintext `QuerySet.update()` is refused by the field
-   already). `LimitedTextField` does the same for the few plain text columns. A text longer than its
-   limit raises the same `ValidationError` and nothing is written.
+   already). `LimitedTextField` does the same for the few plain text columns (there a `QuerySet.update()`
+   passes no `pre_save`: its caller cuts the text, see `casework.services.imports`). A text longer than
+   its limit raises the same `ValidationError` and ends the transaction it is in, like a database's
+   refusal, so nothing is written. Only a text being written is checked: a text saved before the limits
+   does not stop other changes to its row.
 
 A new free-text field: give it `max_length=text_limits.<SIZE>` on the model, the same on its form field,
 and call `check_text_limits` in the service that writes it. `tests/foundation/test_text_limits.py`
