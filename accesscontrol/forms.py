@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config import text_limits
 from config.forms import GovukFormMixin
 
 from . import login_throttle
@@ -98,7 +99,9 @@ class FirstRunForm(forms.Form):
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     password = forms.CharField(
-        strip=False, error_messages={"required": _("Ange ett lösenord för den första systemförvaltaren.")}
+        max_length=text_limits.SHORT,
+        strip=False,
+        error_messages={"required": _("Ange ett lösenord för den första systemförvaltaren.")},
     )
 
     def clean(self):

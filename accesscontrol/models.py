@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
+from config import text_limits
 from encryption.fields import EncryptedModel, EncryptedTextField
 
 
@@ -122,7 +123,7 @@ class CaseAccessGrant(EncryptedModel):
 
     case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="access_grants")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="case_grants", verbose_name=_("handläggare"))
-    reason = EncryptedTextField(_("skäl"))
+    reason = EncryptedTextField(_("skäl"), max_length=text_limits.NOTE)
     starts_on = models.DateField(_("gäller från"))
     ends_on = models.DateField(_("gäller till och med"))
     granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

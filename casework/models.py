@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.visibility import FIELD_CLASS_LABELS
 from casework.querysets import ConsentQuerySet, DisclosureQuerySet, ValidityQuerySet
+from config import text_limits
+from config.text_limits import LimitedTextField
 from encryption.fields import (
     EncryptedCharField,
     EncryptedJSONField,
@@ -145,7 +147,7 @@ class InterventionType(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="intervention_types")
     code = models.SlugField(_("kod"), max_length=40)
     name = models.CharField(_("namn"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = LimitedTextField(_("beskrivning"), blank=True, max_length=text_limits.NOTE)
     setting = models.CharField(_("typ"), max_length=20, choices=Setting.choices, default=Setting.HOME_BASED)
     active = models.BooleanField(_("aktiv"), default=True)
 
@@ -174,7 +176,7 @@ class Tariff(models.Model):
     price_unit = models.CharField(_("enhet"), max_length=10, choices=PriceUnit.choices, default=PriceUnit.DAY)
     municipal_cost = models.DecimalField(_("kommunens kostnad (kr)"), max_digits=12, decimal_places=2)
     societal_cost = models.DecimalField(_("samhällets kostnad (kr)"), max_digits=12, decimal_places=2)
-    source = models.TextField(_("källa"))
+    source = LimitedTextField(_("källa"), max_length=text_limits.NOTE)
 
     class Meta:
         verbose_name = _("taxa")
@@ -221,7 +223,7 @@ class Person(EncryptedModel):
     """A young person. Identity is encrypted; the blind indexes find them by exact personnummer or name."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="persons")
-    personal_number = EncryptedCharField(_("personnummer/samordningsnummer"), form_max_length=13)
+    personal_number = EncryptedCharField(_("personnummer/samordningsnummer"), max_length=13)
     personal_number_index = models.CharField(max_length=100, editable=False)
     first_name = EncryptedCharField(_("förnamn"))
     last_name = EncryptedCharField(_("efternamn"))
@@ -229,8 +231,8 @@ class Person(EncryptedModel):
     birth_year = models.PositiveSmallIntegerField(_("födelseår"))
     gender = models.CharField(_("kön"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
     area = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("område"))
-    contact = EncryptedJSONField(_("kontaktuppgifter"), default=dict, blank=True)
-    guardians = EncryptedJSONField(_("vårdnadshavare"), default=list, blank=True)
+    contact = EncryptedJSONField(_("kontaktuppgifter"), default=dict, blank=True, max_length=text_limits.NOTE)
+    guardians = EncryptedJSONField(_("vårdnadshavare"), default=list, blank=True, max_length=text_limits.NOTE)
     # A fixed random key per person for the cell-key method of the statistics (reports.disclosure).
     statistics_key = models.FloatField(editable=False, default=0.0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -293,7 +295,7 @@ class Case(EncryptedModel):
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposed_cases")
     proposed_by_kind = models.CharField(_("föreslagen av"), max_length=20, choices=OrganisationKind.choices)
     proposed_on = models.DateField(_("föreslagen"))
-    proposal_reason = EncryptedTextField(_("skäl för förslaget"))
+    proposal_reason = EncryptedTextField(_("skäl för förslaget"), max_length=text_limits.REASONING)
     meeting = models.ForeignKey(
         "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="identified_cases"
     )
@@ -319,9 +321,13 @@ class Case(EncryptedModel):
         related_name="assigned_cases",
         verbose_name=_("handläggare"),
     )
-    police_assessment = EncryptedTextField(_("polisens bedömning"), blank=True, default="")
+    police_assessment = EncryptedTextField(
+        _("polisens bedömning"), blank=True, default="", max_length=text_limits.REASONING
+    )
     police_priority = models.BooleanField(_("prioriterad av polisen"), default=False)
-    social_assessment = EncryptedTextField(_("socialtjänstens bedömning"), blank=True, default="")
+    social_assessment = EncryptedTextField(
+        _("socialtjänstens bedömning"), blank=True, default="", max_length=text_limits.REASONING
+    )
     realistic_alternative = models.CharField(
         _("realistiskt alternativ till hemmaplan"),
         max_length=20,
@@ -410,7 +416,8 @@ class CaseEvent(EncryptedModel):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Structured, non-personal facts (from/to category, close reason, ids of related rows).
     data = models.JSONField(default=dict, blank=True)
-    note = EncryptedTextField(blank=True, default="")
+    # Carries a step's note, or a copy of an assessment or a decision: the largest of them.
+    note = EncryptedTextField(_("anteckning"), blank=True, default="", max_length=text_limits.REASONING)
 
     class Meta:
         ordering = ["occurred_on", "recorded_at"]
@@ -437,7 +444,7 @@ class Intervention(EncryptedModel):
     ends_on = models.DateField(_("slut"), null=True, blank=True)
     provider = EncryptedCharField(_("utförare"), blank=True, default="")
     occasions = models.PositiveIntegerField(_("antal tillfällen"), null=True, blank=True)
-    note = EncryptedTextField(_("anteckning"), blank=True, default="")
+    note = EncryptedTextField(_("anteckning"), blank=True, default="", max_length=text_limits.NOTE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -461,13 +468,17 @@ class FollowUp(EncryptedModel):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
     written_on = models.DateField(_("datum"))
-    youth_view = EncryptedTextField(_("ungdomens egen bild (och föräldrarnas)"))
-    social_view = EncryptedTextField(_("socialtjänstens bild"))
-    police_view = EncryptedTextField(_("polisens bild"), blank=True, default="")
-    partners_view = EncryptedTextField(_("samverkanspartners bild"), blank=True, default="")
-    helped = EncryptedTextField(_("vad har hjälpt"), blank=True, default="")
-    hindered = EncryptedTextField(_("vad har hindrat"), blank=True, default="")
-    collaboration = EncryptedTextField(_("bedömning av samverkan"), blank=True, default="")
+    youth_view = EncryptedTextField(_("ungdomens egen bild (och föräldrarnas)"), max_length=text_limits.DECISION)
+    social_view = EncryptedTextField(_("socialtjänstens bild"), max_length=text_limits.DECISION)
+    police_view = EncryptedTextField(_("polisens bild"), blank=True, default="", max_length=text_limits.DECISION)
+    partners_view = EncryptedTextField(
+        _("samverkanspartners bild"), blank=True, default="", max_length=text_limits.DECISION
+    )
+    helped = EncryptedTextField(_("vad har hjälpt"), blank=True, default="", max_length=text_limits.DECISION)
+    hindered = EncryptedTextField(_("vad har hindrat"), blank=True, default="", max_length=text_limits.DECISION)
+    collaboration = EncryptedTextField(
+        _("bedömning av samverkan"), blank=True, default="", max_length=text_limits.DECISION
+    )
     outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
     late = models.BooleanField(_("skriven efter fönstret"), default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -499,7 +510,9 @@ class Meeting(EncryptedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("ordförande")
     )
     held = models.BooleanField(_("genomfört"), default=False)
-    reasoning = EncryptedTextField(_("strategiska resonemang"), blank=True, default="")
+    reasoning = EncryptedTextField(
+        _("strategiska resonemang"), blank=True, default="", max_length=text_limits.REASONING
+    )
     minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -559,7 +572,7 @@ class Decision(EncryptedModel):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions")
-    what = EncryptedTextField(_("beslut"))
+    what = EncryptedTextField(_("beslut"), max_length=text_limits.DECISION)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -594,7 +607,7 @@ class MinutesAddendum(EncryptedModel):
     """A correction after approval: the original stays as it was."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="addenda")
-    text = EncryptedTextField(_("tillägg"))
+    text = EncryptedTextField(_("tillägg"), max_length=text_limits.DECISION)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -632,7 +645,7 @@ class HotSpotVisit(EncryptedModel):
     hot_spot = models.ForeignKey(HotSpot, on_delete=models.CASCADE, related_name="visits", verbose_name=_("plats"))
     visited_on = models.DateField(_("datum"))
     youths_present = models.PositiveSmallIntegerField(_("antal ungdomar på plats"), default=0)
-    observations = EncryptedTextField(_("iakttagelser"), blank=True, default="")
+    observations = EncryptedTextField(_("iakttagelser"), blank=True, default="", max_length=text_limits.NOTE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -662,7 +675,7 @@ class FieldContact(EncryptedModel):
     with_parents = models.BooleanField(_("med föräldrar"), default=False)
     hot_spot = models.ForeignKey(HotSpot, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("plats"))
     area = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("område"))
-    note = EncryptedTextField(_("anteckning"), blank=True, default="")
+    note = EncryptedTextField(_("anteckning"), blank=True, default="", max_length=text_limits.NOTE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -689,7 +702,7 @@ class ConcernTalkFollowUp(EncryptedModel):
     parents_reception = models.CharField(
         _("föräldrarnas mottagande"), max_length=20, choices=Reception.choices, blank=True
     )
-    note = EncryptedTextField(_("anteckning"), blank=True, default="")
+    note = EncryptedTextField(_("anteckning"), blank=True, default="", max_length=text_limits.NOTE)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
 
@@ -708,7 +721,7 @@ class Consent(EncryptedModel):
     giver_name = EncryptedCharField(_("namn på den som samtyckt"))
     given_on = models.DateField(_("datum"))
     scope = models.JSONField(_("omfattning (fältklasser)"), default=list)
-    purpose = EncryptedTextField(_("syfte"), blank=True, default="")
+    purpose = EncryptedTextField(_("syfte"), blank=True, default="", max_length=text_limits.NOTE)
     expires_on = models.DateField(_("gäller till"), null=True, blank=True)
     document_reference = EncryptedCharField(_("referens till blankett"), blank=True, default="")
     withdrawn_on = models.DateField(_("återkallat"), null=True, blank=True)
@@ -730,7 +743,7 @@ class Disclosure(EncryptedModel):
     field_classes = models.JSONField(_("uppgifter som lämnas ut"), default=list)
     legal_basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT, verbose_name=_("rättslig grund"))
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures")
-    assessment = EncryptedTextField(_("bedömning"))
+    assessment = EncryptedTextField(_("bedömning"), max_length=text_limits.DECISION)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(_("beslutsdatum"))
     decided_at = models.DateTimeField(auto_now_add=True)
@@ -909,7 +922,7 @@ class CaseImport(models.Model):
     # Counts of what the import made and left; no personal data.
     counts = models.JSONField(default=dict, blank=True)
     # Why a confirmed import made nothing (a row number and the rule that refused it; no personal data).
-    failure = models.TextField(blank=True, default="")
+    failure = LimitedTextField(blank=True, default="", max_length=text_limits.NOTE)
     sealed_file = models.TextField(blank=True, default="", editable=False)
 
     class Meta:

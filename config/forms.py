@@ -4,7 +4,11 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.forms.utils import pretty_name
 from django.utils.translation import gettext_lazy as _
+
+from config.text_limits import TextLimitValidator
 
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -54,9 +58,24 @@ def _name_the_blank_choice(field) -> None:
             field.choices = [(value, _("Välj") if label == DJANGO_BLANK else label) for value, label in choices]
 
 
+def _name_the_limit(field, name) -> None:
+    """A text's limit (config.text_limits) is refused with a message naming the field and the limit,
+    not Django's "Säkerställ att detta värde har högst …"."""
+    if isinstance(field, forms.CharField) and field.max_length is not None:
+        field.validators = [
+            # The label is read when the text is checked, so a form that relabels a field in its own
+            # __init__ (after this one) is named right.
+            TextLimitValidator(v.limit_value, label=lambda: field.label or pretty_name(name))
+            if type(v) is MaxLengthValidator
+            else v
+            for v in field.validators
+        ]
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets (error states at render, see GovukBoundField); dates use the
-    browser's date input; the empty choice of a drop-down reads "Välj"."""
+    browser's date input; the empty choice of a drop-down reads "Välj"; a text too long is refused
+    naming the field and its limit."""
 
     bound_field_class = GovukBoundField
 
@@ -64,6 +83,7 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             _name_the_blank_choice(field)
+            _name_the_limit(field, name)
             widget = field.widget
             if isinstance(field, forms.DateField) and not isinstance(widget, forms.HiddenInput):
                 field.widget = widget = DateInput(attrs=widget.attrs)
@@ -82,6 +102,30 @@ class Form(GovukFormMixin, forms.Form):
 
 class ModelForm(GovukFormMixin, forms.ModelForm):
     """A model form rendered in the GOV.UK Frontend style with hints linked for screen readers."""
+
+
+def error_summary(form) -> list[dict]:
+    """The entries of a form's error summary (templates/includes/form_errors.html, the GOV.UK pattern):
+    the form's own errors first, without a link; then each field's errors as "Label: message", linked
+    to the field (its first option for radios and checkboxes). A message that names its field already
+    (a text too long, config.text_limits) is not named twice. A hidden field's error has no field to go
+    to, so it is listed without a link."""
+    entries = [{"href": None, "text": str(error)} for error in form.non_field_errors()]
+    for field in form:
+        if not field.errors:
+            continue
+        label = str(field.label or "")
+        href = None
+        if not field.is_hidden and field.auto_id:
+            several = field.widget_type in ("radioselect", "checkboxselectmultiple")
+            href = f"#{field.auto_id}_0" if several else f"#{field.auto_id}"
+        for error in field.errors:
+            text = str(error)
+            if label and label.casefold() not in text.casefold():
+                # "Skäl för förslaget: Det här fältet är obligatoriskt."; a question keeps its mark.
+                text = f"{label} {text}" if label.endswith("?") else f"{label.rstrip(':')}: {text}"
+            entries.append({"href": href, "text": text})
+    return entries
 
 
 def submitted(request, form, action) -> bool:

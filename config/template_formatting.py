@@ -1,10 +1,12 @@
 """The formatting layer (config.formatting) as template filters, built into every template
 (TEMPLATES' "builtins" in config/settings.py): `{{ total|amount }}`, `{{ share|percent }}`,
-`{{ period|period_label }}`, `{{ value|number:2 }}`, `{{ day|day }}`. An empty value stays empty."""
+`{{ period|period_label }}`, `{{ value|number:2 }}`, `{{ day|day }}`. An empty value stays empty.
+And `{{ form|error_summary }}`, the entries of a form's error summary (config.forms.error_summary)."""
 
 from django import template
 
 from . import formatting
+from .forms import error_summary as _error_summary
 
 register = template.Library()
 
@@ -41,3 +43,9 @@ def number(value, decimals=0):
 @register.filter
 def day(value):
     return "" if _empty(value) else formatting.date(value)
+
+
+@register.filter
+def error_summary(form):
+    """`{% for entry in form|error_summary %}`: the entries of the form's error summary (config.forms)."""
+    return _error_summary(form)

@@ -6,6 +6,11 @@ again. So a list page decrypts only the fields it shows, and a value copied to a
 
 What the database sees is only ever a token. Filtering on an encrypted field, or `QuerySet.update()`
 with a plaintext value, is refused: search goes through a blind index, writes through `save()`.
+
+A free text's limit (`max_length=`, sizes in `config.text_limits`) counts the plaintext's characters, so
+it is checked where the plaintext still is: in `pre_save`, before sealing, which every write of the
+column passes (`save()` and `bulk_create`). A CHECK on the column could only bound the token's length,
+which is up to four times the text's (UTF-8) plus the key id, so the field holds the limit instead.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ import json
 import uuid
 
 from django.core import checks
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from config import text_limits
 
 from . import crypto
 
@@ -70,9 +78,11 @@ class EncryptedFieldMixin:
     descriptor_class = _SealedAttribute
     encrypted = True
 
-    def __init__(self, *args, **kwargs):
-        kwargs.pop("max_length", None)
+    def __init__(self, *args, max_length=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The limit of the plaintext in characters (config.text_limits); set after the base class, which
+        # would otherwise add a validator comparing it to the token.
+        self.max_length = max_length
 
     def get_internal_type(self):
         return "TextField"
@@ -108,6 +118,9 @@ class EncryptedFieldMixin:
         remembered = model_instance.__dict__.get("_sealed_tokens", {}).get(self.attname)
         if remembered and remembered[1] == current and remembered[2] == model_instance.pk:
             return Sealed(remembered[0])
+        message = text_limits.too_long_error(self, self.to_plaintext(current))
+        if message:
+            raise ValidationError({self.name: ValidationError(message, code="max_length")})
         sealed = self.seal_value(current, model_instance)
         model_instance.__dict__.setdefault("_sealed_tokens", {})[self.attname] = (
             sealed.token,
@@ -156,22 +169,16 @@ class EncryptedTextField(EncryptedFieldMixin, models.TextField):
 
 
 class EncryptedCharField(EncryptedTextField):
-    """Encrypted short text; shows as a one-line input in forms."""
+    """Encrypted short text (`config.text_limits.SHORT` unless told); shows as a one-line input in forms.
+    `form_max_length` is the old name of `max_length`, kept for the migrations that spell it."""
 
-    def __init__(self, *args, form_max_length=200, **kwargs):
-        self.form_max_length = form_max_length
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        if self.form_max_length != 200:
-            kwargs["form_max_length"] = self.form_max_length
-        return name, path, args, kwargs
+    def __init__(self, *args, max_length=None, form_max_length=None, **kwargs):
+        super().__init__(*args, max_length=max_length or form_max_length or text_limits.SHORT, **kwargs)
 
     def formfield(self, **kwargs):
         from django import forms
 
-        defaults = {"form_class": forms.CharField, "max_length": self.form_max_length}
+        defaults = {"form_class": forms.CharField, "max_length": self.max_length}
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)
 

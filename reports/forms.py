@@ -3,6 +3,7 @@ import copy
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config import text_limits
 from config.forms import Form
 
 from .models import ReportJob
@@ -31,7 +32,7 @@ class CostIndexForm(Form):
     name = forms.CharField(label=_("Index"), max_length=100, help_text=_("t.ex. KPI, årsmedeltal (1980=100)"))
     year = forms.IntegerField(label=_("År"), min_value=1980, max_value=2100)
     value = forms.DecimalField(label=_("Indexvärde"), max_digits=10, decimal_places=2)
-    source = forms.CharField(label=_("Källa"), widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.CharField(max_length=text_limits.NOTE, label=_("Källa"), widget=forms.Textarea(attrs={"rows": 3}))
     for_agreement = forms.BooleanField(
         label=_("Gäller bara den här överenskommelsen"),
         required=False,

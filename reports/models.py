@@ -8,6 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import text_limits
+from config.text_limits import LimitedTextField
+
 
 class CostIndex(models.Model):
     """One version of an index value for a year (e.g. SCB's KPI or SKR's PKV), used to bring a tariff of one
@@ -27,7 +30,7 @@ class CostIndex(models.Model):
     name = models.CharField(_("index"), max_length=100, help_text=_("t.ex. KPI, årsmedeltal (1980=100)"))
     year = models.PositiveSmallIntegerField(_("år"))
     value = models.DecimalField(_("indexvärde"), max_digits=10, decimal_places=2)
-    source = models.TextField(_("källa"))
+    source = LimitedTextField(_("källa"), max_length=text_limits.NOTE)
     valid_from = models.DateField(_("gäller från"), default=timezone.localdate)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from accesscontrol import policies
 from casework.periods import agreement_years
 from config.queueing import send_after_commit
+from config.text_limits import check_text_limits
 
 from .models import CostIndex, ReportJob
 from .selectors.costs import may_keep_cost_index
@@ -74,6 +75,7 @@ def set_cost_index(
         raise ValidationError({"source": _("Ange varifrån indexvärdet kommer.")})
     if valid_from < today:
         raise ValidationError({"valid_from": _("Ett indexvärde kan gälla tidigast från i dag.")})
+    check_text_limits(CostIndex, name=name, source=source)
     agreement = actor.agreement if for_agreement else None
     index, _created = CostIndex.objects.update_or_create(
         agreement=agreement,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accesscontrol import scoping
 from accesscontrol.models import CaseAccessGrant
+from config.text_limits import check_text_limits
 
 from . import selectors
 
@@ -49,6 +50,7 @@ def grant_case_access(
             errors["user"] = [_("Handläggaren har redan en tillfällig åtkomst som gäller under de dagarna.")]
     if errors:
         raise ValidationError(errors)
+    check_text_limits(CaseAccessGrant, reason=reason)
     return CaseAccessGrant.objects.create(
         case=case, user=user, reason=reason.strip(), starts_on=starts_on, ends_on=ends_on, granted_by=actor.user
     )

@@ -20,6 +20,7 @@ from casework.models import Target
 from casework.services.agreements import create_agreement
 from casework.services.legal_bases import save_legal_basis_version
 from casework.services.retention_rules import check_retention_rule_change
+from config.text_limits import check_text_limits
 
 from . import selectors
 from .selectors import require_sysadmin
@@ -50,6 +51,7 @@ def save_record(*, actor, form, scope):
     _in_scope(actor, scope, instance)
     if getattr(instance, "agreement_id", actor.agreement.pk) != actor.agreement.pk:
         raise PermissionDenied
+    check_text_limits(instance)
     with set_actor(actor.user):
         return form.save()
 

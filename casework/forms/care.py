@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import FollowUp, Intervention, InterventionType
+from config import text_limits
 
 from .base import ServiceForm
 
@@ -22,7 +23,9 @@ class InterventionResponseForm(ServiceForm):
 class InterventionForm(InterventionResponseForm):
     intervention_type = forms.ModelChoiceField(label=_("Insats"), queryset=InterventionType.objects.none())
     offered_on = forms.DateField(label=_("Erbjuden"), initial=timezone.localdate)
-    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        max_length=text_limits.NOTE, label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     field_order = ["intervention_type", "offered_on", "response", "starts_on", "ends_on", "provider", "occasions"]
 
@@ -37,16 +40,41 @@ class InterventionForm(InterventionResponseForm):
 class FollowUpForm(ServiceForm):
     written_on = forms.DateField(label=_("Datum för uppföljningen"), initial=timezone.localdate)
     youth_view = forms.CharField(
-        label=_("Ungdomens egen bild (och föräldrarnas)"), widget=forms.Textarea(attrs={"rows": 4})
+        max_length=text_limits.DECISION,
+        label=_("Ungdomens egen bild (och föräldrarnas)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
-    social_view = forms.CharField(label=_("Socialtjänstens bild"), widget=forms.Textarea(attrs={"rows": 4}))
-    police_view = forms.CharField(label=_("Polisens bild"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    social_view = forms.CharField(
+        max_length=text_limits.DECISION, label=_("Socialtjänstens bild"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    police_view = forms.CharField(
+        max_length=text_limits.DECISION,
+        label=_("Polisens bild"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
     partners_view = forms.CharField(
-        label=_("Samverkanspartners bild"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=text_limits.DECISION,
+        label=_("Samverkanspartners bild"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
-    helped = forms.CharField(label=_("Vad har hjälpt?"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    hindered = forms.CharField(label=_("Vad har hindrat?"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    helped = forms.CharField(
+        max_length=text_limits.DECISION,
+        label=_("Vad har hjälpt?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    hindered = forms.CharField(
+        max_length=text_limits.DECISION,
+        label=_("Vad har hindrat?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
     collaboration = forms.CharField(
-        label=_("Bedömning av samverkan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=text_limits.DECISION,
+        label=_("Bedömning av samverkan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     outcome = forms.ChoiceField(label=_("Utfall"), choices=FollowUp.Outcome.choices, widget=forms.RadioSelect)

@@ -8,6 +8,7 @@ from accesscontrol.models import Role, Unit, User
 from casework import personal_numbers
 from casework.models import Area, Category, CloseReason, Gender, RealisticAlternative
 from casework.services.cases import PersonDetails
+from config import text_limits
 
 from .base import ServiceForm, age_confirmation_field
 
@@ -65,6 +66,7 @@ class ProposeForm(PersonalNumberForm):
 
     category = _category_field(_("Föreslagen kategori"))
     reason = forms.CharField(
+        max_length=text_limits.REASONING,
         label=_("Skäl för förslaget"),
         help_text=_("Vad har hänt, och varför bör ungdomen uppmärksammas gemensamt?"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -168,6 +170,7 @@ class IdentifyForm(ServiceForm):
         label=_("Handläggare"), queryset=User.objects.none(), required=False, empty_label=_("Ingen utsedd än")
     )
     note = forms.CharField(
+        max_length=text_limits.NOTE,
         label=_("Anteckning"),
         help_text=_("Krävs om förslaget inte identifieras: skriv kort varför."),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -194,12 +197,16 @@ class IdentifyForm(ServiceForm):
 
 
 class PoliceAssessmentForm(ServiceForm):
-    assessment = forms.CharField(label=_("Polisens bedömning"), widget=forms.Textarea(attrs={"rows": 6}))
+    assessment = forms.CharField(
+        max_length=text_limits.REASONING, label=_("Polisens bedömning"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     priority = forms.BooleanField(label=_("Polisen vill att ärendet prioriteras"), required=False)
 
 
 class SocialAssessmentForm(ServiceForm):
-    assessment = forms.CharField(label=_("Socialtjänstens bedömning"), widget=forms.Textarea(attrs={"rows": 6}))
+    assessment = forms.CharField(
+        max_length=text_limits.REASONING, label=_("Socialtjänstens bedömning"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     realistic_alternative = forms.ChoiceField(
         label=_("Realistiskt alternativ till hemmaplanslösning"),
         help_text=_("Används i kostnadsjämförelsen för ärenden i kategorin livsstil."),
@@ -212,7 +219,9 @@ class SocialAssessmentForm(ServiceForm):
 class ChangeCategoryForm(ServiceForm):
     category = _category_field(_("Ny kategori"))
     changed_on = forms.DateField(label=_("Datum"), initial=timezone.localdate)
-    note = forms.CharField(label=_("Varför ändras kategorin?"), widget=forms.Textarea(attrs={"rows": 4}))
+    note = forms.CharField(
+        max_length=text_limits.NOTE, label=_("Varför ändras kategorin?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,6 +232,7 @@ class CloseCaseForm(ServiceForm):
     reason = forms.ChoiceField(label=_("Avslutsorsak"), choices=CloseReason.choices, widget=forms.RadioSelect)
     closed_on = forms.DateField(label=_("Avslutsdatum"), initial=timezone.localdate)
     note = forms.CharField(
+        max_length=text_limits.NOTE,
         label=_("Anteckning"),
         help_text=_("Krävs om orsaken är ”Annat”."),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -232,7 +242,9 @@ class CloseCaseForm(ServiceForm):
 
 class ReopenCaseForm(ServiceForm):
     reopened_on = forms.DateField(label=_("Datum"), initial=timezone.localdate)
-    note = forms.CharField(label=_("Varför återöppnas ärendet?"), widget=forms.Textarea(attrs={"rows": 4}))
+    note = forms.CharField(
+        max_length=text_limits.NOTE, label=_("Varför återöppnas ärendet?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ReassignForm(ServiceForm):
@@ -241,7 +253,9 @@ class ReassignForm(ServiceForm):
         label=_("Handläggare"), queryset=User.objects.none(), required=False, empty_label=_("Ingen utsedd än")
     )
     reassigned_on = forms.DateField(label=_("Från och med"), initial=timezone.localdate)
-    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        max_length=text_limits.NOTE, label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("initial", {}).update({"unit": case.unit_id, "caseworker": case.caseworker_id})
@@ -257,7 +271,7 @@ class LegalHoldForm(ServiceForm):
     on = forms.TypedChoiceField(
         choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1", widget=forms.HiddenInput
     )
-    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(max_length=text_limits.NOTE, label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, on: bool, **kwargs):
         super().__init__(*args, initial={"on": "1" if on else "0"}, **kwargs)

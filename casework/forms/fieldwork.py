@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Area, Case, ConcernTalkFollowUp, FieldContact, HotSpot
+from config import text_limits
 
 from .base import ServiceForm
 from .meetings import CaseChoiceField
@@ -35,7 +36,9 @@ class FieldContactForm(ServiceForm):
     area = forms.ModelChoiceField(
         label=_("Område"), queryset=Area.objects.none(), required=False, empty_label=_("Inte angivet")
     )
-    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        max_length=text_limits.NOTE, label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, cases, hot_spots, agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +62,9 @@ class ConcernTalkFollowUpForm(ServiceForm):
         choices=ConcernTalkFollowUp.Reception.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        max_length=text_limits.NOTE, label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, contact, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +85,9 @@ class HotSpotVisitForm(ServiceForm):
         initial=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    observations = forms.CharField(label=_("Iakttagelser"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    observations = forms.CharField(
+        max_length=text_limits.NOTE, label=_("Iakttagelser"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
     def __init__(self, *args, hot_spots, **kwargs):
         super().__init__(*args, **kwargs)

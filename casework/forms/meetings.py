@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.models import Role, User
+from config import text_limits
 
 from .base import ServiceForm
 
@@ -45,6 +46,7 @@ class ExternalParticipantForm(ServiceForm):
 class ReasoningForm(ServiceForm):
     location = forms.CharField(label=_("Plats"), max_length=200, required=False)
     reasoning = forms.CharField(
+        max_length=text_limits.REASONING,
         label=_("Strategiska resonemang"),
         help_text=_("Mötets gemensamma resonemang om målgrupperna och arbetet framåt."),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -57,7 +59,7 @@ class CaseChoiceField(forms.ModelChoiceField):
 
 
 class DecisionForm(ServiceForm):
-    what = forms.CharField(label=_("Beslut"), widget=forms.Textarea(attrs={"rows": 4}))
+    what = forms.CharField(max_length=text_limits.DECISION, label=_("Beslut"), widget=forms.Textarea(attrs={"rows": 4}))
     responsible = forms.ModelChoiceField(
         label=_("Ansvarig"), queryset=User.objects.none(), required=False, empty_label=_("Ingen användare")
     )
@@ -80,6 +82,7 @@ class DecisionForm(ServiceForm):
 
 class AddendumForm(ServiceForm):
     text = forms.CharField(
+        max_length=text_limits.DECISION,
         label=_("Tillägg till protokollet"),
         help_text=_("Rättelsen läggs till; det justerade protokollet ändras inte."),
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -38,6 +38,7 @@ from casework.models import (
 )
 from casework.selectors.cases import police_read_identity
 from casework.selectors.persons import find_person, person_on_record
+from config.text_limits import check_text_limits
 
 from . import meetings
 from .timeline import add_event, lock_case, refuse_future, refuse_outside_agreement
@@ -146,6 +147,7 @@ def _create_person(*, agreement: Agreement, number: personal_numbers.PersonalNum
         guardians=details.guardians,
     )
     set_person_indexes(person)
+    check_text_limits(person)
     person.save()  # the statistics key of the cell-key method is drawn on first save (reports.signals)
     return person
 
@@ -186,6 +188,7 @@ def propose_case(
         errors["reason"] = [_("Beskriv varför ungdomen föreslås.")]
     if errors:
         raise ValidationError(errors)
+    check_text_limits(Case, names={"proposal_reason": "reason"}, proposal_reason=reason)
     refuse_future(proposed_on, field="proposed_on")
     refuse_outside_agreement(agreement, proposed_on, field="proposed_on", what=_("Datum för förslaget"))
     check_age(number=number, agreement=agreement, on=proposed_on, confirmed=age_confirmed)
@@ -363,6 +366,7 @@ def identify_case(
     number = personal_numbers.parse(case.person.personal_number)
     check_age(number=number, agreement=case.agreement, on=raised_on, confirmed=age_confirmed)
     proposed_category = case.category
+    check_text_limits(CaseEvent, note=note)
     case.status = CaseStatus.ACTIVE
     case.category = category
     case.identified_category = category
@@ -396,6 +400,7 @@ def mark_not_identified(*, actor, case: Case, meeting: Meeting, note: str) -> Ca
     meeting = meetings.lock_open_meeting(actor=actor, meeting=meeting)
     if not (note or "").strip():
         raise ValidationError({"note": [_("Skriv kort varför förslaget inte identifierades.")]})
+    check_text_limits(CaseEvent, note=note)
     case.status = CaseStatus.NOT_IDENTIFIED
     case.meeting = meeting
     # The circumstances ended with the meeting's decision: gallring counts from here (casework.retention).
@@ -427,6 +432,7 @@ def change_category(*, actor, case: Case, category: str, changed_on: datetime.da
         raise ValidationError({"changed_on": [_("Datumet kan inte ligga före aktualiseringsdatumet.")]})
     if not (note or "").strip():
         raise ValidationError({"note": [_("Skriv varför kategorin ändras.")]})
+    check_text_limits(CaseEvent, note=note)
     previous = case.category
     case.category = category
     case.save()
@@ -458,6 +464,7 @@ def record_police_assessment(
     case = lock_case(actor, case, Action.ASSESS_POLICE)
     if not (assessment or "").strip():
         raise ValidationError({"assessment": [_("Skriv polisens bedömning.")]})
+    check_text_limits(Case, names={"police_assessment": "assessment"}, police_assessment=assessment)
     assessed_on = _check_assessed_on(case, assessed_on)
     case.police_assessment = assessment.strip()
     case.police_priority = priority
@@ -491,6 +498,12 @@ def record_social_assessment(
         raise ValidationError({"assessment": [_("Skriv socialtjänstens bedömning.")]})
     if realistic_alternative not in RealisticAlternative.values:
         raise ValidationError({"realistic_alternative": [_("Välj ett alternativ.")]})
+    check_text_limits(
+        Case,
+        names={"social_assessment": "assessment"},
+        social_assessment=assessment,
+        records_reference=records_reference or "",
+    )
     assessed_on = _check_assessed_on(case, assessed_on)
     case.social_assessment = assessment.strip()
     case.realistic_alternative = realistic_alternative
@@ -515,6 +528,7 @@ def close_case(*, actor, case: Case, reason: str, closed_on: datetime.date, note
         raise ValidationError({"reason": [_("Välj en avslutsorsak.")]})
     if reason == CloseReason.OTHER and not (note or "").strip():
         raise ValidationError({"note": [_("Beskriv orsaken när du väljer ”Annat”.")]})
+    check_text_limits(CaseEvent, note=note)
     refuse_future(closed_on, field="closed_on")
     if closed_on < case.raised_on:
         raise ValidationError({"closed_on": [_("Ärendet kan inte avslutas före aktualiseringsdatumet.")]})
@@ -535,6 +549,7 @@ def reopen_case(*, actor, case: Case, reopened_on: datetime.date, note: str) -> 
     case = lock_case(actor, case, Action.REOPEN_CASE)
     if not (note or "").strip():
         raise ValidationError({"note": [_("Skriv varför ärendet återöppnas.")]})
+    check_text_limits(CaseEvent, note=note)
     refuse_future(reopened_on, field="reopened_on")
     if reopened_on < case.closed_on:
         raise ValidationError({"reopened_on": [_("Datumet kan inte ligga före avslutsdatumet.")]})
@@ -568,6 +583,7 @@ def set_legal_hold(*, actor, case: Case, on: bool, reason: str) -> Case:
         raise ValidationError(message, code="legal_hold_unchanged")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Skriv skälet till beslutet.")]})
+    check_text_limits(CaseEvent, names={"note": "reason"}, note=reason)
     case.legal_hold = on
     case.save(update_fields=["legal_hold"])
     add_event(
@@ -592,6 +608,7 @@ def reassign_case(
     refuse_future(reassigned_on, field="reassigned_on")
     if case.raised_on and reassigned_on < case.raised_on:
         raise ValidationError({"reassigned_on": [_("Datumet kan inte ligga före aktualiseringen.")]})
+    check_text_limits(CaseEvent, note=note or "")
     if (unit.pk, getattr(caseworker, "pk", None)) == (case.unit_id, case.caseworker_id):
         raise ValidationError(_("Ärendet har redan den enheten och handläggaren."), code="unchanged")
     previous = {"from_unit": case.unit_id, "from_caseworker": case.caseworker_id}

@@ -19,6 +19,7 @@ from accesscontrol.visibility import DISCLOSABLE
 from casework.models import Case, CaseEvent, Consent, Disclosure, LegalBasis
 from casework.querysets import age_limit_allows, consent_holds, is_valid_on
 from casework.selectors.disclosures import age_on, require_decider
+from config.text_limits import check_text_limits
 
 from .timeline import add_event, refuse_future
 
@@ -64,6 +65,7 @@ def record_consent(
     refuse_future(given_on, field="given_on")
     if expires_on is not None and expires_on < given_on:
         raise ValidationError({"expires_on": _("Samtycket kan inte upphöra innan det lämnades.")})
+    check_text_limits(Consent, giver_name=giver_name, purpose=purpose, document_reference=document_reference)
     consent = Consent.objects.create(
         case=case,
         given_by=given_by,
@@ -135,6 +137,7 @@ def disclose(
     refuse_future(decided_on, field="decided_on")
     if not assessment.strip():
         raise ValidationError({"assessment": _("Skriv bedömningen som beslutet vilar på.")})
+    check_text_limits(Disclosure, assessment=assessment)
     if not is_valid_on(legal_basis, decided_on):
         raise ValidationError({"legal_basis": _("Den rättsliga grunden gäller inte på beslutsdagen.")})
     age = age_on(case.person, decided_on) if legal_basis.age_limit is not None else None
@@ -195,6 +198,7 @@ def withdraw_disclosure(*, actor, disclosure: Disclosure, note: str = "") -> Dis
     _require_decider_on(actor, disclosure.case)
     if disclosure.withdrawn_at is not None:
         raise ValidationError({"note": _("Utlämnandet är redan återkallat.")})
+    check_text_limits(CaseEvent, note=note)
     return _withdraw(disclosure, by=actor.user, because="decision", note=note)
 
 

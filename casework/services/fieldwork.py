@@ -25,6 +25,7 @@ from casework.models import (
     HotSpot,
     HotSpotVisit,
 )
+from config.text_limits import check_text_limits
 
 from .timeline import add_event, lock_case, refuse_future, require_agreement
 
@@ -80,6 +81,7 @@ def record_field_contact(
         case = lock_case(actor, case, Action.RECORD_CONTACT)
     refuse_future(occurred_on, field="occurred_on")
     _check_place(actor.agreement, hot_spot=hot_spot, area=area)
+    check_text_limits(FieldContact, note=note)
     contact = FieldContact.objects.create(
         agreement=actor.agreement,
         kind=kind,
@@ -136,6 +138,7 @@ def record_concern_talk_follow_up(
     refuse_future(followed_up_on, field="followed_up_on")
     if followed_up_on < contact.occurred_on:
         raise ValidationError({"followed_up_on": [_("Uppföljningen kan inte ligga före orossamtalet.")]})
+    check_text_limits(ConcernTalkFollowUp, note=note)
     follow_up = ConcernTalkFollowUp.objects.create(
         contact=contact,
         followed_up_on=followed_up_on,
@@ -164,6 +167,7 @@ def record_hot_spot_visit(
     if hot_spot is None:
         raise ValidationError({"hot_spot": [_("Välj plats.")]})
     _check_place(actor.agreement, hot_spot=hot_spot, area=None)
+    check_text_limits(HotSpotVisit, observations=observations)
     refuse_future(visited_on, field="visited_on")
     return HotSpotVisit.objects.create(
         hot_spot=hot_spot,

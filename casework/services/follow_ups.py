@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accesscontrol.policies import Action
 from casework.follow_up import follow_up_window
 from casework.models import Case, CaseEvent, FollowUp
+from config.text_limits import check_text_limits
 
 from .timeline import add_event, lock_case, refuse_future
 
@@ -77,6 +78,16 @@ def write_follow_up(
         outcome=outcome,
     )
     window = follow_up_window(raised_on=case.raised_on, agreement=case.agreement)
+    check_text_limits(
+        FollowUp,
+        youth_view=youth_view,
+        social_view=social_view,
+        police_view=police_view,
+        partners_view=partners_view,
+        helped=helped,
+        hindered=hindered,
+        collaboration=collaboration,
+    )
     follow_up = FollowUp.objects.create(
         case=case,
         written_on=written_on,

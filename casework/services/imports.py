@@ -29,6 +29,7 @@ from accesscontrol.changes import update_logged
 from accesscontrol.policies import Action
 from casework.imports import planning, reading
 from casework.models import CaseImport
+from config import text_limits
 from config.queueing import send_after_commit
 from encryption import crypto
 
@@ -159,7 +160,7 @@ def run_import(import_id: str) -> None:
         update_logged(
             CaseImport.objects.filter(pk=import_id),
             status=CaseImport.Status.FAILED,
-            failure=reason,
+            failure=reason[: text_limits.NOTE],  # a limited column, and update() passes no pre_save
             sealed_file="",
             finished_at=timezone.now(),
         )

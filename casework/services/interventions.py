@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accesscontrol.policies import Action
 from casework.models import Case, CaseEvent, Intervention, InterventionType
+from config.text_limits import check_text_limits
 
 from .timeline import add_event, lock_case, refuse_future, refuse_outside_agreement
 
@@ -68,6 +69,7 @@ def offer_intervention(
     refuse_future(offered_on, field="offered_on")
     refuse_outside_agreement(case.agreement, offered_on, field="offered_on", what=_("Datum för erbjudandet"))
     check_course(offered_on=offered_on, response=response, starts_on=starts_on, ends_on=ends_on)
+    check_text_limits(Intervention, provider=provider, note=note)
     intervention = Intervention.objects.create(
         case=case,
         intervention_type=intervention_type,
@@ -115,6 +117,7 @@ def record_intervention_response(
     refuse_outside_agreement(case.agreement, answered_on, field="answered_on", what=_("Datum för svaret"))
     if answered_on < intervention.offered_on:
         raise ValidationError({"answered_on": [_("Svaret kan inte ligga före erbjudandet.")]})
+    check_text_limits(Intervention, provider=provider)
     intervention.response = response
     intervention.starts_on = starts_on
     intervention.ends_on = ends_on

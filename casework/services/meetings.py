@@ -34,6 +34,7 @@ from casework.models import (
     MinutesApproval,
 )
 from casework.selectors.meetings import meeting_subject
+from config.text_limits import check_text_limits
 
 from .timeline import add_event, refuse_future, refuse_outside_agreement, require_agreement
 
@@ -105,6 +106,7 @@ def schedule_meeting(*, actor, held_on: datetime.date, location: str = "", chair
         raise ValidationError({"chair": [_("Ordföranden ska vara sektionschef i överenskommelsen.")]})
     if held_on is None:
         raise ValidationError({"held_on": [_("Ange datum för mötet.")]})
+    check_text_limits(Meeting, location=location)
     refuse_outside_agreement(actor.agreement, held_on, field="held_on", what=_("Datum för mötet"))
     meeting = Meeting.objects.create(agreement=actor.agreement, held_on=held_on, location=location.strip(), chair=chair)
     _build_agenda(meeting)
@@ -166,6 +168,7 @@ def add_participant(
         errors["organisation"] = [_("Ange den externa deltagarens organisation.")]
     if errors:
         raise ValidationError(errors)
+    check_text_limits(MeetingParticipant, name=name, organisation=organisation, role_title=role_title)
     return MeetingParticipant.objects.create(
         meeting=meeting, name=name.strip(), organisation=organisation.strip(), role_title=role_title.strip()
     )
@@ -185,6 +188,7 @@ def record_reasoning(*, actor, meeting: Meeting, reasoning: str, location: str) 
     meeting = lock_open_meeting(actor=actor, meeting=meeting)
     if not (reasoning or "").strip():
         raise ValidationError({"reasoning": [_("Skriv mötets strategiska resonemang.")]})
+    check_text_limits(Meeting, reasoning=reasoning, location=location)
     meeting.reasoning = reasoning.strip()
     meeting.location = (location or "").strip()
     meeting.save()
@@ -218,6 +222,7 @@ def add_decision(
         errors["case"] = [_("Ärendet hör inte till överenskommelsen.")]
     if errors:
         raise ValidationError(errors)
+    check_text_limits(Decision, what=what, responsible_text=responsible_text)
     decision = Decision.objects.create(
         meeting=meeting,
         case=case,
@@ -292,4 +297,5 @@ def add_addendum(*, actor, meeting: Meeting, text: str) -> MinutesAddendum:
     meeting = lock_meeting(actor=actor, meeting=meeting, action=Action.ADD_ADDENDUM)
     if not (text or "").strip():
         raise ValidationError({"text": [_("Skriv rättelsen.")]})
+    check_text_limits(MinutesAddendum, text=text)
     return MinutesAddendum.objects.create(meeting=meeting, text=text.strip(), author=actor.user)
