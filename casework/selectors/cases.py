@@ -229,7 +229,7 @@ class CaseRow:
     pseudonym: str = ""
 
 
-CASE_NUMBER = re.compile(r"^(?P<year>\d{4})-(?P<sequence>\d{4,})$")  # services.cases._next_case_number
+CASE_NUMBER = re.compile(r"^(?P<year>\d{4})-(?P<sequence>\d{1,6})$")  # services.cases._next_case_number
 
 DISCLOSURE_IN_FORCE = "in_force"
 DISCLOSURE_NONE = "none"
