@@ -19,7 +19,6 @@ from casework.selectors import cases as case_selectors
 from casework.selectors.disclosures import disclosed_cases_q, shared_field_classes_by_case
 from config.paging import PER_PAGE
 from tests.accesscontrol.factories import make_case, make_disclosure, make_person
-from tests.casework import factories as f
 
 pytestmark = pytest.mark.django_db
 
