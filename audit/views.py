@@ -4,7 +4,6 @@ log (field class "logs"), with the cases and persons it refers to; a refused vis
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,12 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
+from config.paging import paginate
 
 from . import selectors, services
 from .export import access_log_csv
 from .forms import AccessLogFilterForm, PersonSearchForm, ReviewFilterForm
-
-PER_PAGE = 50
 
 
 def _person_search(request, target: str):
@@ -59,18 +57,17 @@ class _Review:
             export=export,
         )
 
-    def context(self, page) -> dict:
-        query = self.request.GET.copy()
-        query.pop("sida", None)
+    def context(self, paging) -> dict:
         since, until = self.filters.period()
         return {
             "form": self.form,
             "person_form": self.person_form,
             "person_reference": selectors.person_reference(self.filters.person_id) if self.filters.person_id else "",
-            "page": page,
+            "paging": paging,
+            "page": paging.page,
             "since": since,
             "until": until,
-            "query": query.urlencode(),
+            "query": paging.query,
         }
 
 
@@ -93,11 +90,11 @@ def access_log_view(request):
     if isinstance(review, HttpResponse):
         return review
     entries, busy = selectors.review_access_log(actor=request.actor, filters=review.filters)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("sida"))
-    shown = list(page.object_list)
+    paging = paginate(request, entries)
+    shown = list(paging.object_list)
     review.log(*selectors.referenced_ids(shown))
     context = {
-        **review.context(page),
+        **review.context(paging),
         "rows": selectors.review_rows(shown, busy),
         "busy_days": busy,
         "many_persons_limit": settings.SAMSYN_MANY_PERSONS_PER_DAY,
@@ -126,10 +123,10 @@ def change_log_view(request):
     if isinstance(review, HttpResponse):
         return review
     entries = selectors.review_change_log(actor=request.actor, filters=review.filters)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("sida"))
-    shown = list(page.object_list)
+    paging = paginate(request, entries)
+    shown = list(paging.object_list)
     review.log(*selectors.changed_objects(shown))
-    return render(request, "audit/change_log.html", {**review.context(page), "rows": selectors.change_rows(shown)})
+    return render(request, "audit/change_log.html", {**review.context(paging), "rows": selectors.change_rows(shown)})
 
 
 @require_http_methods(["GET", "POST"])

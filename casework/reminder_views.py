@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accesscontrol.changes import update_logged
 from accesscontrol.models import User
 from config.forms import ModelForm
+from config.paging import paginate
 
 from .models import Notification
 
@@ -28,10 +29,15 @@ class ReminderChannelForm(ModelForm):
         }
 
 
+def _page(request, form):
+    """The user's reminders, newest first, a page at a time (config.paging), with the channel form."""
+    paging = paginate(request, Notification.objects.filter(user=request.user).order_by("-created_at", "-pk"))
+    context = {"notifications": paging.object_list, "paging": paging, "form": form}
+    return render(request, "casework/reminders/list.html", context)
+
+
 def reminder_list(request):
-    notifications = Notification.objects.filter(user=request.user)[:200]
-    form = ReminderChannelForm(instance=request.user)
-    return render(request, "casework/reminders/list.html", {"notifications": notifications, "form": form})
+    return _page(request, ReminderChannelForm(instance=request.user))
 
 
 @require_POST
@@ -48,5 +54,4 @@ def choose_channel(request):
         form.save()
         messages.success(request, _("Ditt val är sparat."))
         return redirect("reminders:list")
-    notifications = Notification.objects.filter(user=request.user)[:200]
-    return render(request, "casework/reminders/list.html", {"notifications": notifications, "form": form})
+    return _page(request, form)

@@ -6,9 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.models import Role, Unit, User
 from casework import personal_numbers
-from casework.models import Area, Category, CloseReason, Gender, RealisticAlternative
+from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpState
+from casework.models import Area, CaseStatus, Category, CloseReason, Gender, RealisticAlternative
+from casework.selectors.cases import (
+    CASE_NUMBER,
+    DEFAULT_SORT,
+    DISCLOSURE_IN_FORCE,
+    DISCLOSURE_NONE,
+    CaseListFilters,
+)
 from casework.services.cases import PersonDetails
 from config import text_limits
+from config.forms import Form
 
 from .base import ServiceForm, age_confirmation_field
 
@@ -37,28 +46,93 @@ class PersonalNumberForm(ServiceForm):
             raise forms.ValidationError(str(exc)) from None
 
 
-class PersonSearchForm(ServiceForm):
-    """Find a person's cases by exact personnummer or exact full name, through the blind indexes. Posted,
-    never a query string, so the number or name stays out of addresses, browser history and proxy logs."""
+class CaseSearchForm(ServiceForm):
+    """Find cases by exact case number, or a person's cases by exact personnummer or exact full name
+    (through the blind indexes). Posted, never a query string, so the number or name stays out of
+    addresses, browser history and proxy logs. Only whole values are matched: a part of a name or a number
+    would need the plaintext (README, "Searching encrypted data")."""
 
     query = forms.CharField(
-        label=_("Sök person"),
-        help_text=_("Personnummer, samordningsnummer eller hela namnet (förnamn och efternamn), exakt."),
+        label=_("Sök ärende eller person"),
+        help_text=_(
+            "Ärendenummer (ÅÅÅÅ-NNNN), personnummer, samordningsnummer eller hela namnet "
+            "(förnamn och efternamn), exakt."
+        ),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
     def clean_query(self):
         text = " ".join(self.cleaned_data["query"].split())
+        # The case number first: 2026-0001 is no personnummer (those have 6 or 8 digits before the dash).
+        if match := CASE_NUMBER.match(text):
+            return ("case_number", f"{match['year']}-{int(match['sequence']):04d}")
         if any(char.isdigit() for char in text):
+            digits = sum(char.isdigit() for char in text)
             try:
                 return ("personal_number", personal_numbers.parse(text).normalised)
             except personal_numbers.InvalidPersonalNumber as exc:
-                raise forms.ValidationError(str(exc)) from None
+                if digits in (10, 12):  # a personnummer, mistyped: say what is wrong with it
+                    raise forms.ValidationError(str(exc)) from None
+                raise forms.ValidationError(
+                    _(
+                        "Skriv ett ärendenummer (ÅÅÅÅ-NNNN), ett personnummer eller "
+                        "samordningsnummer med 10 eller 12 siffror (till exempel 20100412-1234) eller hela namnet."
+                    )
+                ) from None
         first, _sep, last = text.partition(" ")
         if not last:
-            raise forms.ValidationError(_("Skriv både förnamn och efternamn, eller ett personnummer."))
+            raise forms.ValidationError(
+                _("Skriv både förnamn och efternamn, ett personnummer eller ett ärendenummer (ÅÅÅÅ-NNNN).")
+            )
         return ("name", (first, last))
+
+
+class CaseListFilterForm(Form):
+    """The case list's filters and order, from the address (GET): nothing personal, so they may stand in
+    a bookmark and survive paging and sorting. A value not among the choices is refused with a message
+    and its filter left out; the choices are what the actor may filter by (CaseListOptions)."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Kategori"), required=False)
+    unit = forms.ChoiceField(label=_("Ansvarig enhet"), required=False)
+    caseworker = forms.ChoiceField(label=_("Handläggare"), required=False)
+    follow_up = forms.ChoiceField(label=_("Uppföljning"), required=False)
+    disclosure = forms.ChoiceField(label=_("Utlämnande till polisen"), required=False)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, agreement, options):
+        super().__init__(data)
+        every = [("", _("Alla"))]
+        self.fields["status"].choices = every + list(CaseStatus.choices)
+        self.fields["category"].choices = every + category_choices(agreement)
+        self.fields["unit"].choices = every + [(str(unit.pk), unit.name) for unit in options.units]
+        self.fields["caseworker"].choices = every + [
+            (str(user.pk), user.get_full_name() or user.username) for user in options.caseworkers
+        ]
+        if options.follow_up:
+            self.fields["follow_up"].choices = every + [
+                (state.value, FOLLOW_UP_STATE_LABELS[state]) for state in FollowUpState
+            ]
+        else:
+            del self.fields["follow_up"]
+        if options.disclosure:
+            self.fields["disclosure"].choices = every + [
+                (DISCLOSURE_IN_FORCE, _("Utlämnat, i kraft i dag")),
+                (DISCLOSURE_NONE, _("Inget utlämnande i kraft")),
+            ]
+        else:
+            del self.fields["disclosure"]
+
+    def filters(self) -> CaseListFilters:
+        """The valid filters (an invalid one is left out, the form says why)."""
+        self.is_valid()
+        values = {name: self.cleaned_data.get(name) or "" for name in self.fields}
+        return CaseListFilters(**{**values, "sort": values["sort"] or DEFAULT_SORT})
+
+    @property
+    def active(self) -> bool:
+        return any(self.data.get(name) for name in self.fields if name != "sort")
 
 
 class ProposeForm(PersonalNumberForm):

@@ -8,17 +8,19 @@ Visibility is decided here, from accesscontrol.scoping (which cases) and accessc
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accesscontrol import scoping
 from accesscontrol.grants import selectors as grant_selectors
-from accesscontrol.models import Role
+from accesscontrol.models import Role, Unit, User
 from accesscontrol.policies import Action, CaseSubject, require
 from accesscontrol.visibility import (
     DISCLOSABLE,
@@ -31,10 +33,18 @@ from accesscontrol.visibility import (
 )
 from casework.access_history import PANEL_MAX_ROWS, PANEL_STEP, access_summary, panel_rows
 from casework.blind_indexes import name_candidates, personal_number_candidates
-from casework.follow_up import FOLLOW_UP_STATE_LABELS, FollowUpWindow, follow_up_state, follow_up_window
+from casework.follow_up import (
+    FOLLOW_UP_STATE_LABELS,
+    FollowUpState,
+    FollowUpWindow,
+    follow_up_state,
+    follow_up_window,
+    with_follow_up_state,
+)
 from casework.models import (
     Case,
     CaseStatus,
+    Category,
     FieldContact,
     FollowUp,
     Gender,
@@ -46,6 +56,7 @@ from casework.models import (
 from casework.selectors.attachments import readable_attachments
 from casework.selectors.disclosures import (
     age_on,
+    disclosed_cases_q,
     disclosures_panel,
     may_see_disclosures,
     shared_field_classes,
@@ -218,31 +229,129 @@ class CaseRow:
     pseudonym: str = ""
 
 
-def case_list(*, actor, status: str = "", category: str = "", person=None) -> list[CaseRow]:
-    """The cases the actor may see, newest proposal first, each with the field classes the actor may
-    read and the follow-up badge where the social assessment is readable. A fixed number of queries
-    however many cases: the cases, the actor's units, the active disclosures.
+CASE_NUMBER = re.compile(r"^(?P<year>\d{4})-(?P<sequence>\d{1,6})$")  # services.cases._next_case_number
 
-    `person` narrows to one person's cases by an exact search ("personal_number", normalised number) or
-    ("name", (first, last)), matched through the blind indexes without decrypting anything; only cases
-    whose identity the actor may read are found that way."""
+DISCLOSURE_IN_FORCE = "in_force"
+DISCLOSURE_NONE = "none"
+
+# The columns the list sorts by: plain columns only. Names and personnummer are encrypted: sorting by them
+# would decrypt every case the actor sees before the first page could be cut (README, "Searching
+# encrypted data"). Every order ends in the case number, so a page holds the same rows on every visit.
+SORTS = {
+    "number": ("number",),
+    "proposed_on": ("proposed_on",),
+    "raised_on": ("raised_on",),
+    "category": ("category",),
+    "status": ("status_rank",),
+    "unit": ("unit__name",),
+    "caseworker": ("caseworker__last_name", "caseworker__first_name"),
+    "follow_up": ("follow_up_rank",),
+}
+DEFAULT_SORT = "-proposed_on"
+
+
+@dataclass(frozen=True)
+class CaseListFilters:
+    """What the case list is narrowed and ordered by (the page's GET parameters, checked by the form)."""
+
+    status: str = ""
+    category: str = ""
+    unit: str = ""  # a unit's id
+    caseworker: str = ""  # a user's id
+    follow_up: str = ""  # a FollowUpState value
+    disclosure: str = ""  # DISCLOSURE_IN_FORCE or DISCLOSURE_NONE
+    sort: str = DEFAULT_SORT  # a key of SORTS, "-" first for descending
+
+
+def sort_key(sort: str) -> tuple[str, bool]:
+    """(column key, descending) of a sort parameter; the default for anything not in SORTS."""
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        return sort_key(DEFAULT_SORT)
+    return key, sort.startswith("-")
+
+
+def reads_follow_up_of_every_case(actor) -> bool:
+    """The actor reads the social assessment (and so the follow-up state) of every case it sees, so the
+    list may be filtered and sorted by it: a filter on what a row may not show would reveal it (the
+    police read it only by disclosure, the field team not at all)."""
+    frame = scopes_held(actor.roles, FieldClass.CASE_FRAME)
+    social = scopes_held(actor.roles, FieldClass.SOCIAL_ASSESSMENT)
+    return bool(frame) and (Scope.ALL in social or frame <= social)
+
+
+@dataclass(frozen=True)
+class CaseListOptions:
+    """What the actor may filter the case list by: the units and caseworkers of the cases it sees, and
+    whether the follow-up state and the disclosure state are offered (not to whoever may not read them)."""
+
+    units: list
+    caseworkers: list
+    follow_up: bool
+    disclosure: bool
+
+
+def case_list_options(*, actor) -> CaseListOptions:
+    """Two queries, however many cases."""
     require(actor, Action.SEE_CASES)
+    scoped = scoping.scope_cases(Case.objects.all(), actor)
+    units = Unit.objects.filter(pk__in=scoped.values("unit")).order_by("name")
+    caseworkers = User.objects.filter(pk__in=scoped.values("caseworker")).order_by("last_name", "first_name")
+    return CaseListOptions(
+        units=list(units),
+        caseworkers=list(caseworkers),
+        follow_up=reads_follow_up_of_every_case(actor),
+        disclosure=may_see_disclosures(actor),
+    )
+
+
+def case_list_query(*, actor, filters: CaseListFilters = CaseListFilters()) -> QuerySet:
+    """The cases the actor may see, narrowed by `filters` and in their order, as an unevaluated query:
+    the caller pages it in the database (config.paging) and builds rows only for the page (case_rows).
+    A filter the actor may not use (follow-up state, disclosure state) is ignored."""
+    require(actor, Action.SEE_CASES)
+    today = timezone.localdate()
     cases = _scoped(actor).annotate(has_follow_up=Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
-    if person is not None:
-        kind, value = person
-        if kind == "personal_number":
-            cases = cases.filter(person__personal_number_index__in=personal_number_candidates(value))
-        else:
-            cases = cases.filter(person__name_index__in=name_candidates(*value))
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
-    if category in ("lifestyle", "svansen"):
-        cases = cases.filter(category=category)
+    follow_up = reads_follow_up_of_every_case(actor)
+    if follow_up:
+        cases = with_follow_up_state(cases, actor.agreement, today=today)
+    if filters.status in CaseStatus.values:
+        cases = cases.filter(status=filters.status)
+    if filters.category in Category.values:
+        cases = cases.filter(category=filters.category)
+    if filters.unit:
+        cases = cases.filter(unit_id=filters.unit)
+    if filters.caseworker:
+        cases = cases.filter(caseworker_id=filters.caseworker)
+    if follow_up and filters.follow_up in {state.value for state in FollowUpState}:
+        cases = cases.filter(follow_up_state=filters.follow_up)
+    if filters.disclosure in (DISCLOSURE_IN_FORCE, DISCLOSURE_NONE) and may_see_disclosures(actor):
+        disclosed = disclosed_cases_q(agreement=actor.agreement, today=today)
+        cases = cases.filter(disclosed) if filters.disclosure == DISCLOSURE_IN_FORCE else cases.exclude(disclosed)
+    key, descending = sort_key(filters.sort)
+    if key == "follow_up" and not follow_up:
+        key, descending = sort_key(DEFAULT_SORT)
+    if key == "status":
+        cases = cases.annotate(
+            status_rank=DbCase(
+                *(When(status=value, then=Value(rank)) for rank, value in enumerate(CaseStatus.values)),
+                default=Value(len(CaseStatus.values)),
+                output_field=IntegerField(),
+            )
+        )
+    columns = [
+        F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True) for column in SORTS[key]
+    ]
+    tie = "-number" if descending and key == "number" else "number"
+    return cases.order_by(*columns, tie, "pk")
+
+
+def case_rows(*, actor, cases) -> list[CaseRow]:
+    """The rows of (already scoped) `cases`, one page of the list: the field classes the actor may read
+    of each, the follow-up badge where the social assessment is readable, the person or the pseudonym.
+    A fixed number of queries: the actor's cases among them, the disclosures in force."""
     cases = list(cases)
     readable_of = readable_by_case(actor=actor, cases=cases)
-    if person is not None:
-        # A search is by identity: it finds nothing the actor may not read the identity of.
-        cases = [case for case in cases if FieldClass.IDENTITY in readable_of[case.pk]]
     today = timezone.localdate()
     result = []
     for case in cases:
@@ -254,6 +363,24 @@ def case_list(*, actor, status: str = "", category: str = "", person=None) -> li
         name = pseudonym(case, on=today) if person is None and FieldClass.CASE_FRAME in readable else ""
         result.append(CaseRow(case=case, readable=readable, badge=badge, person=person, pseudonym=name))
     return result
+
+
+def find_cases(*, actor, search) -> list[CaseRow]:
+    """The cases an exact search finds: ("case_number", "2026-0001"), ("personal_number", normalised
+    number) or ("name", (first, last)). A personnummer or a name is matched through the blind indexes
+    without decrypting anything, and finds only cases whose identity the actor may read (a search by
+    identity reveals nothing of a youth the actor may not know of); a case number finds the one case of
+    that number the actor sees, named as the list names it."""
+    require(actor, Action.SEE_CASES)
+    kind, value = search
+    cases = _scoped(actor).annotate(has_follow_up=Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
+    if kind == "case_number":
+        return case_rows(actor=actor, cases=cases.filter(number=value))
+    if kind == "personal_number":
+        cases = cases.filter(person__personal_number_index__in=personal_number_candidates(value))
+    else:
+        cases = cases.filter(person__name_index__in=name_candidates(*value))
+    return [row for row in case_rows(actor=actor, cases=cases) if FieldClass.IDENTITY in row.readable]
 
 
 # --- One case -------------------------------------------------------------------------------------------

@@ -110,6 +110,7 @@ class FieldOverview:
     awaiting_follow_up: list[ContactEntry]
     visits: list
     may_record: bool
+    paging: object = None  # the page of `contacts` (config.paging.Paging), when the list is paged
 
     @property
     def cases(self) -> list:
@@ -120,14 +121,19 @@ class FieldOverview:
         return [entry.person for entry in self.contacts + self.awaiting_follow_up if entry.person]
 
 
-def field_overview(*, actor) -> FieldOverview:
-    """The latest contacts and visits, and the orossamtal still to be followed up; each contact with its
-    case and youth only where the actor may read them (ContactEntry)."""
+def field_overview(*, actor, page_of=None) -> FieldOverview:
+    """The contacts, newest first, and the latest visits, and the orossamtal still to be followed up; each
+    contact with its case and youth only where the actor may read them (ContactEntry). `page_of` cuts the
+    page of contacts to show from the ordered query (the view's config.paging.paginate), so only that
+    page is loaded and decrypted; without it, the latest RECENT."""
     contacts = visible_contacts(actor=actor)
     awaiting = contacts.filter(kind=FieldContact.Kind.CONCERN_TALK, concern_follow_up__isnull=True)
     visits = HotSpotVisit.objects.filter(hot_spot__agreement=actor.agreement).select_related("hot_spot", "recorded_by")
+    ordered = contacts.order_by("-occurred_on", "-created_at", "-pk")
+    paging = page_of(ordered) if page_of else None
     return FieldOverview(
-        contacts=_entries(actor=actor, contacts=list(contacts[:RECENT])),
+        contacts=_entries(actor=actor, contacts=list(paging.object_list if paging else ordered[:RECENT])),
+        paging=paging,
         awaiting_follow_up=_entries(actor=actor, contacts=list(awaiting.order_by("occurred_on"))),
         visits=list(visits[:RECENT]),
         may_record=policies.may(actor, Action.RECORD_FIELD_WORK),

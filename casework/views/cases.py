@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accesscontrol import policies
@@ -14,28 +15,64 @@ from accesscontrol.grants import services as grant_services
 from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
 from casework.forms import cases as case_forms
-from casework.models import CaseStatus, Category
 from casework.selectors import cases as case_selectors
 from casework.selectors import persons as person_selectors
 from casework.selectors.register_extract import register_extract
 from casework.services import cases as case_services
 from config.forms import button_pressed
+from config.paging import PAGE_PARAMETER, other_parameters, paginate
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
 from .access import case_form_page, refused_by_state, visible_case_or_404
 from .forms import submit
 
+SORT_LABELS = {
+    "number": _lazy("Ärende"),
+    "proposed_on": _lazy("Föreslagen"),
+    "raised_on": _lazy("Aktualiserad"),
+    "category": _lazy("Kategori"),
+    "status": _lazy("Status"),
+    "follow_up": _lazy("Uppföljning"),
+    "unit": _lazy("Ansvarig enhet"),
+    "caseworker": _lazy("Handläggare"),
+}
+
+
+def _sort_headers(request, filters, options) -> dict:
+    """Each sortable column's header: its link (the other direction when it is the order now, ascending
+    otherwise, from the first page, the filters kept) and its aria-sort."""
+    current, descending = case_selectors.sort_key(filters.sort)
+    query = other_parameters(request, without=(PAGE_PARAMETER, "sort"))
+    headers = {}
+    for key, label in SORT_LABELS.items():
+        if key == "follow_up" and not options.follow_up:
+            continue
+        active = key == current
+        sort = f"-{key}" if active and not descending else key
+        headers[key] = {
+            "label": label,
+            "href": f"?{query}&sort={sort}" if query else f"?sort={sort}",
+            "aria_sort": ("descending" if descending else "ascending") if active else "none",
+        }
+    return headers
+
 
 def case_list_view(request):
+    """The case list: filtered and sorted in the database by plain columns, paged, and only the page's
+    cases loaded, decrypted and declared as read; or, after a search (posted), the cases it found."""
     actor = request.actor
-    status = request.GET.get("status", "")
-    category = request.GET.get("category", "")
-    search = case_forms.PersonSearchForm(request.POST or None)
-    person = search.cleaned_data["query"] if request.method == "POST" and search.is_valid() else None
-    if request.method == "POST" and person is None:
-        rows = []
+    options = case_selectors.case_list_options(actor=actor)
+    filter_form = case_forms.CaseListFilterForm(request.GET, agreement=actor.agreement, options=options)
+    filters = filter_form.filters()
+    search = case_forms.CaseSearchForm(request.POST or None)
+    searched = request.method == "POST"
+    paging = None
+    if searched:
+        found = search.cleaned_data["query"] if search.is_valid() else None
+        rows = case_selectors.find_cases(actor=actor, search=found) if found else []
     else:
-        rows = case_selectors.case_list(actor=actor, status=status, category=category, person=person)
+        paging = paginate(request, case_selectors.case_list_query(actor=actor, filters=filters))
+        rows = case_selectors.case_rows(actor=actor, cases=paging.object_list)
     shown = [row for row in rows if FieldClass.IDENTITY in row.readable]
     shows(
         request,
@@ -45,13 +82,15 @@ def case_list_view(request):
     )
     context = {
         "rows": rows,
+        "paging": paging,
+        "total": paging.page.paginator.count if paging else len(rows),
         "search": search,
-        "searched": request.method == "POST",
-        "status": status,
-        "category": category,
-        "statuses": CaseStatus.choices,
-        "categories": [(value, actor.agreement.category_label(value)) for value in Category.values],
-        "shows_badges": any(row.badge for row in rows),
+        "searched": searched,
+        "filters": filter_form,
+        "filtered": filter_form.active,
+        "headers": _sort_headers(request, filters, options),
+        "sort": filters.sort,
+        "shows_badges": options.follow_up or any(row.badge for row in rows),
     }
     return render(request, "casework/case_list.html", context)
 

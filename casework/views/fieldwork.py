@@ -16,6 +16,7 @@ from casework.models import FieldContact
 from casework.periods import agreement_years
 from casework.selectors import fieldwork as field_selectors
 from casework.services import fieldwork as field_services
+from config.paging import paginate
 
 from .forms import submit
 from .targets import year_asked_for
@@ -35,7 +36,7 @@ def _form_page(request, form, *, title, intro=""):
 
 
 def field_home_view(request):
-    overview = field_selectors.field_overview(actor=request.actor)
+    overview = field_selectors.field_overview(actor=request.actor, page_of=lambda contacts: paginate(request, contacts))
     shows(
         request,
         cases=overview.cases,

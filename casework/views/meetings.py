@@ -22,6 +22,7 @@ from casework.selectors import meetings as meeting_selectors
 from casework.services import cases as case_services
 from casework.services import meetings as meeting_services
 from config.forms import button_pressed
+from config.paging import paginate
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
 
 from .access import refused_by_state
@@ -60,8 +61,9 @@ def _back(meeting) -> str:
 
 
 def meeting_list_view(request):
-    meetings = meeting_selectors.visible_meetings(actor=request.actor).order_by("-held_on")
-    context = {"meetings": meetings}
+    """The meetings, newest first, a page at a time (config.paging)."""
+    paging = paginate(request, meeting_selectors.visible_meetings(actor=request.actor).order_by("-held_on", "-pk"))
+    context = {"meetings": paging.object_list, "paging": paging}
     return render(request, "casework/meeting_list.html", context)
 
 

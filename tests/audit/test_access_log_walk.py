@@ -33,7 +33,7 @@ from django.urls import reverse
 
 from audit.access import FOREIGN_CASE
 from audit.models import AccessLogEntry
-from audit.views import PER_PAGE
+from config.paging import PER_PAGE
 from tests.accesscontrol.factories import SECRET_OF, SECRETS
 from tests.accesscontrol.test_url_matrix import TEXT_TYPES, WORLD_CASES, client_for
 from tests.accesscontrol.url_matrix import MATRIX, VISITORS, project_patterns, samples_for, url_of

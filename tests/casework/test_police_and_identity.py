@@ -185,7 +185,7 @@ def test_the_police_do_not_find_a_social_services_proposal_by_personnummer_or_na
     for query in (proposal.person.personal_number_display, proposal.person.full_name):
         body = search(client, query)
         assert proposal.number not in body, query
-        assert "Ingen person med ärenden som du kan se matchar sökningen." in body
+        assert "Inget ärende som du kan se matchar sökningen." in body
         assert not shown(body, [text for text in identity_of(proposal) if text != query])  # the query is echoed
 
 

@@ -68,3 +68,39 @@ def test_a_search_needs_the_csrf_token(people, case):
 
     client = verified_client(Client(enforce_csrf_checks=True), people.manager)
     assert search(client, case.person.personal_number).status_code == 403
+
+
+def test_it_finds_a_case_by_its_number_before_trying_a_personnummer(people, login, case):
+    other = factories.identified(people, category="svansen")
+    response = search(login(people.manager), f" {case.number} ")
+    page = response.content.decode()
+    assert [row.case for row in response.context["rows"]] == [case]
+    assert "govuk-error-summary" not in page and "personnummer" not in str(response.context["search"].errors)
+    assert other.number not in page
+
+
+def test_a_case_number_without_its_leading_zeros_finds_the_case(people, login, case):
+    year, sequence = case.number.split("-")
+    response = search(login(people.manager), f"{year}-{int(sequence)}")
+    assert [row.case for row in response.context["rows"]] == [case]
+
+
+def test_a_case_number_finds_nothing_the_actor_may_not_see(people, login, case, outsider):
+    assert search(login(people.field_worker), case.number).context["rows"] == []  # lifestyle
+    assert search(login(people.other_caseworker), case.number).context["rows"] == []  # other unit
+    assert search(login(outsider), case.number).context["rows"] == []  # other agreement
+
+
+def test_the_police_find_a_case_by_number_under_its_pseudonym(people, login):
+    case = factories.propose(people, by=people.manager, category="lifestyle")  # nothing disclosed
+    response = search(login(people.police), case.number)
+    (row,) = response.context["rows"]
+    assert row.case == case and row.person is None and row.pseudonym.startswith("Förslag från")
+    assert "Demosson" not in response.content.decode()
+
+
+def test_input_that_is_neither_a_case_number_nor_a_personnummer_says_what_is_expected(people, login):
+    page = search(login(people.manager), "2026-00x1").content.decode()
+    assert "Skriv ett ärendenummer (ÅÅÅÅ-NNNN), ett personnummer" in page and "govuk-error-summary" in page
+    page = search(login(people.manager), "12345").content.decode()
+    assert "Skriv ett ärendenummer (ÅÅÅÅ-NNNN)" in page
