@@ -26,8 +26,8 @@ from casework.selectors.cases import case_facts, case_subject
 from casework.selectors.meetings import meeting_subject
 from casework.services import attachments, fieldwork, follow_ups, interventions
 from casework.services import cases as case_services
-from casework.services import persons as person_services
 from casework.services import meetings as meeting_services
+from casework.services import persons as person_services
 from tests.casework import factories as f
 
 pytestmark = pytest.mark.django_db
