@@ -82,6 +82,8 @@ class Action(StrEnum):
     RECORD_CONTACT = "record_contact"
     FOLLOW_UP_CONCERN_TALK = "follow_up_concern_talk"
     ATTACH_DOCUMENT = "attach_document"
+    CHANGE_PERSON_DETAILS = "change_person_details"  # the youth's contact details and guardians
+    REPLACE_COORDINATION_NUMBER = "replace_coordination_number"  # samordningsnummer -> personnummer
     # Meeting actions: the subject is a MeetingSubject.
     EDIT_MINUTES = "edit_minutes"
     RECORD_MEETING = "record_meeting"
@@ -101,6 +103,8 @@ class CaseSubject:
     active: bool
     closed: bool
     agreement_ended_on: datetime.date | None  # the agreement's last day, once it has passed
+    # The case's person is recorded by a samordningsnummer (the personnummer may replace it).
+    coordination_number: bool = False
 
     @property
     def open(self) -> bool:
@@ -144,6 +148,7 @@ _ALL_ROLES = tuple(Role.values)
 _MANAGER = (Role.SOCIAL_MANAGER,)
 _FRAME = (FieldClass.CASE_FRAME,)
 _SOCIAL = (FieldClass.SOCIAL_ASSESSMENT,)
+_IDENTITY = (FieldClass.IDENTITY,)
 _NOT_OPEN = _("Ärendet är inte öppet.")
 _ENDED = _("Överenskommelsen upphörde %(day)s och kan bara läsas. Det som skrivs nu är uppföljningar av dess ärenden.")
 _LOCKED = _("Protokollet är justerat och låst. Rättelser görs som tillägg.")
@@ -277,6 +282,15 @@ RULES: dict[Action, Rule] = {
     ),
     Action.FOLLOW_UP_CONCERN_TALK: _case(writes=(FieldClass.FIELD_CONTACTS,)),
     Action.ATTACH_DOCUMENT: _case(writes=ATTACHABLE),
+    # The youth's identity is written by whoever the matrix lets write it on this case (today the social
+    # manager: the police read the identity of a youth they proposed, but do not write the record, which
+    # may be the social services'; docs/roles-and-visibility.md). Closed cases too: the person stays.
+    Action.CHANGE_PERSON_DETAILS: _case(writes=_IDENTITY),
+    Action.REPLACE_COORDINATION_NUMBER: _case(
+        writes=_IDENTITY,
+        state=lambda case: case.coordination_number,
+        refusal=_("Ungdomen har redan ett personnummer: det finns inget samordningsnummer att ersätta."),
+    ),
     Action.EDIT_MINUTES: _meeting(roles=_MANAGER, state=_draft, refusal=_why_not_draft),
     Action.RECORD_MEETING: _meeting(
         roles=_MANAGER, state=lambda meeting: _draft(meeting) and meeting.day_has_come, refusal=_why_not_recordable

@@ -408,6 +408,8 @@ class CaseEvent(EncryptedModel):
         REOPENED = "reopened", _("Återöppnad")
         LEGAL_HOLD_SET = "legal_hold_set", _("Spärrad mot gallring")
         LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Spärr mot gallring hävd")
+        PERSON_DETAILS_CHANGED = "person_details_changed", _("Personuppgifter ändrade")
+        PERSONAL_NUMBER_REPLACED = "personal_number_replaced", _("Samordningsnummer ersatt med personnummer")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -142,6 +142,11 @@ def normalise(text: str, *, today: datetime.date | None = None) -> str:
     return parse(text, today=today).normalised
 
 
+def is_coordination_number(normalised: str) -> bool:
+    """Whether a stored (normalised, twelve-digit) number is a samordningsnummer: its day is 61–91."""
+    return int(normalised[6:8]) > COORDINATION_OFFSET
+
+
 def make(birth_date: datetime.date, serial: int, *, coordination: bool = False) -> str:
     """A valid twelve-digit number for a date and a three-digit serial (used by the demo data)."""
     day = birth_date.day + (COORDINATION_OFFSET if coordination else 0)

@@ -15,6 +15,12 @@ urlpatterns = [
     path("arenden/<uuid:case_id>/sparr-mot-gallring/", cases.legal_hold_view, name="legal_hold"),
     path("arenden/<uuid:case_id>/ansvar/", cases.reassign_view, name="reassign"),
     path("arenden/<uuid:case_id>/tillfallig-atkomst/", cases.access_grant_view, name="access_grant"),
+    path("arenden/<uuid:case_id>/personuppgifter/", cases.person_details_view, name="person_details"),
+    path(
+        "arenden/<uuid:case_id>/personnummer/",
+        cases.replace_coordination_number_view,
+        name="replace_coordination_number",
+    ),
     path(
         "arenden/<uuid:case_id>/tillfallig-atkomst/<uuid:grant_id>/aterkalla/",
         cases.withdraw_access_grant_view,

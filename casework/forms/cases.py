@@ -1,6 +1,7 @@
 """Forms of the case workflow: propose, identify, assess, change category, close, reopen."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from casework.selectors.cases import (
     DISCLOSURE_NONE,
     CaseListFilters,
 )
+from casework.services import persons as person_services
 from casework.services.cases import PersonDetails
 from config import text_limits
 from config.forms import Form
@@ -373,3 +375,75 @@ class AccessGrantForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = caseworkers
         self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+class PersonDetailsForm(ServiceForm):
+    """The youth's contact details and guardians, prefilled with what is on record: what is sent replaces it
+    (an emptied field removes the detail). One row more than the guardians on record, at least two."""
+
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-post"), required=False)
+    address = forms.CharField(label=_("Adress"), max_length=200, required=False)
+
+    def __init__(self, *args, person, **kwargs):
+        guardians = list(person.guardians or [])
+        self.guardian_rows = min(max(2, len(guardians) + 1), person_services.MAX_GUARDIANS)
+        initial = {key: (person.contact or {}).get(key, "") for key in person_services.CONTACT_FIELDS}
+        for n, guardian in enumerate(guardians, start=1):
+            initial[f"guardian_{n}_name"] = guardian.get("name", "")
+            initial[f"guardian_{n}_phone"] = guardian.get("phone", "")
+        super().__init__(*args, initial=initial, **kwargs)
+        # Added after the GOV.UK classes are given (config.forms): their inputs carry the class themselves.
+        for n in range(1, self.guardian_rows + 1):
+            self.fields[f"guardian_{n}_name"] = forms.CharField(
+                label=_("Vårdnadshavare %(n)s, namn") % {"n": n},
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+            )
+            self.fields[f"guardian_{n}_phone"] = forms.CharField(
+                label=_("Vårdnadshavare %(n)s, telefon") % {"n": n},
+                max_length=40,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+            )
+
+
+def contact_of(data: dict) -> dict:
+    """The contact details of a PersonDetailsForm's cleaned data, for the service."""
+    return {key: data.get(key, "") for key in person_services.CONTACT_FIELDS}
+
+
+def guardians_of(data: dict) -> list:
+    """The guardian rows of a PersonDetailsForm's cleaned data, in order, for the service."""
+    rows = []
+    n = 1
+    while f"guardian_{n}_name" in data:
+        rows.append({"name": data[f"guardian_{n}_name"], "phone": data.get(f"guardian_{n}_phone", "")})
+        n += 1
+    return rows
+
+
+class ReplaceCoordinationNumberForm(ServiceForm):
+    """The personnummer that replaces the youth's samordningsnummer. The number is checked by the service
+    (casework.services.persons), whose refusals name the field; the birth-date confirmation is shown only
+    once the service has asked for it."""
+
+    personal_number = forms.CharField(
+        label=_("Personnummer"),
+        help_text=_("10 eller 12 siffror, med eller utan bindestreck, till exempel 20100412-1234."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    birth_date_confirmed = forms.BooleanField(label=_("Jag har kontrollerat födelsedatumet"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "birth_date_confirmed" not in self.data:
+            self._hidden_confirmation = self.fields.pop("birth_date_confirmed")
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """The service's question about the birth date brings its box onto the form."""
+        if getattr(exc, "error_dict", None) and "birth_date_confirmed" in exc.error_dict:
+            self.fields.setdefault("birth_date_confirmed", self._hidden_confirmation)
+        super().add_service_error(exc)

@@ -31,6 +31,7 @@ from accesscontrol.visibility import (
     scopes_held,
     writable_classes,
 )
+from casework import personal_numbers
 from casework.access_history import PANEL_MAX_ROWS, PANEL_STEP, access_summary, panel_rows
 from casework.blind_indexes import name_candidates, personal_number_candidates
 from casework.follow_up import (
@@ -119,6 +120,7 @@ def _subject(case: Case, facts: CaseFacts) -> CaseSubject:
         active=case.status == CaseStatus.ACTIVE,
         closed=case.status == CaseStatus.CLOSED,
         agreement_ended_on=case.agreement.ends_on if case.agreement.ended else None,
+        coordination_number=personal_numbers.is_coordination_number(case.person.personal_number),
     )
 
 

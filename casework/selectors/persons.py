@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accesscontrol import scoping
 from accesscontrol.policies import Action, require
 from accesscontrol.visibility import FieldClass, Scope, scopes_held
 from casework import personal_numbers
 from casework.blind_indexes import personal_number_candidates
 from casework.models import OPEN_STATUSES, Case, Person
-from casework.selectors.cases import police_read_identity
+from casework.selectors.cases import police_read_identity, readable_by_case
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,13 @@ def find_person(*, actor, number: personal_numbers.PersonalNumber) -> PersonMatc
             return PersonMatch(person=None, open_case=None, complete=False)
     open_case = next((case for case in cases if case.status in OPEN_STATUSES), None)
     return PersonMatch(person=person, open_case=open_case, complete=complete)
+
+
+def cases_known_by_identity(*, actor, person: Person) -> list[Case]:
+    """The person's cases whose identity the actor may read (scoped, then the matrix per case), oldest
+    number first: what a refusal may name about a person the actor did not ask for."""
+    cases = list(scoping.scope_cases(Case.objects.filter(agreement=actor.agreement, person=person), actor))
+    readable = readable_by_case(actor=actor, cases=cases)
+    return sorted(
+        (case for case in cases if FieldClass.IDENTITY in readable.get(case.pk, ())), key=lambda case: case.number
+    )

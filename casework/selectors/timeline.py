@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accesscontrol.models import Unit, User
 from accesscontrol.visibility import FieldClass
@@ -37,6 +38,9 @@ EVENT_FIELD_CLASS = {
     CaseEvent.Kind.INTERVENTION_OFFERED: FieldClass.INTERVENTIONS,
     CaseEvent.Kind.INTERVENTION_ANSWERED: FieldClass.INTERVENTIONS,
     CaseEvent.Kind.FIELD_CONTACT: FieldClass.FIELD_CONTACTS,
+    # That the youth's details or number changed is about who they are: read with the identity.
+    CaseEvent.Kind.PERSON_DETAILS_CHANGED: FieldClass.IDENTITY,
+    CaseEvent.Kind.PERSONAL_NUMBER_REPLACED: FieldClass.IDENTITY,
 }
 
 # The free-text note of a timeline entry can be of another class than the entry: the case-frame events
@@ -50,6 +54,13 @@ EVENT_NOTE_FIELD_CLASS = {
     CaseEvent.Kind.REVIEWED: FieldClass.SOCIAL_ASSESSMENT,
     CaseEvent.Kind.CLOSED: FieldClass.SOCIAL_ASSESSMENT,
     CaseEvent.Kind.REOPENED: FieldClass.SOCIAL_ASSESSMENT,
+}
+
+
+# What a change of the person's details names on the timeline (the event's data holds these keys only).
+PERSON_DETAIL_LABELS = {
+    "contact": gettext_lazy("kontaktuppgifter"),
+    "guardians": gettext_lazy("vårdnadshavare"),
 }
 
 
@@ -114,6 +125,11 @@ def _event_summary(event: CaseEvent, agreement) -> str:
     if kind == CaseEvent.Kind.FIELD_CONTACT:
         label = choice_label(FieldContact.Kind.choices, data.get("contact_kind"))
         return _("%(kind)s följt upp") % {"kind": label} if data.get("follow_up") else label
+    if kind == CaseEvent.Kind.PERSON_DETAILS_CHANGED:
+        changed = [str(PERSON_DETAIL_LABELS[name]) for name in data.get("changed", ()) if name in PERSON_DETAIL_LABELS]
+        return _("Ändrat: %(what)s") % {"what": ", ".join(changed)} if changed else ""
+    if kind == CaseEvent.Kind.PERSONAL_NUMBER_REPLACED and data.get("birth_date_changed"):
+        return _("Födelsedatumet ändrades med numret")
     return ""
 
 

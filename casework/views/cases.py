@@ -19,6 +19,7 @@ from casework.selectors import cases as case_selectors
 from casework.selectors import persons as person_selectors
 from casework.selectors.register_extract import register_extract
 from casework.services import cases as case_services
+from casework.services import persons as person_services
 from config.forms import button_pressed
 from config.paging import PAGE_PARAMETER, other_parameters, paginate
 from config.pdf import PdfUnavailable, pdf_unavailable_response, render_pdf
@@ -343,3 +344,54 @@ def register_extract_view(request, case_id):
     # The case number names the file: never the person's name or personnummer.
     response["Content-Disposition"] = f'attachment; filename="registerutdrag-{case.number}.pdf"'
     return response
+
+
+def person_details_view(request, case_id):
+    """The youth's contact details and guardians (whoever writes the identity of the case)."""
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        action=policies.Action.CHANGE_PERSON_DETAILS,
+        form_class=case_forms.PersonDetailsForm,
+        form_kwargs=lambda case: {"person": case.person},
+        perform=lambda case, data: person_services.change_person_details(
+            actor=actor, case=case, contact=case_forms.contact_of(data), guardians=case_forms.guardians_of(data)
+        ),
+        title=_("Ändra personuppgifter"),
+        submit_label=_("Spara personuppgifterna"),
+        done=_("Personuppgifterna är sparade. Ändringen syns i historiken för ungdomens ärenden."),
+        shown=(FieldClass.IDENTITY,),
+        intro=lambda page: _(
+            "Kontaktuppgifterna och vårdnadshavarna gäller ungdomen i alla hens ärenden. Töm ett fält för att ta "
+            "bort uppgiften."
+        ),
+    )
+
+
+def replace_coordination_number_view(request, case_id):
+    """The personnummer given later, in place of the youth's samordningsnummer."""
+    actor = request.actor
+    return case_form_page(
+        request,
+        case_id,
+        action=policies.Action.REPLACE_COORDINATION_NUMBER,
+        form_class=case_forms.ReplaceCoordinationNumberForm,
+        perform=lambda case, data: person_services.replace_coordination_number(
+            actor=actor,
+            case=case,
+            personal_number=data["personal_number"],
+            birth_date_confirmed=bool(data.get("birth_date_confirmed")),
+        ),
+        title=_("Ersätt samordningsnumret med personnummer"),
+        submit_label=_("Spara personnumret"),
+        done=_("Personnumret är sparat. Ungdomen hittas nu på personnumret, inte på samordningsnumret."),
+        shown=(FieldClass.IDENTITY,),
+        intro=lambda page: (
+            _(
+                "Ungdomen har samordningsnummer %(number)s. Skriv personnumret som Skatteverket har gett; det "
+                "ersätter samordningsnumret i alla ungdomens ärenden."
+            )
+            % {"number": page.person.personal_number_display}
+        ),
+    )

@@ -20,12 +20,14 @@ from accesscontrol import policies
 from accesscontrol.grants import services as grant_services
 from accesscontrol.policies import RULES, Action, CaseSubject, MeetingSubject
 from accesscontrol.visibility import ATTACHABLE, writable_classes
+from casework import personal_numbers
 from casework.models import CaseAttachment, CloseReason, FieldContact
 from casework.selectors.cases import case_facts, case_subject
 from casework.selectors.meetings import meeting_subject
 from casework.services import attachments, fieldwork, follow_ups, interventions
 from casework.services import cases as case_services
 from casework.services import meetings as meeting_services
+from casework.services import persons as person_services
 from tests.casework import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +95,14 @@ SERVICE_CALLS = {
         actor=actor, kind=FieldContact.Kind.values[0], occurred_on=DAY, case=case
     ),
     Action.FOLLOW_UP_CONCERN_TALK: None,  # needs an orossamtal: tests/casework/test_field_work.py
+    Action.CHANGE_PERSON_DETAILS: lambda actor, case, people: person_services.change_person_details(
+        actor=actor, case=case, contact={"phone": "070-123 45 67"}, guardians=[]
+    ),
+    Action.REPLACE_COORDINATION_NUMBER: lambda actor, case, people: person_services.replace_coordination_number(
+        actor=actor,
+        case=case,
+        personal_number=personal_numbers.make(personal_numbers.parse(case.person.personal_number).birth_date, 999),
+    ),
     Action.ATTACH_DOCUMENT: lambda actor, case, people: attachments.add_attachment(
         actor=actor,
         case=case,
@@ -115,6 +125,8 @@ PAGE_LINKS = {
     Action.OFFER_INTERVENTION: "casework:offer_intervention",
     Action.WRITE_FOLLOW_UP: "casework:follow_up",
     Action.ATTACH_DOCUMENT: "casework:add_attachment",
+    Action.CHANGE_PERSON_DETAILS: "casework:person_details",
+    Action.REPLACE_COORDINATION_NUMBER: "casework:replace_coordination_number",
 }
 
 
@@ -124,9 +136,13 @@ def test_every_case_action_has_a_service_check_or_names_where_it_is_tested():
 
 def _case_in(people, state: str):
     """A svansen case of the investigation unit and its caseworker, raised four months before DAY (its
-    follow-up window open), in `state`."""
+    follow-up window open), in `state`; the proposal's youth has a samordningsnummer, the others a
+    personnummer."""
     if state == "proposed":
-        return f.propose(people, by=people.manager, proposed_on=DAY - datetime.timedelta(days=3))
+        # Its youth has a samordningsnummer, so the replacement by a personnummer is allowed on this one.
+        proposed_on = DAY - datetime.timedelta(days=3)
+        number = f.personal_number(on=proposed_on, coordination=True)
+        return f.propose(people, by=people.manager, proposed_on=proposed_on, number=number)
     case = f.identified(people, raised_on=DAY - datetime.timedelta(days=122), caseworker=people.caseworker)
     if state == "closed":
         case = case_services.close_case(

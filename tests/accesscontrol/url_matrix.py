@@ -133,6 +133,12 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:legal_hold": DECIDE_CASE,
     "casework:reassign": DECIDE_CASE,
     "casework:access_grant": DECIDE_CASE,
+    # The youth's identity is written by the social manager alone (the matrix); `case`'s youth has a
+    # personnummer, so the replacement of a samordningsnummer goes back to the case with the policy's reason.
+    "casework:person_details": DECIDE_CASE,
+    "casework:replace_coordination_number": expect(
+        404, social_manager=Redirect("casework:case_detail", ("case_id",)), caseworker=403, police=403
+    ),
     "casework:withdraw_access_grant": POST_ONLY,
     # Attachments of `case`: added by whoever writes a class of it an attachment may take (the police their
     # assessment's); the sample, a consent of the social assessment, read through the disclosure by the police.

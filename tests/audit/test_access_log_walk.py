@@ -124,6 +124,7 @@ PAGES: dict[str, Rule] = {
     "casework:legal_hold": shows("case"),
     "casework:reassign": shows("case"),
     "casework:access_grant": shows("case"),
+    "casework:person_details": shows("case"),  # the youth's contact details and guardians, prefilled
     "casework:register_extract": shows("case"),
     "casework:add_attachment": shows("case"),
     "casework:attachment": shows("case"),  # a document about the youth: names the person

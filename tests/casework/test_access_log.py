@@ -50,6 +50,7 @@ PAGES = [
     ("casework:reopen_case", "manager", lambda w: [w["closed"].pk], "closed"),
     ("casework:legal_hold", "manager", lambda w: [w["closed"].pk], "closed"),
     ("casework:reassign", "manager", lambda w: [w["case"].pk], "case"),
+    ("casework:person_details", "manager", lambda w: [w["case"].pk], "case"),
     ("casework:offer_intervention", "manager", lambda w: [w["case"].pk], "case"),
     ("casework:intervention_response", "manager", lambda w: [w["case"].pk, w["intervention"].pk], "case"),
     ("casework:follow_up", "manager", lambda w: [w["case"].pk], "case"),
