@@ -1,7 +1,7 @@
 """The field team's pages: the overview, a quick contact, an orossamtal's follow-up, a hot-spot visit, and
 the team's own figures."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from accesscontrol import policies
 from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
 from casework.forms import fieldwork as field_forms
-from casework.models import FieldContact
+from casework.models import Case, FieldContact
 from casework.periods import agreement_years
 from casework.selectors import fieldwork as field_selectors
 from casework.services import fieldwork as field_services
@@ -23,15 +23,29 @@ from .targets import year_asked_for
 HOME = "casework:field_home"
 
 
-def _form_page(request, form, *, title, intro=""):
+def _form_page(request, form, *, title, intro="", back_url=None, back_label=None):
+    """The field team's forms are filled in on a phone: field_form.html keeps what was typed when the
+    network is gone and sends it when it is back (static/samsyn/offline-form.js)."""
     context = {
         "form": form,
         "title": title,
         "intro": intro,
-        "back_url": reverse(HOME),
-        "back_label": _("Tillbaka till fältarbetet"),
+        "back_url": back_url or reverse(HOME),
+        "back_label": back_label or _("Tillbaka till fältarbetet"),
     }
-    return render(request, "casework/simple_form.html", context)
+    return render(request, "casework/field_form.html", context)
+
+
+def _case_asked_for(request, cases):
+    """The case the contact form was opened from (`?arende=`, the case page's "Ny kontakt"): one of the
+    cases the actor may record a contact on, or 404 — a case outside them is not confirmed to exist."""
+    case_id = request.GET.get("arende")
+    if not case_id:
+        return None
+    try:
+        return cases.get(pk=case_id)
+    except (Case.DoesNotExist, ValidationError):
+        raise Http404 from None
 
 
 def field_home_view(request):
@@ -61,18 +75,27 @@ def field_figures_view(request):
 def new_contact_view(request):
     actor = request.actor
     cases = field_selectors.contact_cases(actor=actor)
+    from_case = _case_asked_for(request, cases)
     form = field_forms.FieldContactForm(
         request.POST or None,
         cases=cases,
         hot_spots=field_selectors.hot_spots(actor=actor),
         agreement=actor.agreement,
+        initial={"case": from_case} if from_case else None,
     )
+
+    def after(contact):
+        # Back to the case page it was opened from when the contact is on that case.
+        if from_case and contact.case_id == from_case.pk:
+            return reverse("casework:case_detail", args=[from_case.pk])
+        return reverse(HOME)
+
     response = submit(
         request,
         form,
         lambda data: field_services.record_field_contact(actor=actor, **data),
         done=_("Kontakten är registrerad."),
-        success_url=reverse(HOME),
+        success_url=after,
     )
     if response:
         return response
@@ -83,7 +106,10 @@ def new_contact_view(request):
         persons=[case.person for case in shown],
         field_classes={FieldClass.IDENTITY},
     )
-    return _form_page(request, form, title=_("Ny kontakt"))
+    if not from_case:
+        return _form_page(request, form, title=_("Ny kontakt"))
+    case_url = reverse("casework:case_detail", args=[from_case.pk])
+    return _form_page(request, form, title=_("Ny kontakt"), back_url=case_url, back_label=_("Tillbaka till ärendet"))
 
 
 def concern_follow_up_view(request, contact_id):
