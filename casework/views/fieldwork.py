@@ -1,9 +1,13 @@
 """The field team's pages: the overview, a quick contact, an orossamtal's follow-up, a hot-spot visit, and
 the team's own figures."""
 
+import re
+import uuid
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -21,19 +25,43 @@ from .forms import submit
 from .targets import year_asked_for
 
 HOME = "casework:field_home"
+# The session's memory of the field forms last saved: their sending id and where they led.
+SENT = "field_forms_sent"
+REMEMBERED = 20
 
 
 def _form_page(request, form, *, title, intro="", back_url=None, back_label=None):
     """The field team's forms are filled in on a phone: field_form.html keeps what was typed when the
     network is gone and sends it when it is back (static/samsyn/offline-form.js)."""
+    posted = request.POST.get("sending", "")
     context = {
         "form": form,
+        "sending": posted if re.fullmatch(r"[0-9a-f]{32}", posted) else uuid.uuid4().hex,
         "title": title,
         "intro": intro,
         "back_url": back_url or reverse(HOME),
         "back_label": back_label or _("Tillbaka till fältarbetet"),
     }
     return render(request, "casework/field_form.html", context)
+
+
+def _submit_once(request, form, perform, *, done, success_url):
+    """`submit`, but a form sent again after its answer was lost on the way (a phone's network drops after
+    the post has reached the server, and offline-form.js sends it again) is not saved twice: each form page
+    has its sending id, and the session remembers the last ones saved and where they led."""
+    sending = request.POST.get("sending", "")
+    sent = request.session.get(SENT, {})
+    if request.method == "POST" and sending in sent:
+        pending = messages.get_messages(request)
+        if done not in [message.message for message in pending]:  # the lost answer's message may still wait
+            messages.success(request, done)
+        pending.used = False  # looked at, not shown: they stay for the next page
+        return redirect(sent[sending])
+    response = submit(request, form, perform, done=done, success_url=success_url)
+    if response is not None and sending:
+        sent[sending] = response.url
+        request.session[SENT] = dict(list(sent.items())[-REMEMBERED:])
+    return response
 
 
 def _case_asked_for(request, cases):
@@ -90,7 +118,7 @@ def new_contact_view(request):
             return reverse("casework:case_detail", args=[from_case.pk])
         return reverse(HOME)
 
-    response = submit(
+    response = _submit_once(
         request,
         form,
         lambda data: field_services.record_field_contact(actor=actor, **data),
@@ -123,7 +151,7 @@ def concern_follow_up_view(request, contact_id):
     if not entry.may_follow_up:
         raise PermissionDenied
     form = field_forms.ConcernTalkFollowUpForm(request.POST or None, contact=contact)
-    response = submit(
+    response = _submit_once(
         request,
         form,
         lambda data: field_services.record_concern_talk_follow_up(actor=actor, contact=contact, **data),
@@ -148,7 +176,7 @@ def new_visit_view(request):
     actor = request.actor
     policies.require(actor, policies.Action.RECORD_FIELD_WORK)
     form = field_forms.HotSpotVisitForm(request.POST or None, hot_spots=field_selectors.hot_spots(actor=actor))
-    response = submit(
+    response = _submit_once(
         request,
         form,
         lambda data: field_services.record_hot_spot_visit(actor=actor, **data),

@@ -240,6 +240,26 @@ def test_the_case_page_offers_a_new_contact_to_the_field_worker_only(people, log
     assert lifestyle_page.status_code in (403, 404)
 
 
+def test_a_contact_sent_again_after_its_answer_was_lost_is_saved_once(people, login, svansen, hot_spot):
+    client = login(people.field_worker)
+    page = client.get(_new_contact_url(svansen.pk)).content.decode()
+    sending = re.search(r'name="sending" value="([0-9a-f]{32})"', page).group(1)
+    data = {"kind": "outreach", "case": str(svansen.pk), "occurred_on": f.today().isoformat(), "with_youth": "on"}
+    first = client.post(_new_contact_url(svansen.pk), {**data, "sending": sending})
+    again = client.post(_new_contact_url(svansen.pk), {**data, "sending": sending})
+    assert first.status_code == again.status_code == 302
+    assert again.url == first.url == reverse("casework:case_detail", args=[svansen.pk])
+    assert FieldContact.objects.count() == 1
+    # Another form page is another contact; the visit form remembers its own the same way.
+    other = client.post(_new_contact_url(svansen.pk), {**data, "sending": "0" * 32})
+    assert other.status_code == 302 and FieldContact.objects.count() == 2
+    visit = {"hot_spot": str(hot_spot.pk), "visited_on": f.today().isoformat(), "youths_present": "3"}
+    visit["sending"] = "1" * 32
+    client.post(reverse("casework:new_visit"), visit)
+    client.post(reverse("casework:new_visit"), visit)
+    assert HotSpotVisit.objects.count() == 1
+
+
 def test_the_quick_contact_form_says_what_is_missing(people, login):
     response = login(people.field_worker).post(
         reverse("casework:new_contact"), {"kind": "outreach", "occurred_on": f.today().isoformat(), "with_youth": "on"}

@@ -149,3 +149,24 @@ def test_the_retry_button_sends_a_kept_contact(phone, field_worker):
     expect(phone.get_by_text("Kontakten är registrerad.")).to_be_visible()
     expect(phone).to_have_url(re.compile(reverse("casework:field_home") + "$"))
     assert FieldContact.objects.count() == before + 1
+
+
+def test_a_contact_whose_answer_was_lost_is_not_saved_twice(phone, field_worker):
+    sign_in(phone, field_worker, demo.DEMO_PASSWORD)
+    phone.goto(reverse("casework:new_contact"))
+    before = FieldContact.objects.count()
+    phone.get_by_label("Uppsökande kontakt").check()
+    phone.get_by_label("Antal anonyma ungdomar").fill("2")
+
+    def reaches_the_server_but_the_answer_is_lost(route):
+        route.fetch(max_redirects=0)  # the server saves the contact …
+        route.abort("internetdisconnected")  # … and the phone loses the answer
+
+    phone.route("**/falt/kontakt/ny/", reaches_the_server_but_the_answer_is_lost)
+    phone.get_by_role("button", name="Spara").click()
+    expect(phone.get_by_text(OFFLINE)).to_be_visible()
+    assert FieldContact.objects.count() == before + 1
+    phone.unroute("**/falt/kontakt/ny/")
+    phone.get_by_role("button", name="Försök skicka nu").click()
+    expect(phone.get_by_text("Kontakten är registrerad.")).to_be_visible()
+    assert FieldContact.objects.count() == before + 1
