@@ -3,6 +3,7 @@ visits; field workers see svansen cases only."""
 
 import datetime
 import re
+import uuid
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from casework.models import CaseEvent, ConcernTalkFollowUp, FieldContact, HotSpo
 from casework.selectors import fieldwork as field_selectors
 from casework.services import cases as case_services
 from casework.services import fieldwork
+from tests import factories
 from tests.casework import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +175,89 @@ def test_the_quick_contact_form_records_an_anonymous_contact(people, login, hot_
     )
     assert response.status_code == 302
     assert FieldContact.objects.get().anonymous_youths == 4
+
+
+def _new_contact_url(case_id) -> str:
+    return f"{reverse('casework:new_contact')}?arende={case_id}"
+
+
+def test_the_contact_form_opened_from_a_case_has_the_youth_chosen(people, login, svansen):
+    other = f.identified(people, category="svansen")
+    page = login(people.field_worker).get(_new_contact_url(svansen.pk)).content.decode()
+    chosen = re.findall(r'<option value="([^"]+)"[^>]*selected', page)
+    assert chosen == [str(svansen.pk)]
+    assert str(other.pk) in page  # the other youths stay on offer
+    assert reverse("casework:case_detail", args=[svansen.pk]) in page  # the back link leads to the case
+
+
+def test_the_contact_form_opened_from_a_case_goes_back_to_it(people, login, svansen):
+    response = login(people.field_worker).post(
+        _new_contact_url(svansen.pk),
+        {"kind": "outreach", "case": str(svansen.pk), "occurred_on": f.today().isoformat(), "with_youth": "on"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("casework:case_detail", args=[svansen.pk])
+    assert FieldContact.objects.get().case == svansen
+
+
+def test_the_contact_form_opened_from_a_case_but_sent_anonymous_goes_to_the_field_page(people, login, svansen):
+    response = login(people.field_worker).post(
+        _new_contact_url(svansen.pk),
+        {"kind": "outreach", "anonymous_youths": "2", "occurred_on": f.today().isoformat(), "with_youth": "on"},
+    )
+    assert response.url == reverse("casework:field_home")
+
+
+@pytest.mark.parametrize("which", ["lifestyle", "closed", "other_agreement", "no_case", "not_an_id"])
+def test_the_contact_form_refuses_a_youth_the_worker_may_not_record(people, login, other_agreement, which):
+    if which == "lifestyle":
+        case_id = f.identified(people, category="lifestyle").pk
+    elif which == "closed":
+        case = f.identified(people, category="svansen")
+        case_id = case.pk
+        case.__class__.objects.filter(pk=case.pk).update(status="closed")
+    elif which == "other_agreement":
+        case_id = f.identified(factories.people_for(other_agreement), category="svansen").pk
+    elif which == "no_case":
+        case_id = uuid.uuid4()
+    else:
+        case_id = "SV-1"
+    client = login(people.field_worker)
+    assert client.get(_new_contact_url(case_id)).status_code == 404
+    entry = AccessLogEntry.objects.get(page="casework:new_contact")
+    assert entry.case_ids == [] and entry.outcome != AccessLogEntry.Outcome.SHOWN
+
+
+def test_the_case_page_offers_a_new_contact_to_the_field_worker_only(people, login, svansen):
+    lifestyle = f.identified(people, category="lifestyle")
+    link = f'href="{_new_contact_url(svansen.pk)}"'
+    assert link in login(people.field_worker).get(reverse("casework:case_detail", args=[svansen.pk])).content.decode()
+    for who in ("manager", "caseworker", "police"):
+        page = login(getattr(people, who)).get(reverse("casework:case_detail", args=[svansen.pk])).content.decode()
+        assert "?arende=" not in page, who
+    # A lifestyle case is the caseworkers': the field worker does not see it, let alone record on it.
+    lifestyle_page = login(people.field_worker).get(reverse("casework:case_detail", args=[lifestyle.pk]))
+    assert lifestyle_page.status_code in (403, 404)
+
+
+def test_a_contact_sent_again_after_its_answer_was_lost_is_saved_once(people, login, svansen, hot_spot):
+    client = login(people.field_worker)
+    page = client.get(_new_contact_url(svansen.pk)).content.decode()
+    sending = re.search(r'name="sending" value="([0-9a-f]{32})"', page).group(1)
+    data = {"kind": "outreach", "case": str(svansen.pk), "occurred_on": f.today().isoformat(), "with_youth": "on"}
+    first = client.post(_new_contact_url(svansen.pk), {**data, "sending": sending})
+    again = client.post(_new_contact_url(svansen.pk), {**data, "sending": sending})
+    assert first.status_code == again.status_code == 302
+    assert again.url == first.url == reverse("casework:case_detail", args=[svansen.pk])
+    assert FieldContact.objects.count() == 1
+    # Another form page is another contact; the visit form remembers its own the same way.
+    other = client.post(_new_contact_url(svansen.pk), {**data, "sending": "0" * 32})
+    assert other.status_code == 302 and FieldContact.objects.count() == 2
+    visit = {"hot_spot": str(hot_spot.pk), "visited_on": f.today().isoformat(), "youths_present": "3"}
+    visit["sending"] = "1" * 32
+    client.post(reverse("casework:new_visit"), visit)
+    client.post(reverse("casework:new_visit"), visit)
+    assert HotSpotVisit.objects.count() == 1
 
 
 def test_the_quick_contact_form_says_what_is_missing(people, login):
