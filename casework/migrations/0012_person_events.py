@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0010_merge_case_imports'),
+        ('casework', '0011_text_limits'),
     ]
 
     operations = [
