@@ -17,7 +17,7 @@ from accesscontrol import policies
 from accesscontrol.policies import Action
 from casework import personal_numbers
 from casework.models import CaseEvent, Person
-from casework.selectors.cases import case_list, case_subject
+from casework.selectors.cases import case_subject, find_cases
 from casework.selectors.persons import person_on_record
 from casework.services import cases as case_services
 from casework.services import persons as person_services
@@ -68,7 +68,7 @@ def real_number(born, serial=982):
 
 def found_by(people, number: str) -> list:
     parsed = personal_numbers.parse(number)
-    return [row.case.pk for row in case_list(actor=manager(people), person=("personal_number", parsed.normalised))]
+    return [row.case.pk for row in find_cases(actor=manager(people), search=("personal_number", parsed.normalised))]
 
 
 def snapshot(person: Person) -> tuple:
