@@ -61,12 +61,13 @@ class StandingParticipantsForm(ServiceForm):
 
 
 class RescheduleMeetingForm(ServiceForm):
-    held_on = forms.DateField(label=_("Nytt datum"))
+    held_on = forms.DateField(label=_("Nytt datum"), error_messages={"required": _("Ange det nya datumet för mötet.")})
     location = forms.CharField(label=_("Plats"), max_length=200, required=False)
     reason = forms.CharField(
         label=_("Skäl"),
         help_text=_("Visas på mötessidan och i mötets historik. Högst 500 tecken."),
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv skälet.")},
     )
 
 
@@ -75,6 +76,7 @@ class CancelMeetingForm(ServiceForm):
         label=_("Skäl"),
         help_text=_("Visas på mötessidan och i mötets historik. Högst 500 tecken."),
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv skälet.")},
     )
 
 
