@@ -4,6 +4,7 @@ moved and then cancelled, its reasons on its page, the police participant told, 
 next meeting. The dates are relative to the suite's day (--today), never assumed."""
 
 import datetime
+import os
 import pathlib
 
 import pytest
@@ -60,6 +61,17 @@ def test_a_proposal_is_prepared_before_the_day_and_handled_at_the_meeting(page, 
         page.get_by_role("button", name=f"Ta bort från dagordningen {first.number}").click()
     expect(page.get_by_text("Borttagna från dagordningen")).to_be_visible()
     assert_accessible(page)
+    # On a phone (390 px) the agenda's buttons wrap inside the page: nothing of it goes past the edge.
+    page.set_viewport_size({"width": 390, "height": 844})
+    # (The minutes' own proposals table, shared with the PDF, is wider than a phone: issue noted, not this.)
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('#agenda-prepare *')].map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= 390
+    page.locator("#agenda-prepare").screenshot(
+        path=str(pathlib.Path(os.environ.get("SAMSYN_SCREENSHOTS", "/tmp")) / "agenda-390.png")
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
     with page.expect_navigation():
         page.get_by_role("button", name=f"Lägg tillbaka {first.number}").click()
     expect(page.get_by_text("Borttagna från dagordningen")).to_have_count(0)
