@@ -92,6 +92,8 @@ class Action(StrEnum):
     WITHDRAW_APPROVAL = "withdraw_approval"
     ADD_ADDENDUM = "add_addendum"
     ASSESS_POLICE_AT_MEETING = "assess_police_at_meeting"
+    RESCHEDULE_MEETING = "reschedule_meeting"  # a planned meeting to another day or place, with a reason
+    CANCEL_MEETING = "cancel_meeting"  # a planned meeting called off, with a reason
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,12 @@ class MeetingSubject:
     chaired_by_actor: bool
     police_participant: bool  # the actor takes part for the police
     agreement_ended_on: datetime.date | None  # the agreement's last day, once it has passed
+    cancelled: bool = False  # the chair called it off: it takes no minutes
+
+    @property
+    def planned(self) -> bool:
+        """Not held (nothing recorded), not approved, not cancelled: it can still be moved or called off."""
+        return not (self.held or self.locked or self.has_approvals or self.cancelled)
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ _IDENTITY = (FieldClass.IDENTITY,)
 _NOT_OPEN = _("Ärendet är inte öppet.")
 _ENDED = _("Överenskommelsen upphörde %(day)s och kan bara läsas. Det som skrivs nu är uppföljningar av dess ärenden.")
 _LOCKED = _("Protokollet är justerat och låst. Rättelser görs som tillägg.")
+_CANCELLED = _("Mötet är inställt.")
 _BEING_APPROVED = _(
     "Protokollet har börjat justeras och kan inte längre ändras. "
     "Rättelser görs som tillägg när protokollet är justerat."
@@ -167,16 +176,33 @@ def _open(case: CaseSubject) -> bool:
 
 
 def _unlocked(meeting: MeetingSubject) -> bool:
-    return not meeting.locked
+    return not meeting.locked and not meeting.cancelled
+
+
+def _why_locked(meeting: MeetingSubject) -> str:
+    return _CANCELLED if meeting.cancelled else _LOCKED
 
 
 def _draft(meeting: MeetingSubject) -> bool:
-    """An approval is of the text as it stood: from the first one on, the content is not editable."""
-    return not meeting.locked and not meeting.has_approvals
+    """An approval is of the text as it stood: from the first one on, the content is not editable. A
+    cancelled meeting has no minutes."""
+    return not meeting.locked and not meeting.has_approvals and not meeting.cancelled
 
 
 def _why_not_draft(meeting: MeetingSubject) -> str:
+    if meeting.cancelled:
+        return _CANCELLED
     return _LOCKED if meeting.locked else _BEING_APPROVED
+
+
+def _planned(meeting: MeetingSubject) -> bool:
+    return meeting.planned
+
+
+def _why_not_planned(meeting: MeetingSubject) -> str:
+    if meeting.cancelled:
+        return _("Mötet är redan inställt.")
+    return _("Mötet har hållits och har ett protokoll: det kan inte längre flyttas eller ställas in.")
 
 
 def _why_not_recordable(meeting: MeetingSubject) -> str:
@@ -296,7 +322,7 @@ RULES: dict[Action, Rule] = {
         roles=_MANAGER, state=lambda meeting: _draft(meeting) and meeting.day_has_come, refusal=_why_not_recordable
     ),
     # Marking an earlier meeting's decision done does not change these minutes.
-    Action.MARK_DECISIONS_DONE: _meeting(roles=_MANAGER, state=_unlocked, refusal=_LOCKED),
+    Action.MARK_DECISIONS_DONE: _meeting(roles=_MANAGER, state=_unlocked, refusal=_why_locked),
     # The last meeting's minutes are approved after the agreement ends: approving changes no content, and
     # minutes never approved would leave the meeting uncounted in the agreement's own follow-up.
     Action.APPROVE_MINUTES: _meeting(
@@ -307,14 +333,17 @@ RULES: dict[Action, Rule] = {
     ),
     # Only one's own approval is taken back: whoever has none has nothing here to withdraw.
     Action.WITHDRAW_APPROVAL: _meeting(
-        who=lambda actor, meeting: meeting.approved_by_actor, state=_unlocked, refusal=_LOCKED
+        who=lambda actor, meeting: meeting.approved_by_actor, state=_unlocked, refusal=_why_locked
     ),
     Action.ADD_ADDENDUM: _meeting(
         roles=_MANAGER,
         state=lambda meeting: meeting.locked,
         refusal=_("Protokollet är inte justerat än: ändra i utkastet i stället."),
     ),
-    Action.ASSESS_POLICE_AT_MEETING: _meeting(roles=(Role.POLICE,), state=_unlocked, refusal=_LOCKED),
+    Action.ASSESS_POLICE_AT_MEETING: _meeting(roles=(Role.POLICE,), state=_unlocked, refusal=_why_locked),
+    # Only a meeting still planned is moved or called off: once something is recorded it has minutes.
+    Action.RESCHEDULE_MEETING: _meeting(roles=_MANAGER, state=_planned, refusal=_why_not_planned),
+    Action.CANCEL_MEETING: _meeting(roles=_MANAGER, state=_planned, refusal=_why_not_planned),
 }
 
 

@@ -518,6 +518,11 @@ class Meeting(EncryptedModel):
     minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the chair cancels the planned meeting (services.meetings.cancel_meeting); the reason is a
+    # MeetingChange. A cancelled meeting is never the next meeting and takes no minutes.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The calendar invitation's SEQUENCE (RFC 5545): raised at each reschedule and at the cancellation.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("samverkansmöte")
@@ -530,6 +535,48 @@ class Meeting(EncryptedModel):
     @property
     def locked(self) -> bool:
         return self.minutes_status == self.MinutesStatus.APPROVED
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class MeetingChange(EncryptedModel):
+    """A planned meeting moved to another day (and perhaps place) or cancelled, with the chair's reason:
+    the meeting's own record of it, shown on its page ("Flyttat från …: skäl", "Inställt: skäl")."""
+
+    class Kind(models.TextChoices):
+        MOVED = "moved", _("Flyttat")
+        CANCELLED = "cancelled", _("Inställt")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_held_on = models.DateField(_("tidigare datum"))
+    to_held_on = models.DateField(_("nytt datum"), null=True, blank=True)
+    from_location = EncryptedCharField(_("tidigare plats"), blank=True, default="")
+    reason = EncryptedTextField(_("skäl"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.from_held_on}"
+
+
+class StandingParticipant(models.Model):
+    """A user of the agreement who takes part in every meeting (the police's youth investigators, say):
+    "Kopiera deltagare från förra mötet" adds them too. Kept by the chair on the participants page."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="standing_participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agreement", "user"], name="standing_participant_once")]
+
+    def __str__(self):
+        return str(self.user)
 
 
 class MeetingParticipant(EncryptedModel):
@@ -564,6 +611,12 @@ class MeetingItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meeting_items")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The chair's order of the agenda, prepared before the meeting day (services.meetings.move_item);
+    # items of equal position follow the case number.
+    position = models.PositiveIntegerField(default=0)
+    # Taken off this meeting's agenda by the chair before the day: the case waits for a later meeting.
+    # The row stays so that refreshing the agenda does not put it back (services.meetings.set_item_aside).
+    set_aside = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="meeting_item_once")]

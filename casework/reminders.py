@@ -40,6 +40,9 @@ class Kind:
     MINUTES_UNAPPROVED = "minutes_unapproved"
     MEETING_UNSCHEDULED = "meeting_unscheduled"
     DECISION_OVERDUE = "decision_overdue"
+    # Not reminders but notices of a change, sent through the same notifications (services.meetings).
+    MEETING_MOVED = "meeting_moved"
+    MEETING_CANCELLED = "meeting_cancelled"
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ def meeting_reminders(agreement, today: datetime.date) -> list[Due]:
     stale = Meeting.objects.filter(
         agreement=agreement,
         minutes_status=Meeting.MinutesStatus.DRAFT,
+        cancelled_at__isnull=True,
         held_on__lte=today - datetime.timedelta(days=MINUTES_APPROVAL_DAYS),
     ).select_related("agreement")
     for meeting in stale:
@@ -180,7 +184,7 @@ def meeting_reminders(agreement, today: datetime.date) -> list[Due]:
             due.append(Due(Kind.MINUTES_UNAPPROVED, str(meeting.pk), user_id, text, url))
     quarter = period_containing(today, PeriodKind.QUARTER)
     scheduled = Meeting.objects.filter(
-        agreement=agreement, held_on__gte=quarter.starts_on, held_on__lte=quarter.ends_on
+        agreement=agreement, held_on__gte=quarter.starts_on, held_on__lte=quarter.ends_on, cancelled_at__isnull=True
     ).exists()
     if not scheduled and (quarter.ends_on - today).days <= DAYS_LEFT_TO_SCHEDULE:
         text = _("Inget samverkansmöte är inplanerat under %(quarter)s.") % {"quarter": quarter.label}
@@ -258,6 +262,10 @@ def email_summary(kinds: Counter) -> str:
             "%(n)s samverkansmöte att planera", "%(n)s samverkansmöten att planera", n
         ),
         Kind.DECISION_OVERDUE: lambda n: ngettext("%(n)s försenat beslut", "%(n)s försenade beslut", n),
+        Kind.MEETING_MOVED: lambda n: ngettext("%(n)s flyttat samverkansmöte", "%(n)s flyttade samverkansmöten", n),
+        Kind.MEETING_CANCELLED: lambda n: ngettext(
+            "%(n)s inställt samverkansmöte", "%(n)s inställda samverkansmöten", n
+        ),
     }
     for kind, count in sorted(kinds.items()):
         lines.append("– " + labels[kind](count) % {"n": count})

@@ -40,6 +40,10 @@ urlpatterns = [
     path("moten/", meetings.meeting_list_view, name="meeting_list"),
     path("moten/nytt/", meetings.schedule_meeting_view, name="schedule_meeting"),
     path("moten/<uuid:meeting_id>/", meetings.meeting_detail_view, name="meeting_detail"),
+    path("moten/<uuid:meeting_id>/flytta/", meetings.reschedule_meeting_view, name="reschedule_meeting"),
+    path("moten/<uuid:meeting_id>/stall-in/", meetings.cancel_meeting_view, name="cancel_meeting"),
+    path("moten/<uuid:meeting_id>/kalender.ics", meetings.invitation_view, name="meeting_invitation"),
+    path("moten/<uuid:meeting_id>/dagordning/<int:item_id>/", meetings.agenda_item_view, name="agenda_item"),
     path("moten/<uuid:meeting_id>/protokoll.pdf", meetings.minutes_pdf_view, name="minutes_pdf"),
     path("moten/<uuid:meeting_id>/deltagare/", meetings.participants_view, name="meeting_participants"),
     path(

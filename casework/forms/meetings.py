@@ -28,13 +28,57 @@ class ScheduleMeetingForm(ServiceForm):
 
 
 class ParticipantForm(ServiceForm):
-    user = forms.ModelChoiceField(label=_("Användare i Samsyn"), queryset=User.objects.none())
+    """Several users of the agreement at once (issue 16: not one per submission)."""
+
+    users = forms.ModelMultipleChoiceField(
+        label=_("Användare i Samsyn"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst en användare att lägga till som deltagare.")},
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = members_of(meeting.agreement).exclude(
+        self.fields["users"].queryset = members_of(meeting.agreement).exclude(
             pk__in=meeting.participants.exclude(user=None).values("user")
         )
+
+
+class StandingParticipantsForm(ServiceForm):
+    standing = forms.ModelMultipleChoiceField(
+        label=_("Stående deltagare"),
+        help_text=_("Tas med varje gång du kopierar deltagare från förra mötet, t.ex. polisens ungdomsutredare."),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, agreement, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault(
+            "standing", list(agreement.standing_participants.values_list("user_id", flat=True))
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["standing"].queryset = members_of(agreement).filter(is_active=True)
+
+
+class RescheduleMeetingForm(ServiceForm):
+    held_on = forms.DateField(label=_("Nytt datum"), error_messages={"required": _("Ange det nya datumet för mötet.")})
+    location = forms.CharField(label=_("Plats"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("Skäl"),
+        help_text=_("Visas på mötessidan och i mötets historik. Högst 500 tecken."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv skälet.")},
+    )
+
+
+class CancelMeetingForm(ServiceForm):
+    reason = forms.CharField(
+        label=_("Skäl"),
+        help_text=_("Visas på mötessidan och i mötets historik. Högst 500 tecken."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv skälet.")},
+    )
 
 
 class ExternalParticipantForm(ServiceForm):

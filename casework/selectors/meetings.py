@@ -49,6 +49,30 @@ def get_meeting(*, actor, meeting_id) -> Meeting:
     return visible_meetings(actor=actor).get(pk=meeting_id)
 
 
+def upcoming_meetings(*, agreement_id, on):
+    """The agreement's meetings still to come on or after the day `on`, soonest first: minutes a draft and
+    not cancelled. The one place that says which meeting is "the next meeting" (the start page, the agenda
+    of a new proposal, where a cancelled meeting's agenda goes)."""
+    return Meeting.objects.filter(
+        agreement_id=agreement_id,
+        minutes_status=Meeting.MinutesStatus.DRAFT,
+        cancelled_at__isnull=True,
+        held_on__gte=on,
+    ).order_by("held_on", "created_at")
+
+
+def last_held_meeting(*, meeting: Meeting) -> Meeting | None:
+    """The agreement's latest meeting before this one at which something was recorded (not cancelled)."""
+    return (
+        Meeting.objects.filter(
+            agreement_id=meeting.agreement_id, held=True, cancelled_at__isnull=True, held_on__lte=meeting.held_on
+        )
+        .exclude(pk=meeting.pk)
+        .order_by("-held_on", "-created_at")
+        .first()
+    )
+
+
 def police_participants(meeting: Meeting):
     """Participants who are police users of the agreement: those who may approve for the police."""
     return meeting.participants.filter(
@@ -69,6 +93,7 @@ def meeting_subject(*, actor, meeting: Meeting) -> MeetingSubject:
         chaired_by_actor=meeting.chair_id == actor.user.pk,
         police_participant=police_participants(meeting).filter(user=actor.user).exists(),
         agreement_ended_on=meeting.agreement.ends_on if meeting.agreement.ended else None,
+        cancelled=meeting.cancelled,
     )
 
 
@@ -107,6 +132,8 @@ class MeetingPage:
     addenda: list
     targets: PeriodRow
     subject: MeetingSubject  # what the page offers is asked of accesscontrol.policies
+    changes: list = field(default_factory=list)  # moved, cancelled: the meeting's own record
+    set_aside: list = field(default_factory=list)  # entries taken off this agenda before the day
     # Someone has approved the draft: its content is frozen until the minutes lock (services.meetings).
     approval_started: bool = False
     needs_police_approval: bool = True
@@ -124,6 +151,14 @@ class MeetingPage:
         ]
 
     @property
+    def agenda_parts(self) -> list[dict]:
+        """The agenda in the chair's order, in its two parts, for preparing it."""
+        return [
+            {"label": _("Nya förslag"), "entries": self.proposals},
+            {"label": _("Uppföljningar"), "entries": self.follow_ups},
+        ]
+
+    @property
     def pending_proposals(self) -> list[AgendaEntry]:
         """Proposals on the agenda still waiting for the meeting's decision, that the actor may see."""
         return [entry for entry in self.proposals if entry.visible and entry.case.status == CaseStatus.PROPOSED]
@@ -135,12 +170,13 @@ class MeetingPage:
 
     @property
     def persons(self) -> list:
-        return [entry.case.person for entry in self.proposals + self.follow_ups if entry.shows_identity]
+        entries = self.proposals + self.follow_ups + self.set_aside
+        return [entry.case.person for entry in entries if entry.shows_identity]
 
     @property
     def field_classes(self) -> set:
         classes = {FieldClass.MINUTES, FieldClass.CASE_FRAME}
-        entries = self.proposals + self.follow_ups
+        entries = self.proposals + self.follow_ups + self.set_aside
         if any(entry.shows_identity for entry in entries):
             classes.add(FieldClass.IDENTITY)
         if any(entry.shows_police_assessment and entry.case.police_assessment for entry in entries):
@@ -153,7 +189,7 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
     items = list(
         meeting.items.select_related(
             "case__person", "case__person__area", "case__agreement", "case__unit", "case__caseworker"
-        ).order_by("case__number")
+        ).order_by("position", "case__number")
     )
     cases = [item.case for item in items]
     visible_ids = set(
@@ -194,7 +230,7 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
     approvals = list(meeting.approvals.select_related("user"))
     open_decisions = []
     # Open decisions come from earlier meetings' minutes: only for those who read every meeting's minutes.
-    if not meeting.locked and _minutes_scope(actor) is Scope.ALL:
+    if not meeting.locked and not meeting.cancelled and _minutes_scope(actor) is Scope.ALL:
         open_decisions = list(
             Decision.objects.filter(
                 meeting__agreement_id=meeting.agreement_id, meeting__held_on__lt=meeting.held_on, done_on__isnull=True
@@ -205,8 +241,10 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
     page = MeetingPage(
         meeting=meeting,
         participants=_in_name_order(meeting.participants.select_related("user")),
-        proposals=[entry for entry in entries if entry.item.kind == MeetingItem.Kind.PROPOSAL],
-        follow_ups=[entry for entry in entries if entry.item.kind != MeetingItem.Kind.PROPOSAL],
+        proposals=[e for e in entries if e.item.kind == MeetingItem.Kind.PROPOSAL and not e.item.set_aside],
+        follow_ups=[e for e in entries if e.item.kind != MeetingItem.Kind.PROPOSAL and not e.item.set_aside],
+        set_aside=[entry for entry in entries if entry.item.set_aside],
+        changes=list(meeting.changes.all()),
         decisions=list(meeting.decisions.select_related("responsible", "case")),
         open_decisions=open_decisions,
         approvals=approvals,
@@ -226,7 +264,11 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
 
 def decision_cases(*, meeting: Meeting) -> QuerySet:
     """Cases a decision of this meeting can be about: those on its agenda."""
-    return Case.objects.filter(meeting_items__meeting=meeting).select_related("person").order_by("number")
+    return (
+        Case.objects.filter(meeting_items__meeting=meeting, meeting_items__set_aside=False)
+        .select_related("person")
+        .order_by("number")
+    )
 
 
 def _in_name_order(participants) -> list:
@@ -236,6 +278,10 @@ def _in_name_order(participants) -> list:
         participants,
         key=lambda p: (p.user is None, (p.user.first_name if p.user else p.name).casefold(), str(p.pk)),
     )
+
+
+def item_of(*, meeting: Meeting, item_id) -> MeetingItem | None:
+    return meeting.items.filter(pk=item_id).select_related("case").first()
 
 
 def participant_of(*, meeting: Meeting, participant_id):

@@ -10,9 +10,10 @@ from django.utils import timezone
 from accesscontrol import scoping
 from accesscontrol.models import Role
 from casework.follow_up import FollowUpState, follow_up_state
-from casework.models import Case, CaseStatus, FieldContact, FollowUp, Meeting
+from casework.models import Case, CaseStatus, FieldContact, FollowUp
 
 from .fieldwork import visible_contacts
+from .meetings import upcoming_meetings
 from .targets import svansen_without_offer
 
 LIMIT = 10
@@ -37,13 +38,7 @@ def _follow_ups_by_state(cases) -> dict[str, list[Case]]:
 
 def _social_manager(actor) -> dict:
     cases = scoping.scope_cases(Case.objects.all(), actor)
-    next_meeting = (
-        Meeting.objects.filter(
-            agreement=actor.agreement, minutes_status=Meeting.MinutesStatus.DRAFT, held_on__gte=timezone.localdate()
-        )
-        .order_by("held_on")
-        .first()
-    )
+    next_meeting = upcoming_meetings(agreement_id=actor.agreement.pk, on=timezone.localdate()).first()
     return {
         "proposals": list(cases.filter(status=CaseStatus.PROPOSED).order_by("proposed_on")),
         "next_meeting": next_meeting,

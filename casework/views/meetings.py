@@ -1,13 +1,14 @@
 """Meeting pages: the list, scheduling, the working page during the meeting (agenda, participants,
 identification, reasoning, decisions), approval, addenda, and the minutes as PDF."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accesscontrol import policies
@@ -16,6 +17,7 @@ from accesscontrol.reads import shows
 from accesscontrol.visibility import FieldClass
 from casework.forms import cases as case_forms
 from casework.forms import meetings as meeting_forms
+from casework.invitations import meeting_invitation
 from casework.models import Meeting
 from casework.selectors import cases as case_selectors
 from casework.selectors import meetings as meeting_selectors
@@ -127,18 +129,49 @@ def participants_view(request, meeting_id):
     if refused := _state_refused(request, meeting, Action.EDIT_MINUTES):
         return refused
     page = meeting_selectors.meeting_page(actor=actor, meeting=meeting)
-    posted = request.POST.get("kind")
+    here = reverse("casework:meeting_participants", args=[meeting.pk])
+    posted = request.POST.get("kind") if request.method == "POST" else None
+    if posted == "copy":
+        button_pressed(
+            request,
+            lambda: meeting_services.copy_participants(actor=actor, meeting=meeting),
+            done=lambda added: (
+                ngettext("%(n)s deltagare är tillagd.", "%(n)s deltagare är tillagda.", added) % {"n": added}
+            ),
+        )
+        return redirect(here)
     user_form = meeting_forms.ParticipantForm(request.POST if posted == "user" else None, meeting=meeting)
     external_form = meeting_forms.ExternalParticipantForm(request.POST if posted == "external" else None)
-    form = user_form if posted == "user" else external_form
-    response = submit(
-        request,
-        form,
-        lambda data: meeting_services.add_participant(actor=actor, meeting=meeting, **data),
-        done=_("Deltagaren är tillagd."),
-        success_url=reverse("casework:meeting_participants", args=[meeting.pk]),
+    standing_form = meeting_forms.StandingParticipantsForm(
+        request.POST if posted == "standing" else None, agreement=meeting.agreement
     )
-    context = {"page": page, "meeting": meeting, "user_form": user_form, "external_form": external_form}
+    if posted == "user":
+        form, perform, done = (
+            user_form,
+            lambda data: meeting_services.add_participants(actor=actor, meeting=meeting, **data),
+            _("Deltagarna är tillagda."),
+        )
+    elif posted == "standing":
+        form, perform, done = (
+            standing_form,
+            lambda data: meeting_services.set_standing_participants(actor=actor, users=data["standing"]),
+            _("De stående deltagarna är sparade."),
+        )
+    else:
+        form, perform, done = (
+            external_form,
+            lambda data: meeting_services.add_participant(actor=actor, meeting=meeting, **data),
+            _("Deltagaren är tillagd."),
+        )
+    response = submit(request, form, perform, done=done, success_url=here)
+    context = {
+        "page": page,
+        "meeting": meeting,
+        "user_form": user_form,
+        "external_form": external_form,
+        "standing_form": standing_form,
+        "last_held": meeting_selectors.last_held_meeting(meeting=meeting),
+    }
     return response or render(request, "casework/meeting_participants.html", context)
 
 
@@ -230,6 +263,41 @@ def _meeting_form_page(request, meeting_id, *, action, form_class, perform, titl
     )
 
 
+def reschedule_meeting_view(request, meeting_id):
+    actor = request.actor
+    return _meeting_form_page(
+        request,
+        meeting_id,
+        action=Action.RESCHEDULE_MEETING,
+        form_class=meeting_forms.RescheduleMeetingForm,
+        form_kwargs=lambda meeting: {"initial": {"held_on": meeting.held_on, "location": meeting.location}},
+        perform=lambda meeting, data: meeting_services.reschedule_meeting(actor=actor, meeting=meeting, **data),
+        title=_("Flytta mötet"),
+        done=_("Mötet är flyttat. Deltagarna har fått ett meddelande."),
+    )
+
+
+def cancel_meeting_view(request, meeting_id):
+    actor = request.actor
+    return _meeting_form_page(
+        request,
+        meeting_id,
+        action=Action.CANCEL_MEETING,
+        form_class=meeting_forms.CancelMeetingForm,
+        perform=lambda meeting, data: meeting_services.cancel_meeting(actor=actor, meeting=meeting, **data),
+        title=_("Ställ in mötet"),
+        done=_("Mötet är inställt. Deltagarna har fått ett meddelande."),
+    )
+
+
+def invitation_view(request, meeting_id):
+    """The meeting's calendar invitation (.ics): the day, the place and a link; no youth, no case."""
+    meeting = _meeting_or_404(request, meeting_id)
+    response = HttpResponse(meeting_invitation(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="samverkansmote-{meeting.held_on.isoformat()}.ics"'
+    return response
+
+
 def reasoning_view(request, meeting_id):
     actor = request.actor
     return _meeting_form_page(
@@ -318,6 +386,26 @@ def refresh_agenda_view(request, meeting_id):
         action=Action.EDIT_MINUTES,
         perform=lambda meeting: meeting_services.refresh_agenda(actor=request.actor, meeting=meeting),
         done=_("Dagordningen är uppdaterad."),
+    )
+
+
+@require_POST
+def agenda_item_view(request, meeting_id, item_id):
+    """The chair prepares the agenda before the day: an item up or down, set aside or back."""
+    what = request.POST.get("do")
+
+    def change(meeting):
+        if what not in ("up", "down", "aside", "back"):
+            raise ValidationError(_("Välj vad som ska ändras på dagordningen."))
+        item = meeting_selectors.item_of(meeting=meeting, item_id=item_id)
+        if item is None:
+            raise Http404
+        if what in ("up", "down"):
+            return meeting_services.move_item(actor=request.actor, item=item, up=what == "up")
+        return meeting_services.set_item_aside(actor=request.actor, item=item, aside=what == "aside")
+
+    return _post_action(
+        request, meeting_id, action=Action.EDIT_MINUTES, perform=change, done=_("Dagordningen är ändrad.")
     )
 
 

@@ -292,6 +292,12 @@ MEETING_SERVICE_CALLS = {
     # the case actions above.
     Action.MARK_DECISIONS_DONE: None,
     Action.ASSESS_POLICE_AT_MEETING: None,
+    Action.RESCHEDULE_MEETING: lambda actor, meeting, people: meeting_services.reschedule_meeting(
+        actor=actor, meeting=meeting, held_on=DAY + datetime.timedelta(days=21), reason="Lokalen är upptagen."
+    ),
+    Action.CANCEL_MEETING: lambda actor, meeting, people: meeting_services.cancel_meeting(
+        actor=actor, meeting=meeting, reason="Ordföranden är sjuk."
+    ),
 }
 
 MEETING_PAGE_LINKS = {
@@ -300,6 +306,8 @@ MEETING_PAGE_LINKS = {
     Action.APPROVE_MINUTES: "casework:approve_minutes",
     Action.WITHDRAW_APPROVAL: "casework:withdraw_approval",
     Action.ADD_ADDENDUM: "casework:add_addendum",
+    Action.RESCHEDULE_MEETING: "casework:reschedule_meeting",
+    Action.CANCEL_MEETING: "casework:cancel_meeting",
 }
 
 
@@ -309,9 +317,16 @@ def test_every_meeting_action_has_a_service_check_or_names_where_it_is_tested():
 
 def _meeting_in(people, state: str):
     """A meeting held on DAY with the police taking part and its reasoning written; the chair has approved
-    it ("being approved"), or both have ("locked")."""
-    meeting = f.meeting(people, held_on=DAY)
+    it ("being approved"), or both have ("locked"). A "planned" meeting is two weeks ahead with the police
+    taking part and nothing recorded; a "cancelled" one is that meeting called off."""
     manager = f.actor(people.manager, people.agreement)
+    if state in ("planned", "cancelled"):
+        meeting = f.meeting(people, held_on=DAY + datetime.timedelta(days=14))
+        meeting_services.add_participant(actor=manager, meeting=meeting, user=people.police)
+        if state == "cancelled":
+            meeting_services.cancel_meeting(actor=manager, meeting=meeting, reason="Krockar med lovet.")
+        return meeting
+    meeting = f.meeting(people, held_on=DAY)
     meeting_services.add_participant(actor=manager, meeting=meeting, user=people.police)
     meeting_services.record_reasoning(actor=manager, meeting=meeting, reasoning="Läget i centrum.", location="")
     if state in ("being approved", "locked"):
@@ -322,7 +337,7 @@ def _meeting_in(people, state: str):
 
 
 @pytest.mark.parametrize("agreement_is", ["running", "ended"])
-@pytest.mark.parametrize("state", ["draft", "being approved", "locked"])
+@pytest.mark.parametrize("state", ["planned", "cancelled", "draft", "being approved", "locked"])
 @pytest.mark.parametrize("role", ROLES)
 def test_the_meeting_page_offers_an_action_exactly_when_the_service_allows_it(people, login, role, state, agreement_is):
     with time_machine.travel(datetime.datetime(2026, 6, 15, 10, tzinfo=datetime.UTC), tick=False):

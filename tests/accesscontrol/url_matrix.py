@@ -156,6 +156,15 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:meeting_detail": MEETING_PAGE,
     "casework:minutes_pdf": APPROVED_MEETING_PAGE,
     "casework:meeting_participants": CHAIR_MEETING,
+    # `meeting` has something recorded: it is no longer planned, so the chair is sent back with the reason.
+    "casework:reschedule_meeting": expect(
+        403, social_manager=Redirect("casework:meeting_detail", ("meeting_id",)), police=404, outsider=404
+    ),
+    "casework:cancel_meeting": expect(
+        403, social_manager=Redirect("casework:meeting_detail", ("meeting_id",)), police=404, outsider=404
+    ),
+    "casework:meeting_invitation": MEETING_PAGE,  # the day, the place, a link: whoever reads the meeting
+    "casework:agenda_item": POST_ONLY,
     "casework:remove_participant": POST_ONLY,
     "casework:identify": CHAIR_MEETING,  # of `proposal`, on the meeting's agenda
     "casework:meeting_reasoning": CHAIR_MEETING,
@@ -287,6 +296,7 @@ POST_MATRIX: dict[str, dict[str, object]] = {
     "casework:remove_participant": CHAIR_ACTION,
     "casework:decision_done": CHAIR_ACTION,
     "casework:refresh_agenda": CHAIR_ACTION,
+    "casework:agenda_item": CHAIR_ACTION,  # an empty form: the chair is told what is missing
     "casework:approve_minutes": CHAIR_ACTION,
     # Nobody has approved `meeting`'s minutes, so nobody has an approval to take back.
     "casework:withdraw_approval": expect(403, police=404, outsider=404),
@@ -320,6 +330,7 @@ SAMPLES = {
     "meeting_id": lambda w: w.meeting.pk,
     "participant_id": lambda w: w.participant.pk,
     "decision_id": lambda w: w.decision.pk,
+    "item_id": lambda w: w.meeting.items.order_by("pk").first().pk,
     "contact_id": lambda w: w.contact.pk,
     "uidb64": lambda w: urlsafe_base64_encode(force_bytes(w.people.caseworker.pk)),
     "token": lambda w: "ogiltig-lank",

@@ -147,6 +147,7 @@ PAGES: dict[str, Rule] = {
         field_worker=shows("svansen_case", "proposal"),
     ),
     "casework:meeting_participants": NOT_LOGGED,  # staff and external participants, no youth
+    "casework:meeting_invitation": NOT_LOGGED,  # the day, the place and a link: no youth, no case
     "casework:identify": shows("proposal"),
     "casework:meeting_reasoning": UNNAMED,  # the minutes' text
     "casework:add_decision": shows("proposal"),  # the agenda's cases to choose from

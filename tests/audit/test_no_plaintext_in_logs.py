@@ -88,6 +88,14 @@ def _build_every_encrypted_model(people, sentinels):
         casework.Decision(meeting=meeting, case=case),
         casework.MinutesAddendum(meeting=meeting, author=manager),
         casework.MeetingParticipant(meeting=meeting),  # an external participant: name, organisation, role
+        # A move or cancellation: its reason and the place it left.
+        casework.MeetingChange(
+            meeting=meeting,
+            kind="moved",
+            from_held_on=datetime.date(2026, 2, 20),
+            to_held_on=meeting.held_on,
+            by=manager,
+        ),
         # Its file name is the encrypted field; the sealed file itself is left out of the change log.
         casework.CaseAttachment(
             case=case,

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOT_PAGES = {
     "healthz",
     "casework:minutes_pdf",
+    "casework:meeting_invitation",
     "casework:register_extract",
     "casework:attachment",
     "casework:import_template",
