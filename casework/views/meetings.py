@@ -1,7 +1,9 @@
 """Meeting pages: the list, scheduling, the working page during the meeting (agenda, participants,
 identification, reasoning, decisions), approval, addenda, and the minutes as PDF."""
 
-from django.core.exceptions import PermissionDenied
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -95,7 +97,9 @@ def meeting_detail_view(request, meeting_id):
         persons=page.persons,
         field_classes=page.field_classes,
     )
-    return render(request, "casework/meeting_detail.html", {"page": page, "meeting": meeting})
+    # "Markera klart" asks the day the decision was carried out: the meeting's own day unless it is to come.
+    done_on = min(meeting.held_on, timezone.localdate())
+    return render(request, "casework/meeting_detail.html", {"page": page, "meeting": meeting, "done_on": done_on})
 
 
 def minutes_pdf_view(request, meeting_id):
@@ -319,13 +323,24 @@ def refresh_agenda_view(request, meeting_id):
     )
 
 
+def _posted_day(request) -> datetime.date:
+    """The day the decision was carried out, as the meeting page posts it; today when none is posted."""
+    text = (request.POST.get("done_on") or "").strip()
+    if not text:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({"done_on": [_("Ange datumet då beslutet blev klart som ÅÅÅÅ-MM-DD.")]}) from None
+
+
 @require_POST
 def decision_done_view(request, meeting_id, decision_id):
     def mark_done(meeting):
         decision = meeting_selectors.decision_of_agreement(meeting=meeting, decision_id=decision_id)
         if decision is None:
             raise Http404
-        meeting_services.mark_decision_done(actor=request.actor, decision=decision, done_on=timezone.localdate())
+        meeting_services.mark_decision_done(actor=request.actor, decision=decision, done_on=_posted_day(request))
 
     return _post_action(
         request,
