@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -122,7 +123,7 @@ class CorrectionLine:
             reason=correction.reason,
             previous_on=correction.previous_on,
             previous=tuple(
-                (str(label), _previous_value(correction.kind, name, previous.get(name)))
+                (capfirst(str(label)), _previous_value(correction.kind, name, previous.get(name)))
                 for name, label in PREVIOUS_FIELDS[correction.kind]
                 if name in previous and previous.get(name) not in ("", None)
             ),
