@@ -410,3 +410,86 @@ def test_the_assessment_forms_ask_the_date(people, login, case):
     data = {"assessment": "Bedömd i efterhand.", "realistic_alternative": "hvb", "assessed_on": day.isoformat()}
     assert client.post(url, data).status_code == 302
     assert case.events.get(kind=CaseEvent.Kind.SOCIAL_ASSESSMENT).occurred_on == day
+
+
+# --- the policy, the page and the service agree ---------------------------------------------------------
+
+
+class _Undo(Exception):
+    pass
+
+
+def _allowed(call) -> bool:
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            call()
+            raise _Undo
+    except _Undo:
+        return True
+    except (PermissionDenied, ValidationError):
+        return False
+
+
+@pytest.mark.parametrize("agreement_is", ["running", "ended"])
+@pytest.mark.parametrize("state", ["active", "closed"])
+@pytest.mark.parametrize("role", ["manager", "caseworker", "other_caseworker", "field_worker", "police"])
+def test_the_page_offers_a_correction_exactly_when_the_service_allows_it(people, login, role, state, agreement_is):
+    case = f.identified(people, raised_on=f.months_ago(4), caseworker=people.caseworker)
+    caseworker = f.actor(people.caseworker, people.agreement)
+    written = follow_ups.write_follow_up(
+        actor=caseworker, case=case, written_on=f.today(), youth_view="a", social_view="b", outcome="unchanged"
+    )
+    _social(people, case, who="caseworker", assessed_on=f.today())
+    case_services.record_police_assessment(
+        actor=f.actor(people.police, people.agreement), case=case, assessment="P.", priority=False
+    )
+    if state == "closed":
+        case_services.close_case(
+            actor=f.actor(people.manager, people.agreement), case=case, reason="moved", closed_on=f.today()
+        )
+    if agreement_is == "ended":
+        people.agreement.ends_on = f.today() - datetime.timedelta(days=1)
+        people.agreement.save()
+    user = getattr(people, role)
+    actor = f.actor(user, people.agreement)
+    today = f.today()
+    checks = {
+        Action.CORRECT_FOLLOW_UP: (
+            reverse("casework:correct_follow_up", args=[case.pk, written.pk]),
+            written.author_id,
+            lambda: _correct(people, written, by=user, youth_view="a", social_view="b"),
+        ),
+        Action.CORRECT_SOCIAL_ASSESSMENT: (
+            reverse("casework:correct_social_assessment", args=[case.pk]),
+            people.caseworker.pk,
+            lambda: corrections.correct_social_assessment(
+                actor=actor, case=case, reason="R.", assessment="Ny.", realistic_alternative="hvb", assessed_on=today
+            ),
+        ),
+        Action.CORRECT_POLICE_ASSESSMENT: (
+            reverse("casework:correct_police_assessment", args=[case.pk]),
+            people.police.pk,
+            lambda: corrections.correct_police_assessment(
+                actor=actor, case=case, reason="R.", assessment="Ny.", priority=True, assessed_on=today
+            ),
+        ),
+    }
+    response = login(user).get(reverse("casework:case_detail", args=[case.pk]))
+    page = response.content.decode() if response.status_code == 200 else ""
+    mismatches = []
+    for action, (url, author_id, call) in checks.items():
+        case.refresh_from_db()
+        expected = response.status_code == 200 and policies.may(
+            actor, action, record_subject(actor=actor, case=case, author_id=author_id)
+        )
+        offered = f'"{url}"' in page
+        allowed = _allowed(call)
+        if not (offered == allowed == expected):
+            mismatches.append(f"{action}: page {offered}, service {allowed}, policy {expected}")
+    assert not mismatches, f"{role}, {state} case, agreement {agreement_is}:\n" + "\n".join(mismatches)
+    if role == "caseworker" and state == "active":  # the author may, whatever the agreement
+        assert policies.may(
+            actor, Action.CORRECT_FOLLOW_UP, record_subject(actor=actor, case=case, author_id=written.author_id)
+        )
