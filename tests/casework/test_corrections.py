@@ -493,3 +493,21 @@ def test_the_page_offers_a_correction_exactly_when_the_service_allows_it(people,
         assert policies.may(
             actor, Action.CORRECT_FOLLOW_UP, record_subject(actor=actor, case=case, author_id=written.author_id)
         )
+
+
+def test_the_field_worker_corrects_a_contact_from_the_field_page(people, login, svansen):
+    contact = _contact(people, svansen)
+    url = reverse("casework:correct_contact", args=[svansen.pk, contact.pk])
+    field_worker = login(people.field_worker)
+    assert f'"{url}"' in field_worker.get(reverse("casework:field_home")).content.decode()
+    assert f'"{url}"' not in login(people.manager).get(reverse("casework:field_home")).content.decode()
+    assert login(people.manager).get(url).status_code == 403  # reads the contact, did not record it
+    field_worker = login(people.field_worker)
+    data = {"occurred_on": f.today().isoformat(), "note": "Vid skolan.", "reason": "Fel plats."}
+    assert field_worker.post(url, data).status_code == 302
+    contact.refresh_from_db()
+    assert contact.note == "Vid skolan." and Correction.objects.get().previous == {
+        "note": "Träffade honom vid stationen."
+    }
+    page = field_worker.get(reverse("casework:case_detail", args=[svansen.pk])).content.decode()
+    assert "Rättad" in page and "Träffade honom vid stationen." in page
