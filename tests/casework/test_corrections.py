@@ -160,7 +160,7 @@ def test_a_date_corrected_after_the_window_marks_the_follow_up_late(people):
     written = follow_ups.write_follow_up(
         actor=f.actor(people.caseworker, people.agreement),
         case=case,
-        written_on=f.months_ago(1),
+        written_on=f.months_ago(2),
         youth_view="a",
         social_view="b",
         outcome="improved",
@@ -171,7 +171,7 @@ def test_a_date_corrected_after_the_window_marks_the_follow_up_late(people):
     assert written.late
     event = case.events.get(kind=CaseEvent.Kind.FOLLOW_UP)
     assert event.occurred_on == f.today() and event.data["late"] is True
-    assert Correction.objects.get().previous_on == f.months_ago(1)
+    assert Correction.objects.get().previous_on == f.months_ago(2)
 
 
 def test_the_earlier_version_is_shown_only_to_readers_of_the_field_class(people, case, follow_up):
