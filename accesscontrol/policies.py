@@ -84,6 +84,11 @@ class Action(StrEnum):
     ATTACH_DOCUMENT = "attach_document"
     CHANGE_PERSON_DETAILS = "change_person_details"  # the youth's contact details and guardians
     REPLACE_COORDINATION_NUMBER = "replace_coordination_number"  # samordningsnummer -> personnummer
+    # Record actions: the subject is a RecordSubject (a saved record of a case and who wrote it).
+    CORRECT_FOLLOW_UP = "correct_follow_up"
+    CORRECT_SOCIAL_ASSESSMENT = "correct_social_assessment"
+    CORRECT_POLICE_ASSESSMENT = "correct_police_assessment"
+    CORRECT_FIELD_CONTACT = "correct_field_contact"
     # Meeting actions: the subject is a MeetingSubject.
     EDIT_MINUTES = "edit_minutes"
     RECORD_MEETING = "record_meeting"
@@ -111,6 +116,23 @@ class CaseSubject:
     @property
     def open(self) -> bool:
         return self.proposed or self.active
+
+
+@dataclass(frozen=True)
+class RecordSubject:
+    """A saved record of a case (a follow-up, an assessment, a field contact) as the correction rules see
+    it: its case, and whether the actor wrote it."""
+
+    case: CaseSubject
+    authored_by_actor: bool
+
+    @property
+    def facts(self) -> CaseFacts:
+        return self.case.facts
+
+    @property
+    def agreement_ended_on(self) -> datetime.date | None:
+        return self.case.agreement_ended_on
 
 
 @dataclass(frozen=True)
@@ -173,6 +195,26 @@ def _active(case: CaseSubject) -> bool:
 
 def _open(case: CaseSubject) -> bool:
     return case.open
+
+
+def _author_or_manager(actor, record: RecordSubject) -> bool:
+    """A record is corrected by whoever wrote it, or by the social manager who answers for the social
+    services' records (where the matrix lets them write its class)."""
+    return record.authored_by_actor or actor.has(Role.SOCIAL_MANAGER)
+
+
+def _author(actor, record: RecordSubject) -> bool:
+    return record.authored_by_actor
+
+
+def _correctable(record: RecordSubject) -> bool:
+    """Within the rules: while the case is open. A closed case's records are what it closed on (and what
+    gallring will take); minutes are corrected by addenda (Action.ADD_ADDENDUM), never here."""
+    return record.case.open
+
+
+_NOT_CORRECTABLE = _("Ärendet är inte öppet: det som sparats kan inte längre rättas.")
+_record = partial(Rule, on=RecordSubject, ends_with_agreement=True, state=_correctable, refusal=_NOT_CORRECTABLE)
 
 
 def _unlocked(meeting: MeetingSubject) -> bool:
@@ -317,6 +359,14 @@ RULES: dict[Action, Rule] = {
         state=lambda case: case.coordination_number,
         refusal=_("Ungdomen har redan ett personnummer: det finns inget samordningsnummer att ersätta."),
     ),
+    # Corrections keep the earlier version (casework.services.corrections). The author corrects, or the social
+    # manager for the social services' own records; the police's assessment and the field team's contacts
+    # only their authors, since the matrix gives the social manager no write of those classes. A follow-up
+    # is corrected after the agreement ends, as it is written then.
+    Action.CORRECT_FOLLOW_UP: _record(writes=_SOCIAL, who=_author_or_manager, ends_with_agreement=False),
+    Action.CORRECT_SOCIAL_ASSESSMENT: _record(writes=_SOCIAL, who=_author_or_manager),
+    Action.CORRECT_POLICE_ASSESSMENT: _record(writes=(FieldClass.POLICE_ASSESSMENT,), who=_author),
+    Action.CORRECT_FIELD_CONTACT: _record(writes=(FieldClass.FIELD_CONTACTS,), who=_author),
     Action.EDIT_MINUTES: _meeting(roles=_MANAGER, state=_draft, refusal=_why_not_draft),
     Action.RECORD_MEETING: _meeting(
         roles=_MANAGER, state=lambda meeting: _draft(meeting) and meeting.day_has_come, refusal=_why_not_recordable

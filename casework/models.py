@@ -495,6 +495,42 @@ class FollowUp(EncryptedModel):
         return f"Uppföljning {self.written_on}"
 
 
+class Correction(EncryptedModel):
+    """A correction of a saved record: a follow-up, a social or police assessment, a field contact
+    (casework.services.corrections). The record and its timeline entry hold the corrected version; the
+    earlier version is kept here, encrypted, and shown with the entry to those who read the record's field
+    class, marked "Rättad <datum> av <namn>: skäl". Counts read the record, so a correction counts once."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("Uppföljning")
+        SOCIAL_ASSESSMENT = "social_assessment", _("Socialtjänstens bedömning")
+        POLICE_ASSESSMENT = "police_assessment", _("Polisens bedömning")
+        FIELD_CONTACT = "field_contact", _("Fältkontakt")
+
+    REASON_MAX_LENGTH = 500
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    # The timeline entry of the corrected record (for an assessment, the entry is the record).
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    record_id = models.UUIDField()
+    # The earlier version: its date is not personal data, its content is (encrypted).
+    previous_on = models.DateField(_("tidigare datum"))
+    previous = EncryptedJSONField(_("tidigare version"))
+    reason = EncryptedTextField(_("skäl till rättelsen"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rättelse")
+        verbose_name_plural = _("rättelser")
+        ordering = ["corrected_at"]
+        indexes = [models.Index(fields=["record_id"])]
+
+    def __str__(self):
+        return f"Rättelse {self.corrected_at:%Y-%m-%d}"
+
+
 # --- Meetings and minutes -------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, care, cases, fieldwork, imports, meetings, targets
+from .views import attachments, care, cases, corrections, fieldwork, imports, meetings, targets
 
 app_name = "casework"
 
@@ -36,6 +36,27 @@ urlpatterns = [
         name="intervention_response",
     ),
     path("arenden/<uuid:case_id>/uppfoljning/", care.follow_up_view, name="follow_up"),
+    # Corrections of what was saved: the earlier version stays in the case's history, marked as corrected.
+    path(
+        "arenden/<uuid:case_id>/uppfoljning/<uuid:follow_up_id>/ratta/",
+        corrections.correct_follow_up_view,
+        name="correct_follow_up",
+    ),
+    path(
+        "arenden/<uuid:case_id>/socialtjanstens-bedomning/ratta/",
+        corrections.correct_social_assessment_view,
+        name="correct_social_assessment",
+    ),
+    path(
+        "arenden/<uuid:case_id>/polisens-bedomning/ratta/",
+        corrections.correct_police_assessment_view,
+        name="correct_police_assessment",
+    ),
+    path(
+        "arenden/<uuid:case_id>/kontakter/<uuid:contact_id>/ratta/",
+        corrections.correct_contact_view,
+        name="correct_contact",
+    ),
     path("forslag/ny/", cases.propose_view, name="propose"),
     path("moten/", meetings.meeting_list_view, name="meeting_list"),
     path("moten/nytt/", meetings.schedule_meeting_view, name="schedule_meeting"),

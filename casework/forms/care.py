@@ -18,9 +18,16 @@ class InterventionResponseForm(ServiceForm):
     ends_on = forms.DateField(label=_("Slut"), required=False)
     provider = forms.CharField(label=_("Utförare"), max_length=200, required=False)
     occasions = forms.IntegerField(label=_("Antal tillfällen"), min_value=0, required=False)
+    answered_on = forms.DateField(
+        label=_("Datum för svaret"),
+        help_text=_("När ungdomen svarade eller insatsen ändrades; dagens datum om du inte för in det i efterhand."),
+        initial=timezone.localdate,
+        required=False,
+    )
 
 
 class InterventionForm(InterventionResponseForm):
+    answered_on = None  # an offer is dated by when it was offered
     intervention_type = forms.ModelChoiceField(label=_("Insats"), queryset=InterventionType.objects.none())
     offered_on = forms.DateField(label=_("Erbjuden"), initial=timezone.localdate)
     note = forms.CharField(

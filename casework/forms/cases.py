@@ -272,11 +272,22 @@ class IdentifyForm(ServiceForm):
         return cleaned
 
 
+def assessed_on_field(*, required: bool = False) -> forms.DateField:
+    """When the assessment was made: today unless it is recorded after the fact (left empty: today)."""
+    return forms.DateField(
+        label=_("Datum för bedömningen"),
+        help_text=_("Dagens datum om du inte för in en bedömning i efterhand."),
+        initial=timezone.localdate,
+        required=required,
+    )
+
+
 class PoliceAssessmentForm(ServiceForm):
     assessment = forms.CharField(
         max_length=text_limits.REASONING, label=_("Polisens bedömning"), widget=forms.Textarea(attrs={"rows": 6})
     )
     priority = forms.BooleanField(label=_("Polisen vill att ärendet prioriteras"), required=False)
+    assessed_on = assessed_on_field()
 
 
 class SocialAssessmentForm(ServiceForm):
@@ -290,6 +301,7 @@ class SocialAssessmentForm(ServiceForm):
         required=False,
     )
     records_reference = forms.CharField(label=_("Diarienummer i verksamhetssystemet"), max_length=100, required=False)
+    assessed_on = assessed_on_field()
 
 
 class ChangeCategoryForm(ServiceForm):

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accesscontrol import scoping
+from accesscontrol import policies, scoping
 from accesscontrol.grants import selectors as grant_selectors
 from accesscontrol.models import Role, Unit, User
-from accesscontrol.policies import Action, CaseSubject, require
+from accesscontrol.policies import Action, CaseSubject, RecordSubject, require
 from accesscontrol.visibility import (
     DISCLOSABLE,
     CaseFacts,
@@ -44,8 +44,10 @@ from casework.follow_up import (
 )
 from casework.models import (
     Case,
+    CaseEvent,
     CaseStatus,
     Category,
+    Correction,
     FieldContact,
     FollowUp,
     Gender,
@@ -63,7 +65,7 @@ from casework.selectors.disclosures import (
     shared_field_classes,
     shared_field_classes_by_case,
 )
-from casework.selectors.timeline import choice_label, timeline_entries
+from casework.selectors.timeline import CorrectionLine, choice_label, current_assessment_event, timeline_entries
 
 # The reason given with a proposal is the proposer's assessment of the youth: a police proposal's reason is
 # the police's, a social-services proposal's the social services' (shared with the police only by a disclosure).
@@ -111,6 +113,12 @@ def case_facts(*, actor, case: Case) -> CaseFacts:
 def case_subject(*, actor, case: Case) -> CaseSubject:
     """The case as the policy (accesscontrol.policies) sees it for this actor."""
     return _subject(case, case_facts(actor=actor, case=case))
+
+
+def record_subject(*, actor, case: Case, author_id, facts: CaseFacts | None = None) -> RecordSubject:
+    """A saved record of the case (written by `author_id`) as the correction rules see it for this actor."""
+    facts = facts if facts is not None else case_facts(actor=actor, case=case)
+    return RecordSubject(case=_subject(case, facts), authored_by_actor=author_id == actor.user.pk)
 
 
 def _subject(case: Case, facts: CaseFacts) -> CaseSubject:
@@ -420,6 +428,9 @@ class CasePage:
     attachments: list = field(default_factory=list)
     badge: FollowUpBadge | None = None
     subject: CaseSubject | None = None  # what the page offers is asked of accesscontrol.policies
+    # What the actor may correct (accesscontrol.policies, the CORRECT_* actions): follow-up and field-contact
+    # ids as text, and "social_assessment" / "police_assessment" for the case's current assessments.
+    may_correct: frozenset = frozenset()
 
     @property
     def persons(self) -> list[Person]:
@@ -476,7 +487,40 @@ def case_page(*, actor, case: Case) -> CasePage:
         )
     page.attachments = readable_attachments(case=case, readable=readable)
     page.subject = _subject(case, facts)
+    page.may_correct = _correctable(actor, case, facts, page)
+    corrected = follow_up_corrections(follow_ups=page.follow_ups) if page.follow_ups else {}
+    for follow_up in page.follow_ups:
+        # "Rättad <datum> av <namn>: skäl" under the follow-up on the case page.
+        follow_up.correction_lines = corrected.get(follow_up.pk, [])
     return page
+
+
+def _correctable(actor, case: Case, facts: CaseFacts, page: CasePage) -> frozenset:
+    """The records of the page the actor may correct now: each asked of the policy with its author."""
+
+    def may(action, author_id) -> bool:
+        return policies.may(actor, action, record_subject(actor=actor, case=case, author_id=author_id, facts=facts))
+
+    keys = {str(f.pk) for f in page.follow_ups if may(Action.CORRECT_FOLLOW_UP, f.author_id)}
+    keys |= {str(c.pk) for c in page.field_contacts if may(Action.CORRECT_FIELD_CONTACT, c.recorded_by_id)}
+    for kind, action, shown in (
+        (CaseEvent.Kind.SOCIAL_ASSESSMENT, Action.CORRECT_SOCIAL_ASSESSMENT, page.social_assessment),
+        (CaseEvent.Kind.POLICE_ASSESSMENT, Action.CORRECT_POLICE_ASSESSMENT, page.police_assessment),
+    ):
+        event = current_assessment_event(case=case, kind=kind) if shown is not None else None
+        if event is not None and may(action, event.by_id):
+            keys.add(str(kind))
+    return frozenset(keys)
+
+
+def follow_up_corrections(*, follow_ups) -> dict:
+    """The corrections of these follow-ups (already read by the actor), oldest first, by follow-up id."""
+    lines: dict = {}
+    for correction in Correction.objects.filter(
+        kind=Correction.Kind.FOLLOW_UP, record_id__in=[f.pk for f in follow_ups]
+    ).select_related("by"):
+        lines.setdefault(correction.record_id, []).append(CorrectionLine.of(correction))
+    return lines
 
 
 def get_intervention(*, case: Case, intervention_id) -> Intervention:

@@ -23,7 +23,7 @@ from accesscontrol.policies import Action
 from accesscontrol.visibility import FieldClass, Scope, readable_classes, scopes_held, writable_classes
 from casework.models import Case, CaseStatus, Category, FieldContact, HotSpot, HotSpotVisit, Person, Target
 from casework.periods import Period, PeriodKind, periods_of_year
-from casework.selectors.cases import facts_by_case
+from casework.selectors.cases import facts_by_case, record_subject
 from casework.selectors.targets import ANONYMOUS_YOUTHS, MEASURES, Measure, counts_by_span
 from config import formatting
 
@@ -33,7 +33,7 @@ RECENT = 30
 def visible_contacts(*, actor) -> QuerySet:
     policies.require(actor, Action.SEE_FIELD_WORK)
     contacts = FieldContact.objects.filter(agreement=actor.agreement).select_related(
-        "case__person", "hot_spot", "area", "recorded_by", "concern_follow_up"
+        "case__person", "case__agreement", "hot_spot", "area", "recorded_by", "concern_follow_up"
     )
     # Whoever reads every case's field contacts reads every contact; a field worker theirs and svansen's.
     if Scope.ALL in scopes_held(actor.roles, FieldClass.FIELD_CONTACTS):
@@ -70,6 +70,7 @@ class ContactEntry:
     person: Person | None
     on_case: bool
     may_follow_up: bool
+    may_correct: bool = False  # accesscontrol.policies, Action.CORRECT_FIELD_CONTACT (its recorder, on a case)
 
 
 def _entries(*, actor, contacts: list[FieldContact]) -> list[ContactEntry]:
@@ -87,6 +88,12 @@ def _entries(*, actor, contacts: list[FieldContact]) -> list[ContactEntry]:
             # The service refuses a follow-up once the case is outside the actor's field scope.
             writable = writable_classes(actor.roles, facts[contact.case_id])
             may_follow_up = may_follow_up and FieldClass.FIELD_CONTACTS in writable
+            subject = record_subject(
+                actor=actor, case=contact.case, author_id=contact.recorded_by_id, facts=facts[contact.case_id]
+            )
+            may_correct = policies.may(actor, Action.CORRECT_FIELD_CONTACT, subject)
+        else:
+            may_correct = False
         entries.append(
             ContactEntry(
                 contact=contact,
@@ -94,6 +101,7 @@ def _entries(*, actor, contacts: list[FieldContact]) -> list[ContactEntry]:
                 person=person,
                 on_case=bool(contact.case_id),
                 may_follow_up=may_follow_up,
+                may_correct=may_correct,
             )
         )
     return entries

@@ -6,12 +6,24 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from accesscontrol.models import Unit, User
 from accesscontrol.visibility import FieldClass
-from casework.models import Case, CaseEvent, CloseReason, FieldContact, FollowUp, Intervention
+from casework.models import (
+    Case,
+    CaseEvent,
+    CloseReason,
+    Correction,
+    FieldContact,
+    FollowUp,
+    Intervention,
+    RealisticAlternative,
+)
 
 # Which field class each timeline entry belongs to: an entry is shown only to those who may read it.
 # Decisions and disclosure or consent entries can hold social-services information, so they are read
@@ -68,6 +80,82 @@ def event_note_class(kind: str) -> FieldClass:
     return EVENT_NOTE_FIELD_CLASS.get(kind) or EVENT_FIELD_CLASS.get(kind, FieldClass.SOCIAL_ASSESSMENT)
 
 
+# What an earlier version of a corrected record held, in the order shown, with each field's label.
+PREVIOUS_FIELDS = {
+    Correction.Kind.FOLLOW_UP: (
+        ("outcome", FollowUp._meta.get_field("outcome").verbose_name),
+        ("youth_view", FollowUp._meta.get_field("youth_view").verbose_name),
+        ("social_view", FollowUp._meta.get_field("social_view").verbose_name),
+        ("police_view", FollowUp._meta.get_field("police_view").verbose_name),
+        ("partners_view", FollowUp._meta.get_field("partners_view").verbose_name),
+        ("helped", FollowUp._meta.get_field("helped").verbose_name),
+        ("hindered", FollowUp._meta.get_field("hindered").verbose_name),
+        ("collaboration", FollowUp._meta.get_field("collaboration").verbose_name),
+    ),
+    Correction.Kind.SOCIAL_ASSESSMENT: (
+        ("assessment", _lazy("bedömning")),
+        ("realistic_alternative", _lazy("realistiskt alternativ till hemmaplan")),
+    ),
+    Correction.Kind.POLICE_ASSESSMENT: (
+        ("assessment", _lazy("bedömning")),
+        ("priority", _lazy("prioriterad av polisen")),
+    ),
+    Correction.Kind.FIELD_CONTACT: (("note", _lazy("anteckning")),),
+}
+
+
+def _previous_value(kind: str, name: str, value) -> str:
+    if name == "outcome":
+        return choice_label(FollowUp.Outcome.choices, value)
+    if name == "realistic_alternative":
+        return choice_label(RealisticAlternative.choices, value)
+    if name == "priority":
+        return _("ja") if value else _("nej")
+    return str(value or "")
+
+
+@dataclass(frozen=True)
+class CorrectionLine:
+    """One correction of a record as the timeline shows it: who corrected it when and why, and the earlier
+    version (its date and its fields, each with its label), marked as corrected."""
+
+    corrected_on: datetime.date
+    by: object
+    reason: str
+    previous_on: datetime.date
+    previous: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, correction: Correction) -> CorrectionLine:
+        previous = correction.previous or {}
+        return cls(
+            corrected_on=timezone.localdate(correction.corrected_at),
+            by=correction.by,
+            reason=correction.reason,
+            previous_on=correction.previous_on,
+            previous=tuple(
+                (capfirst(str(label)), _previous_value(correction.kind, name, previous.get(name)))
+                for name, label in PREVIOUS_FIELDS[correction.kind]
+                if name in previous and previous.get(name) not in ("", None)
+            ),
+        )
+
+
+def corrections_of(events) -> dict:
+    """The corrections of these timeline events, oldest first, by event id: only ever asked for events the
+    actor reads, so the earlier versions are shown to the readers of the record's field class alone."""
+    lines: dict = {}
+    for correction in Correction.objects.filter(event__in=list(events)).select_related("by"):
+        lines.setdefault(correction.event_id, []).append(CorrectionLine.of(correction))
+    return lines
+
+
+def current_assessment_event(*, case: Case, kind: str) -> CaseEvent | None:
+    """The case's current assessment of this kind (social or police): the latest by the day it was made,
+    then by when it was recorded, so an assessment recorded after the fact does not replace a later one."""
+    return case.events.filter(kind=kind).order_by("-occurred_on", "-recorded_at").first()
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """What the timeline shows of one event. The event itself is not handed on: its `note` is free text
@@ -79,9 +167,11 @@ class TimelineEntry:
     by: object
     summary: str
     note: str = ""
+    recorded_on: datetime.date | None = None  # when it was recorded, shown where it differs from the day
+    corrections: tuple[CorrectionLine, ...] = ()
 
     @classmethod
-    def of(cls, event: CaseEvent, *, summary: str, note_readable: bool) -> TimelineEntry:
+    def of(cls, event: CaseEvent, *, summary: str, note_readable: bool, corrections=()) -> TimelineEntry:
         return cls(
             kind=event.kind,
             kind_label=event.get_kind_display(),
@@ -89,7 +179,13 @@ class TimelineEntry:
             by=event.by,
             summary=summary,
             note=event.note if note_readable else "",
+            recorded_on=timezone.localdate(event.recorded_at) if event.recorded_at else None,
+            corrections=tuple(corrections),
         )
+
+    @property
+    def recorded_later(self) -> bool:
+        return self.recorded_on is not None and self.recorded_on != self.occurred_on
 
 
 def choice_label(choices, value) -> str:
@@ -146,11 +242,14 @@ def timeline_entries(*, case: Case, readable) -> list[TimelineEntry]:
     """The events of the case whose field class the actor reads (`readable`), oldest first, each note only
     where the actor reads the note's class."""
     kinds = [kind for kind, field_class in EVENT_FIELD_CLASS.items() if field_class in readable]
+    events = list(case.events.filter(kind__in=kinds).select_related("by"))
+    corrections = corrections_of(events)
     return [
         TimelineEntry.of(
             event,
             summary=_event_summary(event, case.agreement),
             note_readable=event_note_class(event.kind) in readable,
+            corrections=corrections.get(event.pk, ()),
         )
-        for event in case.events.filter(kind__in=kinds).select_related("by")
+        for event in events
     ]

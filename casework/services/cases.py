@@ -38,6 +38,7 @@ from casework.models import (
 )
 from casework.selectors.cases import police_read_identity
 from casework.selectors.persons import find_person, person_on_record
+from casework.selectors.timeline import current_assessment_event
 from config.text_limits import check_text_limits
 
 from . import meetings
@@ -447,12 +448,39 @@ def change_category(*, actor, case: Case, category: str, changed_on: datetime.da
     return case
 
 
-def _check_assessed_on(case: Case, assessed_on: datetime.date | None) -> datetime.date:
+def check_assessed_on(case: Case, assessed_on: datetime.date | None) -> datetime.date:
+    """The day an assessment was made (today unless given): not in the future, not before the case was
+    proposed, within the agreement's period."""
     assessed_on = assessed_on or timezone.localdate()
     refuse_future(assessed_on, field="assessed_on")
+    refuse_outside_agreement(case.agreement, assessed_on, field="assessed_on", what=_("Datum för bedömningen"))
     if assessed_on < case.proposed_on:
-        raise ValidationError({"assessed_on": [_("Bedömningen kan inte ligga före förslagsdatumet.")]})
+        raise ValidationError(
+            {
+                "assessed_on": [
+                    _("Datum för bedömningen kan inte ligga före förslagsdatumet %(day)s.")
+                    % {"day": case.proposed_on.isoformat()}
+                ]
+            }
+        )
     return assessed_on
+
+
+def sync_current_assessment(case: Case, kind: str) -> None:
+    """The case holds its current assessment of this kind: the latest by the day it was made
+    (casework.selectors.timeline.current_assessment_event), so one recorded after the fact, or corrected to
+    an earlier day, does not replace a later one."""
+    event = current_assessment_event(case=case, kind=kind)
+    if event is None:
+        return
+    if kind == CaseEvent.Kind.POLICE_ASSESSMENT:
+        case.police_assessment = event.note
+        case.police_priority = bool(event.data.get("priority"))
+        case.save(update_fields=["police_assessment", "police_priority"])
+    else:
+        case.social_assessment = event.note
+        case.realistic_alternative = event.data.get("realistic_alternative", case.realistic_alternative)
+        case.save(update_fields=["social_assessment", "realistic_alternative"])
 
 
 @transaction.atomic
@@ -460,23 +488,22 @@ def record_police_assessment(
     *, actor, case: Case, assessment: str, priority: bool, assessed_on: datetime.date | None = None
 ) -> Case:
     """The police's view of a proposed or active case (dated today unless given), and whether the police
-    want it prioritised. The previous assessment stays on the timeline."""
+    want it prioritised. The previous assessment stays on the timeline; the case holds the latest by date
+    (one recorded after the fact does not replace a later one)."""
     case = lock_case(actor, case, Action.ASSESS_POLICE)
     if not (assessment or "").strip():
         raise ValidationError({"assessment": [_("Skriv polisens bedömning.")]})
     check_text_limits(Case, names={"police_assessment": "assessment"}, police_assessment=assessment)
-    assessed_on = _check_assessed_on(case, assessed_on)
-    case.police_assessment = assessment.strip()
-    case.police_priority = priority
-    case.save()
+    assessed_on = check_assessed_on(case, assessed_on)
     add_event(
         case=case,
         kind=CaseEvent.Kind.POLICE_ASSESSMENT,
         by=actor.user,
         occurred_on=assessed_on,
         data={"priority": priority},
-        note=case.police_assessment,
+        note=assessment.strip(),
     )
+    sync_current_assessment(case, CaseEvent.Kind.POLICE_ASSESSMENT)
     return case
 
 
@@ -492,7 +519,7 @@ def record_social_assessment(
 ) -> Case:
     """The social services' assessment (dated today unless given), the realistic alternative to a
     home-based solution (for the cost comparison) and the reference to the municipality's own records.
-    Each version stays on the timeline."""
+    Each version stays on the timeline; the case holds the latest by date."""
     case = lock_case(actor, case, Action.ASSESS_SOCIAL)
     if not (assessment or "").strip():
         raise ValidationError({"assessment": [_("Skriv socialtjänstens bedömning.")]})
@@ -504,19 +531,18 @@ def record_social_assessment(
         social_assessment=assessment,
         records_reference=records_reference or "",
     )
-    assessed_on = _check_assessed_on(case, assessed_on)
-    case.social_assessment = assessment.strip()
-    case.realistic_alternative = realistic_alternative
+    assessed_on = check_assessed_on(case, assessed_on)
     case.records_reference = (records_reference or "").strip()
-    case.save()
+    case.save(update_fields=["records_reference"])
     add_event(
         case=case,
         kind=CaseEvent.Kind.SOCIAL_ASSESSMENT,
         by=actor.user,
         occurred_on=assessed_on,
         data={"realistic_alternative": realistic_alternative},
-        note=case.social_assessment,
+        note=assessment.strip(),
     )
+    sync_current_assessment(case, CaseEvent.Kind.SOCIAL_ASSESSMENT)
     return case
 
 

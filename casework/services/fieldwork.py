@@ -27,7 +27,7 @@ from casework.models import (
 )
 from config.text_limits import check_text_limits
 
-from .timeline import add_event, lock_case, refuse_future, require_agreement
+from .timeline import add_event, lock_case, refuse_future, refuse_outside_agreement, require_agreement
 
 
 def _check_place(agreement, *, hot_spot: HotSpot | None, area: Area | None) -> None:
@@ -47,6 +47,23 @@ def _check_who(kind: str, *, with_youth: bool, with_parents: bool) -> None:
         raise ValidationError({"with_parents": [_("En föräldrakontakt är med föräldrarna: kryssa i ”Med föräldrar”.")]})
     if not (with_youth or with_parents):
         raise ValidationError({"with_youth": [_("Ange om kontakten var med ungdomen, med föräldrarna eller båda.")]})
+
+
+def check_contact_date(case: Case | None, occurred_on: datetime.date, *, agreement=None) -> None:
+    """The day of a contact: not in the future, within the agreement's period, and for a contact on a case
+    not before the youth was proposed."""
+    refuse_future(occurred_on, field="occurred_on")
+    agreement = case.agreement if case is not None else agreement
+    refuse_outside_agreement(agreement, occurred_on, field="occurred_on", what=_("Datum för kontakten"))
+    if case is not None and occurred_on is not None and occurred_on < case.proposed_on:
+        raise ValidationError(
+            {
+                "occurred_on": [
+                    _("Datum för kontakten kan inte ligga före förslagsdatumet %(day)s.")
+                    % {"day": case.proposed_on.isoformat()}
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -79,7 +96,7 @@ def record_field_contact(
         )
     if case is not None:
         case = lock_case(actor, case, Action.RECORD_CONTACT)
-    refuse_future(occurred_on, field="occurred_on")
+    check_contact_date(case, occurred_on, agreement=actor.agreement)
     _check_place(actor.agreement, hot_spot=hot_spot, area=area)
     check_text_limits(FieldContact, note=note)
     contact = FieldContact.objects.create(

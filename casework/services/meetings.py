@@ -517,8 +517,13 @@ def mark_decision_done(*, actor, decision: Decision, done_on: datetime.date) -> 
     if done_on is None:
         raise ValidationError({"done_on": [_("Ange datumet.")]})
     refuse_future(done_on, field="done_on")
+    refuse_outside_agreement(
+        decision.meeting.agreement, done_on, field="done_on", what=_("Datum då beslutet blev klart")
+    )
     if done_on < decision.meeting.held_on:
-        raise ValidationError({"done_on": [_("Datumet kan inte ligga före mötet där beslutet togs.")]})
+        raise ValidationError(
+            {"done_on": [_("Datum då beslutet blev klart kan inte ligga före mötet där beslutet togs.")]}
+        )
     decision.done_on = done_on
     decision.save(update_fields=["done_on"])
     return decision

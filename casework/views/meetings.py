@@ -1,6 +1,8 @@
 """Meeting pages: the list, scheduling, the working page during the meeting (agenda, participants,
 identification, reasoning, decisions), approval, addenda, and the minutes as PDF."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -99,7 +101,9 @@ def meeting_detail_view(request, meeting_id):
         persons=page.persons,
         field_classes=page.field_classes,
     )
-    return render(request, "casework/meeting_detail.html", {"page": page, "meeting": meeting})
+    # "Markera klart" asks the day the decision was carried out: the meeting's own day unless it is to come.
+    done_on = min(meeting.held_on, timezone.localdate())
+    return render(request, "casework/meeting_detail.html", {"page": page, "meeting": meeting, "done_on": done_on})
 
 
 def minutes_pdf_view(request, meeting_id):
@@ -389,6 +393,17 @@ def refresh_agenda_view(request, meeting_id):
     )
 
 
+def _posted_day(request) -> datetime.date:
+    """The day the decision was carried out, as the meeting page posts it; today when none is posted."""
+    text = (request.POST.get("done_on") or "").strip()
+    if not text:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({"done_on": [_("Ange datumet då beslutet blev klart som ÅÅÅÅ-MM-DD.")]}) from None
+
+
 @require_POST
 def agenda_item_view(request, meeting_id, item_id):
     """The chair prepares the agenda before the day: an item up or down, set aside or back."""
@@ -415,7 +430,7 @@ def decision_done_view(request, meeting_id, decision_id):
         decision = meeting_selectors.decision_of_agreement(meeting=meeting, decision_id=decision_id)
         if decision is None:
             raise Http404
-        meeting_services.mark_decision_done(actor=request.actor, decision=decision, done_on=timezone.localdate())
+        meeting_services.mark_decision_done(actor=request.actor, decision=decision, done_on=_posted_day(request))
 
     return _post_action(
         request,

@@ -149,6 +149,15 @@ MATRIX: dict[str, dict[str, object]] = {
     "casework:offer_intervention": SOCIAL_CARE,
     "casework:intervention_response": SOCIAL_CARE,
     "casework:follow_up": SOCIAL_CARE,
+    # Corrections (casework.services.corrections): the author, or the social manager for the social services'
+    # records. The sample follow-up and social assessment of `case` are the social manager's (the assigned
+    # caseworker did not write them: 403); its police assessment is the police's, which the social manager
+    # reads but does not write. `contact` of `svansen_case` is the field worker's; the social manager reads
+    # it (403), the police read no field contact of it (404), nor does the investigation caseworker see it.
+    "casework:correct_follow_up": DECIDE_CASE,
+    "casework:correct_social_assessment": DECIDE_CASE,
+    "casework:correct_police_assessment": expect(404, police=200, social_manager=403, caseworker=403),
+    "casework:correct_contact": expect(404, field_worker=200, social_manager=403),
     "casework:propose": only("social_manager", "police", "outsider"),
     # --- meetings --------------------------------------------------------------------------------------------
     "casework:meeting_list": only(*CASE_ROLES, "outsider"),
@@ -360,7 +369,21 @@ SAMPLES = {
     "agreement": lambda w: w.people.agreement.pk,
     "access_request_id": lambda w: access_request(w).pk,
     "grant_id": lambda w: access_grant(w).pk,
+    "follow_up_id": lambda w: follow_up(w).pk,
 }
+
+
+def follow_up(world):
+    """A follow-up of `case` by A's social manager (made directly: the case was raised this quarter, so its
+    window has not opened and the service would refuse it)."""
+    from casework.models import FollowUp
+
+    follow_up, _ = FollowUp.objects.get_or_create(
+        case=world.case,
+        defaults={"written_on": world.today, "youth_view": "Trivs bättre", "social_view": "Färre skolkdagar",
+                  "outcome": FollowUp.Outcome.IMPROVED, "author": world.people.manager},
+    )  # fmt: skip
+    return follow_up
 
 
 def access_grant(world):
@@ -395,6 +418,7 @@ def access_request(world):
 # A URL whose page needs a record in another state than the sample: the keyword's value for that URL.
 SAMPLES_FOR = {
     "casework:reopen_case": {"case_id": lambda w: w.closed_case.pk},
+    "casework:correct_contact": {"case_id": lambda w: w.svansen_case.pk},
     "casework:identify": {"case_id": lambda w: w.proposal.pk},
     "casework:add_addendum": {"meeting_id": lambda w: w.approved_meeting.pk},
     "casework:minutes_pdf": {"meeting_id": lambda w: w.approved_meeting.pk},

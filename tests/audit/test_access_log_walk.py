@@ -131,6 +131,10 @@ PAGES: dict[str, Rule] = {
     "casework:offer_intervention": shows("case"),
     "casework:intervention_response": shows("case"),
     "casework:follow_up": shows("case"),
+    "casework:correct_follow_up": shows("case"),
+    "casework:correct_social_assessment": shows("case"),
+    "casework:correct_police_assessment": shows("case"),
+    "casework:correct_contact": shows("svansen_case"),
     "casework:propose": NOT_LOGGED,  # the empty form; the person found by number is logged on POST
     # --- meetings ---
     "casework:meeting_list": NOT_LOGGED,  # dates, places, chairs

@@ -76,6 +76,9 @@ def _build_every_encrypted_model(people, sentinels):
         casework.Consent(case=case, given_by="guardian", given_on=datetime.date(2026, 3, 3), recorded_by=manager)
     )
     consent.save()
+    corrected = casework.CaseEvent.objects.create(
+        case=case, kind="follow_up", occurred_on=datetime.date(2026, 6, 1), by=manager
+    )
     others = [
         casework.CaseEvent(case=case, kind="proposed", occurred_on=datetime.date(2026, 2, 1), by=manager),
         casework.Intervention(
@@ -85,6 +88,15 @@ def _build_every_encrypted_model(people, sentinels):
             recorded_by=manager,
         ),
         casework.FollowUp(case=case, written_on=datetime.date(2026, 6, 1), outcome="improved", author=manager),
+        # The earlier version of a corrected follow-up, and the reason (casework.services.corrections).
+        casework.Correction(
+            case=case,
+            event=corrected,
+            kind="follow_up",
+            record_id=corrected.pk,
+            previous_on=datetime.date(2026, 6, 1),
+            by=manager,
+        ),
         casework.Decision(meeting=meeting, case=case),
         casework.MinutesAddendum(meeting=meeting, author=manager),
         casework.MeetingParticipant(meeting=meeting),  # an external participant: name, organisation, role

@@ -96,7 +96,7 @@ def test_an_orossamtal_is_followed_up_once_and_not_before_it(people, svansen):
         case=svansen,
         kind=FieldContact.Kind.CONCERN_TALK,
         with_parents=True,
-        occurred_on=f.today() - datetime.timedelta(days=14),
+        occurred_on=f.today() - datetime.timedelta(days=5),  # after the proposal, 7 days ago
     )
     actor = f.actor(people.field_worker, people.agreement)
     arguments = {"actor": actor, "contact": talk, "youth_reception": "positive", "parents_reception": "mixed"}

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0010_merge_case_imports'),
+        ('casework', '0012_person_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
