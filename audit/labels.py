@@ -59,6 +59,16 @@ PAGE_LABELS = {
     "casework:schedule_meeting": _("Planera möte"),
     "casework:meeting_detail": _("Mötessidan"),
     "casework:minutes_pdf": _("Protokoll (PDF)"),
+    "casework:agenda_item": _("Dagordningens punkt"),
+    "casework:cancel_meeting": _("Ställ in mötet"),
+    "casework:reschedule_meeting": _("Flytta mötet"),
+    "casework:meeting_invitation": _("Kalenderinbjudan till mötet"),
+    "casework:correct_contact": _("Rätta en fältkontakt"),
+    "casework:correct_follow_up": _("Rätta en uppföljning"),
+    "casework:correct_police_assessment": _("Rätta polisens bedömning"),
+    "casework:correct_social_assessment": _("Rätta socialtjänstens bedömning"),
+    "casework:person_details": _("Ändra personuppgifter"),
+    "casework:replace_coordination_number": _("Ersätt samordningsnummer"),
     "casework:meeting_participants": _("Mötesdeltagare"),
     "casework:remove_participant": _("Ta bort mötesdeltagare"),
     "casework:identify": _("Identifiering vid mötet"),
@@ -169,6 +179,8 @@ MODEL_LABELS = {
     "casework.historiccount": _("bevarad räkning"),
     "encryption.keyinuse": _("nyckel i bruk"),
     "encryption.rotationcheckpoint": _("nyckelbyte"),
+    "casework.meetingchange": _("Ändring av möte"),
+    "casework.standingparticipant": _("Stående mötesdeltagare"),
 }
 
 # Fields that declare no Swedish verbose name of their own, by field name (the same name means the same
@@ -247,6 +259,13 @@ FIELD_LABELS = {
     "withdrawn_at": _("återkallad"),
     "withdrawn_by": _("återkallad av"),
     "year": _("år"),
+    "event": _("händelse"),
+    "record_id": _("post"),
+    "corrected_at": _("rättad"),
+    "cancelled_at": _("inställt"),
+    "sequence": _("version"),
+    "position": _("plats i ordningen"),
+    "set_aside": _("lagd åt sidan"),
 }
 
 

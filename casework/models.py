@@ -507,8 +507,6 @@ class Correction(EncryptedModel):
         POLICE_ASSESSMENT = "police_assessment", _("Polisens bedömning")
         FIELD_CONTACT = "field_contact", _("Fältkontakt")
 
-    REASON_MAX_LENGTH = 500
-
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
     # The timeline entry of the corrected record (for an assessment, the entry is the record).
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="corrections")
@@ -516,8 +514,9 @@ class Correction(EncryptedModel):
     record_id = models.UUIDField()
     # The earlier version: its date is not personal data, its content is (encrypted).
     previous_on = models.DateField(_("tidigare datum"))
-    previous = EncryptedJSONField(_("tidigare version"))
-    reason = EncryptedTextField(_("skäl till rättelsen"))
+    # The longest earlier version is a follow-up: its seven parts, each within its own limit, as JSON.
+    previous = EncryptedJSONField(_("tidigare version"), max_length=10 * text_limits.DECISION)
+    reason = EncryptedTextField(_("skäl till rättelsen"), max_length=text_limits.NOTE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     corrected_at = models.DateTimeField(auto_now_add=True)
 
@@ -590,7 +589,7 @@ class MeetingChange(EncryptedModel):
     from_held_on = models.DateField(_("tidigare datum"))
     to_held_on = models.DateField(_("nytt datum"), null=True, blank=True)
     from_location = EncryptedCharField(_("tidigare plats"), blank=True, default="")
-    reason = EncryptedTextField(_("skäl"))
+    reason = EncryptedTextField(_("skäl"), max_length=text_limits.NOTE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,7 +4,8 @@ with what was saved, and the reason for the correction."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Correction, RealisticAlternative
+from casework.models import Correction, FieldContact, RealisticAlternative
+from config import text_limits
 
 from .base import ServiceForm
 from .care import FollowUpForm
@@ -15,7 +16,7 @@ def reason_field() -> forms.CharField:
     return forms.CharField(
         label=_("Skäl till rättelsen"),
         help_text=_("Kort: vad var fel? Skälet och den tidigare versionen syns i ärendets historik."),
-        max_length=Correction.REASON_MAX_LENGTH,
+        max_length=text_limits.text_limit(Correction._meta.get_field("reason")),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -25,7 +26,9 @@ class FollowUpCorrectionForm(FollowUpForm):
 
 
 class SocialAssessmentCorrectionForm(ServiceForm):
-    assessment = forms.CharField(label=_("Socialtjänstens bedömning"), widget=forms.Textarea(attrs={"rows": 6}))
+    assessment = forms.CharField(
+        max_length=text_limits.REASONING, label=_("Socialtjänstens bedömning"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     realistic_alternative = forms.ChoiceField(
         label=_("Realistiskt alternativ till hemmaplanslösning"),
         choices=RealisticAlternative.choices,
@@ -36,7 +39,9 @@ class SocialAssessmentCorrectionForm(ServiceForm):
 
 
 class PoliceAssessmentCorrectionForm(ServiceForm):
-    assessment = forms.CharField(label=_("Polisens bedömning"), widget=forms.Textarea(attrs={"rows": 6}))
+    assessment = forms.CharField(
+        max_length=text_limits.REASONING, label=_("Polisens bedömning"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     priority = forms.BooleanField(label=_("Polisen vill att ärendet prioriteras"), required=False)
     assessed_on = assessed_on_field(required=True)
     reason = reason_field()
@@ -44,5 +49,10 @@ class PoliceAssessmentCorrectionForm(ServiceForm):
 
 class FieldContactCorrectionForm(ServiceForm):
     occurred_on = forms.DateField(label=_("Datum för kontakten"))
-    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        max_length=text_limits.text_limit(FieldContact._meta.get_field("note")),
+        label=_("Anteckning"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
     reason = reason_field()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accesscontrol.models import Role, User
+from casework.models import MeetingChange
 from config import text_limits
 
 from .base import ServiceForm
@@ -66,7 +67,8 @@ class RescheduleMeetingForm(ServiceForm):
     location = forms.CharField(label=_("Plats"), max_length=200, required=False)
     reason = forms.CharField(
         label=_("Skäl"),
-        help_text=_("Visas på mötessidan och i mötets historik. Högst 500 tecken."),
+        help_text=_("Visas på mötessidan och i mötets historik."),
+        max_length=text_limits.text_limit(MeetingChange._meta.get_field("reason")),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Skriv skälet.")},
     )
@@ -75,7 +77,8 @@ class RescheduleMeetingForm(ServiceForm):
 class CancelMeetingForm(ServiceForm):
     reason = forms.CharField(
         label=_("Skäl"),
-        help_text=_("Visas på mötessidan och i mötets historik. Högst 500 tecken."),
+        help_text=_("Visas på mötessidan och i mötets historik."),
+        max_length=text_limits.text_limit(MeetingChange._meta.get_field("reason")),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Skriv skälet.")},
     )

@@ -26,6 +26,7 @@ from casework.follow_up import follow_up_window
 from casework.models import Case, CaseEvent, Correction, FieldContact, FollowUp, RealisticAlternative
 from casework.selectors.cases import record_subject
 from casework.selectors.timeline import current_assessment_event
+from config.text_limits import check_text_limits
 
 from .cases import check_assessed_on, sync_current_assessment
 from .fieldwork import check_contact_date
@@ -40,15 +41,7 @@ def check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Skriv skälet till rättelsen.")]})
-    if len(reason) > Correction.REASON_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "reason": [
-                    _("Skälet till rättelsen får vara högst %(max)s tecken (nu %(length)s).")
-                    % {"max": Correction.REASON_MAX_LENGTH, "length": len(reason)}
-                ]
-            }
-        )
+    check_text_limits(Correction, reason=reason)
     return reason
 
 

@@ -267,17 +267,12 @@ def set_standing_participants(*, actor, users) -> list[StandingParticipant]:
 
 # --- Moving and cancelling a planned meeting ----------------------------------------------------------
 
-REASON_MAX_LENGTH = 500
-
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Skriv skälet.")]})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {"reason": [_("Skälet får vara högst %(max)s tecken långt.") % {"max": REASON_MAX_LENGTH}]}
-        )
+    check_text_limits(MeetingChange, reason=reason)
     return reason
 
 

@@ -16,6 +16,7 @@ from casework.selectors.cases import case_page, record_subject
 from casework.selectors.targets import FollowUpCount, follow_up_cases
 from casework.services import cases as case_services
 from casework.services import corrections, fieldwork, follow_ups, interventions
+from config import text_limits
 from tests.casework import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_a_closed_cases_follow_up_is_not_corrected(people, case, follow_up):
     ("changes", "field"),
     [
         ({"reason": "  "}, "reason"),
-        ({"reason": "x" * (Correction.REASON_MAX_LENGTH + 1)}, "reason"),
+        ({"reason": "x" * (text_limits.NOTE + 1)}, "reason"),
         ({"social_view": ""}, "social_view"),
         ({"outcome": "maybe"}, "outcome"),
         ({"written_on": f.today() + datetime.timedelta(days=1)}, "written_on"),

@@ -98,7 +98,7 @@ def test_the_notice_of_a_move_names_no_youth_and_not_the_reason(people):
     ("kwargs", "field", "message"),
     [
         ({"reason": ""}, "reason", "Skriv skälet."),
-        ({"reason": "x" * 501}, "reason", "Skälet får vara högst 500 tecken långt."),
+        ({"reason": "x" * 2001}, "reason", "”Skäl” får vara högst 2\xa0000 tecken (nu 2\xa0001)."),
         ({"held_on": TODAY - datetime.timedelta(days=1)}, "held_on", "Det nya datumet kan inte ligga före i dag."),
         ({"held_on": None}, "held_on", "Ange det nya datumet för mötet."),
         ({"held_on": datetime.date(2026, 11, 18)}, "held_on", "Ange ett annat datum eller en annan plats"),
