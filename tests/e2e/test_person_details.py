@@ -42,7 +42,7 @@ def fits_a_phone(page) -> None:
 
 def search(page, text: str) -> str:
     page.goto("/arenden/")
-    page.get_by_label("Sök person").fill(text)
+    page.get_by_label("Sök ärende eller person").fill(text)
     with page.expect_navigation():
         page.get_by_role("button", name="Sök", exact=True).click()
     return page.locator("main").inner_text()
