@@ -1,0 +1,218 @@
+"""Every page of casework that lists rows costs the same number of queries for 3 rows as for 25 (issue 16,
+issue 20 point 5): the case page's timeline and panels, the meeting page, the imports, the disclosures,
+the field home's orossamtal awaiting follow-up and hot-spot visits. The case list, the meeting list, the
+reminders and the field contacts' paging: tests/casework/test_case_list_paging.py and test_list_paging.py."""
+
+import datetime
+import hashlib
+import itertools
+
+import pytest
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from accesscontrol.actor import actor_for
+from accesscontrol.models import CaseAccessGrant, Role
+from audit import access
+from casework.models import (
+    CaseAttachment,
+    CaseEvent,
+    CaseImport,
+    Correction,
+    Decision,
+    FieldContact,
+    FollowUp,
+    HotSpotVisit,
+    Intervention,
+    MeetingItem,
+    MeetingParticipant,
+)
+from tests.accesscontrol.factories import make_case, make_consent, make_disclosure
+from tests.accesscontrol.test_url_matrix import client_for
+from tests.factories import user_with_roles
+from tests.query_counts import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+FEW, MANY = 3, 25
+_serial = itertools.count()
+
+
+def _grown(add):
+    """`add(n)` adds n rows of each kind the page lists: FEW before the first count, MANY - FEW by grow()."""
+    add(FEW)
+    return lambda: add(MANY - FEW)
+
+
+def _event(case, by, kind, **data):
+    return CaseEvent.objects.create(case=case, kind=kind, occurred_on=datetime.date(2026, 1, 10), by=by, data=data)
+
+
+def _staff(world, n, role=Role.CASEWORKER, units=()):
+    people = world.people
+    return [user_with_roles(people.agreement, role, username=f"qc-{next(_serial)}", units=units) for _ in range(n)]
+
+
+def _log_reads(world, case, users):
+    """Each user read the case page (the access log behind "Vem har tagit del")."""
+    for user in users:
+        request = RequestFactory().get(reverse("casework:case_detail", args=[case.pk]))
+        request.user, request.session = user, Client().session
+        request.actor = actor_for(user, world.people.agreement)
+        access.log_read(request, page="casework:case_detail", cases=[case], persons=[case.person])
+
+
+def _case_rows(world, case):
+    """Every kind of row the case page lists of `case`, n of each."""
+    people = world.people
+    manager = people.manager
+    intervention_type = world.intervention.intervention_type
+
+    def add(n):
+        caseworkers = _staff(world, n, units=[people.investigation])
+        for i, caseworker in enumerate(caseworkers):
+            # A responsibility change to another caseworker, then back to the unit alone.
+            _event(case, manager, CaseEvent.Kind.ASSIGNED, unit=people.open_care.pk, caseworker=caseworker.pk,
+                   from_unit=people.investigation.pk, from_caseworker=None)  # fmt: skip
+            _event(case, manager, CaseEvent.Kind.ASSIGNED, unit=people.investigation.pk, caseworker=None,
+                   from_unit=people.open_care.pk, from_caseworker=caseworker.pk)  # fmt: skip
+            intervention = Intervention.objects.create(
+                case=case, intervention_type=intervention_type, offered_on=world.today, recorded_by=manager
+            )
+            _event(case, manager, CaseEvent.Kind.INTERVENTION_OFFERED, type="mst", response="pending",
+                   intervention=str(intervention.pk))  # fmt: skip
+            follow_up = FollowUp.objects.create(case=case, written_on=world.today, youth_view="-", social_view="-",
+                                                outcome=FollowUp.Outcome.IMPROVED, author=caseworker)  # fmt: skip
+            event = _event(case, manager, CaseEvent.Kind.FOLLOW_UP, outcome="improved")
+            Correction.objects.create(case=case, event=event, kind=Correction.Kind.FOLLOW_UP, record_id=follow_up.pk,
+                                      previous_on=world.today, previous={"youth_view": f"Förr {i}"},
+                                      reason="Fel uppgift", by=caseworker)  # fmt: skip
+            CaseAttachment.objects.create(
+                case=case, kind=world.attachment.kind, field_class="social_assessment", file_name=f"bilaga-{i}.pdf",
+                content_type="application/pdf", size=1, key_id=world.attachment.key_id,
+                sealed_content=world.attachment.sealed_content, uploaded_by=caseworker,
+            )  # fmt: skip
+            CaseAccessGrant.objects.create(
+                case=case, user=caseworker, reason="Vikariat", starts_on=world.today,
+                ends_on=world.today + datetime.timedelta(days=30), granted_by=manager,
+            )  # fmt: skip
+            consent = make_consent(case, recorded_by=manager)
+            make_disclosure(case, decided_by=manager, consent=consent)
+            _event(case, manager, CaseEvent.Kind.DISCLOSURE, field_classes=["social_assessment"])
+        _log_reads(world, case, caseworkers)
+
+    return add
+
+
+@pytest.mark.parametrize("visitor", ["social_manager", "caseworker", "police"])
+def test_the_case_page_does_not_grow_with_its_timeline_and_panels(world, visitor):
+    """Responsibility changes, interventions, follow-ups and their corrections, attachments, temporary access
+    grants, consents, disclosures and who has read the case (issue 20: the timeline's N+1). "Vem har tagit
+    del" asked for 100 rows: past its first 20 it counts the rest once (a link to more), whatever their number."""
+    case = world.case
+    url = reverse("casework:case_detail", args=[case.pk])
+    grow = _grown(_case_rows(world, case))
+    response = assert_constant_queries(client_for(world, visitor), url, grow, data={"atkomster": "100"})
+    if visitor == "social_manager":
+        shown = response.context["page"]
+        assert sum(e.kind == CaseEvent.Kind.ASSIGNED for e in shown.events) >= 2 * MANY
+        assert len(shown.follow_ups) >= MANY and len(shown.attachments) >= MANY
+
+
+def test_the_case_page_does_not_grow_with_the_field_contacts(world):
+    case = world.svansen_case
+    people = world.people
+    url = reverse("casework:case_detail", args=[case.pk])
+
+    def add(n):
+        for i in range(n):
+            contact = FieldContact.objects.create(
+                agreement=people.agreement, kind=FieldContact.Kind.CONCERN_TALK, case=case,
+                occurred_on=world.today, recorded_by=people.field_worker, note=f"Anteckning {i}",
+            )  # fmt: skip
+            _event(case, people.field_worker, CaseEvent.Kind.FIELD_CONTACT, contact_kind="concern_talk",
+                   contact=str(contact.pk))  # fmt: skip
+
+    response = assert_constant_queries(client_for(world, "social_manager"), url, _grown(add))
+    assert len(response.context["page"].field_contacts) >= MANY
+
+
+def test_the_disclosures_page_does_not_grow_with_consents_and_disclosures(world):
+    case, manager = world.case, world.people.manager
+
+    def add(n):
+        for _ in range(n):
+            make_disclosure(case, decided_by=manager, consent=make_consent(case, recorded_by=manager))
+
+    url = reverse("disclosures:index", args=[case.pk])
+    for visitor in ("social_manager", "police"):
+        assert_constant_queries(client_for(world, visitor), url, _grown(add))
+
+
+@pytest.mark.parametrize("meeting", ["meeting", "approved_meeting"])
+def test_the_meeting_page_does_not_grow_with_items_participants_and_decisions(world, meeting):
+    meeting = getattr(world, meeting)
+    people = world.people
+
+    def add(n):
+        for user in _staff(world, n, role=Role.POLICE, units=[people.youth_police]):
+            case = make_case(people.agreement, proposed_by=people.police, raised_on=world.earlier)
+            MeetingItem.objects.create(meeting=meeting, case=case, kind=MeetingItem.Kind.REVIEW)
+            MeetingParticipant.objects.create(meeting=meeting, user=user)
+            MeetingParticipant.objects.create(
+                meeting=meeting, name="Extern", organisation="Skolan", role_title="Rektor"
+            )
+            Decision.objects.create(meeting=meeting, case=case, what="Kalla till möte", responsible=user)
+
+    url = reverse("casework:meeting_detail", args=[meeting.pk])
+    response = assert_constant_queries(client_for(world, "social_manager"), url, _grown(add))
+    assert response.status_code == 200
+
+
+def test_the_participants_page_does_not_grow_with_the_participants(world):
+    meeting, people = world.meeting, world.people
+
+    def add(n):
+        for user in _staff(world, n, role=Role.POLICE, units=[people.youth_police]):
+            MeetingParticipant.objects.create(meeting=meeting, user=user)
+
+    url = reverse("casework:meeting_participants", args=[meeting.pk])
+    assert_constant_queries(client_for(world, "social_manager"), url, _grown(add))
+
+
+def test_the_imports_page_does_not_grow_with_the_imports(world):
+    people = world.people
+
+    def add(n):
+        for i in range(n):
+            CaseImport.objects.create(agreement=people.agreement, uploaded_by=people.manager, file_size=10 + i,
+                                      file_sha256=hashlib.sha256(str(i).encode()).hexdigest())  # fmt: skip
+
+    assert_constant_queries(client_for(world, "social_manager"), reverse("casework:imports"), _grown(add))
+
+
+def test_the_field_home_does_not_grow_with_orossamtal_awaiting_follow_up_and_visits(world):
+    people, case = world.people, world.svansen_case
+
+    def add(n):
+        for _ in range(n):
+            FieldContact.objects.create(agreement=people.agreement, kind=FieldContact.Kind.CONCERN_TALK, case=case,
+                                        occurred_on=world.today, recorded_by=people.field_worker)  # fmt: skip
+            HotSpotVisit.objects.create(
+                hot_spot=world.hot_spot, visited_on=world.today, recorded_by=people.field_worker
+            )
+
+    for visitor in ("field_worker", "social_manager"):
+        response = assert_constant_queries(client_for(world, visitor), reverse("casework:field_home"), _grown(add))
+        assert len(response.context["overview"].awaiting_follow_up) >= MANY
+
+
+def test_the_target_board_does_not_grow_with_the_cases(world):
+    people = world.people
+
+    def add(n):
+        for _ in range(n):
+            make_case(people.agreement, proposed_by=people.manager, raised_on=world.today, category="svansen",
+                      status="active", unit=people.open_care)  # fmt: skip
+
+    assert_constant_queries(client_for(world, "social_manager"), reverse("casework:target_board"), _grown(add))
