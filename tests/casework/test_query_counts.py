@@ -62,7 +62,7 @@ def _log_reads(world, case, users):
         access.log_read(request, page="casework:case_detail", cases=[case], persons=[case.person])
 
 
-def _case_rows(world, case):
+def case_rows(world, case):
     """Every kind of row the case page lists of `case`, n of each."""
     people = world.people
     manager = people.manager
@@ -111,7 +111,7 @@ def test_the_case_page_does_not_grow_with_its_timeline_and_panels(world, visitor
     del" asked for 100 rows: past its first 20 it counts the rest once (a link to more), whatever their number."""
     case = world.case
     url = reverse("casework:case_detail", args=[case.pk])
-    grow = _grown(_case_rows(world, case))
+    grow = _grown(case_rows(world, case))
     response = assert_constant_queries(client_for(world, visitor), url, grow, data={"atkomster": "100"})
     if visitor == "social_manager":
         shown = response.context["page"]
@@ -149,24 +149,49 @@ def test_the_disclosures_page_does_not_grow_with_consents_and_disclosures(world)
         assert_constant_queries(client_for(world, visitor), url, _grown(add))
 
 
-@pytest.mark.parametrize("meeting", ["meeting", "approved_meeting"])
-def test_the_meeting_page_does_not_grow_with_items_participants_and_decisions(world, meeting):
+def test_the_register_extract_does_not_grow_with_the_case_s_rows(world):
+    """The GDPR art. 15 extract of the case's person: their cases, the timeline and who has read them."""
+    url = reverse("casework:register_extract", args=[world.case.pk])
+    assert_constant_queries(client_for(world, "social_manager"), url, _grown(case_rows(world, world.case)))
+
+
+MEETING_PAGES = [
+    ("meeting", "casework:meeting_detail", "social_manager"),
+    ("meeting", "casework:meeting_detail", "caseworker"),
+    ("meeting", "casework:meeting_invitation", "social_manager"),
+    ("approved_meeting", "casework:meeting_detail", "social_manager"),
+    ("approved_meeting", "casework:meeting_detail", "police"),
+    ("approved_meeting", "casework:meeting_detail", "field_worker"),
+    ("approved_meeting", "casework:minutes_pdf", "social_manager"),
+    ("approved_meeting", "casework:minutes_pdf", "police"),
+]
+
+
+@pytest.mark.parametrize(("meeting", "url_name", "visitor"), MEETING_PAGES)
+def test_the_meeting_page_does_not_grow_with_items_participants_and_decisions(world, meeting, url_name, visitor):
     meeting = getattr(world, meeting)
     people = world.people
 
     def add(n):
         for user in _staff(world, n, role=Role.POLICE, units=[people.youth_police]):
-            case = make_case(people.agreement, proposed_by=people.police, raised_on=world.earlier)
+            case = make_case(people.agreement, proposed_by=people.police, raised_on=world.earlier, status="active")
             MeetingItem.objects.create(meeting=meeting, case=case, kind=MeetingItem.Kind.REVIEW)
+            # A proposal of the social services: the police may not identify the youth until a decision.
+            proposal = make_case(people.agreement, proposed_by=people.manager, category="svansen")
+            MeetingItem.objects.create(meeting=meeting, case=proposal, kind=MeetingItem.Kind.PROPOSAL)
             MeetingParticipant.objects.create(meeting=meeting, user=user)
             MeetingParticipant.objects.create(
                 meeting=meeting, name="Extern", organisation="Skolan", role_title="Rektor"
             )
             Decision.objects.create(meeting=meeting, case=case, what="Kalla till möte", responsible=user)
+            # An open decision of the earlier meeting: on today's page for those who read every minutes.
+            Decision.objects.create(meeting=world.approved_meeting, what="Ring skolan", responsible=user)
 
-    url = reverse("casework:meeting_detail", args=[meeting.pk])
-    response = assert_constant_queries(client_for(world, "social_manager"), url, _grown(add))
-    assert response.status_code == 200
+    url = reverse(url_name, args=[meeting.pk])
+    response = assert_constant_queries(client_for(world, visitor), url, _grown(add))
+    if url_name == "casework:meeting_detail":
+        page = response.context["page"]
+        assert len(page.proposals) >= MANY and len(page.follow_ups) >= MANY and len(page.decisions) >= MANY
 
 
 def test_the_participants_page_does_not_grow_with_the_participants(world):
