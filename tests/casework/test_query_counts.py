@@ -22,6 +22,7 @@ from casework.models import (
     Decision,
     FieldContact,
     FollowUp,
+    HotSpot,
     HotSpotVisit,
     Intervention,
     MeetingItem,
@@ -241,3 +242,18 @@ def test_the_target_board_does_not_grow_with_the_cases(world):
                       status="active", unit=people.open_care)  # fmt: skip
 
     assert_constant_queries(client_for(world, "social_manager"), reverse("casework:target_board"), _grown(add))
+
+
+@pytest.mark.parametrize("url_name", ["casework:new_contact", "casework:new_visit"])
+def test_the_field_forms_do_not_grow_with_the_cases_and_places_to_choose(world, url_name):
+    people = world.people
+
+    def add(n):
+        for _ in range(n):
+            make_case(people.agreement, proposed_by=people.police, category="svansen", status="active",
+                      unit=people.open_care, raised_on=world.earlier)  # fmt: skip
+            HotSpot.objects.create(agreement=people.agreement, name=f"Plats {next(_serial)}",
+                                   kind=HotSpot.Kind.SCHOOL, area=world.area)  # fmt: skip
+
+    response = assert_constant_queries(client_for(world, "field_worker"), reverse(url_name), _grown(add))
+    assert response.content.decode().count("<option") >= MANY
