@@ -14,6 +14,7 @@ from django.urls import reverse
 from accesscontrol.actor import actor_for
 from accesscontrol.models import CaseAccessGrant, Role
 from audit import access
+from casework import personal_numbers
 from casework.models import (
     CaseAttachment,
     CaseEvent,
@@ -28,6 +29,7 @@ from casework.models import (
     MeetingItem,
     MeetingParticipant,
 )
+from casework.services import imports as import_services
 from tests.accesscontrol.factories import make_case, make_consent, make_disclosure
 from tests.accesscontrol.test_url_matrix import client_for
 from tests.factories import user_with_roles
@@ -257,3 +259,46 @@ def test_the_field_forms_do_not_grow_with_the_cases_and_places_to_choose(world, 
 
     response = assert_constant_queries(client_for(world, "field_worker"), reverse(url_name), _grown(add))
     assert response.content.decode().count("<option") >= MANY
+
+
+def test_an_import_s_preview_does_not_grow_with_the_rows_of_its_file(world):
+    """Each row of the file: a new youth, or one with a case already (the preview looks both up)."""
+    people = world.people
+    manager = actor_for(people.manager, people.agreement)
+    shown = {}
+
+    def upload(n):
+        lines = ["Personnummer;Förnamn;Efternamn;Kategori;Aktualiserad;Enhet"]
+        for i in (next(_serial) for _ in range(n)):
+            known = make_case(people.agreement, proposed_by=people.manager).person.personal_number
+            new = personal_numbers.make(datetime.date(2010, 1, 1) + datetime.timedelta(days=i), 980 + i % 20)
+            for number in (known, new):
+                lines.append(f"{number};Importa;Radsson;Svansen;{world.earlier.isoformat()};Utredning ungdom")
+        shown["import"] = import_services.upload_import(actor=manager, content="\n".join(lines).encode())
+
+    upload(FEW)
+    url = lambda: reverse("casework:import_detail", args=[shown["import"].pk])  # noqa: E731
+    response = assert_constant_queries(client_for(world, "social_manager"), url, lambda: upload(MANY))
+    assert len(response.context["plan"].results) == 2 * MANY
+
+
+@pytest.mark.parametrize("visitor", ["social_manager", "caseworker", "police", "field_worker"])
+def test_the_start_page_does_not_grow_with_proposals_follow_ups_and_orossamtal(world, visitor):
+    """The social manager's proposals and overdue follow-ups, the caseworker's follow-ups due and overdue,
+    the police's own proposals, the field worker's orossamtal awaiting follow-up."""
+    people = world.people
+    long_ago = world.today - datetime.timedelta(days=400)
+
+    def add(n):
+        for _ in range(n):
+            for proposer in (people.manager, people.police):
+                make_case(people.agreement, proposed_by=proposer)
+            for raised_on in (long_ago, world.today - datetime.timedelta(days=183)):
+                make_case(people.agreement, proposed_by=people.manager, status="active", raised_on=raised_on,
+                          unit=people.investigation)  # fmt: skip
+            FieldContact.objects.create(agreement=people.agreement, kind=FieldContact.Kind.CONCERN_TALK,
+                                        case=world.svansen_case, occurred_on=world.today,
+                                        recorded_by=people.field_worker)  # fmt: skip
+
+    response = assert_constant_queries(client_for(world, visitor), reverse("accesscontrol:start"), _grown(add))
+    assert response.status_code == 200
