@@ -16,7 +16,7 @@ def _address(url) -> str:
 
 def _shape(sql: str) -> str:
     """The query without its values, so that the same query for another row counts as the same."""
-    values = re.sub(r"'[^']*'|\b\d+\b", "?", sql)
+    values = re.sub(r"'[^']*'|\b\d+\b|\"s\d+_x\d+\"", "?", sql)  # strings, numbers, savepoints
     return re.sub(r"\(\?(, \?)*\)", "(…)", values)
 
 

@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accesscontrol.actor import actor_for
-from accesscontrol.models import CaseAccessGrant, Role
+from accesscontrol.models import CaseAccessGrant, Role, Unit
 from audit import access
 from casework import personal_numbers
 from casework.models import (
@@ -26,8 +26,10 @@ from casework.models import (
     HotSpot,
     HotSpotVisit,
     Intervention,
+    InterventionType,
     MeetingItem,
     MeetingParticipant,
+    Tariff,
 )
 from casework.services import imports as import_services
 from tests.accesscontrol.factories import make_case, make_consent, make_disclosure
@@ -302,3 +304,53 @@ def test_the_start_page_does_not_grow_with_proposals_follow_ups_and_orossamtal(w
 
     response = assert_constant_queries(client_for(world, visitor), reverse("accesscontrol:start"), _grown(add))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("visitor", ["field_worker", "outsider"])
+def test_the_case_list_does_not_grow_for_the_field_worker_and_another_agreement(world, visitor):
+    """The case list of the social manager, caseworker and police: tests/casework/test_case_list_paging.py."""
+    people = world.people
+    outsider_agreement = world.outsider.memberships.first().agreement
+
+    def add(n):
+        for _ in range(n):
+            make_case(people.agreement, proposed_by=people.police, category="svansen", status="active",
+                      unit=people.open_care, raised_on=world.earlier)  # fmt: skip
+            make_case(outsider_agreement, proposed_by=world.outsider, category="svansen", status="active",
+                      raised_on=world.earlier)  # fmt: skip
+
+    response = assert_constant_queries(client_for(world, visitor), reverse("casework:case_list"), _grown(add))
+    assert len(response.context["rows"]) >= MANY
+
+
+FORM_PAGES = [
+    ("casework:reassign", "case", "social_manager"),
+    ("casework:access_grant", "case", "social_manager"),
+    ("casework:offer_intervention", "case", "social_manager"),
+    ("casework:add_decision", "meeting", "social_manager"),
+    ("casework:identify", ("meeting", "proposal"), "social_manager"),
+    ("casework:schedule_meeting", None, "social_manager"),
+    ("casework:propose", None, "police"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "record", "visitor"), FORM_PAGES)
+def test_a_form_does_not_grow_with_the_staff_cases_and_interventions_to_choose(world, url_name, record, visitor):
+    """The choices of a form: the caseworkers and units (reassigning, temporary access, a decision's
+    responsible), the catalogue (an intervention), the cases of a meeting's agenda."""
+    people = world.people
+
+    def add(n):
+        for user in _staff(world, n, units=[people.open_care]):
+            kind = InterventionType.objects.create(
+                agreement=people.agreement, code=f"qc-{next(_serial)}", name="Insats"
+            )
+            Tariff.objects.create(intervention_type=kind, year=world.today.year, municipal_cost=1, societal_cost=2,
+                                  source="SKR")  # fmt: skip
+            case = make_case(people.agreement, proposed_by=people.manager, category="svansen", caseworker=user)
+            MeetingItem.objects.create(meeting=world.meeting, case=case, kind=MeetingItem.Kind.REVIEW)
+            Unit.objects.create(organisation=people.agreement.social_services, name=f"Enhet {next(_serial)}")
+
+    records = (record,) if isinstance(record, str) else record or ()
+    args = [getattr(world, name).pk for name in records]
+    assert_constant_queries(client_for(world, visitor), reverse(url_name, args=args), _grown(add))
