@@ -145,3 +145,16 @@ def test_the_access_requests_do_not_grow_with_the_requests(people, login):
     add(FEW)
     response = assert_constant_queries(login(people.manager), reverse("approvals:list"), lambda: add(MANY - FEW))
     assert len(response.context["pending"]) >= MANY and len(response.context["decided"]) == 20
+
+
+@pytest.mark.parametrize("url_name", ["administration:users_edit", "administration:users_create"])
+def test_the_user_form_does_not_grow_with_the_units_to_choose(people, login, url_name):
+    def add(n):
+        _units(people, n)
+        for i in (next(_serial) for _ in range(n)):
+            Unit.objects.create(organisation=people.agreement.social_services, name=f"Socialenhet {i}")
+
+    add(FEW)
+    args = [people.caseworker.pk] if url_name.endswith("edit") else []
+    response = assert_constant_queries(login(people.sysadmin), reverse(url_name, args=args), lambda: add(MANY - FEW))
+    assert len(response.context["form"].fields["units"].queryset) >= 2 * MANY

@@ -330,6 +330,8 @@ FORM_PAGES = [
     ("casework:add_decision", "meeting", "social_manager"),
     ("casework:identify", ("meeting", "proposal"), "social_manager"),
     ("casework:schedule_meeting", None, "social_manager"),
+    ("disclosures:disclose", "case", "social_manager"),
+    ("disclosures:record_consent", "case", "social_manager"),
     ("casework:propose", None, "police"),
 ]
 
@@ -337,7 +339,8 @@ FORM_PAGES = [
 @pytest.mark.parametrize(("url_name", "record", "visitor"), FORM_PAGES)
 def test_a_form_does_not_grow_with_the_staff_cases_and_interventions_to_choose(world, url_name, record, visitor):
     """The choices of a form: the caseworkers and units (reassigning, temporary access, a decision's
-    responsible), the catalogue (an intervention), the cases of a meeting's agenda."""
+    responsible), the catalogue (an intervention), the cases of a meeting's agenda, the case's consents (a
+    disclosure)."""
     people = world.people
 
     def add(n):
@@ -350,6 +353,7 @@ def test_a_form_does_not_grow_with_the_staff_cases_and_interventions_to_choose(w
             case = make_case(people.agreement, proposed_by=people.manager, category="svansen", caseworker=user)
             MeetingItem.objects.create(meeting=world.meeting, case=case, kind=MeetingItem.Kind.REVIEW)
             Unit.objects.create(organisation=people.agreement.social_services, name=f"Enhet {next(_serial)}")
+            make_consent(world.case, recorded_by=people.manager)
 
     records = (record,) if isinstance(record, str) else record or ()
     args = [getattr(world, name).pk for name in records]
