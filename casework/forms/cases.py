@@ -259,7 +259,9 @@ class IdentifyForm(ServiceForm):
         kwargs.setdefault("initial", {}).update({"category": case.category, "raised_on": meeting.held_on})
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices(agreement)
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=agreement.social_services)
+        # Each unit is named with its organisation (Unit.__str__): read with it, not once per unit.
+        units = Unit.objects.filter(organisation=agreement.social_services).select_related("organisation")
+        self.fields["unit"].queryset = units
         self.fields["caseworker"].queryset = caseworkers_of(agreement)
 
     def clean(self):
@@ -348,7 +350,9 @@ class ReassignForm(ServiceForm):
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("initial", {}).update({"unit": case.unit_id, "caseworker": case.caseworker_id})
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=case.agreement.social_services)
+        # Each unit is named with its organisation (Unit.__str__): read with it, not once per unit.
+        units = Unit.objects.filter(organisation=case.agreement.social_services).select_related("organisation")
+        self.fields["unit"].queryset = units
         self.fields["caseworker"].queryset = caseworkers_of(case.agreement)
 
 

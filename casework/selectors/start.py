@@ -40,7 +40,8 @@ def _social_manager(actor) -> dict:
     cases = scoping.scope_cases(Case.objects.all(), actor)
     next_meeting = upcoming_meetings(agreement_id=actor.agreement.pk, on=timezone.localdate()).first()
     return {
-        "proposals": list(cases.filter(status=CaseStatus.PROPOSED).order_by("proposed_on")),
+        # Each proposal is named with the agreement's label of its category (Case.category_label).
+        "proposals": list(cases.filter(status=CaseStatus.PROPOSED).select_related("agreement").order_by("proposed_on")),
         "next_meeting": next_meeting,
         "overdue": _follow_ups_by_state(cases)["overdue"],
         "without_offer": len(svansen_without_offer(actor=actor)),

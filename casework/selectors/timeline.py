@@ -192,8 +192,9 @@ def choice_label(choices, value) -> str:
     return str(dict(choices).get(value, value or ""))
 
 
-def _event_summary(event: CaseEvent, agreement) -> str:
-    """A line about the event from its structured data (codes and dates, never personal data)."""
+def _event_summary(event: CaseEvent, agreement, staff: Staff | None = None) -> str:
+    """A line about the event from its structured data (codes and dates, never personal data). `staff`:
+    the units and caseworkers the events name, read once for the whole timeline (Staff.of)."""
     data, kind = event.data, event.kind
     if kind in (CaseEvent.Kind.PROPOSED, CaseEvent.Kind.IDENTIFIED) and data.get("category"):
         return agreement.category_label(data["category"])
@@ -205,7 +206,7 @@ def _event_summary(event: CaseEvent, agreement) -> str:
     if kind == CaseEvent.Kind.CLOSED:
         return choice_label(CloseReason.choices, data.get("reason"))
     if kind == CaseEvent.Kind.ASSIGNED:
-        return _responsibility(data)
+        return _responsibility(data, staff or Staff.of([event]))
     if kind == CaseEvent.Kind.REOPENED and data.get("closed_on"):
         return _("Var avslutat %(day)s (%(reason)s)") % {
             "day": data["closed_on"],
@@ -229,10 +230,29 @@ def _event_summary(event: CaseEvent, agreement) -> str:
     return ""
 
 
-def _responsibility(data: dict) -> str:
+@dataclass(frozen=True)
+class Staff:
+    """The names of the units and caseworkers that the responsibility changes of a timeline name: two
+    queries for the whole timeline, however many times the responsibility changed."""
+
+    units: dict
+    users: dict
+
+    @classmethod
+    def of(cls, events) -> Staff:
+        assigned = [event.data for event in events if event.kind == CaseEvent.Kind.ASSIGNED]
+        unit_ids = {data["unit"] for data in assigned if data.get("unit")}
+        user_ids = {data["caseworker"] for data in assigned if data.get("caseworker")}
+        return cls(
+            units=dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {},
+            users=User.objects.in_bulk(user_ids) if user_ids else {},
+        )
+
+
+def _responsibility(data: dict, staff: Staff) -> str:
     """Staff and units, named: who is responsible is not the youth's personal data."""
-    unit = Unit.objects.filter(pk=data.get("unit")).values_list("name", flat=True).first() or ""
-    caseworker = User.objects.filter(pk=data.get("caseworker")).first() if data.get("caseworker") else None
+    unit = staff.units.get(data.get("unit")) or ""
+    caseworker = staff.users.get(data.get("caseworker")) if data.get("caseworker") else None
     if caseworker is None:
         return _("Ansvarig enhet: %(unit)s, ingen handläggare utsedd") % {"unit": unit}
     return _("Ansvarig enhet: %(unit)s, handläggare: %(caseworker)s") % {"unit": unit, "caseworker": caseworker}
@@ -244,10 +264,11 @@ def timeline_entries(*, case: Case, readable) -> list[TimelineEntry]:
     kinds = [kind for kind, field_class in EVENT_FIELD_CLASS.items() if field_class in readable]
     events = list(case.events.filter(kind__in=kinds).select_related("by"))
     corrections = corrections_of(events)
+    staff = Staff.of(events)
     return [
         TimelineEntry.of(
             event,
-            summary=_event_summary(event, case.agreement),
+            summary=_event_summary(event, case.agreement, staff),
             note_readable=event_note_class(event.kind) in readable,
             corrections=corrections.get(event.pk, ()),
         )
