@@ -94,7 +94,7 @@ def fill(first: int, last: int, *, agreement_id: int, case, cases: int) -> None:
             "SELECT DISTINCT n, c FROM ("
             " SELECT n, 1 + floor(random() * %(cases)s)::int AS c"
             " FROM generate_series(%(first)s, %(last)s) n,"
-            " LATERAL generate_series(1, CASE WHEN n %% 5 = 0 THEN 1 + (n * 7919) %% 50 ELSE 1 END) k"
+            " LATERAL generate_series(1, CASE WHEN n %% 5 = 0 THEN 1 + (n::bigint * 7919) %% 50 ELSE 1 END) k"
             " UNION ALL SELECT n, 0 FROM generate_series(%(first)s, least(%(last)s, %(reads_until)s)) n"
             " WHERE n %% %(every)s = 1) s",
             params,
