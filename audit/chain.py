@@ -40,7 +40,17 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import AccessLogEntry, Chain, ChainPurge, ChainVerification, ChangeLogRedaction, ChangeLogSeal
+from .models import (
+    AccessLogCase,
+    AccessLogEntry,
+    AccessLogPerson,
+    Chain,
+    ChainPurge,
+    ChainVerification,
+    ChangeLogRedaction,
+    ChangeLogSeal,
+    links_for,
+)
 
 GENESIS = "0" * 64
 CHUNK_SIZE = 20_000
@@ -222,9 +232,17 @@ def _access_fields():
 
 
 def append_access_entry(fields: dict) -> AccessLogEntry:
-    """Append one access-log entry (`fields`: the model's fields except the chain columns) and return it."""
+    """Append one access-log entry (`fields`: the model's fields except the chain columns) and return it,
+    with its links to the cases and persons it names (AccessLogCase, AccessLogPerson), in one transaction:
+    an entry is never without its links. The links are not hashed; they repeat the hashed lists."""
     params = [field.get_db_prep_save(fields[field.name], connection) for field in _access_fields()]
-    pk, seq, prev_hash, entry_hash = _append(_access_insert_sql(connection.vendor), params)
+    with transaction.atomic():
+        pk, seq, prev_hash, entry_hash = _append(_access_insert_sql(connection.vendor), params)
+        case_links, person_links = links_for(pk, fields["case_ids"], fields["person_ids"])
+        if case_links:
+            AccessLogCase.objects.bulk_create(case_links)
+        if person_links:
+            AccessLogPerson.objects.bulk_create(person_links)
     return AccessLogEntry(id=pk, seq=seq, prev_hash=prev_hash, entry_hash=entry_hash, **fields)
 
 

@@ -39,12 +39,42 @@ class StringListField(models.TextField):
 
 
 def naming_case(case_id) -> models.Q:
-    """Entries whose case list holds `case_id` (a text match on the stored JSON string)."""
-    return models.Q(case_ids__contains=json.dumps(str(case_id)))
+    """Entries whose case list holds `case_id`: through the link table AccessLogCase, an index lookup on
+    (case_id, entry), not a text match on the stored list."""
+    return naming_any(case_ids=[case_id])
 
 
 def naming_person(person_id) -> models.Q:
-    return models.Q(person_ids__contains=json.dumps(str(person_id)))
+    """Entries whose person list holds `person_id`, through AccessLogPerson (an index lookup)."""
+    return naming_any(person_ids=[person_id])
+
+
+def _uuids(values) -> list[uuid.UUID]:
+    """The values that are UUIDs (case and person ids are; a value that is not names no link)."""
+    found = []
+    for value in values:
+        try:
+            found.append(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
+
+
+def naming_any(*, case_ids=(), person_ids=()) -> models.Q:
+    """Entries that name one of `case_ids` or one of `person_ids`, as ONE `id IN (… UNION …)` subquery of
+    the link tables: the database reads the links by index and then the entries by primary key, so the
+    cost follows the entries found, not the size of the log. (Several `id IN` conditions joined by OR would
+    not do: PostgreSQL cannot turn an OR of subqueries into a join, and scans the whole log again.)"""
+    parts = []
+    cases, persons = _uuids(case_ids), _uuids(person_ids)
+    if cases:
+        parts.append(AccessLogCase.objects.filter(case_id__in=cases).values("entry_id"))
+    if persons:
+        parts.append(AccessLogPerson.objects.filter(person_id__in=persons).values("entry_id"))
+    if not parts:
+        return models.Q(pk__in=[])
+    subquery = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    return models.Q(pk__in=subquery)
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -117,6 +147,61 @@ class AccessLogEntry(ChainLinkFields):
 
     def __str__(self):
         return f"Åtkomstlogg {self.seq}"
+
+
+# The links from an entry to the cases and persons it names, so that "who has seen this case" (the case
+# page's panel, the register extract) and the auditor's person search are index lookups, O(log n) in the
+# size of the log, instead of a text match on every entry's stored list.
+#
+# Why link tables and not an indexed array column on the entry: the entry's hashed columns stay exactly
+# as they are (the chain hashes `case_ids` and `person_ids` as stored text, audit.chain.ACCESS_COLUMNS),
+# so every existing entry still verifies and the hash definition does not change; the same query works on
+# SQLite and PostgreSQL (an array with a GIN index is PostgreSQL's alone); and a B-tree on (case_id,
+# entry) returns the entries in order. The links are derived data: `audit.chain.append_access_entry`, the
+# one writer, writes them in the entry's transaction from the hashed lists (`links_for`); the append-only
+# trigger covers them as it covers the entries (migration 0008); the purge deletes them with their entries
+# (audit.services.purge_chain_prefix). No database foreign key, as for ChangeLogSeal: an entry deleted
+# behind the service's back must show up as a gap in the chain for `verify_audit`, not be refused by a
+# constraint; its links then name no entry and drop out of every join.
+# Only UUIDs are linked: a recorded id that is not one (a guessed address) names no case or person.
+
+
+class AccessLogCase(models.Model):
+    """One case named by one access-log entry (its `case_ids`)."""
+
+    entry = models.ForeignKey(
+        AccessLogEntry, on_delete=models.DO_NOTHING, db_constraint=False, related_name="case_links"
+    )
+    case_id = models.UUIDField()
+
+    class Meta:
+        indexes = [models.Index(fields=["case_id", "entry"], name="audit_case_link_idx")]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.case_id}"
+
+
+class AccessLogPerson(models.Model):
+    """One person named by one access-log entry (its `person_ids`: the person's internal id)."""
+
+    entry = models.ForeignKey(
+        AccessLogEntry, on_delete=models.DO_NOTHING, db_constraint=False, related_name="person_links"
+    )
+    person_id = models.UUIDField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "entry"], name="audit_person_link_idx")]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.person_id}"
+
+
+def links_for(entry_id: int, case_ids, person_ids) -> tuple[list[AccessLogCase], list[AccessLogPerson]]:
+    """The link rows of one entry, from its (hashed) case and person lists."""
+    return (
+        [AccessLogCase(entry_id=entry_id, case_id=case_id) for case_id in dict.fromkeys(_uuids(case_ids))],
+        [AccessLogPerson(entry_id=entry_id, person_id=person_id) for person_id in dict.fromkeys(_uuids(person_ids))],
+    )
 
 
 class ChangeLogSeal(ChainLinkFields):

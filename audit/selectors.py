@@ -32,7 +32,7 @@ from casework.models import Case, Person
 
 from . import labels
 from .access import FOREIGN_CASE
-from .models import AccessLogEntry, Chain, ChainCheck, ChainVerification, naming_case, naming_person
+from .models import AccessLogEntry, Chain, ChainCheck, ChainVerification, naming_any
 
 DEFAULT_PERIOD_DAYS = 30
 
@@ -209,10 +209,8 @@ def busy_days(*, actor, since: datetime.date, until: datetime.date) -> list[Busy
 def _naming_person_or_their_cases(actor, person_id) -> Q:
     """Entries about a person: naming them, or one of their cases (the reports name a case by its number
     and show its data without the person's identity; that is still a read of the person's data)."""
-    condition = naming_person(person_id)
-    for case_id in Case.objects.filter(agreement=actor.agreement, person_id=person_id).values_list("pk", flat=True):
-        condition |= naming_case(case_id)
-    return condition
+    case_ids = Case.objects.filter(agreement=actor.agreement, person_id=person_id).values_list("pk", flat=True)
+    return naming_any(case_ids=list(case_ids), person_ids=[person_id])
 
 
 def review_access_log(*, actor, filters: AccessFilters) -> tuple[QuerySet, list[BusyDay]]:
@@ -500,11 +498,10 @@ def _person_reads(*, person, cases, actor) -> QuerySet:
     if actor is None or actor.agreement is None or actor.agreement.pk != person.agreement_id:
         raise PermissionDenied
     policies.require(actor, Action.MAKE_REGISTER_EXTRACT)
-    condition = naming_person(person.pk)
     for case in cases:
         if case.person_id != person.pk:
             raise PermissionDenied
-        condition |= naming_case(case.pk)
+    condition = naming_any(case_ids=[case.pk for case in cases], person_ids=[person.pk])
     return AccessLogEntry.objects.filter(condition).filter(outcome=AccessLogEntry.Outcome.SHOWN)
 
 

@@ -22,7 +22,9 @@ from config.queueing import send_after_commit
 
 from .chain import Verification, chain_length, verify_chain
 from .models import (
+    AccessLogCase,
     AccessLogEntry,
+    AccessLogPerson,
     Chain,
     ChainCheck,
     ChainPurge,
@@ -213,6 +215,10 @@ def purge_chain_prefix(*, chain: str, before) -> ChainPurge | None:
     due = entries.filter(seq__lte=up_to_seq)
     if chain == Chain.CHANGE:
         LogEntry.objects.filter(pk__in=list(due.values_list("log_entry_id", flat=True))).delete()
+    else:
+        # The entries' links to cases and persons go with them.
+        AccessLogCase.objects.filter(entry__seq__lte=up_to_seq).delete()
+        AccessLogPerson.objects.filter(entry__seq__lte=up_to_seq).delete()
     removed, _counts = due.delete()
     return ChainPurge.objects.create(
         chain=chain, up_to_seq=last[0], last_hash=last[1], removed=removed, purged_at=timezone.now()
