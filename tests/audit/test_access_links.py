@@ -23,7 +23,7 @@ from .factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
-backfill = importlib.import_module("audit.migrations.0008_access_links_accesslinks")
+backfill = importlib.import_module("audit.migrations.0008_access_links")
 
 
 def links(entry) -> tuple[set[str], set[str]]:
