@@ -62,26 +62,25 @@ class StandingParticipantsForm(ServiceForm):
         self.fields["standing"].queryset = members_of(agreement).filter(is_active=True)
 
 
+def change_reason_field() -> forms.CharField:
+    """Why a planned meeting is moved or cancelled (shown with the meeting, told to no one else)."""
+    return forms.CharField(
+        label=_("Skäl"),
+        help_text=_("Visas på mötessidan och i mötets historik."),
+        max_length=text_limits.text_limit(MeetingChange._meta.get_field("reason")),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv skälet.")},
+    )
+
+
 class RescheduleMeetingForm(ServiceForm):
     held_on = forms.DateField(label=_("Nytt datum"), error_messages={"required": _("Ange det nya datumet för mötet.")})
     location = forms.CharField(label=_("Plats"), max_length=200, required=False)
-    reason = forms.CharField(
-        label=_("Skäl"),
-        help_text=_("Visas på mötessidan och i mötets historik."),
-        max_length=text_limits.text_limit(MeetingChange._meta.get_field("reason")),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Skriv skälet.")},
-    )
+    reason = change_reason_field()
 
 
 class CancelMeetingForm(ServiceForm):
-    reason = forms.CharField(
-        label=_("Skäl"),
-        help_text=_("Visas på mötessidan och i mötets historik."),
-        max_length=text_limits.text_limit(MeetingChange._meta.get_field("reason")),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Skriv skälet.")},
-    )
+    reason = change_reason_field()
 
 
 class ExternalParticipantForm(ServiceForm):
