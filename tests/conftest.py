@@ -30,6 +30,11 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # pytest-xdist's workers share one Redis: each keeps its cache keys apart ("gw0:1:<key>"), so one
+        # worker emptying its cache before a test (_empty_cache) never resets another's throttle counts.
+        settings.CACHES["default"]["KEY_PREFIX"] = worker
     value = config.getoption("--today")
     if value:
         try:
@@ -79,7 +84,7 @@ WEASYPRINT_LOADS = _weasyprint_loads()
 def _empty_cache():
     """Each test starts with an empty cache: the statistics API's cached tables and its throttle's counts
     are keyed by ids that another test's database reuses. On Redis, which is also the broker, only the
-    cache's own keys are deleted (Django's key format, ":1:<key>"), never the broker's."""
+    cache's own keys are deleted (Django's key format, "<worker>:1:<key>"), never the broker's."""
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
