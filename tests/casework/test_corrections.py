@@ -417,7 +417,7 @@ def test_the_assessment_forms_ask_the_date(people, login, case):
 
 
 class _Undo(Exception):
-    pass
+    """Raised inside a transaction to roll back what a service call wrote once it has been allowed."""
 
 
 def _allowed(call) -> bool:
