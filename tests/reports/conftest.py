@@ -26,18 +26,20 @@ def _fresh(instance):
     return type(instance).objects.get(pk=instance.pk)
 
 
+# Both name `db` in their signature: pytest-django creates the test database only for the databases that the
+# collected tests' fixtures name statically, and a fixture reached through getfixturevalue alone is not seen
+# (a run of one such test would query the developer's own database).
 @pytest.fixture
-def agreement(request):
+def agreement(request, db):
     if "one_year" in request.fixturenames:
         return request.getfixturevalue("people").agreement
     return request.getfixturevalue("agreement")
 
 
 @pytest.fixture
-def people(request):
+def people(request, db):
     if "one_year" not in request.fixturenames:
         return request.getfixturevalue("people")
-    request.getfixturevalue("db")
     built, _cases = request.getfixturevalue("one_year")
     return type(built)(**{name: _fresh(value) for name, value in vars(built).items()})
 
