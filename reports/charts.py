@@ -96,9 +96,11 @@ def _svg(chart: Chart, language: str | None) -> str:
     """The chart drawn as SVG, kept per process: drawing takes a few hundred milliseconds, and the same
     table's chart is asked for again by every reader of a released table. A chart holds only what its
     table publishes (no personal data), and is frozen, so equal charts draw the same image; the language
-    is part of the key because the numbers are written in it."""
+    is part of the key because the numbers are written in it. Saved at the figure's own size: constrained
+    layout has already fitted every label inside it (tests/reports/test_charts.py), and a "tight" box
+    would draw the whole figure a second time to measure it."""
     output = io.StringIO()
-    chart.figure().savefig(output, format="svg", bbox_inches="tight", pad_inches=0.1, metadata={"Date": None})
+    chart.figure().savefig(output, format="svg", metadata={"Date": None})
     return output.getvalue()
 
 
