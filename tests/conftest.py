@@ -119,8 +119,57 @@ def pytest_runtest_setup(item):
             pytest.skip(f"needs PostgreSQL and Redis: {why}")
 
 
+def _commits(item) -> bool:
+    """A test whose data is committed (a browser's live server, a real worker, a transactional test): the
+    database is emptied after it, so nothing built once for its module can be kept open around it."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server", "celery_worker"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+CAST_MODULES = pytest.StashKey[set]()
+
+
+def pytest_collection_modifyitems(config, items):
+    modules = {item.module.__name__ for item in items if item.module and "people" in item.fixturenames}
+    # A module's cast is in the database for all of its tests: not where one needs an empty installation.
+    excluded = {
+        item.module.__name__
+        for item in items
+        if item.module and (_commits(item) or item.get_closest_marker("empty_installation"))
+    }
+    config.stash[CAST_MODULES] = modules - excluded
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_cast(request, django_db_blocker):
+    """The agreement and its one user per role, built once per test module that uses them (built_once):
+    building them takes longer than most tests (sixty change-log entries, sealed in the chain), and
+    thousands of tests use them unchanged. `agreement` and `people` hand each test fresh instances of the
+    same rows, and the test's own changes roll back. Autouse, so that it is open before any test's own
+    transaction. A module with a test that commits, or one marked `empty_installation` (it asserts that
+    nobody exists yet), builds its cast per test instead."""
+    if request.module.__name__ not in request.config.stash.get(CAST_MODULES, set()):
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    with built_once(django_db_blocker):
+        agreement = factories.AgreementFactory(name="Överenskommelse Landskrona")
+        yield factories.people_for(agreement)
+
+
+def _fresh(instance):
+    return type(instance).objects.get(pk=instance.pk)
+
+
 @pytest.fixture
-def agreement(db):
+def agreement(request, db, _module_cast):
+    # The cast's agreement only where the test takes the cast (`people`) too: a test of the bare agreement
+    # sees no users it did not make.
+    if _module_cast is not None and "people" in request.fixturenames:
+        return _fresh(_module_cast.agreement)
     return factories.AgreementFactory(name="Överenskommelse Landskrona")
 
 
@@ -130,9 +179,13 @@ def other_agreement(db):
 
 
 @pytest.fixture
-def people(agreement):
-    """One user per role in `agreement`, named so tests read like the feature."""
-    return factories.people_for(agreement)
+def people(agreement, _module_cast):
+    """One user per role in `agreement`, named so tests read like the feature; `people.agreement` is
+    `agreement`. Built once per module (`_module_cast`) unless the module has a test that commits."""
+    if _module_cast is None:
+        return factories.people_for(agreement)
+    fresh = {name: _fresh(value) for name, value in vars(_module_cast).items() if name != "agreement"}
+    return type(_module_cast)(agreement=agreement, **fresh)
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ def test_without_an_organisation_in_an_agreement_the_installations_sysadmins_are
         assert retired.email not in page
 
 
+@pytest.mark.empty_installation
 def test_a_createsuperuser_account_before_the_first_run_is_told_how_to_make_the_first_sysadmin(login):
     admin = User.objects.create_superuser("admin", "admin@kommun.example.se", "ett-langt-testlosenord")
     page = start_page(login, admin)
