@@ -335,14 +335,21 @@ def case_list_query(*, actor, filters: CaseListFilters = CaseListFilters()) -> Q
     The cases alone, without the rows they name (person, unit, caseworker): joined before the page is cut,
     those would be read for every visible case (30 000 person rows for a page of 50 at a large
     municipality); case_rows reads them for the page's cases only. The default order follows the index
-    casework_case_list_order, so the first page is read from it without sorting the agreement's cases."""
+    casework_case_list_order, so the first page is read from it without sorting the agreement's cases.
+    The follow-up state is computed in SQL only when the list is filtered or sorted by it (the badge of a
+    row is case_rows'): its expression names the case's follow-ups seven times, and PostgreSQL answered
+    each by hashing every follow-up of every agreement, for any page (60–90 ms at issue 20's scale)."""
     require(actor, Action.SEE_CASES)
     today = timezone.localdate()
     cases = scoping.scope_cases(Case.objects.all(), actor).annotate(
         has_follow_up=Exists(FollowUp.objects.filter(case=OuterRef("pk")))
     )
     follow_up = reads_follow_up_of_every_case(actor)
-    if follow_up:
+    key, descending = sort_key(filters.sort)
+    if key == "follow_up" and not follow_up:
+        key, descending = sort_key(DEFAULT_SORT)
+    by_follow_up = follow_up and filters.follow_up in {state.value for state in FollowUpState}
+    if by_follow_up or key == "follow_up":
         cases = with_follow_up_state(cases, actor.agreement, today=today)
     if filters.status in CaseStatus.values:
         cases = cases.filter(status=filters.status)
@@ -352,14 +359,11 @@ def case_list_query(*, actor, filters: CaseListFilters = CaseListFilters()) -> Q
         cases = cases.filter(unit_id=filters.unit)
     if filters.caseworker:
         cases = cases.filter(caseworker_id=filters.caseworker)
-    if follow_up and filters.follow_up in {state.value for state in FollowUpState}:
+    if by_follow_up:
         cases = cases.filter(follow_up_state=filters.follow_up)
     if filters.disclosure in (DISCLOSURE_IN_FORCE, DISCLOSURE_NONE) and may_see_disclosures(actor):
         disclosed = disclosed_cases_q(agreement=actor.agreement, today=today)
         cases = cases.filter(disclosed) if filters.disclosure == DISCLOSURE_IN_FORCE else cases.exclude(disclosed)
-    key, descending = sort_key(filters.sort)
-    if key == "follow_up" and not follow_up:
-        key, descending = sort_key(DEFAULT_SORT)
     if key == "status":
         cases = cases.annotate(
             status_rank=DbCase(
