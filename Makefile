@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test otp chart-images lint bench bench-crypto bench-audit bench-reports bench-access bench-access-log worker beat assets messages clean
+.PHONY: install run test otp chart-images lint bench bench-data bench-pages bench-crypto bench-audit bench-reports bench-access bench-access-log worker beat assets messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +61,20 @@ assets:
 	cd assets && npm install --no-audit --no-fund && npm run build
 
 ## Benchmarks (not tests; figures, not pass/fail). Set DATABASE_URL to PostgreSQL for the figures that count.
-bench: bench-crypto bench-access bench-audit bench-access-log bench-reports
+## make bench: issue 20's table of ratios, each beside its goal, from one run at a large municipality's scale:
+## builds (first time, minutes) or reuses the dataset in database $$BENCH_DATABASE (samsyn_bench) on
+## DATABASE_URL's server, then every list page large against small and every bench module's rows().
+## BENCH_ARGS="--scale 0.05" for a quick run on a small copy; BENCH_ROUNDS sets the rounds.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## make bench-data: build or reuse the dataset only, and print its database, counts and users
+bench-data: install
+	$(BIN)/python -m bench.scale $(BENCH_ARGS)
+
+## make bench-pages: every list page, the large agreement against the small one (the dataset of bench-data)
+bench-pages: install
+	$(BIN)/python -m bench.pages $(BENCH_ARGS)
 
 ## make bench-crypto: seal/open throughput, and the case list encrypted against unencrypted
 bench-crypto: install
