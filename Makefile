@@ -70,7 +70,7 @@ assets:
 	cd assets && npm install --no-audit --no-fund && npm run build
 
 ## Benchmarks (not tests; figures, not pass/fail). Set DATABASE_URL to PostgreSQL for the figures that count.
-bench: bench-crypto bench-access bench-audit bench-access-log bench-reports
+bench: bench-crypto bench-access bench-postgres bench-audit bench-access-log bench-reports
 
 ## make bench-crypto: seal/open throughput, and the case list encrypted against unencrypted
 bench-crypto: install

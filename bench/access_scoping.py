@@ -6,8 +6,10 @@ over UNITS units, and beside it an agreement a tenth that size. Each unit has a 
 every 97th case of another unit as its caseworker and a few temporary accesses (CaseAccessGrant) in force.
 
 Guardian's side holds what a guardian-based design would: one `view_case` object permission per case a
-caseworker may see (the rows of `scope_cases`), for every caseworker of both agreements. The project does
-not depend on guardian: it is the `bench` extra, installed here through bench/settings_guardian.py.
+caseworker may see (the rows of `scope_cases`), for every caseworker of both agreements, in guardian's
+"direct foreign keys" table (bench/guardian_direct: a real foreign key to the case, the fastest way guardian
+offers, as Samsyn held them before scoping read the case itself). The project does not depend on guardian:
+it is the `bench` extra, installed here through bench/settings_guardian.py.
 
 Timed, for the measured caseworker (the one role whose scope is per case): scope_cases against
 get_objects_for_user, interleaved (bench.table.interleaved_ratios), for the ids; for the full rows, every
@@ -16,7 +18,7 @@ column of every visible case as the database returns them; and for a page of the
 visible case as model instances (Python's construction of them, the same on both sides, outweighs either
 query), and PostgreSQL's plans.
 
-    make bench-access            (CASES=30000 by default, BENCH_ROUNDS=15)
+    make bench-access            (CASES=30000 by default, BENCH_ROUNDS=15; PostgreSQL: set DATABASE_URL)
 """
 
 import json
@@ -117,17 +119,16 @@ def build(name: str, cases: int) -> dict:
 
 
 def give_guardian_permissions(built: dict) -> None:
-    """One view permission per case each caseworker may see, as guardian's own tables hold them."""
+    """One view permission per case each caseworker may see, in guardian's direct foreign-key table."""
     from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-    from guardian.models import UserObjectPermission
 
-    content_type = ContentType.objects.get_for_model(Case)
-    view = Permission.objects.get(content_type=content_type, codename="view_case")
+    from bench.guardian_direct.models import CaseUserObjectPermission
+
+    view = Permission.objects.get(content_type__app_label="casework", codename="view_case")
     for user in built["caseworkers"]:
         ids = scope_cases(Case.objects.all(), actor_for(user, built["agreement"])).values_list("pk", flat=True)
-        UserObjectPermission.objects.bulk_create(
-            UserObjectPermission(user=user, permission=view, content_type=content_type, object_pk=str(pk)) for pk in ids
+        CaseUserObjectPermission.objects.bulk_create(
+            CaseUserObjectPermission(user=user, permission=view, content_object_id=pk) for pk in ids
         )
 
 
