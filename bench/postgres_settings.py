@@ -1,15 +1,15 @@
 # ruff: noqa: S608 - EXPLAIN of the pages' own queries on a throw-away benchmark database
-"""PostgreSQL's JIT and work_mem for Samsyn's pages (issue 20, point 6; the chosen values are in
-deploy/init_roles.sh and docs/architecture.md, "PostgreSQL settings").
+"""PostgreSQL's JIT, work_mem and parallel query for Samsyn's pages (issue 20, point 6; the chosen values
+are in deploy/init_roles.sh and docs/architecture.md, "PostgreSQL settings").
 
 On a throw-away test database (PostgreSQL only: set DATABASE_URL) with the agreements of
-bench/access_scoping.py (CASES cases, 30 000 by default, and one a tenth that size), three pages are
-given a year of casework (two in three cases identified, a follow-up for every third of those). Three
-pages: the social manager's case list sorted by follow-up state, a caseworker's case list, and a case page;
-the SELECTs each page runs are captured through the test client and then run under each setting (SET on
-the connection, as `ALTER ROLE … SET` does for each new one), the settings in turn within each round, so
+bench/access_scoping.py (CASES cases, 30 000 by default, and one a tenth that size), the large one given a
+year of casework (two in three cases identified, a follow-up for every third of those). Three pages: the
+social manager's case list sorted by follow-up state, a caseworker's case list, and a case page; the
+SELECTs each page runs are captured through the test client and then run under each setting (SET on the
+connection, as `ALTER DATABASE … SET` does for each new one), the settings in turn within each round, so
 the machine's load falls on all alike. Printed: each page's queries' median and range per setting, and the
-JIT and sort lines of the slowest query's plan under PostgreSQL's defaults and under the chosen settings.
+JIT, sort and hash lines of the slowest query's plan under PostgreSQL's defaults and the chosen settings.
 
     make bench-postgres           (BENCH_ROUNDS=9)
 """
@@ -38,16 +38,27 @@ from casework.models import Case, FollowUp  # noqa: E402
 from tests.conftest import verified_client  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "9"))
-DEFAULTS = ("on", "4MB")  # PostgreSQL's own
-CHOSEN = ("off", "4MB")  # deploy/init_roles.sh
+# (jit, work_mem, max_parallel_workers_per_gather)
+DEFAULTS = ("on", "4MB", 2)  # PostgreSQL's own
+CHOSEN = ("off", "4MB", 2)  # deploy/init_roles.sh
 GOAL = 1.2  # not slower: within what the issue counts as the same cost
-SETTINGS = [(jit, work_mem) for jit in ("on", "off") for work_mem in ("4MB", "16MB", "32MB")]
+# Also without parallel query, not deployed: it would spare a caseworker's scoping the start of a worker
+# (bench/access_scoping.py), but the social manager's list then hashes in one process, in batches at 4MB.
+SETTINGS = [(jit, work_mem, 2) for jit in ("on", "off") for work_mem in ("4MB", "16MB", "32MB")] + [
+    ("off", "4MB", 0),
+    ("off", "16MB", 0),
+]
+
+
+def describe(setting) -> str:
+    jit, work_mem, workers = setting
+    return f"jit {jit}, work_mem {work_mem}, {workers} parallel workers"
 
 
 def use(setting) -> None:
-    jit, work_mem = setting
+    jit, work_mem, workers = setting
     with connection.cursor() as cursor:
-        cursor.execute(f"SET jit = {jit}; SET work_mem = '{work_mem}'")
+        cursor.execute(f"SET jit = {jit}; SET work_mem = '{work_mem}'; SET max_parallel_workers_per_gather = {workers}")
 
 
 def pages(large) -> dict:
@@ -134,7 +145,7 @@ def slowest_plan(queries, setting) -> str:
         total = float(lines[-1].split(":")[1].split()[0])  # "Execution Time: 12.3 ms"
         if total > slowest:
             slowest, plan = total, lines
-    keep = ("Limit", "JIT", "Functions", "Timing", "Sort Method", "Buckets", "Execution Time")
+    keep = ("Limit", "Workers Launched", "JIT", "Functions", "Timing", "Sort Method", "Buckets", "Execution Time")
     return "\n".join("      " + line.strip()[:110] for line in plan if line.strip().startswith(keep))
 
 
@@ -147,13 +158,13 @@ def measure() -> list[Row]:
     for name, (client, url) in pages(large).items():
         queries = page_queries(client, url)
         print(f"{name} ({url}): its {len(queries)} SELECTs, {ROUNDS} rounds:")
-        for (jit, work_mem), samples in timings(queries).items():
+        for setting, samples in timings(queries).items():
             print(
-                f"   jit {jit:<3} work_mem {work_mem:>4}: median {statistics.median(samples):7.1f} ms"
+                f"   {describe(setting):<40}: median {statistics.median(samples):7.1f} ms"
                 f"  [{min(samples):6.1f}–{max(samples):6.1f}]"
             )
         for setting in (DEFAULTS, CHOSEN):
-            print(f"   slowest query, jit {setting[0]}, work_mem {setting[1]}:\n" + slowest_plan(queries, setting))
+            print(f"   slowest query, {describe(setting)}:\n" + slowest_plan(queries, setting))
 
         def chosen(queries=queries):
             use(CHOSEN)
@@ -163,7 +174,7 @@ def measure() -> list[Row]:
             use(DEFAULTS)
             run(queries)
 
-        note = f"jit {CHOSEN[0]}, work_mem {CHOSEN[1]} ÷ jit {DEFAULTS[0]}, {DEFAULTS[1]}"
+        note = f"{describe(CHOSEN)} ÷ {describe(DEFAULTS)}"
         rows.append(Row(f"PostgreSQL settings, {name}", interleaved_ratios(chosen, defaults, ROUNDS), GOAL, note))
     return rows
 

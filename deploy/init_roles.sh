@@ -63,8 +63,8 @@ GRANT USAGE ON SCHEMA public TO :"app", :"purge";
 -- page's queries took 4.5 s with JIT and 0.45 s without. No page's queries were faster with it.
 -- work_mem 4MB (PostgreSQL's default, set so that a managed service's own default does not apply): the
 -- paged lists sort 50 rows in a top-N heapsort (0.1 MB) and a caseworker's cases in memory (1.3 MB), the
--- largest hash (10.8 MB) fits in one batch; nothing spilled to disk, and 16MB and 32MB were no faster.
--- Each sort or hash of each connection may take work_mem, so more would only be memory at risk.
+-- largest hash (10.8 MB, parallel) fits in one batch; nothing spilled to disk, and 16MB and 32MB were no
+-- faster. Each sort or hash of each connection may take work_mem, so more would only be memory at risk.
 ALTER DATABASE :"database" SET jit = off;
 ALTER DATABASE :"database" SET work_mem = '4MB';
 SQL
