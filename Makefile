@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test otp chart-images lint bench bench-data bench-pages bench-crypto bench-audit bench-reports bench-access bench-access-log worker beat assets messages clean
+.PHONY: install run test otp chart-images lint bench bench-install bench-data bench-pages bench-crypto bench-audit bench-reports bench-access bench-access-log bench-postgres worker beat assets messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,15 @@ $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 	touch $@
 
 install: $(STAMP)
+
+# The benchmarks' extra (django-guardian, compared with in bench/access_scoping.py), beside the test install.
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml requirements/constraints.txt | sha1sum | cut -c1-12)
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[test,bench]"
+	rm -f $(VENV)/.bench-installed-*
+	touch $@
+
+bench-install: $(BENCH_STAMP)
 
 ## make run: install, migrate, load the demo year, print the demo logins, serve on http://$(HOST):$(PORT)
 ## (default http://127.0.0.1:8000; `make run PORT=8080 HOST=0.0.0.0`). The printed address and e-mailed
@@ -65,7 +74,7 @@ assets:
 ## builds (first time, minutes) or reuses the dataset in database $$BENCH_DATABASE (samsyn_bench) on
 ## DATABASE_URL's server, then every list page large against small and every bench module's rows().
 ## BENCH_ARGS="--scale 0.05" for a quick run on a small copy; BENCH_ROUNDS sets the rounds.
-bench: install
+bench: bench-install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## make bench-data: build or reuse the dataset only, and print its database, counts and users
@@ -80,9 +89,13 @@ bench-pages: install
 bench-crypto: install
 	$(BIN)/python -m bench.crypto
 
-## make bench-access: case scoping per role over CASES cases (default 20000)
-bench-access: install
+## make bench-access: case scoping per role over CASES cases (default 30000), and against django-guardian
+bench-access: bench-install
 	$(BIN)/python bench/access_scoping.py
+
+## make bench-postgres: the case list and case page under PostgreSQL's JIT on/off and work_mem 4/16/32MB
+bench-postgres: install
+	$(BIN)/python bench/postgres_settings.py
 
 ## make bench-audit: cost of access logging on a case page, and verify_audit over a million entries
 bench-audit: install
