@@ -17,10 +17,10 @@ Appending is one INSERT … SELECT that reads the head (the last entry, else the
 else the genesis) and inserts the next entry with its hash. Two writers that read the same head collide
 on the unique `seq`; the one that loses retries from the new head. So the chain stays gap-free and
 never forks, no lock is held, and an access entry, with its links to the cases and persons it names,
-costs one round trip to the database (on PostgreSQL; on SQLite the links follow in the transaction). The change
-log's LogEntry rows are sealed the same way, in the transaction that wrote them (a signal on LogEntry).
-Changing an entry changes its hash; deleting one leaves a gap in `seq`; moving or swapping entries
-breaks the link to the previous hash.
+costs one round trip to the database (on PostgreSQL; on SQLite the links follow in the transaction).
+The change log's LogEntry rows are sealed the same way, in the transaction that wrote them (a signal on
+LogEntry). Changing an entry changes its hash; deleting one leaves a gap in `seq`; moving or swapping
+entries breaks the link to the previous hash.
 """
 
 from __future__ import annotations
