@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test otp chart-images lint bench bench-install bench-data bench-pages bench-crypto bench-audit bench-reports bench-access bench-access-log bench-postgres worker beat assets messages clean
+.PHONY: install run test otp chart-images lint bench bench-install bench-data bench-pages bench-crypto bench-audit bench-reports bench-access bench-access-log bench-postgres bench-security worker beat assets messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,10 @@ bench-audit: install
 ## make bench-access-log: who has seen a case, and the auditor's person search, at 100 000 and 1 000 000 log entries
 bench-access-log: install
 	$(BIN)/python bench/access_links.py
+
+## make bench-security: the whole security stack on against off, on the case list and a case page
+bench-security: install
+	$(BIN)/python bench/security.py
 
 ## make bench-reports: the yearly follow-up and the management catalogue, 2 000 to 20 000 persons
 bench-reports: install
