@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("audit", "0008_access_links"),
+        ("audit", "0009_change_log_review_index"),
     ]
 
     operations = [
