@@ -14,10 +14,11 @@ adds, X-Forwarded-Proto: https and X-Forwarded-For, which production trusts (SEC
 SAMSYN_PROXY_HOPS=1 as in deploy/compose.yaml). Static files are collected into var/bench-load/static, as
 the image does. The variables that would weaken these settings are removed from the environment.
 
-The data: the database of DATABASE_URL as it is (`manage.py seed_demo`, or the large municipality of
-`python -m bench.scale`), in the agreement with the most cases unless BENCH_LOAD_AGREEMENT names one; its
-values must be sealed with the keyrings given (SAMSYN_ENCRYPTION_KEYS_FILE and SAMSYN_BLIND_INDEX_KEYS_FILE,
-by default the development keyrings in var/keys that `seed_demo` and `bench.scale` sealed them with).
+The data: the dataset of bench/scale.py, the large municipality (built first if it is not there, reused if
+it is; BENCH_SCALE and BENCH_DATABASE as there), in the agreement with the most cases ("large") unless
+BENCH_LOAD_AGREEMENT names another. gunicorn opens its values with the development keyrings in var/keys
+that bench/scale.py sealed them with, given as production's keyring files (SAMSYN_ENCRYPTION_KEYS_FILE and
+SAMSYN_BLIND_INDEX_KEYS_FILE, when set, are used instead).
 
 Signing in: no one clicks through the login here. For up to BENCH_LOAD_SESSIONS users of each role the
 bench writes a session as `django.contrib.auth.login` and the second-factor step leave it (the user, the
@@ -25,7 +26,7 @@ backend, the password hash, the verified OTP device, the sign-in time, the agree
 SECRET_KEY that gunicorn is given too; the sessions are deleted at the end. A user without a confirmed
 device gets a static one named "bench-load".
 
-Settings, from the environment: DATABASE_URL (PostgreSQL) and REDIS_URL, required;
+Settings, from the environment: DATABASE_URL (PostgreSQL: its server) and REDIS_URL, required;
 BENCH_LOAD_SECONDS per stage (default 30); BENCH_LOAD_USERS (default "1,4,16"); BENCH_LOAD_THINK, the
 seconds a user waits between pages, "low-high" (default "0": every user asks for the next page as soon as
 the last one came, the heaviest load 16 users can make); WEB_CONCURRENCY and the other variables of
@@ -45,8 +46,13 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench import scale  # noqa: E402
+
 WORK_DIR = BASE_DIR / "var" / "bench-load"
 GOAL_P95_MS = 300
 GOAL_PAGES = ("ärendelista", "ärendesida")
@@ -62,17 +68,16 @@ WEAKENING = (
 )
 
 
-def production_environment(port: int) -> dict[str, str]:
+def production_environment(port: int, database_url: str) -> dict[str, str]:
     """The environment of this process and of gunicorn: production settings on 127.0.0.1:port."""
     environment = {name: value for name, value in os.environ.items() if name not in WEAKENING}
-    if not environment.get("DATABASE_URL", "").startswith("postgres") or not environment.get("REDIS_URL"):
-        sys.exit("bench-load serves production settings: set DATABASE_URL to PostgreSQL and REDIS_URL.")
     keys = BASE_DIR / "var" / "keys"
     environment.setdefault("SAMSYN_ENCRYPTION_KEYS_FILE", str(keys / "encryption.keys"))
     environment.setdefault("SAMSYN_BLIND_INDEX_KEYS_FILE", str(keys / "blind_index.keys"))
     environment.update(
         SAMSYN_ENV="production",
         DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=database_url,
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1",
         CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{port}",
@@ -107,7 +112,7 @@ def bench_agreement():
         agreements = agreements.filter(name=name)
     agreement = agreements.first()
     if agreement is None:
-        sys.exit("No agreement to load: run `manage.py seed_demo` or `python -m bench.scale` first.")
+        sys.exit(f"No agreement named {os.environ['BENCH_LOAD_AGREEMENT']!r} in the dataset.")
     return agreement
 
 
@@ -344,8 +349,15 @@ def main() -> None:
     user_counts = [int(count) for count in os.environ.get("BENCH_LOAD_USERS", "1,4,16").split(",")]
     think = os.environ.get("BENCH_LOAD_THINK", "0")
     low, _, high = think.partition("-")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
+        sys.exit("bench-load serves production settings: set DATABASE_URL to PostgreSQL and REDIS_URL.")
+    # The dataset is built (or found built) in development settings, by its own process.
+    scale_factor = os.environ.get("BENCH_SCALE", "1")
+    subprocess.run([sys.executable, "-m", "bench.scale", "--scale", scale_factor], cwd=BASE_DIR, check=True)  # noqa: S603
+    server_url = urlsplit(os.environ["DATABASE_URL"])
+    database_url = urlunsplit(server_url._replace(path="/" + scale.database_name(float(scale_factor))))
     port = free_port()
-    environment = production_environment(port)
+    environment = production_environment(port, database_url)
     os.environ.clear()
     os.environ.update(environment)
     WORK_DIR.mkdir(parents=True, exist_ok=True)
