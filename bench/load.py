@@ -5,14 +5,16 @@ and lets locust (bench/load_users.py, headless) send it 1, 4 and then 16 concurr
 time each, every user a person of one role reading that role's pages. Prints, per number of users and
 page type, requests per second, the 50th, 95th and 99th percentile and the errors; beside the figures at
 16 users the goal of issue 20: p95 under 300 ms for the case page and the case list, no errors. Then the
-machine's load while each stage ran. gunicorn is stopped at the end, whatever happened.
+machine's load while each stage ran, and gunicorn's CPU time per request: on a machine shared with other
+work the latencies say how busy it was, the CPU time what a page costs. gunicorn is stopped at the end,
+whatever happened.
 
 Production, not a copy of it: SAMSYN_ENV=production with every check of `config.settings.production_problems`
-(DEBUG off, a secret key, keyrings from files, ALLOWED_HOSTS, HTTPS-only cookies, HSTS, the HTTPS
-redirect). Over plain HTTP on 127.0.0.1 the requests carry what the deploy's proxy (deploy/Caddyfile)
-adds, X-Forwarded-Proto: https and X-Forwarded-For, which production trusts (SECURE_PROXY_SSL_HEADER,
-SAMSYN_PROXY_HOPS=1 as in deploy/compose.yaml). Static files are collected into var/bench-load/static, as
-the image does. The variables that would weaken these settings are removed from the environment.
+(DEBUG off, a secret key, keyrings from files, ALLOWED_HOSTS, HTTPS-only cookies), and HSTS and the HTTPS
+redirect at their production defaults. Over plain HTTP on 127.0.0.1 the requests carry what the deploy's
+proxy (deploy/Caddyfile) adds, X-Forwarded-Proto: https and X-Forwarded-For, which production trusts
+(SECURE_PROXY_SSL_HEADER, SAMSYN_PROXY_HOPS=1 as in deploy/compose.yaml). Static files are collected into
+var/bench-load/static, as the image does. Variables that would weaken these settings are not passed on.
 
 The data: the dataset of bench/scale.py, the large municipality (built first if it is not there, reused if
 it is; BENCH_SCALE and BENCH_DATABASE as there), in the agreement with the most cases ("large") unless
@@ -27,7 +29,8 @@ SECRET_KEY that gunicorn is given too; the sessions are deleted at the end. A us
 device gets a static one named "bench-load".
 
 Settings, from the environment: DATABASE_URL (PostgreSQL: its server) and REDIS_URL, required;
-BENCH_LOAD_SECONDS per stage (default 30); BENCH_LOAD_USERS (default "1,4,16"); BENCH_LOAD_THINK, the
+BENCH_LOAD_SECONDS per stage (default 30); BENCH_LOAD_USERS (default "1,4,16"); BENCH_LOAD_SESSIONS
+(default 4); BENCH_LOAD_THINK, the
 seconds a user waits between pages, "low-high" (default "0": every user asks for the next page as soon as
 the last one came, the heaviest load 16 users can make); WEB_CONCURRENCY and the other variables of
 deploy/gunicorn.conf.py.
