@@ -221,18 +221,41 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its children so far (gunicorn's master and workers)."""
+def cpu_seconds(pids) -> dict[int, float]:
+    """CPU time so far of each of these processes that still runs."""
     import psutil
 
-    process = psutil.Process(pid)
-    total = sum(process.cpu_times()[:2])
-    for child in process.children(recursive=True):
+    seconds = {}
+    for pid in pids:
         try:
-            total += sum(child.cpu_times()[:2])
+            seconds[pid] = sum(psutil.Process(pid).cpu_times()[:2])
         except psutil.NoSuchProcess:
             continue
-    return total
+    return seconds
+
+
+def gunicorn_processes(server: subprocess.Popen) -> list[int]:
+    import psutil
+
+    return [server.pid] + [child.pid for child in psutil.Process(server.pid).children(recursive=True)]
+
+
+def database_backends() -> list[int]:
+    """The PostgreSQL server processes serving the load test's database (gunicorn's connections, kept
+    for DATABASE_CONN_MAX_AGE), this process's own left out. The server runs on this machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def cpu_used(before: dict[int, float], pids) -> float:
+    """CPU seconds of `pids` since `before` (a process started since counts from zero; one that ended since
+    is lost: gunicorn's workers and their connections live through a stage)."""
+    return sum(now - before.get(pid, 0.0) for pid, now in cpu_seconds(pids).items())
 
 
 def machine_busy() -> tuple[float, float]:
@@ -263,14 +286,17 @@ class Stage:
     seconds: float
     machine_busy: float  # share of all cores' time busy, the whole machine (other work on it included)
     gunicorn_cpu: float  # CPU seconds of gunicorn's master and workers
+    database_cpu: float  # CPU seconds of the PostgreSQL processes serving them
     locust_cpu: float  # CPU seconds of locust
     load_average: float  # 1-minute load average at the end
 
     @property
-    def cpu_ms_per_request(self) -> float:
-        """gunicorn's CPU time per request: what a page costs the server, however loaded the machine is."""
-        requests = sum(figures.requests for figures in self.pages if figures.page == "alla sidor")
-        return 1000 * self.gunicorn_cpu / max(requests, 1)
+    def requests(self) -> int:
+        return sum(figures.requests for figures in self.pages if figures.page == "alla sidor")
+
+    def ms_per_request(self, cpu_seconds: float) -> float:
+        """CPU time per request: what a page costs, however loaded the machine is."""
+        return 1000 * cpu_seconds / max(self.requests, 1)
 
 
 def run_locust(users: int, seconds: int, port: int, plan_file: Path, prefix: Path) -> list[PageFigures]:
@@ -300,7 +326,8 @@ def run_stage(users: int, seconds: int, port: int, plan_file: Path, server: subp
     import resource
 
     busy_before, total_before = machine_busy()
-    gunicorn_before = cpu_seconds(server.pid)
+    gunicorn_before = cpu_seconds(gunicorn_processes(server))
+    database_before = cpu_seconds(database_backends())
     locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     pages = run_locust(users, seconds, port, plan_file, WORK_DIR / f"locust-{users}")
@@ -312,7 +339,8 @@ def run_stage(users: int, seconds: int, port: int, plan_file: Path, server: subp
         pages=pages,
         seconds=elapsed,
         machine_busy=(busy_after - busy_before) / (total_after - total_before),
-        gunicorn_cpu=cpu_seconds(server.pid) - gunicorn_before,
+        gunicorn_cpu=cpu_used(gunicorn_before, gunicorn_processes(server)),
+        database_cpu=cpu_used(database_before, database_backends()),
         locust_cpu=sum(locust_after[:2]) - sum(locust_before[:2]),
         load_average=os.getloadavg()[0],
     )
@@ -339,11 +367,13 @@ def print_report(stages: list[Stage], goal_users: int, think: str) -> None:
                 f" {figures.p50:>7.0f} {figures.p95:>7.0f} {figures.p99:>7.0f}  {figures.errors:>6}"
                 f"  {verdict(stage, figures, goal_users)}"
             )
-    print(f"\n{'users':>5}  machine busy  gunicorn cores  CPU ms/request  locust cores  load average (1 min, at end)")
+    print(f"\n{'users':>5}  machine busy  load average  gunicorn cores  locust cores   CPU ms per request")
+    print(f"{'':>5}  {'':>12}  {'(1 min, end)':>12}  {'':>14}  {'':>12}   gunicorn  PostgreSQL")
     for stage in stages:
         print(
-            f"{stage.users:>5}  {stage.machine_busy:>12.0%}  {stage.gunicorn_cpu / stage.seconds:>14.2f}"
-            f"  {stage.cpu_ms_per_request:>14.1f}  {stage.locust_cpu / stage.seconds:>12.2f}  {stage.load_average:.2f}"
+            f"{stage.users:>5}  {stage.machine_busy:>12.0%}  {stage.load_average:>12.2f}"
+            f"  {stage.gunicorn_cpu / stage.seconds:>14.2f}  {stage.locust_cpu / stage.seconds:>12.2f}"
+            f"   {stage.ms_per_request(stage.gunicorn_cpu):>8.1f}  {stage.ms_per_request(stage.database_cpu):>10.1f}"
         )
 
 
