@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test otp chart-images lint bench bench-install bench-data bench-pages bench-crypto bench-audit bench-reports bench-access bench-access-log bench-postgres bench-security worker beat assets messages clean
+.PHONY: install run test otp chart-images lint bench bench-install bench-data bench-pages bench-crypto bench-audit bench-reports bench-access bench-access-log bench-postgres bench-security bench-load worker beat assets messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 
 install: $(STAMP)
 
-# The benchmarks' extra (django-guardian, compared with in bench/access_scoping.py), beside the test install.
+# The benchmarks' extra (locust for bench-load, django-guardian for bench-access), beside the test install.
 BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml requirements/constraints.txt | sha1sum | cut -c1-12)
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[test,bench]"
@@ -112,6 +112,12 @@ bench-security: install
 ## make bench-reports: the yearly follow-up and the management catalogue, 2 000 to 20 000 persons
 bench-reports: install
 	$(BIN)/python bench/reports.py $(BENCH_ARGS)
+
+## make bench-load: gunicorn with production settings under 1, 4 and 16 concurrent users (locust, headless),
+## requests/s, p50/p95/p99 and errors per page type; needs DATABASE_URL (PostgreSQL) and REDIS_URL, and data
+## (`manage.py seed_demo` or `python -m bench.scale`). bench/load.py lists its settings (BENCH_LOAD_*).
+bench-load: bench-install
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) var/static
