@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test otp chart-images lint bench bench-crypto bench-audit bench-reports bench-access bench-access-log worker beat assets messages clean
+.PHONY: install run test otp chart-images lint bench bench-install bench-data bench-pages bench-crypto bench-audit bench-reports bench-access bench-access-log bench-postgres bench-security bench-load worker beat assets messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,15 @@ $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
 	touch $@
 
 install: $(STAMP)
+
+# The benchmarks' extra (locust for bench-load, django-guardian for bench-access), beside the test install.
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat pyproject.toml requirements/constraints.txt | sha1sum | cut -c1-12)
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e ".[test,bench]"
+	rm -f $(VENV)/.bench-installed-*
+	touch $@
+
+bench-install: $(BENCH_STAMP)
 
 ## make run: install, migrate, load the demo year, print the demo logins, serve on http://$(HOST):$(PORT)
 ## (default http://127.0.0.1:8000; `make run PORT=8080 HOST=0.0.0.0`). The printed address and e-mailed
@@ -61,15 +70,32 @@ assets:
 	cd assets && npm install --no-audit --no-fund && npm run build
 
 ## Benchmarks (not tests; figures, not pass/fail). Set DATABASE_URL to PostgreSQL for the figures that count.
-bench: bench-crypto bench-access bench-audit bench-access-log bench-reports
+## make bench: issue 20's table of ratios, each beside its goal, from one run at a large municipality's scale:
+## builds (first time, minutes) or reuses the dataset in database $$BENCH_DATABASE (samsyn_bench) on
+## DATABASE_URL's server, then every list page large against small and every bench module's rows().
+## BENCH_ARGS="--scale 0.05" for a quick run on a small copy; BENCH_ROUNDS sets the rounds.
+bench: bench-install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## make bench-data: build or reuse the dataset only, and print its database, counts and users
+bench-data: install
+	$(BIN)/python -m bench.scale $(BENCH_ARGS)
+
+## make bench-pages: every list page, the large agreement against the small one (the dataset of bench-data)
+bench-pages: install
+	$(BIN)/python -m bench.pages $(BENCH_ARGS)
 
 ## make bench-crypto: seal/open throughput, and the case list encrypted against unencrypted
 bench-crypto: install
 	$(BIN)/python -m bench.crypto
 
-## make bench-access: case scoping per role over CASES cases (default 20000)
-bench-access: install
+## make bench-access: case scoping per role over CASES cases (default 30000), and against django-guardian
+bench-access: bench-install
 	$(BIN)/python bench/access_scoping.py
+
+## make bench-postgres: the case list and case page under PostgreSQL's JIT on/off and work_mem 4/16/32MB
+bench-postgres: install
+	$(BIN)/python bench/postgres_settings.py
 
 ## make bench-audit: cost of access logging on a case page, and verify_audit over a million entries
 bench-audit: install
@@ -79,9 +105,19 @@ bench-audit: install
 bench-access-log: install
 	$(BIN)/python bench/access_links.py
 
+## make bench-security: the whole security stack on against off, on the case list and a case page
+bench-security: install
+	$(BIN)/python bench/security.py
+
 ## make bench-reports: the yearly follow-up and the management catalogue, 2 000 to 20 000 persons
 bench-reports: install
 	$(BIN)/python bench/reports.py $(BENCH_ARGS)
+
+## make bench-load: gunicorn with production settings under 1, 4 and 16 concurrent users (locust, headless),
+## requests/s, p50/p95/p99 and errors per page type; needs DATABASE_URL (PostgreSQL) and REDIS_URL, and data
+## (`manage.py seed_demo` or `python -m bench.scale`). bench/load.py lists its settings (BENCH_LOAD_*).
+bench-load: bench-install
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) var/static

@@ -47,6 +47,15 @@ def actor_for(user, agreement) -> Actor:
     return Actor(user=user, agreement=agreement if roles else None, roles=roles)
 
 
+def actor_in(user, agreement_id) -> Actor | None:
+    """The actor of `user` in the agreement with this id, or None when they hold no role there. One query
+    (the memberships with their agreement), as every signed-in request asks it."""
+    memberships = list(Membership.objects.filter(user=user, agreement_id=agreement_id).select_related("agreement"))
+    if not memberships:
+        return None
+    return Actor(user=user, agreement=memberships[0].agreement, roles=frozenset(m.role for m in memberships))
+
+
 @contextlib.contextmanager
 def system_changes_for(agreement_id):
     """Changes a job makes outside any request (a purge, reminders) are entered in the change log as the

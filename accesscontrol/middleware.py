@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .actor import Actor, actor_for, agreements_of
+from .actor import Actor, actor_for, actor_in, agreements_of
 
 # Paths that are reachable before the second factor: the login steps themselves (with the OpenID Connect
 # redirects), static files, the health check, the metrics endpoint (own token) and the API (DRF
@@ -119,21 +119,19 @@ class CurrentAgreementMiddleware:
         request.actor = None
         user = request.user
         if user.is_authenticated and user.is_verified():
-            agreement = None
             chosen = request.session.get("agreement_id")
-            agreements = agreements_of(user)
-            if chosen is not None:
-                agreement = agreements.filter(pk=chosen).first()
-            if agreement is None:
-                candidates = list(agreements[:2])
+            # The usual request: the session's agreement, still one of the user's, in one query.
+            actor = actor_in(user, chosen) if chosen is not None else None
+            if actor is None:
+                candidates = list(agreements_of(user)[:2])
                 if len(candidates) == 1:
-                    agreement = candidates[0]
-                    request.session["agreement_id"] = agreement.pk
+                    request.session["agreement_id"] = candidates[0].pk
+                    actor = actor_for(user, candidates[0])
                 elif (
                     len(candidates) > 1
                     and not _is_open(request.path_info)
                     and request.path_info != reverse("accesscontrol:choose_agreement")
                 ):
                     return redirect("accesscontrol:choose_agreement")
-            request.actor = actor_for(user, agreement) if agreement else Actor(user, None, frozenset())
+            request.actor = actor or Actor(user, None, frozenset())
         return self.get_response(request)

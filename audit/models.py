@@ -143,7 +143,20 @@ class AccessLogEntry(ChainLinkFields):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["agreement_id", "at"])]
+        indexes = [
+            models.Index(fields=["agreement_id", "at"]),
+            # The busy-day flag (audit.selectors.busy_days) counts a period's entries that show one person:
+            # this index holds those entries alone, with the two columns the count reads, so PostgreSQL
+            # answers from the index (an index-only scan, a ninth of the table's size) instead of the rows.
+            models.Index(
+                fields=["agreement_id", "at"],
+                include=["user_id", "person_ids"],
+                condition=models.Q(outcome="shown", user_id__isnull=False)
+                & ~models.Q(person_ids="[]")
+                & ~models.Q(person_ids__contains=","),
+                name="audit_access_one_person_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Åtkomstlogg {self.seq}"
@@ -158,11 +171,12 @@ class AccessLogEntry(ChainLinkFields):
 # so every existing entry still verifies and the hash definition does not change; the same query works on
 # SQLite and PostgreSQL (an array with a GIN index is PostgreSQL's alone); and a B-tree on (case_id,
 # entry) returns the entries in order. The links are derived data: `audit.chain.append_access_entry`, the
-# one writer, writes them in the entry's transaction from the hashed lists (`links_for`); the append-only
-# trigger covers them as it covers the entries (migration 0008); the purge deletes them with their entries
-# (audit.services.purge_chain_prefix). No database foreign key, as for ChangeLogSeal: an entry deleted
-# behind the service's back must show up as a gap in the chain for `verify_audit`, not be refused by a
-# constraint; its links then name no entry and drop out of every join.
+# one writer, writes them with the entry (in its statement on PostgreSQL, its transaction on SQLite) from
+# the hashed lists (`linked_ids`); the append-only trigger covers them as it covers the entries (migration
+# 0008); the purge deletes them with their entries (audit.services.purge_chain_prefix). No database
+# foreign key, as for ChangeLogSeal: an entry deleted behind the service's back must show up as a gap in
+# the chain for `verify_audit`, not be refused by a constraint; its links then name no entry and drop out
+# of every join.
 # Only UUIDs are linked: a recorded id that is not one (a guessed address) names no case or person.
 
 
@@ -196,12 +210,9 @@ class AccessLogPerson(models.Model):
         return f"{self.entry_id}: {self.person_id}"
 
 
-def links_for(entry_id: int, case_ids, person_ids) -> tuple[list[AccessLogCase], list[AccessLogPerson]]:
-    """The link rows of one entry, from its (hashed) case and person lists."""
-    return (
-        [AccessLogCase(entry_id=entry_id, case_id=case_id) for case_id in dict.fromkeys(_uuids(case_ids))],
-        [AccessLogPerson(entry_id=entry_id, person_id=person_id) for person_id in dict.fromkeys(_uuids(person_ids))],
-    )
+def linked_ids(case_ids, person_ids) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """The case and person ids an entry links to, from its (hashed) lists: each UUID once."""
+    return list(dict.fromkeys(_uuids(case_ids))), list(dict.fromkeys(_uuids(person_ids)))
 
 
 class ChangeLogSeal(ChainLinkFields):

@@ -33,9 +33,9 @@ from django.db import connection  # noqa: E402
 from accesscontrol import services as access_services  # noqa: E402
 from accesscontrol.actor import Actor  # noqa: E402
 from accesscontrol.models import Organisation, Role, User  # noqa: E402
+from bench.scale import personal_number  # noqa: E402
 from casework import models  # noqa: E402
 from casework.periods import PeriodKind  # noqa: E402
-from casework.personal_numbers import luhn_check_digit  # noqa: E402
 from casework.services.agreements import create_agreement  # noqa: E402
 from encryption import crypto  # noqa: E402
 from reports import documents  # noqa: E402
@@ -47,12 +47,6 @@ from reports.selectors.statistics import statistics_year  # noqa: E402
 YEAR = 2025
 TODAY = datetime.date(2026, 6, 1)
 BATCH = 5000
-
-
-def personal_number(n: int, birth_year: int) -> str:
-    month, day, serial = 1 + n % 12, 1 + (n // 12) % 28, n // 336 % 1000
-    nine = f"{birth_year % 100:02d}{month:02d}{day:02d}{serial:03d}"
-    return f"{birth_year}{month:02d}{day:02d}{serial:03d}{luhn_check_digit(nine)}"
 
 
 def generate(persons: int, rng: random.Random):

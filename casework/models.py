@@ -351,6 +351,9 @@ class Case(EncryptedModel):
         indexes = [
             models.Index(fields=["agreement", "status", "category"]),
             models.Index(fields=["agreement", "raised_on"]),
+            # The case list's default order (casework.selectors.cases.case_list_query): its first pages are
+            # read from here, in order, not sorted from every case of the agreement.
+            models.Index(fields=["agreement", "-proposed_on", "number", "id"], name="casework_case_list_order"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="case_unique_number"),

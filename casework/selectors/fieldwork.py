@@ -28,6 +28,7 @@ from casework.selectors.targets import ANONYMOUS_YOUTHS, MEASURES, Measure, coun
 from config import formatting
 
 RECENT = 30
+AWAITING_SHOWN = 50
 
 
 def visible_contacts(*, actor) -> QuerySet:
@@ -119,6 +120,7 @@ class FieldOverview:
     visits: list
     may_record: bool
     paging: object = None  # the page of `contacts` (config.paging.Paging), when the list is paged
+    more_awaiting: bool = False  # more orossamtal await their follow-up than `awaiting_follow_up` shows
 
     @property
     def cases(self) -> list:
@@ -135,14 +137,19 @@ def field_overview(*, actor, page_of=None) -> FieldOverview:
     page of contacts to show from the ordered query (the view's config.paging.paginate), so only that
     page is loaded and decrypted; without it, the latest RECENT."""
     contacts = visible_contacts(actor=actor)
+    # The oldest AWAITING_SHOWN, read along the contacts' index until that many are found: a large municipality
+    # has a thousand at a time, and reading, decrypting and declaring them all as read on every visit made the
+    # page cost O(contacts) (issue 20). The oldest, because they are the ones longest without a follow-up.
     awaiting = contacts.filter(kind=FieldContact.Kind.CONCERN_TALK, concern_follow_up__isnull=True)
+    awaiting = list(awaiting.order_by("occurred_on", "created_at", "pk")[: AWAITING_SHOWN + 1])
     visits = HotSpotVisit.objects.filter(hot_spot__agreement=actor.agreement).select_related("hot_spot", "recorded_by")
     ordered = contacts.order_by("-occurred_on", "-created_at", "-pk")
     paging = page_of(ordered) if page_of else None
     return FieldOverview(
         contacts=_entries(actor=actor, contacts=list(paging.object_list if paging else ordered[:RECENT])),
         paging=paging,
-        awaiting_follow_up=_entries(actor=actor, contacts=list(awaiting.order_by("occurred_on"))),
+        awaiting_follow_up=_entries(actor=actor, contacts=awaiting[:AWAITING_SHOWN]),
+        more_awaiting=len(awaiting) > AWAITING_SHOWN,
         visits=list(visits[:RECENT]),
         may_record=policies.may(actor, Action.RECORD_FIELD_WORK),
     )

@@ -3,12 +3,13 @@ cases and their own assignments, read from the case itself so any change to it c
 a temporary access in force names (tests/accesscontrol/test_case_access_grants.py)."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accesscontrol import services
 from accesscontrol.actor import actor_for
-from accesscontrol.scoping import is_assigned, scope_cases
+from accesscontrol.scoping import assigned_q, is_assigned, scope_cases
 from casework.models import Case, Category
 from tests.accesscontrol.factories import make_case
 
@@ -109,6 +110,26 @@ def test_is_assigned_follows_the_same_rule(people, cases):
 def test_a_caseworker_who_is_also_a_field_worker_sees_both_sets(people, cases):
     services.grant_role(user=people.caseworker, agreement=people.agreement, role="field_worker")
     assert visible(people.caseworker, people.agreement) == {cases["investigation"], cases["personal"], cases["svansen"]}
+
+
+def test_the_rule_negated_keeps_exactly_the_cases_that_are_not_the_caseworkers(people, cases):
+    """The svansen case has no unit: outside the rule, so inside its negation (a NULL unit must not drop it)."""
+    assert set(Case.objects.exclude(assigned_q(people.caseworker))) == {cases["open_care"], cases["svansen"]}
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="PostgreSQL's plan")
+def test_the_rules_subqueries_run_once_as_values_the_indexes_can_take(people, cases):
+    """The unit and grant subqueries are InitPlans, run once, whose values each branch of the OR can look up in
+    its column's index (a BitmapOr at a large agreement's size: bench/access_scoping.py prints that plan). An
+    `IN (subquery)` inside the OR was a hashed SubPlan, tested against every case of the agreement."""
+    queryset = scope_cases(Case.objects.all(), actor_for(people.caseworker, people.agreement)).values("pk")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (COSTS OFF) {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "SubPlan" not in plan
+    assert plan.count("InitPlan") == 2
+    assert "(unit_id = ANY ($0))" in plan and "(id = ANY ($1))" in plan
 
 
 @pytest.mark.parametrize("role", ["caseworker", "field_worker", "manager", "police"])

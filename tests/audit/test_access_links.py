@@ -3,7 +3,6 @@ seen this" and the auditor's person search, backfilled for old entries, purged w
 
 import importlib
 from types import SimpleNamespace
-from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -53,11 +52,30 @@ def test_a_case_of_another_agreement_is_not_linked(people, case, request_as, oth
     assert AccessLogEntry.objects.get(pk=entry.pk).outside_scope_case_ids == [access.FOREIGN_CASE]
 
 
+def refuse_person_links() -> None:
+    """From now on (until the test's transaction is rolled back) the database refuses a person link: a
+    failure after the entry and its case links were written, in the database itself, where PostgreSQL
+    writes them all in one statement."""
+    table = AccessLogPerson._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION test_refuse_link() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER test_refuse_link BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION test_refuse_link()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER test_refuse_link BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+
+
 def test_no_entry_is_written_without_its_links(people, case, request_as):
-    with (
-        mock.patch.object(AccessLogPerson.objects, "bulk_create", side_effect=DatabaseError("disk full")),
-        pytest.raises(DatabaseError),
-    ):
+    refuse_person_links()
+    with pytest.raises(DatabaseError):
         access.log_read(request_as(people.manager), page="casework:case", cases=[case], persons=[case.person])
     assert not AccessLogEntry.objects.exists()
     assert not AccessLogCase.objects.exists()

@@ -180,7 +180,7 @@ def test_the_follow_up_state_in_sql_is_the_badge_on_every_day_of_a_year(people):
             Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_on=TODAY)
     _case(people)  # not raised
     actor = actor_for(people.manager, people.agreement)
-    for case in case_selectors.case_list_query(actor=actor):
+    for case in case_selectors.case_list_query(actor=actor, filters=case_selectors.CaseListFilters(sort="follow_up")):
         expected = follow_up_state(
             raised_on=case.raised_on,
             agreement=people.agreement,

@@ -309,6 +309,28 @@ def test_the_field_overview_lists_orossamtal_awaiting_follow_up_and_logs_the_rea
     assert str(svansen.person_id) in entry.person_ids
 
 
+def test_the_overview_shows_the_oldest_orossamtal_awaiting_follow_up_and_says_there_are_more(
+    people, login, svansen, monkeypatch
+):
+    """Issue 20: a large municipality has a thousand awaiting at a time; the page reads only the oldest (the
+    longest without a follow-up), and declares only those as read."""
+    monkeypatch.setattr(field_selectors, "AWAITING_SHOWN", 2)
+    talks = [
+        _contact(
+            people,
+            case=svansen,
+            kind=FieldContact.Kind.CONCERN_TALK,
+            occurred_on=f.today() - datetime.timedelta(days=days),
+        )
+        for days in (3, 2, 1)
+    ]
+    overview = field_selectors.field_overview(actor=f.actor(people.field_worker, people.agreement))
+    assert [entry.contact for entry in overview.awaiting_follow_up] == talks[:2]
+    assert overview.more_awaiting
+    page = login(people.field_worker).get(reverse("casework:field_home")).content.decode()
+    assert "här visas de 2 äldsta" in page
+
+
 def test_the_social_manager_reads_the_overview_but_records_nothing(people, login):
     client = login(people.manager)
     assert client.get(reverse("casework:field_home")).status_code == 200
