@@ -15,7 +15,6 @@ each size, which find an N+1 before a profile does.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from dataclasses import dataclass
@@ -118,11 +117,7 @@ def rows() -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
-    args = parser.parse_args()
-    name = scale.configure(args.scale)
-    scale.report(scale.ensure(args.scale, name))
+    scale.from_command_line(__doc__.splitlines()[0])
     print_table(rows())
 
 

@@ -11,9 +11,7 @@ machine say less, and the table should be read with them.
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import os
 import re
 import subprocess
 import sys
@@ -43,11 +41,7 @@ def load_averages() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
-    args = parser.parse_args()
-    name = scale.configure(args.scale)
-    scale.report(scale.ensure(args.scale, name))
+    scale.from_command_line(__doc__.splitlines()[0])
     before = load_averages()
     from bench import pages
 

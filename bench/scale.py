@@ -763,15 +763,23 @@ def report(dataset: Dataset) -> None:
     print("  " + " ".join(dataset.users()))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def from_command_line(description: str) -> Dataset:
+    """The dataset a bench's command line asks for (--scale, --database): Django pointed at it, built or
+    reused, and what it holds printed. Every bench on this dataset starts here."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
     parser.add_argument("--database", help=f"the database's name (default $BENCH_DATABASE or {DEFAULT_DATABASE})")
     args = parser.parse_args()
     if not 0 < args.scale <= 1:
         sys.exit("--scale is a fraction of the full size: 0 < F ≤ 1.")
     name = configure(args.scale, args.database)
-    report(ensure(args.scale, name))
+    dataset = ensure(args.scale, name)
+    report(dataset)
+    return dataset
+
+
+def main() -> None:
+    from_command_line(__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
