@@ -40,12 +40,12 @@ django.setup()
 
 from django.apps import apps  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from accesscontrol.actor import actor_for  # noqa: E402
 from accesscontrol.models import CaseAccessGrant, Role  # noqa: E402
 from accesscontrol.scoping import scope_cases  # noqa: E402
 from accesscontrol.services import create_unit  # noqa: E402
+from bench import test_environment  # noqa: E402
 from bench.table import Row, interleaved_ratios, print_table  # noqa: E402
 from casework.models import Case, Person  # noqa: E402
 from config.paging import PER_PAGE as PAGE  # noqa: E402
@@ -242,7 +242,7 @@ def measure() -> list[Row]:
 
 
 def measure_in_test_database() -> list[Row]:
-    setup_test_environment()
+    test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         started = time.perf_counter()

@@ -117,11 +117,11 @@ def time_page(client, url) -> list[float]:
 def case_list_page():
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
+    from bench import test_environment
     from tests.conftest import verified_client
 
-    setup_test_environment()
+    test_environment()
     settings_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

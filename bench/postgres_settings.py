@@ -29,9 +29,10 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import test_environment  # noqa: E402
 from bench.access_scoping import CASES, build  # noqa: E402
 from bench.table import Row, interleaved_ratios  # noqa: E402
 from casework.models import Case, FollowUp  # noqa: E402
@@ -183,7 +184,7 @@ def rows() -> list[Row]:
     """The deployed settings against PostgreSQL's defaults, per page (goal: no page slower)."""
     if connection.vendor != "postgresql":
         raise SystemExit("bench/postgres_settings.py measures PostgreSQL: set DATABASE_URL")
-    setup_test_environment()
+    test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         return measure()

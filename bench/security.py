@@ -272,11 +272,13 @@ def pages(on_people, on_rich, off_people, off_rich) -> list[tuple[str, object, o
 def built():
     """The throw-away database with both agreements; yields the measured pages."""
     from django.db import connection
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
 
     if connection.vendor != "postgresql":
         sys.exit("bench/security.py measures PostgreSQL: set DATABASE_URL=postgres://…")
-    setup_test_environment()
+    from bench import test_environment
+
+    test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
