@@ -167,7 +167,7 @@ def assert_accessible(page):
     for attempt in range(3):
         page.wait_for_load_state("load")
         try:
-            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
             break
         except PlaywrightError as navigated:
             if attempt == 2 or not _NAVIGATED_AWAY.search(str(navigated)):
