@@ -452,9 +452,10 @@ class _Tallies:
     path to the case, the field added up, the dates and states (annotations, such as the follow-up window
     and its state, included), and each measure's `where` and `numerator` as a boolean. Each count is then a
     CASE over those columns, written here. Django's aggregate over a subquery (`QuerySet.aggregate` on a
-    DISTINCT query) builds the same SQL but resolves and rewrites each count's expression tree, about 0.5 ms
-    of Python a count: a year's statistics make some 320 counts, so about 160 ms a page went into building
-    SQL. Only the column names chosen here and parameters go into the SQL written here."""
+    DISTINCT query) builds the same SQL but resolves and rewrites each count's expression tree one by one:
+    the ten release periods of a year make some 320 counts, and `target_rows` took 75 ms on SQLite and 78 ms
+    on PostgreSQL for a year of 40 youths, against 13 ms and 19 ms written here (medians of 15 calls). Only
+    the column names chosen here and parameters go into the SQL written here."""
 
     def __init__(self, rows: QuerySet):
         self.rows = rows
