@@ -189,7 +189,9 @@ def test_total_minus_subgroups_does_not_reveal_the_one_person_of_an_area(people,
     tables = fetch_year(management_api, people.agreement)
     by_area = next(t for t in tables if t["table"] == "cases_by_area" and t["period"] == str(YEAR))
     south = next(row for row in by_area["rows"] if row["label"] == "Söder")
-    assert south["values"][0]["text"] == "<5"
+    # "<5", or ".." where the audit withheld it: which one depends on the noise, that is on the persons'
+    # random statistics keys (reports.disclosure_control.cell_key). Never a number.
+    assert south["values"][0]["text"] in {"<5", ".."}
     assert_nothing_small_recovered(Knowledge.from_tables(tables, YEAR), truth(people.agreement))
 
 
