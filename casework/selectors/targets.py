@@ -281,10 +281,10 @@ def counts_by_span(*, agreement, measure: Measure, spans: list[tuple[datetime.da
     start, end = min(s for s, _e in spans), max(e for _s, e in spans)
     rows = _narrowed(measure.source, _source(measure.source, agreement, timezone.localdate()), agreement, start, end)
     tallies = _Tallies(rows)
-    for index, span in enumerate(spans):
-        tallies.measure(f"n{index}", measure, "span", *span)
+    for index, (starts_on, ends_on) in enumerate(spans):
+        tallies.add(str(index), measure, starts_on, ends_on)
     counts = tallies.counted()
-    return [counts[f"n{index}"] or 0 for index in range(len(spans))]
+    return [counts[f"{index}_n"] or 0 for index in range(len(spans))]
 
 
 # --- Targets brought to a period ----------------------------------------------------------------------------
@@ -462,29 +462,27 @@ class _Tallies:
         self.connection = connections[rows.db]
         self.columns: dict[str, object] = {}  # new columns of the subquery, by alias
         self.annotations: set[str] = set()  # the rows' own annotations it selects
+        self.conditions: dict[Q, str] = {}  # each `where` and numerator, by its boolean column's alias
         self.selects: dict[str, tuple[str, list]] = {}
 
-    def measure(self, key: str, measure: Measure, metric: str, starts_on: datetime.date, ends_on: datetime.date):
-        """What `measure` counts (rows, distinct cases or a sum) of its rows dated in [starts_on, ends_on]."""
-        when = self._when(measure, metric, starts_on, ends_on)
+    def add(self, key: str, measure: Measure, starts_on: datetime.date, ends_on: datetime.date) -> None:
+        """Every count `measure` makes of its rows dated in [starts_on, ends_on], under keys that start with
+        `key`: "_n" what it counts (rows, distinct cases or a sum); for a share, "_of" the rows that also
+        match its numerator; "_cases" the distinct cases, where it counts rows of something else; and one
+        per state, the rows in that state (whatever `where` says)."""
+        when = self._when(measure, starts_on, ends_on)
         if measure.counts == "rows":
-            self._count(key, when, "pk")
+            self._count(f"{key}_n", when, "pk")
         elif measure.counts == "cases":
-            self._count(key, when, measure.case, distinct=True)
+            self._count(f"{key}_n", when, measure.case, distinct=True)
         else:
-            self._count(key, when, measure.counts, total=True)
-
-    def numerator(self, key: str, measure: Measure, metric: str, starts_on, ends_on):
-        """The rows `measure` counts in [starts_on, ends_on] that also match its numerator (a share's value)."""
-        self._count(key, self._when(measure, metric, starts_on, ends_on, numerator=True), "pk")
-
-    def cases(self, key: str, measure: Measure, metric: str, starts_on, ends_on):
-        """The distinct cases of the rows `measure` counts in [starts_on, ends_on]."""
-        self._count(key, self._when(measure, metric, starts_on, ends_on), measure.case, distinct=True)
-
-    def state(self, key: str, measure: Measure, state: str, starts_on, ends_on):
-        """The source's rows dated in [starts_on, ends_on] in `state` (whatever `where` says)."""
-        self._count(key, self._when(measure, None, starts_on, ends_on, state=state), "pk")
+            self._count(f"{key}_n", when, measure.counts, total=True)
+        if measure.numerator is not None:
+            self._count(f"{key}_of", self._when(measure, starts_on, ends_on, also=measure.numerator), "pk")
+        if measure.case and measure.case != "pk" and measure.counts != "cases":
+            self._count(f"{key}_cases", when, measure.case, distinct=True)
+        for state in measure.states:
+            self._count(f"{key}_{state}", self._when(measure, starts_on, ends_on, state=state), "pk")
 
     def counted(self) -> dict:
         """Every count, by its key, from one query."""
@@ -497,17 +495,26 @@ class _Tallies:
             cursor.execute(f"SELECT {selects} FROM ({sql}) counted", [*outer_params, *params])  # noqa: S608
             return dict(zip(self.selects, cursor.fetchone(), strict=True))
 
-    def _column(self, name: str, expression=None) -> str:
-        """The subquery's column for a field, an annotation of the rows or an expression, quoted."""
-        if expression is None and name in self.rows.query.annotations:
+    def _column(self, name: str) -> str:
+        """The subquery's column for a field or an annotation of the rows, quoted."""
+        if name in self.rows.query.annotations:
             self.annotations.add(name)
             alias = name
         else:
             alias = f"t_{name}"
-            self.columns.setdefault(alias, F(name) if expression is None else expression)
+            self.columns.setdefault(alias, F(name))
         return self.connection.ops.quote_name(alias)
 
-    def _when(self, measure, metric, starts_on, ends_on, *, state=None, numerator=False) -> tuple[str, list]:
+    def _condition(self, condition: Q) -> str:
+        """The subquery's boolean column for a condition on a row, quoted; one per distinct condition."""
+        if condition not in self.conditions:
+            self.conditions[condition] = alias = f"t_condition_{len(self.conditions)}"
+            self.columns[alias] = ExpressionWrapper(condition, output_field=BooleanField())
+        return self.connection.ops.quote_name(self.conditions[condition])
+
+    def _when(self, measure, starts_on, ends_on, *, state=None, also: Q | None = None) -> tuple[str, list]:
+        """The SQL test, and its parameters, of a row dated in [starts_on, ends_on] that matches `where` and
+        `also` (or, with a `state`, of one in that state, whatever `where` says)."""
         adapt = self.connection.ops.adapt_datefield_value
         conditions = [f"{self._column(measure.date_field)} BETWEEN %s AND %s"]
         params = [adapt(starts_on), adapt(ends_on)]
@@ -515,9 +522,9 @@ class _Tallies:
             conditions.append(f"{self._column(measure.state_field)} = %s")
             params.append(state)
         elif measure.where:
-            conditions.append(self._column(f"{metric}_where", ExpressionWrapper(measure.where, BooleanField())))
-        if numerator:
-            conditions.append(self._column(f"{metric}_of", ExpressionWrapper(measure.numerator, BooleanField())))
+            conditions.append(self._condition(measure.where))
+        if also is not None:
+            conditions.append(self._condition(also))
         return " AND ".join(conditions), params
 
     def _count(self, key: str, when: tuple[str, list], field: str, *, distinct=False, total=False):
@@ -547,16 +554,8 @@ def target_rows(*, agreement, periods: list[Period], today: datetime.date | None
         if measure.source not in by_source:
             rows = _narrowed(measure.source, _source(measure.source, agreement, today), agreement, start, end)
             by_source[measure.source] = _Tallies(rows)
-        tallies = by_source[measure.source]
         for index, period in enumerate(periods):
-            key, span = f"{metric}_{index}", (period.starts_on, period.ends_on)
-            tallies.measure(f"{key}_n", measure, metric, *span)
-            if measure.numerator is not None:
-                tallies.numerator(f"{key}_of", measure, metric, *span)
-            if measure.case and measure.case != "pk" and measure.counts != "cases":
-                tallies.cases(f"{key}_cases", measure, metric, *span)
-            for state in measure.states:
-                tallies.state(f"{key}_{state}", measure, state, *span)
+            by_source[measure.source].add(f"{metric}_{index}", measure, period.starts_on, period.ends_on)
     counts = {}
     for tallies in by_source.values():
         counts.update(tallies.counted())
